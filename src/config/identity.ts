@@ -1,0 +1,49 @@
+import { OrchestratorError } from "../domain/errors.js";
+import { isRole, parseRuntime, type Role, type Runtime } from "../domain/roles.js";
+
+export interface ActorIdentity {
+  actorId: string;
+  name: string;
+  primaryRole: Role;
+  requestedRole: Role;
+  runtime: Runtime | null;
+  provider: string | null;
+  model: string | null;
+  reasoningProfile: string | null;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function optional(env: Env, key: string): string | null {
+  const value = env[key]?.trim();
+  return value ? value : null;
+}
+
+/** Identity is bound once from the process environment; no tool can change it (reference §1.2). */
+export function identityFromEnv(env: Env): ActorIdentity {
+  const name = optional(env, "GRACE_ORCHESTRATOR_ACTOR_NAME");
+  const roleText =
+    optional(env, "GRACE_ORCHESTRATOR_ACTOR_ROLE") ?? optional(env, "GRACE_ORCHESTRATOR_REQUESTED_ROLE");
+  if (!name || !roleText) {
+    throw new OrchestratorError(
+      "ACTOR_IDENTITY_UNCONFIGURED: set GRACE_ORCHESTRATOR_ACTOR_NAME and GRACE_ORCHESTRATOR_ACTOR_ROLE " +
+        "in the MCP server's environment; authority is bound at process start.",
+    );
+  }
+  if (!isRole(roleText)) {
+    throw new OrchestratorError(
+      `Unknown configured actor role: '${roleText}'. Expected one of user, codex, glm, test_owner, worker_junior, worker_pro.`,
+    );
+  }
+  const runtimeText = optional(env, "GRACE_ORCHESTRATOR_RUNTIME");
+  return {
+    actorId: optional(env, "GRACE_ORCHESTRATOR_ACTOR_ID") ?? `actor-${name}`,
+    name,
+    primaryRole: roleText,
+    requestedRole: roleText,
+    runtime: runtimeText ? parseRuntime(runtimeText) : null,
+    provider: optional(env, "GRACE_ORCHESTRATOR_PROVIDER"),
+    model: optional(env, "GRACE_ORCHESTRATOR_MODEL"),
+    reasoningProfile: optional(env, "GRACE_ORCHESTRATOR_REASONING_PROFILE"),
+  };
+}

@@ -1,0 +1,52 @@
+import os from "node:os";
+import path from "node:path";
+import { OrchestratorError } from "../domain/errors.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Settings {
+  dataDir: string;
+  logLevel: string;
+  mimoCommand: string;
+  /** Client's tool-call limit (Codex default tool_timeout_sec = 60). */
+  handoffWaitToolCallLimitSeconds: number;
+  /** Margin kept so the wait answers before the client gives up. */
+  handoffWaitTransportGraceSeconds: number;
+}
+
+const LOG_LEVELS = ["error", "warn", "info", "debug"];
+
+/** The per-user state dir: worktrees live below the data dir, so it must never default to the cwd. */
+export function defaultDataDir(env: Env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === "win32") {
+    const base = env.LOCALAPPDATA?.trim() || path.join(os.homedir(), "AppData", "Local");
+    return path.win32.join(base, "GraceOrchestrator");
+  }
+  const xdg = env.XDG_STATE_HOME?.trim();
+  return path.join(xdg || path.join(os.homedir(), ".local", "state"), "grace-orchestrator");
+}
+
+function positiveNumber(env: Env, key: string, fallback: number): number {
+  const text = env[key]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new OrchestratorError(`${key} must be a non-negative number of seconds, got '${text}'`);
+  }
+  return value;
+}
+
+export function settingsFromEnv(env: Env): Settings {
+  const dataDirText = env.GRACE_ORCHESTRATOR_DATA_DIR?.trim();
+  const logLevel = (env.GRACE_LOG_LEVEL?.trim() || "info").toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new OrchestratorError(`GRACE_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got '${logLevel}'`);
+  }
+  return {
+    dataDir: path.resolve(dataDirText || defaultDataDir(env)),
+    logLevel,
+    mimoCommand: env.GRACE_ORCHESTRATOR_MIMO_COMMAND?.trim() || "mimo",
+    handoffWaitToolCallLimitSeconds: positiveNumber(env, "GRACE_HANDOFF_WAIT_TOOL_CALL_LIMIT_SECONDS", 60),
+    handoffWaitTransportGraceSeconds: positiveNumber(env, "GRACE_HANDOFF_WAIT_TRANSPORT_GRACE_SECONDS", 10),
+  };
+}
