@@ -1,0 +1,141 @@
+/**
+ * Scope patterns and changed-file scope checks (architecture decision 6, reference §9.2–9.3).
+ *
+ * Semantics (deliberately stricter than the reference's fnmatch):
+ * - `*` and `?` stay inside one path segment; `**` as a whole segment crosses segments
+ *   (zero or more); `[...]` classes and `{a,b}` braces work as in picomatch.
+ * - Extglobs and leading-`!` negation are disabled: in a security scope a pattern must
+ *   never invert its meaning, so `!x` and `@(x)` are literal text.
+ * - Dot files are ordinary files (`src/**` covers `src/.env`).
+ * - Backslashes in patterns and candidate paths are path separators (Windows input),
+ *   so glob escaping with `\` is not available.
+ * - Case: git records paths case-sensitively, so allowed patterns match case-sensitively
+ *   (a path in another case is outside scope: fail closed). Forbidden patterns match
+ *   case-insensitively, because on Windows/macOS file systems `SECRETS/a` and `secrets/a`
+ *   are the same file and a forbidden rule must not be dodged by changing case.
+ */
+import picomatch from "picomatch/posix.js";
+import { OrchestratorError } from "./errors.js";
+
+const MATCH_OPTIONS = { dot: true, nonegate: true, noextglob: true, windows: false } as const;
+
+export type PathCheck = { ok: true; path: string } | { ok: false; reason: string };
+
+const DRIVE_LETTER = /^[A-Za-z]:/;
+
+/**
+ * Normalizes a candidate (changed-file or affected) path to POSIX project-relative form:
+ * backslashes become `/`, `./` and empty segments are dropped. Absolute paths, drive
+ * letters (`C:\x`, `c:x`), UNC paths and any `..` segment are refused, as is NUL.
+ */
+export function normalizeRelativePath(candidate: string): PathCheck {
+  const text = candidate.trim().replace(/\\/g, "/");
+  if (text === "") return { ok: false, reason: "empty path" };
+  if (text.includes("\0")) return { ok: false, reason: "path contains NUL" };
+  if (text.startsWith("/")) return { ok: false, reason: "absolute path" };
+  if (DRIVE_LETTER.test(text)) return { ok: false, reason: "drive-letter path" };
+  const segments = text.split("/").filter((s) => s !== "" && s !== ".");
+  if (segments.includes("..")) return { ok: false, reason: "path contains a '..' segment" };
+  if (segments.length === 0) return { ok: false, reason: "path names the project root" };
+  return { ok: true, path: segments.join("/") };
+}
+
+/** Pattern text as matched: backslashes are separators, `./` and empty segments dropped. */
+export function normalizePattern(pattern: string): string {
+  return pattern
+    .trim()
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((s) => s !== "" && s !== ".")
+    .join("/");
+}
+
+// `..` as a segment, also as a brace alternative (`{a,..}/x` would expand to `../x`).
+const PARENT_SEGMENT = /(^|[/{,])\.\.($|[/},])/;
+
+/** Reference §9.3: a scope pattern must be project-relative (no absolute path, no `..`). */
+export function isProjectRelativePattern(pattern: string): boolean {
+  const text = pattern.trim().replace(/\\/g, "/");
+  if (text === "" || text.includes("\0")) return false;
+  if (text.startsWith("/") || DRIVE_LETTER.test(text)) return false;
+  if (PARENT_SEGMENT.test(text)) return false;
+  return normalizePattern(text) !== "";
+}
+
+/** A compiled list of patterns; build once, test many paths. */
+export interface ScopeMatcher {
+  readonly patterns: readonly string[];
+  test(path: string): boolean;
+}
+
+/**
+ * Compiles project-relative patterns. A non-relative pattern is a programming or input
+ * error here; callers that must report it as a gate issue check `isProjectRelativePattern`.
+ */
+export function compileScope(patterns: readonly string[], caseInsensitive = false): ScopeMatcher {
+  for (const p of patterns) {
+    if (!isProjectRelativePattern(p)) {
+      throw new OrchestratorError(`Scope pattern is not project-relative: ${p}`);
+    }
+  }
+  const normalized = patterns.map(normalizePattern);
+  const isMatch =
+    normalized.length === 0
+      ? () => false
+      : picomatch(normalized, { ...MATCH_OPTIONS, nocase: caseInsensitive });
+  return { patterns: normalized, test: (path: string) => isMatch(path) };
+}
+
+/** True when the (already normalized) path matches at least one pattern. */
+export function matchesAny(path: string, patterns: readonly string[], caseInsensitive = false): boolean {
+  const checked = normalizeRelativePath(path);
+  if (!checked.ok) return false;
+  return compileScope(patterns, caseInsensitive).test(checked.path);
+}
+
+export type ScopeViolationKind = "not_project_relative" | "forbidden" | "outside_allowed";
+
+export interface ScopeViolation {
+  path: string;
+  kind: ScopeViolationKind;
+  message: string;
+}
+
+/**
+ * Reference §9.2, in order per path: not project-relative, then forbidden, then outside
+ * allowed. Returns every violation (callers that want the first one take `[0]`).
+ */
+export function checkChangedFiles(
+  files: readonly string[],
+  allowed: readonly string[],
+  forbidden: readonly string[],
+): ScopeViolation[] {
+  const allowedMatcher = compileScope(allowed);
+  const forbiddenMatcher = compileScope(forbidden, true);
+  const violations: ScopeViolation[] = [];
+  for (const file of files) {
+    const checked = normalizeRelativePath(file);
+    if (!checked.ok) {
+      violations.push({
+        path: file,
+        kind: "not_project_relative",
+        message: `Submission path is not project-relative: ${file}`,
+      });
+    } else if (forbiddenMatcher.test(checked.path)) {
+      violations.push({
+        path: checked.path,
+        kind: "forbidden",
+        message: `Submission changed forbidden file: ${checked.path}`,
+      });
+    } else if (!allowedMatcher.test(checked.path)) {
+      violations.push({
+        path: checked.path,
+        kind: "outside_allowed",
+        message: `Submission changed file outside allowed scope: ${checked.path}`,
+      });
+    }
+  }
+  return violations;
+}
+
+export { patternCovers, isPatternWithinScope } from "./scope-subset.js";

@@ -1,0 +1,262 @@
+import { describe, expect, it } from "vitest";
+import picomatch from "picomatch/posix.js";
+import {
+  checkChangedFiles,
+  compileScope,
+  isPatternWithinScope,
+  isProjectRelativePattern,
+  matchesAny,
+  normalizeRelativePath,
+  patternCovers,
+} from "../../src/domain/scope.js";
+import { OrchestratorError } from "../../src/domain/errors.js";
+
+describe("normalizeRelativePath", () => {
+  const cases: [string, string | null][] = [
+    ["src/a.ts", "src/a.ts"],
+    ["./src/a.ts", "src/a.ts"],
+    ["src//a.ts", "src/a.ts"],
+    ["src\\win\\a.ts", "src/win/a.ts"],
+    ["src/./a.ts", "src/a.ts"],
+    ["  src/a.ts  ", "src/a.ts"],
+    ["../escape.txt", null],
+    ["src/../../escape.txt", null],
+    ["src\\..\\x", null],
+    ["/etc/passwd", null],
+    ["C:\\Windows\\x", null],
+    ["c:/x", null],
+    ["C:relative", null],
+    ["\\\\server\\share\\x", null],
+    ["", null],
+    [".", null],
+    ["a\0b", null],
+  ];
+  it.each(cases)("%j → %j", (input, expected) => {
+    const result = normalizeRelativePath(input);
+    if (expected === null) expect(result.ok).toBe(false);
+    else expect(result).toEqual({ ok: true, path: expected });
+  });
+});
+
+describe("isProjectRelativePattern", () => {
+  const cases: [string, boolean][] = [
+    ["src/**", true],
+    ["**", true],
+    ["src\\**", true],
+    ["docs/*.xml", true],
+    ["../outside/**", false],
+    ["src/../../x", false],
+    ["{a,..}/x", false],
+    ["src/{..,a}", false],
+    ["/abs/**", false],
+    ["C:\\repo\\**", false],
+    ["d:/x", false],
+    ["", false],
+    ["   ", false],
+    ["..foo/bar", true],
+  ];
+  it.each(cases)("%j → %s", (pattern, expected) => {
+    expect(isProjectRelativePattern(pattern)).toBe(expected);
+  });
+});
+
+describe("matchesAny (decision 6 glob semantics)", () => {
+  const cases: [string, string[], boolean][] = [
+    ["src/a", ["src/*"], true],
+    ["src/a/b", ["src/*"], false],
+    ["src/a/b", ["src/**"], true],
+    ["src", ["src/**"], true],
+    ["src/.env", ["src/**"], true],
+    [".env", ["**/.env"], true],
+    ["deep/x/.env", ["**/.env"], true],
+    ["README.md", ["*"], true],
+    ["docs/README.md", ["*"], false],
+    ["anything/at/all", ["**"], true],
+    ["src/a/b.ts", ["src/**/*.ts"], true],
+    ["src/b.ts", ["src/**/*.ts"], true],
+    ["src/b.js", ["src/**/*.ts"], false],
+    ["src\\a\\b.ts", ["src/**"], true],
+    ["src/b/x", ["src/{a,b}/x"], true],
+    ["src/c/x", ["src/{a,b}/x"], false],
+    ["!src", ["!src"], true],
+    ["other", ["!src"], false],
+    ["src/a", ["src\\*"], true],
+    ["SRC/a", ["src/**"], false],
+    ["../src/a", ["**"], false],
+    ["/src/a", ["**"], false],
+    ["src/a", [], false],
+  ];
+  it.each(cases)("%j in %j → %s", (path, patterns, expected) => {
+    expect(matchesAny(path, patterns)).toBe(expected);
+  });
+
+  it("matches forbidden patterns case-insensitively when asked", () => {
+    expect(matchesAny("SECRETS/key.pem", ["secrets/**"], true)).toBe(true);
+    expect(matchesAny("SECRETS/key.pem", ["secrets/**"])).toBe(false);
+  });
+
+  it("refuses to compile a non-relative pattern", () => {
+    expect(() => compileScope(["../x/**"])).toThrow(OrchestratorError);
+    expect(() => compileScope(["/x"])).toThrow("Scope pattern is not project-relative: /x");
+  });
+});
+
+describe("checkChangedFiles", () => {
+  const cases: {
+    name: string;
+    files: string[];
+    allowed: string[];
+    forbidden: string[];
+    messages: string[];
+  }[] = [
+    {
+      name: "files inside allowed pass",
+      files: ["src/orchestrator.py", "src/models.py"],
+      allowed: ["src/**"],
+      forbidden: ["tests/**"],
+      messages: [],
+    },
+    {
+      name: "outside allowed",
+      files: ["README.md"],
+      allowed: ["src/**"],
+      forbidden: [],
+      messages: ["Submission changed file outside allowed scope: README.md"],
+    },
+    {
+      name: "forbidden wins over allowed",
+      files: ["tests/test_orchestrator.py"],
+      allowed: ["**"],
+      forbidden: ["tests/**"],
+      messages: ["Submission changed forbidden file: tests/test_orchestrator.py"],
+    },
+    {
+      name: "single star does not cross segments",
+      files: ["src/a/b.ts"],
+      allowed: ["src/*"],
+      forbidden: [],
+      messages: ["Submission changed file outside allowed scope: src/a/b.ts"],
+    },
+    {
+      name: "parent segments are refused",
+      files: ["src/../secrets.txt"],
+      allowed: ["**"],
+      forbidden: [],
+      messages: ["Submission path is not project-relative: src/../secrets.txt"],
+    },
+    {
+      name: "absolute paths are refused",
+      files: ["/etc/passwd", "C:\\Windows\\win.ini"],
+      allowed: ["**"],
+      forbidden: [],
+      messages: [
+        "Submission path is not project-relative: /etc/passwd",
+        "Submission path is not project-relative: C:\\Windows\\win.ini",
+      ],
+    },
+    {
+      name: "backslash paths are normalized before matching",
+      files: ["src\\a\\b.ts"],
+      allowed: ["src/**"],
+      forbidden: ["src/a/secret.ts"],
+      messages: [],
+    },
+    {
+      name: "forbidden matching ignores case (Windows-style paths)",
+      files: ["Secrets\\KEY.pem"],
+      allowed: ["**"],
+      forbidden: ["secrets/**"],
+      messages: ["Submission changed forbidden file: Secrets/KEY.pem"],
+    },
+    {
+      name: "allowed matching is case-sensitive (fail closed)",
+      files: ["SRC/a.ts"],
+      allowed: ["src/**"],
+      forbidden: [],
+      messages: ["Submission changed file outside allowed scope: SRC/a.ts"],
+    },
+  ];
+  it.each(cases)("$name", ({ files, allowed, forbidden, messages }) => {
+    expect(checkChangedFiles(files, allowed, forbidden).map((v) => v.message)).toEqual(messages);
+  });
+});
+
+describe("patternCovers (package-within-task subset rule)", () => {
+  const cases: [string, string, boolean][] = [
+    ["**", "src/**", true],
+    ["**", "anything/*.ts", true],
+    ["src/**", "src/**", true],
+    ["src/**", "src/a/**", true],
+    ["src/**", "src/a.ts", true],
+    ["src/**", "src/*.ts", true],
+    ["src/**", "src/{a,b/c}.ts", true],
+    ["src/**", "src", true],
+    ["src/**", "lib/**", false],
+    ["src/**", "**", false],
+    ["src/**", "*", false],
+    ["src/**", "srcx/a.ts", false],
+    ["*", "src/**", false],
+    ["*", "README.md", true],
+    ["src/*", "src/a.ts", true],
+    ["src/*", "src/*.ts", true],
+    ["src/*", "src/a/b.ts", false],
+    ["src/*", "src/**", false],
+    ["src/*.ts", "src/a*.ts", true],
+    ["src/*.ts", "src/a*", false],
+    ["src/*.ts", "src/*.tsx", false],
+    ["src/a*", "src/ab?", true],
+    ["src/**/*.ts", "src/a/b.ts", true],
+    ["src/**/*.ts", "src/a/**/*.ts", true],
+    ["src/**/*.ts", "src/a/**", false],
+    ["src/{a,b}/**", "src/a/x.ts", true],
+    ["src/{a,b}/**", "src/c/x.ts", false],
+    ["src/[ab]/**", "src/a/**", true],
+    ["../**", "src/a", false],
+    ["src/**", "../src/a", false],
+    ["/src/**", "/src/a", false],
+    ["src\\**", "src/a\\b.ts", true],
+  ];
+  it.each(cases)("%j covers %j → %s", (parent, child, expected) => {
+    expect(patternCovers(parent, child)).toBe(expected);
+  });
+
+  it("isPatternWithinScope uses any parent", () => {
+    expect(isPatternWithinScope("docs/x.md", ["src/**", "docs/*.md"])).toBe(true);
+    expect(isPatternWithinScope("docs/a/x.md", ["src/**", "docs/*.md"])).toBe(false);
+  });
+
+  // Soundness: whenever the rule says "covered", no path matched by the child escapes the
+  // parent. Checked exhaustively over a small path universe for many random pattern pairs.
+  it("never claims coverage that a concrete path refutes", () => {
+    const names = ["a", "b", "ab", "ba", ".x"];
+    const universe: string[] = [];
+    const grow = (prefix: string[], depth: number): void => {
+      if (prefix.length > 0) universe.push(prefix.join("/"));
+      if (depth === 0) return;
+      for (const n of names) grow([...prefix, n], depth - 1);
+    };
+    grow([], 3);
+    const segments = ["a", "b", "ab", "*", "**", "a*", "*b", "?", "[ab]", "{a,b}", "{a,b/a}", "a?"];
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const randomPattern = (): string =>
+      Array.from({ length: 1 + rand(3) }, () => segments[rand(segments.length)]).join("/");
+    const opts = { dot: true, nonegate: true, noextglob: true, windows: false };
+    let covered = 0;
+    for (let i = 0; i < 3000; i++) {
+      const parent = randomPattern();
+      const child = randomPattern();
+      if (!patternCovers(parent, child)) continue;
+      covered++;
+      const p = picomatch(parent, opts);
+      const c = picomatch(child, opts);
+      for (const path of universe) {
+        if (c(path) && !p(path)) throw new Error(`${parent} claimed to cover ${child}, but not ${path}`);
+      }
+    }
+    expect(covered).toBeGreaterThan(100);
+  });
+});
