@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import { OrchestratorError } from "../domain/errors.js";
+import { isAncestor, resolveCommit } from "./commits.js";
+import { runGit } from "./runner.js";
+
+export interface SubmissionEvidence {
+  base_commit: string;
+  head_commit: string;
+  /** Repository-relative POSIX paths; a rename lists both the old and the new path. */
+  changed_files: string[];
+  /** The diff decoded as UTF-8 (lossy only for non-UTF-8 text content). */
+  diff: string;
+  /** The exact diff bytes `diff_sha256` was computed over. */
+  diff_bytes: Buffer;
+  diff_sha256: string;
+}
+
+/**
+ * Options that make the output independent of user config: no external diff drivers or
+ * textconv, no colour, fixed prefixes, and no rename pairing so the deleted side of a rename
+ * is still a changed file for the scope check.
+ */
+const STABLE_DIFF = ["--no-ext-diff", "--no-textconv", "--no-color", "--no-renames"];
+
+/**
+ * Derives submission evidence from git alone (reference §9.1): both commits must exist,
+ * base must be an ancestor of head; changed files, binary diff and its sha256 come from git.
+ */
+export async function deriveEvidence(repo: string, base: string, head: string): Promise<SubmissionEvidence> {
+  const baseCommit = await resolveCommit(repo, base);
+  const headCommit = await resolveCommit(repo, head);
+  if (!(await isAncestor(repo, baseCommit, headCommit))) {
+    throw new OrchestratorError(`Head commit ${headCommit} is not a descendant of base commit ${baseCommit}`);
+  }
+  const names = await runGit(repo, ["diff", "--name-only", "-z", ...STABLE_DIFF, baseCommit, headCommit]);
+  const changedFiles = names.stdout
+    .toString("utf8")
+    .split("\0")
+    .filter((name) => name !== "");
+  const diff = await runGit(repo, [
+    "diff",
+    "--binary",
+    ...STABLE_DIFF,
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    baseCommit,
+    headCommit,
+  ]);
+  return {
+    base_commit: baseCommit,
+    head_commit: headCommit,
+    changed_files: changedFiles,
+    diff: diff.stdout.toString("utf8"),
+    diff_bytes: diff.stdout,
+    diff_sha256: createHash("sha256").update(diff.stdout).digest("hex"),
+  };
+}

@@ -1,0 +1,35 @@
+import { OrchestratorError } from "../domain/errors.js";
+import { confineRelative } from "./paths.js";
+import { runGit } from "./runner.js";
+
+export type DiffScope = "all" | "staged" | "file_list";
+
+const DIFF = ["diff", "--binary", "--no-ext-diff", "--no-textconv", "--no-color"];
+
+/**
+ * Working-tree diff (reference §9.1): `all` against the index, `staged` the index against HEAD,
+ * `file_list` limited to the given files, each confined to `root` (symlinks resolved).
+ */
+export async function repoDiff(
+  root: string,
+  scope: string = "all",
+  files: readonly string[] = [],
+): Promise<string> {
+  let args: string[];
+  if (scope === "all") {
+    args = DIFF;
+  } else if (scope === "staged") {
+    args = [...DIFF, "--cached"];
+  } else if (scope === "file_list") {
+    if (files.length === 0) {
+      throw new OrchestratorError("file_list diff requires at least one project-relative file");
+    }
+    const relative: string[] = [];
+    for (const file of files) relative.push(await confineRelative(root, file));
+    // Literal pathspecs: a file named `*.ts` or `:(glob)x` means exactly that file.
+    args = ["--literal-pathspecs", ...DIFF, "--", ...relative.map((r) => (r === "" ? "." : r))];
+  } else {
+    throw new OrchestratorError(`Unsupported diff scope: ${scope}`);
+  }
+  return (await runGit(root, args)).stdout.toString("utf8");
+}

@@ -1,0 +1,125 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { OrchestratorError } from "../domain/errors.js";
+import { killTree } from "../process/kill-tree.js";
+
+export interface RunTestsRequest {
+  /** Allowlist key; also names the log files. */
+  commandKey: string;
+  /** The allowlisted argv exactly as stored for the project; never shell text. */
+  argv: readonly string[];
+  cwd: string;
+  /** Logs go to `<dataDir>/logs`. */
+  dataDir: string;
+  /** Kill the whole process tree after this long (default 30 min). */
+  timeoutMs?: number;
+  /** Between the polite signal and SIGKILL on POSIX. */
+  killGraceMs?: number;
+}
+
+export interface TestRunResult {
+  run_id: string;
+  /** null when the process ended by a signal (including our timeout kill). */
+  exit_code: number | null;
+  signal: string | null;
+  timed_out: boolean;
+  stdout_path: string;
+  stderr_path: string;
+  duration_ms: number;
+}
+
+export const DEFAULT_TEST_TIMEOUT_MS = 30 * 60_000;
+const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** Batch and PowerShell shims can only run through a shell, which we never use. */
+const SHELL_ONLY = /\.(cmd|bat|ps1)$/i;
+
+function validate(req: RunTestsRequest): void {
+  if (!KEY_PATTERN.test(req.commandKey)) {
+    throw new OrchestratorError(`Test command key '${req.commandKey}' is not a safe name`);
+  }
+  if (req.argv.length === 0 || req.argv.some((a) => typeof a !== "string" || a === "" || a.includes("\0"))) {
+    throw new OrchestratorError(`Test command '${req.commandKey}' has invalid argv`);
+  }
+  if (SHELL_ONLY.test(req.argv[0] as string)) {
+    throw new OrchestratorError(
+      `Test command '${req.commandKey}' names a shell script (${req.argv[0]}); allowlist the real executable instead`,
+    );
+  }
+}
+
+/** `<key>-<utc stamp>-<random>`: sortable, and unique so runs never overwrite each other (quirk 13). */
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:.]/g, "").replace("T", "-").replace("Z", "");
+  return `${stamp}-${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * Runs an allowlisted argv with `shell: false` in `cwd`, stdout/stderr to a fresh log pair,
+ * killing the process tree on timeout. On Windows the executable is found by libuv's own
+ * search (cwd, then PATH, trying `.com`/`.exe`) — no shell, so `.cmd`/`.bat` shims are refused.
+ */
+export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunResult> {
+  validate(req);
+  const logDir = path.join(req.dataDir, "logs");
+  await mkdir(logDir, { recursive: true });
+  const runId = newRunId();
+  const base = path.join(logDir, `${req.commandKey}-${runId}`);
+  const stdoutPath = `${base}.stdout.log`;
+  const stderrPath = `${base}.stderr.log`;
+  const handles: FileHandle[] = [];
+  try {
+    // "wx": fail rather than overwrite if a log with this name somehow exists.
+    handles.push(await open(stdoutPath, "wx"), await open(stderrPath, "wx"));
+    const [out, err] = handles as [FileHandle, FileHandle];
+    const started = performance.now();
+    const timeoutMs = req.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
+    const outcome = await new Promise<{ code: number | null; signal: string | null; timedOut: boolean }>(
+      (resolve, reject) => {
+        const child = spawn(req.argv[0] as string, req.argv.slice(1), {
+          cwd: req.cwd,
+          shell: false,
+          stdio: ["ignore", out.fd, err.fd],
+          // Own process group on POSIX so the timeout can kill grandchildren too.
+          detached: process.platform !== "win32",
+          windowsHide: true,
+        });
+        let timedOut = false;
+        let hardKill: NodeJS.Timeout | undefined;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          killTree(child, "SIGTERM");
+          hardKill = setTimeout(() => killTree(child, "SIGKILL"), req.killGraceMs ?? 2_000);
+        }, timeoutMs);
+        child.once("error", (error) => {
+          clearTimeout(timer);
+          clearTimeout(hardKill);
+          reject(
+            new OrchestratorError(
+              `Test command '${req.commandKey}' could not be started: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+            ),
+          );
+        });
+        child.once("exit", (code, signal) => {
+          clearTimeout(timer);
+          clearTimeout(hardKill);
+          // Reap anything the command left running in its group once the leader is gone.
+          if (timedOut) killTree(child, "SIGKILL");
+          resolve({ code, signal, timedOut });
+        });
+      },
+    );
+    return {
+      run_id: runId,
+      exit_code: outcome.code,
+      signal: outcome.signal,
+      timed_out: outcome.timedOut,
+      stdout_path: stdoutPath,
+      stderr_path: stderrPath,
+      duration_ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    await Promise.all(handles.map((h) => h.close()));
+  }
+}

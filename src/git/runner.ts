@@ -1,0 +1,114 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { simpleGit, type SimpleGitOptions } from "simple-git";
+import { OrchestratorError } from "../domain/errors.js";
+
+/** Reference §9.1: every git call is bounded. */
+export const GIT_TIMEOUT_MS = 120_000;
+
+export interface GitResult {
+  exitCode: number;
+  /** Raw bytes: diffs and -z name lists must not pass through a lossy decode. */
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface GitRunOptions {
+  /** Write operations (worktree add/remove/prune) are serialized per repository. */
+  write?: boolean;
+  /** Non-zero exit codes listed here are returned instead of thrown (e.g. `merge-base --is-ancestor`). */
+  allowExitCodes?: readonly number[];
+  timeoutMs?: number;
+}
+
+const repoLocks = new Map<string, Promise<unknown>>();
+
+/** Parallel agents contend on `.git/*.lock`; one writer per repository at a time avoids that. */
+async function withRepoLock<T>(repo: string, fn: () => Promise<T>): Promise<T> {
+  const key = path.resolve(repo);
+  const previous = repoLocks.get(key) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  repoLocks.set(key, tail);
+  try {
+    return await run;
+  } finally {
+    if (repoLocks.get(key) === tail) repoLocks.delete(key);
+  }
+}
+
+async function assertDirectory(dir: string): Promise<void> {
+  try {
+    if ((await stat(dir)).isDirectory()) return;
+  } catch {
+    // fall through to the domain error
+  }
+  throw new OrchestratorError(`Repository directory does not exist: ${dir}`);
+}
+
+async function spawnGit(dir: string, args: readonly string[], opts: GitRunOptions): Promise<GitResult> {
+  await assertDirectory(dir);
+  const timeoutMs = opts.timeoutMs ?? GIT_TIMEOUT_MS;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  let captured: { exitCode: number; stdOut: Buffer[]; stdErr: Buffer[] } | undefined;
+  let rejection: Error | undefined;
+  const options: Partial<SimpleGitOptions> = {
+    baseDir: dir,
+    abort: abort.signal,
+    // Exit codes are interpreted below, so simple-git must not turn them into errors itself;
+    // only a spawn failure (no exit code) is passed through.
+    errors(error, result) {
+      captured = result;
+      if (error instanceof Error && !(result.exitCode > 0)) rejection = error;
+      return undefined;
+    },
+  };
+  // Read-only calls must not take optional locks (index refresh) that block concurrent writers.
+  const argv = opts.write ? [...args] : ["--no-optional-locks", ...args];
+  try {
+    await simpleGit(options).raw(argv);
+  } catch (error) {
+    rejection = error instanceof Error ? error : new Error(String(error));
+  } finally {
+    clearTimeout(timer);
+  }
+  const shown = `git ${args.join(" ")}`;
+  if (abort.signal.aborted) {
+    throw new OrchestratorError(`Command timed out after ${Math.round(timeoutMs / 1000)}s: ${shown}`);
+  }
+  if (!captured || rejection) {
+    throw new OrchestratorError(`Git command failed: ${shown}: ${rejection?.message ?? "no result"}`);
+  }
+  const result: GitResult = {
+    exitCode: captured.exitCode,
+    stdout: Buffer.concat(captured.stdOut),
+    stderr: Buffer.concat(captured.stdErr).toString("utf8"),
+  };
+  if (result.exitCode !== 0 && !(opts.allowExitCodes ?? []).includes(result.exitCode)) {
+    throw new OrchestratorError(`Git command failed: ${shown}: ${result.stderr.trim()}`);
+  }
+  return result;
+}
+
+/**
+ * Runs git with a fixed argv in `dir` (never a shell). Throws OrchestratorError with
+ * `Git command failed: ...` on a non-zero exit and `Command timed out after <n>s: ...`.
+ */
+export async function runGit(
+  dir: string,
+  args: readonly string[],
+  opts: GitRunOptions = {},
+): Promise<GitResult> {
+  if (!opts.write) return spawnGit(dir, args, opts);
+  return withRepoLock(dir, () => spawnGit(dir, args, opts));
+}
+
+/** Convenience: stdout decoded as UTF-8 with trailing whitespace trimmed. */
+export async function gitText(
+  dir: string,
+  args: readonly string[],
+  opts: GitRunOptions = {},
+): Promise<string> {
+  return (await runGit(dir, args, opts)).stdout.toString("utf8").trimEnd();
+}

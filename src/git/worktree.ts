@@ -1,0 +1,72 @@
+import { lstat, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { OrchestratorError } from "../domain/errors.js";
+import { headCommit, resolveCommit } from "./commits.js";
+import { isWithin, resolveReal } from "./paths.js";
+import { runGit } from "./runner.js";
+
+export interface AddedWorktree {
+  path: string;
+  head: string;
+}
+
+export interface WorktreeState {
+  /** Any staged, unstaged or untracked change: uncommitted work a clean-up must keep. */
+  dirty: boolean;
+  head: string;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
+
+/**
+ * `git worktree add --detach <dest> <commit>` run in `repoRoot` (reference §9.5). The
+ * destination must not exist and must lie outside the repository root (symlinks resolved).
+ */
+export async function addDetachedWorktree(
+  repoRoot: string,
+  dest: string,
+  commit: string,
+): Promise<AddedWorktree> {
+  if (!path.isAbsolute(dest)) {
+    throw new OrchestratorError(`Worktree destination must be an absolute path: ${dest}`);
+  }
+  const realRoot = await resolveReal(repoRoot);
+  const realDest = await resolveReal(dest);
+  if (isWithin(realRoot, realDest)) {
+    throw new OrchestratorError("Worktree must be outside the registered project root");
+  }
+  if (await exists(dest)) {
+    throw new OrchestratorError(`Worktree destination already exists: ${dest}`);
+  }
+  const sha = await resolveCommit(repoRoot, commit);
+  await mkdir(path.dirname(realDest), { recursive: true });
+  await runGit(repoRoot, ["worktree", "add", "--detach", realDest, sha], { write: true });
+  return { path: realDest, head: await headCommit(realDest) };
+}
+
+/**
+ * `git worktree remove` (which itself refuses a dirty tree unless `force`) then `prune`.
+ * Callers decide with worktreeState first; this never forces by default.
+ */
+export async function removeWorktree(repoRoot: string, worktreePath: string, force = false): Promise<void> {
+  const args = ["worktree", "remove", ...(force ? ["--force"] : []), worktreePath];
+  await runGit(repoRoot, args, { write: true });
+  await runGit(repoRoot, ["worktree", "prune"], { write: true });
+}
+
+/** Dirty flag (untracked files count) and the checked-out commit of a worktree. */
+export async function worktreeState(worktreePath: string): Promise<WorktreeState> {
+  if (!(await exists(worktreePath))) {
+    throw new OrchestratorError(`Worktree does not exist: ${worktreePath}`);
+  }
+  const status = await runGit(worktreePath, ["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+  return { dirty: status.stdout.length > 0, head: await headCommit(worktreePath) };
+}
