@@ -1,0 +1,137 @@
+/**
+ * Child process for the signal integration tests (run compiled: dist/test/helpers/signal-child.js).
+ * Talks to the parent over the fork() IPC channel only. Modes (argv[2]):
+ *   race-waiter <dataDir> <seqFile> <broken 0|1> <waitMs>   per {trial}: subscribe → check → wait → re-check
+ *   race-committer <dataDir> <seqFile>                       per {trial}: spin 0–600 µs, commit seq, notify
+ *   waiter <dataDir> <channel> <waitMs>                      subscribe, report {armed}, wait once, report
+ *   abort <dataDir> <channel>                                wait until told to abort, report, exit by itself
+ */
+import fs from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { openNamedSignal } from "../../src/signal/named-signal.js";
+
+const RACE_CHANNEL = "race";
+
+function send(msg: object): void {
+  process.send?.(msg);
+}
+
+function onMessage(handler: (msg: Record<string, unknown>) => void | Promise<void>): void {
+  process.on("message", (msg) => {
+    void Promise.resolve(handler(msg as Record<string, unknown>)).catch((e: unknown) => {
+      send({ error: String((e as Error)?.stack ?? e) });
+    });
+  });
+}
+
+function readSeq(seqFile: string): number {
+  try {
+    return Number(fs.readFileSync(seqFile, "utf8")) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function commitSeq(seqFile: string, seq: number): void {
+  const tmp = `${seqFile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, String(seq));
+  fs.renameSync(tmp, seqFile); // atomic: a reader sees the old or the new value, never a torn one
+}
+
+function spinMicros(us: number): void {
+  const end = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
+  while (process.hrtime.bigint() < end) {
+    // busy-wait: a timer cannot express sub-millisecond jitter
+  }
+}
+
+function entries(dataDir: string, channel: string): string[] {
+  try {
+    return fs.readdirSync(`${dataDir}/signals/${channel}`);
+  } catch {
+    return [];
+  }
+}
+
+const [mode, dataDir = "", a1 = "", a2 = "", a3 = ""] = process.argv.slice(2);
+const signal = openNamedSignal(dataDir);
+
+switch (mode) {
+  case "race-waiter": {
+    const seqFile = a1;
+    const broken = a2 === "1";
+    const waitMs = Number(a3);
+    onMessage(async (msg) => {
+      const trial = Number(msg.trial);
+      let outcome: string;
+      if (!broken) {
+        // The documented order: subscribe (endpoint visible) → check → wait → re-check.
+        const w = signal.subscribe(RACE_CHANNEL);
+        if (readSeq(seqFile) >= trial) outcome = "ready";
+        else outcome = await classify(await w.wait(waitMs), seqFile, trial);
+        w.close();
+      } else {
+        // The classic bug: check, let the loop run (1 ms, like any await between check and wait
+        // in real code), only then subscribe and wait.
+        if (readSeq(seqFile) >= trial) outcome = "ready";
+        else {
+          await sleep(1);
+          const w = signal.subscribe(RACE_CHANNEL);
+          outcome = await classify(await w.wait(waitMs), seqFile, trial);
+          w.close();
+        }
+      }
+      send({ trial, outcome });
+    });
+    send({ up: true });
+    break;
+  }
+  case "race-committer": {
+    const seqFile = a1;
+    onMessage((msg) => {
+      const trial = Number(msg.trial);
+      spinMicros(Math.random() * 600);
+      commitSeq(seqFile, trial);
+      const woken = signal.notify(RACE_CHANNEL);
+      send({ trial, woken });
+    });
+    send({ up: true });
+    break;
+  }
+  case "waiter": {
+    const w = signal.subscribe(a1);
+    const pending = w.wait(Number(a2));
+    send({ armed: true, pid: process.pid });
+    const outcome = await pending;
+    w.close();
+    send({ outcome, at: process.hrtime.bigint().toString() });
+    process.disconnect();
+    break;
+  }
+  case "abort": {
+    const channel = a1;
+    const w = signal.subscribe(channel);
+    const ac = new AbortController();
+    const pending = w.wait(30_000, ac.signal);
+    onMessage(async () => {
+      const t0 = performance.now();
+      ac.abort();
+      const outcome = await pending;
+      const abortMs = performance.now() - t0;
+      w.close();
+      send({ outcome, abortMs, entriesAfterClose: entries(dataDir, channel).length });
+      // Nothing else holds the loop: the process must now exit on its own.
+      process.disconnect();
+    });
+    send({ armed: true, entries: entries(dataDir, channel).length });
+    break;
+  }
+  default:
+    throw new Error(`unknown mode ${String(mode)}`);
+}
+
+async function classify(outcome: string, seqFile: string, trial: number): Promise<string> {
+  const seen = readSeq(seqFile) >= trial;
+  if (outcome === "signaled") return seen ? "woken" : "spurious";
+  return seen ? "lost" : `not-committed-${outcome}`;
+}
