@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { identityFromEnv } from "../config/identity.js";
+import { createLogger } from "../config/logger.js";
+import { settingsFromEnv } from "../config/settings.js";
+import { openLedger } from "../ledger/database.js";
+import { buildMcpServer } from "../tools/mcp-server.js";
+
+/** The MCP server: one process per actor identity, JSON-RPC on stdout, logs on stderr. */
+async function main(): Promise<void> {
+  let identity;
+  let settings;
+  try {
+    identity = identityFromEnv(process.env);
+    settings = settingsFromEnv(process.env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(settings.logLevel);
+  const db = openLedger(settings.dataDir);
+  const svc = { db, actor: identity, dataDir: settings.dataDir, clock: () => new Date() };
+  const { server, tools } = buildMcpServer(svc, logger);
+  const shutdown = (code: number) => {
+    void server.close().finally(() => {
+      db.close();
+      process.exit(code);
+    });
+  };
+  process.stdin.on("end", () => shutdown(0));
+  process.on("SIGTERM", () => shutdown(0));
+  process.on("SIGINT", () => shutdown(0));
+  await server.connect(new StdioServerTransport());
+  logger.info("server ready", { actor: identity.name, role: identity.primaryRole, tools: tools.length });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`grace-orchestrator-mcp failed to start: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+import type { Db } from "./database.js";
+
+/** Row shapes exactly as stored. JSON columns stay strings here; projections decode them. */
+export interface ProjectRow {
+  id: number;
+  name: string;
+  repo_path: string;
+  grace_path: string;
+  main_branch: string;
+  allowed_test_commands_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AgentRow {
+  id: number;
+  project_id: number;
+  name: string;
+  primary_role: string;
+  capabilities_json: string;
+  mimo_model: string | null;
+  mimo_agent: string | null;
+  runtime: string | null;
+  provider: string | null;
+  model: string | null;
+  reasoning_profile: string | null;
+  availability: "available" | "unavailable";
+  updated_at: string;
+}
+
+export interface TaskRow {
+  id: number;
+  project_id: number;
+  parent_task_id: number | null;
+  created_by_role: string;
+  title: string;
+  objective: string;
+  architecture_intent: string;
+  constraints_json: string;
+  non_goals_json: string;
+  acceptance_criteria_json: string;
+  allowed_files_json: string;
+  forbidden_files_json: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DelegationRow {
+  id: number;
+  project_id: number;
+  task_id: number | null;
+  unavailable_role: string;
+  substitute_actor: string;
+  delegated_role: string;
+  reason: string;
+  expires_at: string;
+  created_by_actor: string;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_by_actor: string | null;
+  revoke_reason: string | null;
+}
+
+export interface PackageRow {
+  id: number;
+  task_id: number;
+  title: string;
+  status: string;
+  assigned_junior_agent: string | null;
+  assigned_pro_agent: string | null;
+  claimed_by_agent: string | null;
+  [column: string]: unknown;
+}
+
+export interface AuditRow {
+  id: number;
+  event_type: string;
+  actor_role: string;
+  effective_role: string;
+  actor_agent: string;
+  target_type: string;
+  target_id: number;
+  payload_json: string;
+  created_at: string;
+}
+
+export function findProject(db: Db, id: number): ProjectRow | undefined {
+  return db.prepare("SELECT * FROM projects WHERE id = ?").get(id) as ProjectRow | undefined;
+}
+
+export function findTask(db: Db, id: number): TaskRow | undefined {
+  return db.prepare("SELECT * FROM tasks WHERE id = ?").get(id) as TaskRow | undefined;
+}
+
+export function findAgent(db: Db, projectId: number, name: string): AgentRow | undefined {
+  return db.prepare("SELECT * FROM agents WHERE project_id = ? AND name = ?").get(projectId, name) as
+    | AgentRow
+    | undefined;
+}
+
+export function listAgents(db: Db, projectId: number): AgentRow[] {
+  return db.prepare("SELECT * FROM agents WHERE project_id = ? ORDER BY id").all(projectId) as AgentRow[];
+}
+
+export function listDelegationsFor(db: Db, projectId: number, actorName: string): DelegationRow[] {
+  return db
+    .prepare("SELECT * FROM role_delegations WHERE project_id = ? AND substitute_actor = ? ORDER BY id")
+    .all(projectId, actorName) as DelegationRow[];
+}
+
+export function listPackagesOfTask(db: Db, taskId: number): PackageRow[] {
+  return db.prepare("SELECT * FROM work_packages WHERE task_id = ? ORDER BY id").all(taskId) as PackageRow[];
+}

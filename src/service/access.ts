@@ -1,0 +1,132 @@
+import {
+  decideEffectiveRole,
+  decideWorker,
+  type AgentFacts,
+  type Decision,
+  type DelegationFacts,
+} from "../domain/authorization.js";
+import { NOT_FOUND, OrchestratorError } from "../domain/errors.js";
+import type { Role } from "../domain/roles.js";
+import { parseJson } from "../ledger/json.js";
+import {
+  findAgent,
+  findProject,
+  findTask,
+  listDelegationsFor,
+  listPackagesOfTask,
+  type AgentRow,
+  type ProjectRow,
+  type TaskRow,
+} from "../ledger/rows.js";
+import type { ServiceContext } from "./context.js";
+
+export function agentFacts(row: AgentRow): AgentFacts {
+  return {
+    name: row.name,
+    primaryRole: row.primary_role as Role,
+    capabilities: parseJson<Role[]>(row.capabilities_json, []),
+    availability: row.availability,
+  };
+}
+
+function delegationFacts(ctx: ServiceContext, projectId: number): DelegationFacts[] {
+  return listDelegationsFor(ctx.db, projectId, ctx.actor.name).map((d) => ({
+    id: d.id,
+    taskId: d.task_id,
+    substituteActor: d.substitute_actor,
+    delegatedRole: d.delegated_role as Role,
+    expiresAt: d.expires_at,
+    revokedAt: d.revoked_at,
+  }));
+}
+
+function query(ctx: ServiceContext, requiredRole: Role, projectId: number, taskId: number | null) {
+  const agent = findAgent(ctx.db, projectId, ctx.actor.name);
+  return {
+    actorName: ctx.actor.name,
+    actorPrimaryRole: ctx.actor.primaryRole,
+    requiredRole,
+    projectId,
+    taskId,
+    agent: agent ? agentFacts(agent) : null,
+    delegations: delegationFacts(ctx, projectId),
+    now: ctx.clock(),
+  };
+}
+
+export function effectiveRoleDecision(
+  ctx: ServiceContext,
+  role: Role,
+  projectId: number,
+  taskId: number | null,
+): Decision {
+  return decideEffectiveRole(query(ctx, role, projectId, taskId));
+}
+
+/** Effective-role check (reference §1.4); returns the role the actor acts in. */
+export function requireRole(ctx: ServiceContext, role: Role, projectId: number, taskId: number | null): Role {
+  const decision = effectiveRoleDecision(ctx, role, projectId, taskId);
+  if (!decision.granted) throw new OrchestratorError(decision.reason);
+  return role;
+}
+
+/** Exact-assignment check for worker actions (reference §1.6). */
+export function requireWorker(
+  ctx: ServiceContext,
+  role: Role,
+  projectId: number,
+  taskId: number,
+  assignedAgent: string | null,
+): Role {
+  const decision = decideWorker({ ...query(ctx, role, projectId, taskId), assignedAgent });
+  if (!decision.granted) throw new OrchestratorError(decision.reason);
+  return role;
+}
+
+export function requirePrimary(ctx: ServiceContext, roles: readonly Role[], message: string): Role {
+  if (!roles.includes(ctx.actor.primaryRole)) throw new OrchestratorError(message);
+  return ctx.actor.primaryRole;
+}
+
+export function loadProject(ctx: ServiceContext, id: number): ProjectRow {
+  const row = findProject(ctx.db, id);
+  if (!row) throw new OrchestratorError(NOT_FOUND);
+  return row;
+}
+
+export function loadTask(ctx: ServiceContext, id: number): TaskRow {
+  const row = findTask(ctx.db, id);
+  if (!row) throw new OrchestratorError(NOT_FOUND);
+  return row;
+}
+
+const WORKERS: readonly Role[] = ["worker_junior", "worker_pro"];
+
+/** Read authorization for a task (reference §1.8). */
+export function requireTaskRead(ctx: ServiceContext, task: TaskRow): void {
+  const role = ctx.actor.primaryRole;
+  if (role === "user" || role === "codex") return;
+  if (WORKERS.includes(role)) {
+    const name = ctx.actor.name;
+    const involved = listPackagesOfTask(ctx.db, task.id).some(
+      (p) => p.assigned_junior_agent === name || p.assigned_pro_agent === name || p.claimed_by_agent === name,
+    );
+    if (!involved) {
+      throw new OrchestratorError(
+        `Worker role ${role} is not authorized to read task ${task.id}: it is not assigned to any of its packages`,
+      );
+    }
+    return;
+  }
+  requireProjectMember(ctx, task.project_id, task.id);
+}
+
+/** glm / test_owner read a project only while registered (or delegated) in their own role. */
+export function requireProjectMember(ctx: ServiceContext, projectId: number, taskId: number | null): void {
+  const role = ctx.actor.primaryRole;
+  if (role === "user" || role === "codex") return;
+  if (WORKERS.includes(role)) {
+    throw new OrchestratorError(`Worker role ${role} is not authorized to read project details`);
+  }
+  requireRole(ctx, role, projectId, taskId);
+}

@@ -1,0 +1,122 @@
+import { OrchestratorError } from "../domain/errors.js";
+import { ROLES, isRole, parseRuntime, type Role } from "../domain/roles.js";
+import { inTransaction } from "../ledger/database.js";
+import { stableJson } from "../ledger/json.js";
+import { findAgent } from "../ledger/rows.js";
+import { validateBackendModel } from "../mimo/backend-families.js";
+import { loadProject, requireRole } from "./access.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+import { agentView } from "./projections.js";
+
+export type Availability = "available" | "unavailable";
+
+export interface RegisterAgentInput {
+  project_id: number;
+  name: string;
+  primary_role: string;
+  capabilities: string[];
+  availability?: string | undefined;
+  mimo_model?: string | null | undefined;
+  mimo_agent?: string | null | undefined;
+  runtime?: string | null | undefined;
+  provider?: string | null | undefined;
+  model?: string | null | undefined;
+  reasoning_profile?: string | null | undefined;
+}
+
+function checkAvailability(value: string): Availability {
+  if (value !== "available" && value !== "unavailable") {
+    throw new OrchestratorError("Agent availability must be available or unavailable");
+  }
+  return value;
+}
+
+function blankToNull(value: string | null | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
+  const roles = [input.primary_role, ...input.capabilities];
+  if (!roles.every(isRole)) throw new OrchestratorError("Agent registration contains an unknown role capability");
+  const primary = input.primary_role as Role;
+  const availability = checkAvailability(input.availability ?? "available");
+  const capabilities = ROLES.filter((r) => r === primary || input.capabilities.includes(r)).sort();
+  if (primary === "worker_junior" && capabilities.length !== 1) {
+    throw new OrchestratorError("Junior agents cannot be registered with fallback role capabilities");
+  }
+  let mimoModel: string | null = null;
+  if (input.mimo_model !== undefined && input.mimo_model !== null) {
+    if (!input.mimo_model.trim()) {
+      throw new OrchestratorError("Mimo model must be a non-empty provider/model identifier when supplied");
+    }
+    mimoModel = validateBackendModel(input.mimo_model, primary).model;
+  }
+  let mimoAgent: string | null = null;
+  if (input.mimo_agent !== undefined && input.mimo_agent !== null) {
+    mimoAgent = input.mimo_agent.trim();
+    if (!mimoAgent) throw new OrchestratorError("MiMoCode agent binding must be non-empty when supplied");
+  }
+  const runtimeText = blankToNull(input.runtime);
+  const row = {
+    runtime: runtimeText ? parseRuntime(runtimeText) : null,
+    provider: blankToNull(input.provider),
+    model: blankToNull(input.model),
+    reasoning_profile: blankToNull(input.reasoning_profile),
+  };
+  return inTransaction(ctx.db, () => {
+    loadProject(ctx, input.project_id);
+    const role = requireRole(ctx, "codex", input.project_id, null);
+    ctx.db
+      .prepare(
+        `INSERT INTO agents (project_id, name, primary_role, capabilities_json, mimo_model, mimo_agent, runtime, provider, model, reasoning_profile, availability, updated_at)
+         VALUES (@project_id, @name, @primary_role, @capabilities_json, @mimo_model, @mimo_agent, @runtime, @provider, @model, @reasoning_profile, @availability, @updated_at)
+         ON CONFLICT (project_id, name) DO UPDATE SET
+           primary_role = excluded.primary_role, capabilities_json = excluded.capabilities_json,
+           mimo_model = excluded.mimo_model, mimo_agent = excluded.mimo_agent, runtime = excluded.runtime,
+           provider = excluded.provider, model = excluded.model, reasoning_profile = excluded.reasoning_profile,
+           availability = excluded.availability, updated_at = excluded.updated_at`,
+      )
+      .run({
+        project_id: input.project_id,
+        name: input.name,
+        primary_role: primary,
+        capabilities_json: stableJson(capabilities),
+        mimo_model: mimoModel,
+        mimo_agent: mimoAgent,
+        ...row,
+        availability,
+        updated_at: nowIso(ctx),
+      });
+    const agent = findAgent(ctx.db, input.project_id, input.name);
+    if (!agent) throw new OrchestratorError("Agent registration was not stored");
+    audit(ctx, role, "agent.registered", "agent", agent.id, {
+      name: input.name,
+      availability,
+      capabilities,
+      mimo_model: mimoModel,
+      mimo_agent: mimoAgent,
+      ...row,
+    });
+    return agentView(agent);
+  });
+}
+
+export function setAvailability(ctx: ServiceContext, projectId: number, name: string, availability: string) {
+  const value = checkAvailability(availability);
+  return inTransaction(ctx.db, () => {
+    loadProject(ctx, projectId);
+    const role = requireRole(ctx, "codex", projectId, null);
+    const agent = findAgent(ctx.db, projectId, name);
+    if (!agent) throw new OrchestratorError(`Agent '${name}' is not registered for this project`);
+    ctx.db
+      .prepare("UPDATE agents SET availability = ?, updated_at = ? WHERE id = ?")
+      .run(value, nowIso(ctx), agent.id);
+    audit(ctx, role, "agent.availability_changed", "agent", agent.id, {
+      name,
+      from: agent.availability,
+      to: value,
+    });
+    return agentView(findAgent(ctx.db, projectId, name)!);
+  });
+}

@@ -1,0 +1,104 @@
+import { delegationRefusal } from "../domain/authorization.js";
+import { NOT_FOUND, OrchestratorError } from "../domain/errors.js";
+import { isRole } from "../domain/roles.js";
+import { inTransaction } from "../ledger/database.js";
+import { findAgent, listAgents, type DelegationRow } from "../ledger/rows.js";
+import { agentFacts, loadProject, loadTask, requireRole } from "./access.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+
+export interface DelegateInput {
+  project_id: number;
+  task_id: number | null;
+  unavailable_role: string;
+  substitute_actor: string;
+  reason: string;
+  expires_at: string;
+}
+
+const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** Naive ISO-8601 timestamps are read as UTC (reference §4.4); the result is stored as UTC ISO. */
+export function parseExpiry(text: string): Date {
+  const m = ISO_8601.exec(text.trim());
+  const ms = m ? Date.parse(`${m[1]}T${m[2] ?? "00:00"}${m[3] ?? "Z"}`) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new OrchestratorError("Role delegation requires a known role and ISO-8601 expiry");
+  return new Date(ms);
+}
+
+function loadDelegation(ctx: ServiceContext, id: number): DelegationRow {
+  const row = ctx.db.prepare("SELECT * FROM role_delegations WHERE id = ?").get(id) as DelegationRow | undefined;
+  if (!row) throw new OrchestratorError(NOT_FOUND);
+  return row;
+}
+
+export function delegateRole(ctx: ServiceContext, input: DelegateInput): DelegationRow {
+  if (!isRole(input.unavailable_role)) {
+    throw new OrchestratorError("Role delegation requires a known role and ISO-8601 expiry");
+  }
+  const role = input.unavailable_role;
+  const expires = parseExpiry(input.expires_at);
+  if (expires.getTime() <= ctx.clock().getTime()) {
+    throw new OrchestratorError(`Role delegation expiry must be in the future: ${input.expires_at}`);
+  }
+  if (!input.reason.trim()) throw new OrchestratorError("Role delegation requires a non-empty reason");
+  return inTransaction(ctx.db, () => {
+    loadProject(ctx, input.project_id);
+    if (input.task_id !== null && loadTask(ctx, input.task_id).project_id !== input.project_id) {
+      throw new OrchestratorError("Delegation task does not belong to project");
+    }
+    const effective = requireRole(ctx, "codex", input.project_id, input.task_id);
+    const substitute = findAgent(ctx.db, input.project_id, input.substitute_actor);
+    const refusal = delegationRefusal({
+      role,
+      substitute: substitute ? agentFacts(substitute) : null,
+      projectAgents: listAgents(ctx.db, input.project_id).map(agentFacts),
+    });
+    if (refusal) throw new OrchestratorError(refusal);
+    const id = Number(
+      ctx.db
+        .prepare(
+          `INSERT INTO role_delegations (project_id, task_id, unavailable_role, substitute_actor, delegated_role, reason, expires_at, created_by_actor, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          input.project_id,
+          input.task_id,
+          role,
+          input.substitute_actor,
+          role,
+          input.reason.trim(),
+          expires.toISOString(),
+          ctx.actor.name,
+          nowIso(ctx),
+        ).lastInsertRowid,
+    );
+    audit(ctx, effective, "role.delegated", "role_delegation", id, {
+      unavailable_role: role,
+      delegated_role: role,
+      substitute_actor: input.substitute_actor,
+      reason: input.reason.trim(),
+      expires_at: expires.toISOString(),
+      task_id: input.task_id,
+    });
+    return loadDelegation(ctx, id);
+  });
+}
+
+/** Ends a delegation before it expires (new; the reference had no way to do this, quirk 9). */
+export function revokeDelegation(ctx: ServiceContext, delegationId: number, reason: string): DelegationRow {
+  if (!reason.trim()) throw new OrchestratorError("Revoking a delegation requires a non-empty reason");
+  return inTransaction(ctx.db, () => {
+    const row = loadDelegation(ctx, delegationId);
+    const effective = requireRole(ctx, "codex", row.project_id, row.task_id);
+    if (row.revoked_at !== null) return row;
+    ctx.db
+      .prepare("UPDATE role_delegations SET revoked_at = ?, revoked_by_actor = ?, revoke_reason = ? WHERE id = ?")
+      .run(nowIso(ctx), ctx.actor.name, reason.trim(), delegationId);
+    audit(ctx, effective, "role.revoked", "role_delegation", delegationId, {
+      substitute_actor: row.substitute_actor,
+      delegated_role: row.delegated_role,
+      reason: reason.trim(),
+    });
+    return loadDelegation(ctx, delegationId);
+  });
+}

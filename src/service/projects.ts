@@ -1,0 +1,86 @@
+import fs from "node:fs/promises";
+import { OrchestratorError } from "../domain/errors.js";
+import { confineToRoot, isWithin, resolveReal } from "../git/paths.js";
+import { inTransaction } from "../ledger/database.js";
+import { stableJson } from "../ledger/json.js";
+import type { ProjectRow } from "../ledger/rows.js";
+import { loadProject, requirePrimary, requireRole } from "./access.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+import { projectView } from "./projections.js";
+
+export type TestCommands = Record<string, string[]>;
+
+function checkTestCommands(commands: TestCommands): TestCommands {
+  for (const [key, argv] of Object.entries(commands)) {
+    if (!key.trim() || argv.length === 0 || argv.some((a) => a === "") || !argv[0]?.trim()) {
+      throw new OrchestratorError("Registered test commands require a non-empty key and argv");
+    }
+  }
+  return commands;
+}
+
+export interface InitProjectInput {
+  name: string;
+  repo_path: string;
+  grace_path: string;
+  main_branch: string;
+  allowed_test_commands?: TestCommands | undefined;
+}
+
+export async function initProject(ctx: ServiceContext, input: InitProjectInput) {
+  requirePrimary(ctx, ["codex"], "Only codex may initialize a project");
+  const commands = checkTestCommands(input.allowed_test_commands ?? {});
+  const repoPath = await resolveReal(input.repo_path);
+  const stat = await fs.stat(repoPath).catch(() => null);
+  if (!stat?.isDirectory()) throw new OrchestratorError(`Project repo_path does not exist: ${input.repo_path}`);
+  const gracePath = await confineToRoot(repoPath, input.grace_path);
+  const dataDir = await resolveReal(ctx.dataDir);
+  if (isWithin(repoPath, dataDir)) {
+    // Worktrees are created below the data dir; inside the repo they would nest in the product tree.
+    throw new OrchestratorError(`The data dir ${ctx.dataDir} lies inside the project repo; move it outside the repo`);
+  }
+  return inTransaction(ctx.db, () => {
+    const now = nowIso(ctx);
+    const id = Number(
+      ctx.db
+        .prepare(
+          `INSERT INTO projects (name, repo_path, grace_path, main_branch, allowed_test_commands_json, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(input.name, repoPath, gracePath, input.main_branch, stableJson(commands), now, now).lastInsertRowid,
+    );
+    ctx.db
+      .prepare(
+        `INSERT INTO agents (project_id, name, primary_role, capabilities_json, runtime, provider, model, reasoning_profile, availability, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'available', ?)`,
+      )
+      .run(
+        id,
+        ctx.actor.name,
+        ctx.actor.primaryRole,
+        stableJson([ctx.actor.primaryRole]),
+        ctx.actor.runtime,
+        ctx.actor.provider,
+        ctx.actor.model,
+        ctx.actor.reasoningProfile,
+        now,
+      );
+    audit(ctx, "codex", "project.initialized", "project", id, { name: input.name });
+    return projectView(loadProject(ctx, id));
+  });
+}
+
+export function setTestCommands(ctx: ServiceContext, projectId: number, commands: TestCommands) {
+  checkTestCommands(commands);
+  return inTransaction(ctx.db, () => {
+    loadProject(ctx, projectId);
+    const role = requireRole(ctx, "codex", projectId, null);
+    ctx.db
+      .prepare("UPDATE projects SET allowed_test_commands_json = ?, updated_at = ? WHERE id = ?")
+      .run(stableJson(commands), nowIso(ctx), projectId);
+    audit(ctx, role, "project.test_commands_registered", "project", projectId, {
+      command_keys: Object.keys(commands).sort(),
+    });
+    return projectView(loadProject(ctx, projectId) as ProjectRow);
+  });
+}

@@ -1,0 +1,145 @@
+import { OrchestratorError } from "../domain/errors.js";
+import { classifyNextAction, type NextAction } from "../domain/next-action.js";
+import type { PackageStatus } from "../domain/package-states.js";
+import { isRole } from "../domain/roles.js";
+import { isProjectRelativePattern } from "../domain/scope.js";
+import type { TaskStatus } from "../domain/task-states.js";
+import { inTransaction } from "../ledger/database.js";
+import { parseJson, stableJson } from "../ledger/json.js";
+import { listPackagesOfTask, type TaskRow } from "../ledger/rows.js";
+import { effectiveRoleDecision, loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+import { packageView, taskCoreView } from "./projections.js";
+import { transitionTask } from "./transitions.js";
+
+export interface CreateTaskInput {
+  project_id: number;
+  title: string;
+  objective: string;
+  architecture_intent: string;
+  constraints: string[];
+  non_goals: string[];
+  acceptance_criteria: string[];
+  allowed_files: string[];
+  forbidden_files: string[];
+  parent_task_id?: number | null | undefined;
+}
+
+function checkTaskScope(allowed: readonly string[], forbidden: readonly string[]): void {
+  if (allowed.length === 0) throw new OrchestratorError("Top-level task requires at least one allowed file pattern");
+  for (const p of allowed) {
+    if (!isProjectRelativePattern(p)) throw new OrchestratorError(`Task allowed scope pattern is not project-relative: ${p}`);
+  }
+  for (const p of forbidden) {
+    if (!isProjectRelativePattern(p)) {
+      throw new OrchestratorError(`Task forbidden scope pattern is not project-relative: ${p}`);
+    }
+  }
+}
+
+export function createCodexTask(ctx: ServiceContext, input: CreateTaskInput) {
+  checkTaskScope(input.allowed_files, input.forbidden_files);
+  return inTransaction(ctx.db, () => {
+    loadProject(ctx, input.project_id);
+    const role = requireRole(ctx, "codex", input.project_id, null);
+    const parent = input.parent_task_id ?? null;
+    if (parent !== null && loadTask(ctx, parent).project_id !== input.project_id) {
+      throw new OrchestratorError("Parent task does not belong to project");
+    }
+    const now = nowIso(ctx);
+    const id = Number(
+      ctx.db
+        .prepare(
+          `INSERT INTO tasks (project_id, parent_task_id, created_by_role, title, objective, architecture_intent,
+             constraints_json, non_goals_json, acceptance_criteria_json, allowed_files_json, forbidden_files_json,
+             status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'CODEX_TASK_CREATED', ?, ?)`,
+        )
+        .run(
+          input.project_id,
+          parent,
+          role,
+          input.title,
+          input.objective,
+          input.architecture_intent,
+          stableJson(input.constraints),
+          stableJson(input.non_goals),
+          stableJson(input.acceptance_criteria),
+          stableJson(input.allowed_files),
+          stableJson(input.forbidden_files),
+          now,
+          now,
+        ).lastInsertRowid,
+    );
+    audit(ctx, role, "task.codex_created", "task", id, { title: input.title });
+    return taskProjection(ctx, loadTask(ctx, id));
+  });
+}
+
+/** The full read model of a task (reference §4.3), reviews filtered by target type (quirk 3 fixed). */
+export function taskProjection(ctx: ServiceContext, task: TaskRow) {
+  const packages = listPackagesOfTask(ctx.db, task.id);
+  const ids = packages.map((p) => p.id);
+  const marks = ids.map(() => "?").join(",");
+  const reviews = ctx.db
+    .prepare(
+      `SELECT * FROM reviews WHERE (target_type = 'task' AND target_id = ?)
+         ${ids.length ? `OR (target_type = 'work_package' AND target_id IN (${marks}))` : ""}
+       ORDER BY id DESC`,
+    )
+    .all(task.id, ...ids);
+  const submissions = ids.length
+    ? (ctx.db
+        .prepare(`SELECT * FROM submissions WHERE work_package_id IN (${marks}) ORDER BY id`)
+        .all(...ids) as Record<string, string>[])
+    : [];
+  return {
+    ...taskCoreView(task),
+    work_packages: packages.map(packageView),
+    grace_artifacts: ctx.db.prepare("SELECT * FROM grace_artifacts WHERE task_id = ? ORDER BY id").all(task.id),
+    reviews,
+    mimo_sessions: ctx.db.prepare("SELECT * FROM mimo_sessions WHERE task_id = ? ORDER BY id").all(task.id),
+    submissions: submissions.map((s) => ({
+      ...s,
+      tests_run: parseJson(s.tests_run_json, []),
+      files_changed: parseJson(s.files_changed_json, []),
+      worker_report: parseJson(s.worker_report_json, {}),
+      worker_report_validation: parseJson(s.worker_report_validation_json, {}),
+    })),
+  };
+}
+
+export function getTask(ctx: ServiceContext, taskId: number) {
+  const task = loadTask(ctx, taskId);
+  requireTaskRead(ctx, task);
+  return taskProjection(ctx, task);
+}
+
+export function planTask(ctx: ServiceContext, taskId: number) {
+  return inTransaction(ctx.db, () => {
+    const task = loadTask(ctx, taskId);
+    const role = requireRole(ctx, "glm", task.project_id, task.id);
+    transitionTask(ctx, task, "GLM_GRACE_PLANNED", role, "task.grace_planned");
+    return taskProjection(ctx, loadTask(ctx, taskId));
+  });
+}
+
+export interface NextActionView {
+  current_state: string;
+  next: NextAction;
+  blocked_reason: string | null;
+}
+
+/** Suggests who acts next; pseudo-roles are informational and never raise (quirk 1 fixed). */
+export function getNextAction(ctx: ServiceContext, taskId: number): NextActionView {
+  const task = loadTask(ctx, taskId);
+  requireTaskRead(ctx, task);
+  const packages = listPackagesOfTask(ctx.db, task.id).map((p) => ({ id: p.id, status: p.status as PackageStatus }));
+  const next = classifyNextAction(task.status as TaskStatus, packages);
+  let blocked: string | null = null;
+  if (isRole(next.role) && next.role !== ctx.actor.primaryRole) {
+    const decision = effectiveRoleDecision(ctx, next.role, task.project_id, task.id);
+    blocked = decision.granted ? null : decision.reason;
+  }
+  return { current_state: task.status, next, blocked_reason: blocked };
+}

@@ -1,0 +1,31 @@
+import { assertPackageTransition, type PackageStatus } from "../domain/package-states.js";
+import { assertTaskTransition, type TaskStatus } from "../domain/task-states.js";
+import type { TaskRow } from "../ledger/rows.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+
+/** Moves a task along the state table inside the caller's transaction, with its audit row. */
+export function transitionTask(
+  ctx: ServiceContext,
+  task: TaskRow,
+  to: TaskStatus,
+  effectiveRole: string,
+  eventType: string,
+): void {
+  const from = task.status as TaskStatus;
+  assertTaskTransition(from, to);
+  ctx.db.prepare("UPDATE tasks SET status = ?, updated_at = ? WHERE id = ?").run(to, nowIso(ctx), task.id);
+  audit(ctx, effectiveRole, eventType, "task", task.id, { from_status: from, to_status: to });
+}
+
+export function transitionPackage(
+  ctx: ServiceContext,
+  packageId: number,
+  from: PackageStatus,
+  to: PackageStatus,
+  effectiveRole: string,
+  eventType: string,
+): void {
+  assertPackageTransition(from, to);
+  ctx.db.prepare("UPDATE work_packages SET status = ?, updated_at = ? WHERE id = ?").run(to, nowIso(ctx), packageId);
+  audit(ctx, effectiveRole, eventType, "work_package", packageId, { from_status: from, to_status: to });
+}

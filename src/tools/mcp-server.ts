@@ -1,0 +1,25 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Logger } from "winston";
+import type { ServiceContext } from "../service/context.js";
+import { ALL_TOOLS } from "./index.js";
+import { registerTools } from "./registry.js";
+
+export const SERVER_NAME = "grace-orchestrator-mcp";
+export const SERVER_VERSION = "0.1.0";
+
+function instructions(svc: ServiceContext): string {
+  return [
+    `You are connected as '${svc.actor.name}' with role ${svc.actor.primaryRole}.`,
+    "Authority is bound when this server starts, from its environment; no tool accepts a role or actor argument,",
+    "and the tools listed are exactly the ones this role may use. Call orchestrator.whoami first.",
+  ].join(" ");
+}
+
+export function buildMcpServer(svc: ServiceContext, logger: Logger): { server: McpServer; tools: string[] } {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    { capabilities: { tools: {}, logging: {} }, instructions: instructions(svc) },
+  );
+  const tools = registerTools(server, svc, ALL_TOOLS, svc.actor.primaryRole, logger);
+  return { server, tools };
+}

@@ -1,0 +1,55 @@
+import { createCodexTask, getNextAction, getTask, planTask } from "../service/tasks.js";
+import { CODEX_ONLY, STAFF, defineTool } from "./registry.js";
+import { args, id, longText, name, patternList, requiredText, stringList } from "./schemas.js";
+
+export const taskTools = [
+  defineTool({
+    name: "task.create_codex_task",
+    title: "Create an immutable task",
+    description:
+      "Creates a task in CODEX_TASK_CREATED: objective, architecture intent, constraints, non-goals, acceptance criteria, and the file scope as project-relative glob patterns (* stays in one path segment, ** crosses segments). allowed_files must not be empty.",
+    roles: CODEX_ONLY,
+    readOnly: false,
+    input: args({
+      project_id: id,
+      title: name,
+      objective: requiredText,
+      architecture_intent: longText,
+      constraints: stringList,
+      non_goals: stringList,
+      acceptance_criteria: stringList,
+      allowed_files: patternList,
+      forbidden_files: patternList,
+      parent_task_id: id.nullable().optional(),
+    }),
+    handler: (svc, a) => createCodexTask(svc, a),
+  }),
+  defineTool({
+    name: "task.get",
+    title: "Read a task",
+    description: "Returns the task with its packages, GRACE artifacts, reviews, Mimo sessions and submissions.",
+    roles: STAFF,
+    readOnly: true,
+    input: args({ task_id: id }),
+    handler: (svc, a) => getTask(svc, a.task_id),
+  }),
+  defineTool({
+    name: "task.plan",
+    title: "Mark the task GRACE-planned",
+    description: "GLM: moves the task to GLM_GRACE_PLANNED (from CODEX_TASK_CREATED or after a Codex rejection).",
+    roles: STAFF,
+    readOnly: false,
+    input: args({ task_id: id }),
+    handler: (svc, a) => planTask(svc, a.task_id),
+  }),
+  defineTool({
+    name: "task.get_next_action",
+    title: "Who acts next",
+    description:
+      "Suggests the next role and action for the task. Roles like user_or_codex are informational; blocked_reason says why you could not do it yourself.",
+    roles: STAFF,
+    readOnly: true,
+    input: args({ task_id: id }),
+    handler: (svc, a) => getNextAction(svc, a.task_id),
+  }),
+];

@@ -1,0 +1,68 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const SERVER_ENTRY = path.join(REPO_ROOT, "dist", "src", "cli", "server.js");
+
+export interface Actor {
+  name: string;
+  role: string;
+}
+
+export interface Connected {
+  client: Client;
+  transport: StdioClientTransport;
+  stderr: () => string;
+  close(): Promise<void>;
+}
+
+/** Starts the built server as a child process with the actor's identity and connects the SDK client over STDIO. */
+export async function connect(dataDir: string, actor: Actor, extraEnv: Record<string, string> = {}): Promise<Connected> {
+  if (!fs.existsSync(SERVER_ENTRY)) throw new Error(`Build first (npm run build): ${SERVER_ENTRY} is missing`);
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [SERVER_ENTRY],
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? os.homedir(),
+      GRACE_ORCHESTRATOR_DATA_DIR: dataDir,
+      GRACE_ORCHESTRATOR_ACTOR_NAME: actor.name,
+      GRACE_ORCHESTRATOR_ACTOR_ROLE: actor.role,
+      GRACE_LOG_LEVEL: "warn",
+      ...extraEnv,
+    },
+    stderr: "pipe",
+  });
+  let err = "";
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const client = new Client({ name: `test-${actor.name}`, version: "0.0.0" });
+  await client.connect(transport);
+  return { client, transport, stderr: () => err, close: () => client.close() };
+}
+
+/** Calls a tool and returns its structured content, throwing with the tool's message on isError. */
+export async function call<T = Record<string, unknown>>(c: Connected, name: string, args: Record<string, unknown> = {}): Promise<T> {
+  const result = (await c.client.callTool({ name, arguments: args })) as CallToolResult;
+  if (result.isError) {
+    const text = result.content.map((p) => (p.type === "text" ? p.text : "")).join("");
+    throw new Error(text);
+  }
+  return result.structuredContent as T;
+}
+
+/** Calls a tool expecting isError; returns the message. */
+export async function callError(c: Connected, name: string, args: Record<string, unknown> = {}): Promise<string> {
+  const result = (await c.client.callTool({ name, arguments: args })) as CallToolResult;
+  if (!result.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
+  return result.content.map((p) => (p.type === "text" ? p.text : "")).join("");
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `grace-${prefix}-`));
+}
