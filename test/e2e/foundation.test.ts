@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+
+const CODEX_TOOLS = [
+  "agent.register",
+  "agent.set_availability",
+  "audit.list",
+  "audit.list_page",
+  "grace.upsert_artifact",
+  "orchestrator.whoami",
+  "project.init",
+  "project.set_test_commands",
+  "role.delegate",
+  "role.revoke",
+  "task.create_codex_task",
+  "task.get",
+  "task.get_next_action",
+  "task.plan",
+  "verification.register_plan",
+];
+const GLM_TOOLS = [
+  "audit.list",
+  "audit.list_page",
+  "grace.upsert_artifact",
+  "orchestrator.whoami",
+  "task.get",
+  "task.get_next_action",
+  "task.plan",
+  "verification.register_plan",
+];
+const WORKER_TOOLS = ["orchestrator.whoami"];
+
+async function toolNames(c: Connected): Promise<string[]> {
+  return (await c.client.listTools()).tools.map((t) => t.name).sort();
+}
+
+describe("foundation over MCP with one server process per identity", () => {
+  const dataDir = tempDir("e2e-data");
+  const repo = tempDir("e2e-repo");
+  let codex: Connected, glm: Connected, testOwner: Connected, worker: Connected, user: Connected;
+
+  beforeAll(async () => {
+    [codex, glm, testOwner, worker, user] = await Promise.all([
+      connect(dataDir, { name: "codex-main", role: "codex" }),
+      connect(dataDir, { name: "glm-1", role: "glm" }),
+      connect(dataDir, { name: "owner-1", role: "test_owner" }),
+      connect(dataDir, { name: "junior-1", role: "worker_junior" }),
+      connect(dataDir, { name: "human", role: "user" }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([codex, glm, testOwner, worker, user].map((c) => c?.close()));
+  });
+
+  test("each role sees exactly its tool surface", async () => {
+    expect(await toolNames(codex)).toEqual(CODEX_TOOLS);
+    expect(await toolNames(glm)).toEqual(GLM_TOOLS);
+    expect(await toolNames(testOwner)).toEqual(GLM_TOOLS);
+    expect(await toolNames(user)).toEqual(GLM_TOOLS);
+    expect(await toolNames(worker)).toEqual(WORKER_TOOLS);
+  });
+
+  test("whoami reports the identity bound at start", async () => {
+    expect(await call(glm, "orchestrator.whoami")).toMatchObject({
+      actor_id: "actor-glm-1",
+      actor_name: "glm-1",
+      primary_role: "glm",
+      granted_role: "glm",
+      requested_role: "glm",
+    });
+  });
+
+  test("a task goes from creation to GLM_TESTS_PREPARED across processes", async () => {
+    const project = await call<{ id: number }>(codex, "project.init", {
+      name: "demo",
+      repo_path: repo,
+      grace_path: "docs",
+      main_branch: "main",
+      allowed_test_commands: { unit: ["node", "--test"] },
+    });
+    const task = await call<{ id: number; status: string }>(codex, "task.create_codex_task", {
+      project_id: project.id,
+      title: "Add a ledger",
+      objective: "Persist workflow state",
+      architecture_intent: "SQLite behind a service layer",
+      constraints: ["no shell"],
+      non_goals: ["UI"],
+      acceptance_criteria: ["tests pass"],
+      allowed_files: ["src/**"],
+      forbidden_files: ["src/secrets/**"],
+    });
+    expect(task.status).toBe("CODEX_TASK_CREATED");
+
+    // GLM is not registered yet: refused with the reference's message, nothing changes.
+    expect(await callError(glm, "task.plan", { task_id: task.id })).toBe(
+      `Actor 'glm-1' is not authorized for role glm on project ${project.id}`,
+    );
+
+    await call(codex, "agent.register", {
+      project_id: project.id,
+      name: "glm-1",
+      primary_role: "glm",
+      capabilities: ["glm"],
+    });
+    expect(await call(glm, "task.get_next_action", { task_id: task.id })).toEqual({
+      current_state: "CODEX_TASK_CREATED",
+      next: { role: "glm", action: "task.plan" },
+      blocked_reason: null,
+    });
+    expect((await call<{ status: string }>(glm, "task.plan", { task_id: task.id })).status).toBe("GLM_GRACE_PLANNED");
+    expect(
+      await callError(glm, "verification.register_plan", {
+        task_id: task.id,
+        test_strategy: "unit",
+        test_commands: ["e2e"],
+      }),
+    ).toBe('Verification plan uses unregistered test commands: ["e2e"]');
+    const plan = await call<{ revision: number }>(glm, "verification.register_plan", {
+      task_id: task.id,
+      test_strategy: "unit tests for every rule",
+      test_commands: ["unit"],
+      risk_coverage: ["lost writes"],
+      acceptance_mapping: { "tests pass": ["unit"] },
+    });
+    expect(plan.revision).toBe(1);
+
+    const seen = await call<{ status: string; allowed_files: string[]; forbidden_files: string[] }>(codex, "task.get", {
+      task_id: task.id,
+    });
+    expect(seen).toMatchObject({ status: "GLM_TESTS_PREPARED", allowed_files: ["src/**"], forbidden_files: ["src/secrets/**"] });
+
+    const audit = await call<{ result: { event_type: string }[] }>(codex, "audit.list", { task_id: task.id });
+    expect(audit.result.map((r) => r.event_type)).toEqual([
+      "task.codex_created",
+      "task.grace_planned",
+      "verification.registered",
+      "task.tests_prepared",
+    ]);
+    // The user is an administrator, not a planner: reading works, planning does not.
+    expect((await call<{ status: string }>(user, "task.get", { task_id: task.id })).status).toBe("GLM_TESTS_PREPARED");
+    expect(await callError(user, "task.plan", { task_id: task.id })).toMatch(/not authorized for role glm/);
+  });
+
+  test("a worker has no codex tools: they do not exist for it", async () => {
+    const message = await callError(worker, "task.create_codex_task", { project_id: 1 });
+    expect(message).toMatch(/Tool task.create_codex_task not found/);
+  });
+
+  test("no tool accepts a role or actor argument", async () => {
+    for (const tool of (await codex.client.listTools()).tools) {
+      const keys = Object.keys((tool.inputSchema.properties ?? {}) as object);
+      expect(keys.filter((k) => /role|actor/.test(k) && k !== "unavailable_role" && k !== "substitute_actor" && k !== "primary_role")).toEqual([]);
+    }
+  });
+});
