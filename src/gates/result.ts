@@ -1,0 +1,30 @@
+/** Shared result shape of every gate (reference §6): `blocked` iff `issues` is non-empty. */
+import { OrchestratorError } from "../domain/errors.js";
+
+export type GateStatus = "pass" | "blocked";
+
+export interface GateResult {
+  status: GateStatus;
+  issues: string[];
+  warnings: string[];
+}
+
+export function gateResult(issues: string[], warnings: string[] = []): GateResult {
+  return { status: issues.length === 0 ? "pass" : "blocked", issues, warnings };
+}
+
+/** "Gate pass" in the reference: status `pass` or `verified` (case-insensitive). */
+export function isGatePass(status: unknown): boolean {
+  return typeof status === "string" && ["pass", "verified"].includes(status.trim().toLowerCase());
+}
+
+/** Interface literal (reference §13.3): `<label> failed: <issue>; <issue>`. */
+export function gateFailureMessage(label: string, issues: readonly string[]): string {
+  return `${label} failed: ${issues.join("; ")}`;
+}
+
+/** Throws the lifecycle error for a blocked gate; returns the result when it passed. */
+export function requireGatePass<T extends { status: string; issues: string[] }>(label: string, result: T): T {
+  if (!isGatePass(result.status)) throw new OrchestratorError(gateFailureMessage(label, result.issues));
+  return result;
+}
