@@ -35,6 +35,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`grace-orchestrator-mcp failed to start: ${(error as Error)?.message ?? String(error)}\n`);
+  process.stderr.write(
+    `grace-orchestrator-mcp failed to start: ${(error as Error)?.message ?? String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -15,9 +15,15 @@ export interface PackageBrief {
 
 const BY_TASK_STATUS: Partial<Record<TaskStatus, NextAction>> = {
   CODEX_TASK_CREATED: { role: "glm", action: "task.plan" },
-  GLM_GRACE_PLANNED: { role: "glm", action: "verification.register_plan or submission.controller_task_completion" },
+  GLM_GRACE_PLANNED: {
+    role: "glm",
+    action: "verification.register_plan or submission.controller_task_completion",
+  },
   GLM_TESTS_PREPARED: { role: "glm", action: "workpackage.create or submission.controller_task_completion" },
-  GLM_REJECTED_REPAIR_REQUIRED: { role: "glm", action: "mimo.launch_package or submission.controller_repair" },
+  GLM_REJECTED_REPAIR_REQUIRED: {
+    role: "glm",
+    action: "mimo.launch_package or submission.controller_repair",
+  },
 };
 
 const BY_PACKAGE_STATUS: Partial<Record<PackageStatus, [NextRole, string]>> = {

@@ -39,7 +39,11 @@ export const TASK_TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]
 };
 
 /** Statuses an administrative force-transition refuses to leave without an explicit override. */
-export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ["TASK_CLOSED", "NEXT_TASK_READY", "CODEX_ACCEPTED"];
+export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = [
+  "TASK_CLOSED",
+  "NEXT_TASK_READY",
+  "CODEX_ACCEPTED",
+];
 
 export function isTaskStatus(value: string): value is TaskStatus {
   return (TASK_STATUSES as readonly string[]).includes(value);

@@ -274,7 +274,11 @@ CREATE TABLE continuation_deliveries (
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, description: "projects, agents, tasks, artifacts, verification plans, delegations, audit", sql: CORE },
+  {
+    version: 1,
+    description: "projects, agents, tasks, artifacts, verification plans, delegations, audit",
+    sql: CORE,
+  },
   { version: 2, description: "work packages, submissions, reviews, test runs", sql: PACKAGES },
   { version: 3, description: "handoff event outbox", sql: HANDOFF_OUTBOX },
   { version: 4, description: "mimo sessions and continuation deliveries", sql: MIMO_AND_CONTINUATION },

@@ -95,8 +95,7 @@ export function findTask(db: Db, id: number): TaskRow | undefined {
 
 export function findAgent(db: Db, projectId: number, name: string): AgentRow | undefined {
   return db.prepare("SELECT * FROM agents WHERE project_id = ? AND name = ?").get(projectId, name) as
-    | AgentRow
-    | undefined;
+    AgentRow | undefined;
 }
 
 export function listAgents(db: Db, projectId: number): AgentRow[] {

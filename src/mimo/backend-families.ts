@@ -41,7 +41,8 @@ const REFUSAL: Readonly<Record<Role, (m: string) => string>> = {
   worker_pro: (m) =>
     `Pro worker backend '${m}' is not allowed: use a Xiaomi/MiMo model, the approved Z.ai GLM worker backend, or an external Codex backend (free MiMo Auto is not allowed for Pro)`,
   glm: (m) => `GLM backend '${m}' is not allowed: GLM must use the Z.ai Coding Plan GLM backend`,
-  test_owner: (m) => `Test Owner backend '${m}' is not allowed: Test Owner must use the Z.ai Coding Plan GLM backend`,
+  test_owner: (m) =>
+    `Test Owner backend '${m}' is not allowed: Test Owner must use the Z.ai Coding Plan GLM backend`,
   codex: (m) => `Unsupported Mimo backend model: '${m}'`,
   user: (m) => `Unsupported Mimo backend model: '${m}'`,
 };
@@ -49,7 +50,8 @@ const REFUSAL: Readonly<Record<Role, (m: string) => string>> = {
 /** Normalises and checks a model identifier for a role; returns the trimmed model. */
 export function validateBackendModel(model: string, role: Role): { model: string; family: BackendFamily } {
   const trimmed = model.trim();
-  if (!trimmed) throw new OrchestratorError("Mimo backend model must be a non-empty explicit provider/model identifier");
+  if (!trimmed)
+    throw new OrchestratorError("Mimo backend model must be a non-empty explicit provider/model identifier");
   const lower = trimmed.toLowerCase();
   const family = backendFamily(trimmed);
   if (LEGACY_ALIASES.includes(lower) || (!lower.includes("/") && family !== "mimo_auto")) {

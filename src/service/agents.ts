@@ -38,7 +38,8 @@ function blankToNull(value: string | null | undefined): string | null {
 
 export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
   const roles = [input.primary_role, ...input.capabilities];
-  if (!roles.every(isRole)) throw new OrchestratorError("Agent registration contains an unknown role capability");
+  if (!roles.every(isRole))
+    throw new OrchestratorError("Agent registration contains an unknown role capability");
   const primary = input.primary_role as Role;
   const availability = checkAvailability(input.availability ?? "available");
   const capabilities = ROLES.filter((r) => r === primary || input.capabilities.includes(r)).sort();

@@ -24,12 +24,15 @@ export async function upsertArtifact(ctx: ServiceContext, input: UpsertArtifactI
   const relPath = await confineRelative(project.repo_path, input.path);
   return inTransaction(ctx.db, () => {
     const task = loadTask(ctx, input.task_id);
-    if (task.project_id !== input.project_id) throw new OrchestratorError("Artifact task does not belong to project");
+    if (task.project_id !== input.project_id)
+      throw new OrchestratorError("Artifact task does not belong to project");
     const role = requireRole(ctx, "glm", task.project_id, task.id);
     const revision =
-      (ctx.db
-        .prepare("SELECT MAX(revision) AS r FROM grace_artifacts WHERE task_id = ? AND artifact_type = ?")
-        .get(task.id, input.artifact_type) as { r: number | null }).r ?? 0;
+      (
+        ctx.db
+          .prepare("SELECT MAX(revision) AS r FROM grace_artifacts WHERE task_id = ? AND artifact_type = ?")
+          .get(task.id, input.artifact_type) as { r: number | null }
+      ).r ?? 0;
     const id = Number(
       ctx.db
         .prepare(

@@ -42,7 +42,9 @@ function view(row: AuditRow) {
 export function listAudit(ctx: ServiceContext, taskId: number | null) {
   authorizeAudit(ctx, taskId);
   const sql = `SELECT * FROM audit_log ${taskId === null ? "" : `WHERE ${TASK_FILTER}`} ORDER BY id`;
-  const rows = (taskId === null ? ctx.db.prepare(sql).all() : ctx.db.prepare(sql).all({ task: taskId })) as AuditRow[];
+  const rows = (
+    taskId === null ? ctx.db.prepare(sql).all() : ctx.db.prepare(sql).all({ task: taskId })
+  ) as AuditRow[];
   return rows.map(view);
 }
 

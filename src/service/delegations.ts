@@ -21,12 +21,14 @@ const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))
 export function parseExpiry(text: string): Date {
   const m = ISO_8601.exec(text.trim());
   const ms = m ? Date.parse(`${m[1]}T${m[2] ?? "00:00"}${m[3] ?? "Z"}`) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new OrchestratorError("Role delegation requires a known role and ISO-8601 expiry");
+  if (!Number.isFinite(ms))
+    throw new OrchestratorError("Role delegation requires a known role and ISO-8601 expiry");
   return new Date(ms);
 }
 
 function loadDelegation(ctx: ServiceContext, id: number): DelegationRow {
-  const row = ctx.db.prepare("SELECT * FROM role_delegations WHERE id = ?").get(id) as DelegationRow | undefined;
+  const row = ctx.db.prepare("SELECT * FROM role_delegations WHERE id = ?").get(id) as
+    DelegationRow | undefined;
   if (!row) throw new OrchestratorError(NOT_FOUND);
   return row;
 }
@@ -92,7 +94,9 @@ export function revokeDelegation(ctx: ServiceContext, delegationId: number, reas
     const effective = requireRole(ctx, "codex", row.project_id, row.task_id);
     if (row.revoked_at !== null) return row;
     ctx.db
-      .prepare("UPDATE role_delegations SET revoked_at = ?, revoked_by_actor = ?, revoke_reason = ? WHERE id = ?")
+      .prepare(
+        "UPDATE role_delegations SET revoked_at = ?, revoked_by_actor = ?, revoke_reason = ? WHERE id = ?",
+      )
       .run(nowIso(ctx), ctx.actor.name, reason.trim(), delegationId);
     audit(ctx, effective, "role.revoked", "role_delegation", delegationId, {
       substitute_actor: row.substitute_actor,

@@ -4,7 +4,10 @@ import type { AgentRow, PackageRow, ProjectRow, TaskRow } from "../ledger/rows.j
 /** Read models returned by tools: JSON columns decoded, flags as booleans. */
 export function projectView(row: ProjectRow) {
   const { allowed_test_commands_json, ...rest } = row;
-  return { ...rest, allowed_test_commands: parseJson<Record<string, string[]>>(allowed_test_commands_json, {}) };
+  return {
+    ...rest,
+    allowed_test_commands: parseJson<Record<string, string[]>>(allowed_test_commands_json, {}),
+  };
 }
 
 export function agentView(row: AgentRow) {
@@ -26,7 +29,8 @@ const PACKAGE_JSON_COLUMNS: Record<string, unknown> = {
 export function packageView(row: PackageRow) {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (key in PACKAGE_JSON_COLUMNS) out[key.slice(0, -"_json".length)] = parseJson(value as string, PACKAGE_JSON_COLUMNS[key]);
+    if (key in PACKAGE_JSON_COLUMNS)
+      out[key.slice(0, -"_json".length)] = parseJson(value as string, PACKAGE_JSON_COLUMNS[key]);
     else if (key === "codex_required" || key === "worker_pro_available") out[key] = value === 1;
     else out[key] = value;
   }

@@ -32,12 +32,15 @@ export async function initProject(ctx: ServiceContext, input: InitProjectInput) 
   const commands = checkTestCommands(input.allowed_test_commands ?? {});
   const repoPath = await resolveReal(input.repo_path);
   const stat = await fs.stat(repoPath).catch(() => null);
-  if (!stat?.isDirectory()) throw new OrchestratorError(`Project repo_path does not exist: ${input.repo_path}`);
+  if (!stat?.isDirectory())
+    throw new OrchestratorError(`Project repo_path does not exist: ${input.repo_path}`);
   const gracePath = await confineToRoot(repoPath, input.grace_path);
   const dataDir = await resolveReal(ctx.dataDir);
   if (isWithin(repoPath, dataDir)) {
     // Worktrees are created below the data dir; inside the repo they would nest in the product tree.
-    throw new OrchestratorError(`The data dir ${ctx.dataDir} lies inside the project repo; move it outside the repo`);
+    throw new OrchestratorError(
+      `The data dir ${ctx.dataDir} lies inside the project repo; move it outside the repo`,
+    );
   }
   return inTransaction(ctx.db, () => {
     const now = nowIso(ctx);
@@ -47,7 +50,8 @@ export async function initProject(ctx: ServiceContext, input: InitProjectInput) 
           `INSERT INTO projects (name, repo_path, grace_path, main_branch, allowed_test_commands_json, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(input.name, repoPath, gracePath, input.main_branch, stableJson(commands), now, now).lastInsertRowid,
+        .run(input.name, repoPath, gracePath, input.main_branch, stableJson(commands), now, now)
+        .lastInsertRowid,
     );
     ctx.db
       .prepare(

@@ -26,9 +26,11 @@ export interface CreateTaskInput {
 }
 
 function checkTaskScope(allowed: readonly string[], forbidden: readonly string[]): void {
-  if (allowed.length === 0) throw new OrchestratorError("Top-level task requires at least one allowed file pattern");
+  if (allowed.length === 0)
+    throw new OrchestratorError("Top-level task requires at least one allowed file pattern");
   for (const p of allowed) {
-    if (!isProjectRelativePattern(p)) throw new OrchestratorError(`Task allowed scope pattern is not project-relative: ${p}`);
+    if (!isProjectRelativePattern(p))
+      throw new OrchestratorError(`Task allowed scope pattern is not project-relative: ${p}`);
   }
   for (const p of forbidden) {
     if (!isProjectRelativePattern(p)) {
@@ -96,7 +98,9 @@ export function taskProjection(ctx: ServiceContext, task: TaskRow) {
   return {
     ...taskCoreView(task),
     work_packages: packages.map(packageView),
-    grace_artifacts: ctx.db.prepare("SELECT * FROM grace_artifacts WHERE task_id = ? ORDER BY id").all(task.id),
+    grace_artifacts: ctx.db
+      .prepare("SELECT * FROM grace_artifacts WHERE task_id = ? ORDER BY id")
+      .all(task.id),
     reviews,
     mimo_sessions: ctx.db.prepare("SELECT * FROM mimo_sessions WHERE task_id = ? ORDER BY id").all(task.id),
     submissions: submissions.map((s) => ({
@@ -134,7 +138,10 @@ export interface NextActionView {
 export function getNextAction(ctx: ServiceContext, taskId: number): NextActionView {
   const task = loadTask(ctx, taskId);
   requireTaskRead(ctx, task);
-  const packages = listPackagesOfTask(ctx.db, task.id).map((p) => ({ id: p.id, status: p.status as PackageStatus }));
+  const packages = listPackagesOfTask(ctx.db, task.id).map((p) => ({
+    id: p.id,
+    status: p.status as PackageStatus,
+  }));
   const next = classifyNextAction(task.status as TaskStatus, packages);
   let blocked: string | null = null;
   if (isRole(next.role) && next.role !== ctx.actor.primaryRole) {

@@ -26,6 +26,8 @@ export function transitionPackage(
   eventType: string,
 ): void {
   assertPackageTransition(from, to);
-  ctx.db.prepare("UPDATE work_packages SET status = ?, updated_at = ? WHERE id = ?").run(to, nowIso(ctx), packageId);
+  ctx.db
+    .prepare("UPDATE work_packages SET status = ?, updated_at = ? WHERE id = ?")
+    .run(to, nowIso(ctx), packageId);
   audit(ctx, effectiveRole, eventType, "work_package", packageId, { from_status: from, to_status: to });
 }

@@ -21,15 +21,21 @@ export function registerVerificationPlan(ctx: ServiceContext, input: Verificatio
     const allowed = parseJson<Record<string, string[]>>(project.allowed_test_commands_json, {});
     const unknown = [...new Set(input.test_commands.filter((k) => !(k in allowed)))].sort();
     if (unknown.length > 0) {
-      throw new OrchestratorError(`Verification plan uses unregistered test commands: ${JSON.stringify(unknown)}`);
+      throw new OrchestratorError(
+        `Verification plan uses unregistered test commands: ${JSON.stringify(unknown)}`,
+      );
     }
     if (task.status !== "GLM_GRACE_PLANNED") {
       throw new OrchestratorError("Verification plan requires GLM_GRACE_PLANNED task status");
     }
     const revision =
-      (ctx.db.prepare("SELECT MAX(revision) AS r FROM verification_plans WHERE task_id = ?").get(task.id) as {
-        r: number | null;
-      }).r ?? 0;
+      (
+        ctx.db
+          .prepare("SELECT MAX(revision) AS r FROM verification_plans WHERE task_id = ?")
+          .get(task.id) as {
+          r: number | null;
+        }
+      ).r ?? 0;
     const id = Number(
       ctx.db
         .prepare(

@@ -17,7 +17,8 @@ export const auditTools = [
   defineTool({
     name: "audit.list_page",
     title: "Audit log, one page",
-    description: "Audit rows with id > after_audit_id, ascending, at most limit (1–200). Continue with next_after_id while has_more.",
+    description:
+      "Audit rows with id > after_audit_id, ascending, at most limit (1–200). Continue with next_after_id while has_more.",
     roles: STAFF,
     readOnly: true,
     input: args({

@@ -24,7 +24,8 @@ export const delegationTools = [
   defineTool({
     name: "role.revoke",
     title: "Revoke a delegation",
-    description: "Ends a delegation before it expires. Audited. Revoking an already revoked delegation changes nothing.",
+    description:
+      "Ends a delegation before it expires. Audited. Revoking an already revoked delegation changes nothing.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({ delegation_id: id, reason }),

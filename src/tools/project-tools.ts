@@ -26,7 +26,8 @@ export const projectTools = [
   defineTool({
     name: "project.set_test_commands",
     title: "Replace the test-command allowlist",
-    description: "Replaces the project's allowlisted test commands (key → argv). Only these keys can be run by repo.run_tests.",
+    description:
+      "Replaces the project's allowlisted test commands (key → argv). Only these keys can be run by repo.run_tests.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({ project_id: id, allowed_test_commands: testCommands }),

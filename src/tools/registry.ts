@@ -28,7 +28,14 @@ export function defineTool<S extends z.ZodObject>(def: ToolDef<S>): ToolDef {
   return def as unknown as ToolDef;
 }
 
-export const ALL_ROLES: readonly Role[] = ["user", "codex", "glm", "test_owner", "worker_junior", "worker_pro"];
+export const ALL_ROLES: readonly Role[] = [
+  "user",
+  "codex",
+  "glm",
+  "test_owner",
+  "worker_junior",
+  "worker_pro",
+];
 export const STAFF: readonly Role[] = ["user", "codex", "glm", "test_owner"];
 export const CODEX_ONLY: readonly Role[] = ["codex"];
 export const ADMINS: readonly Role[] = ["user", "codex"];
@@ -83,7 +90,10 @@ export function registerTools(
         } catch (error) {
           if (error instanceof OrchestratorError) return failure(error.message);
           // Unexpected failures are logged in full on stderr; the client gets no stack trace.
-          logger.error("tool failed unexpectedly", { tool: def.name, error: String((error as Error)?.stack ?? error) });
+          logger.error("tool failed unexpectedly", {
+            tool: def.name,
+            error: String((error as Error)?.stack ?? error),
+          });
           return failure(`Internal error in ${def.name}: ${(error as Error)?.message ?? String(error)}`);
         }
       },

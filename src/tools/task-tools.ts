@@ -27,7 +27,8 @@ export const taskTools = [
   defineTool({
     name: "task.get",
     title: "Read a task",
-    description: "Returns the task with its packages, GRACE artifacts, reviews, Mimo sessions and submissions.",
+    description:
+      "Returns the task with its packages, GRACE artifacts, reviews, Mimo sessions and submissions.",
     roles: STAFF,
     readOnly: true,
     input: args({ task_id: id }),
@@ -36,7 +37,8 @@ export const taskTools = [
   defineTool({
     name: "task.plan",
     title: "Mark the task GRACE-planned",
-    description: "GLM: moves the task to GLM_GRACE_PLANNED (from CODEX_TASK_CREATED or after a Codex rejection).",
+    description:
+      "GLM: moves the task to GLM_GRACE_PLANNED (from CODEX_TASK_CREATED or after a Codex rejection).",
     roles: STAFF,
     readOnly: false,
     input: args({ task_id: id }),

@@ -107,7 +107,9 @@ describe("foundation over MCP with one server process per identity", () => {
       next: { role: "glm", action: "task.plan" },
       blocked_reason: null,
     });
-    expect((await call<{ status: string }>(glm, "task.plan", { task_id: task.id })).status).toBe("GLM_GRACE_PLANNED");
+    expect((await call<{ status: string }>(glm, "task.plan", { task_id: task.id })).status).toBe(
+      "GLM_GRACE_PLANNED",
+    );
     expect(
       await callError(glm, "verification.register_plan", {
         task_id: task.id,
@@ -124,10 +126,18 @@ describe("foundation over MCP with one server process per identity", () => {
     });
     expect(plan.revision).toBe(1);
 
-    const seen = await call<{ status: string; allowed_files: string[]; forbidden_files: string[] }>(codex, "task.get", {
-      task_id: task.id,
+    const seen = await call<{ status: string; allowed_files: string[]; forbidden_files: string[] }>(
+      codex,
+      "task.get",
+      {
+        task_id: task.id,
+      },
+    );
+    expect(seen).toMatchObject({
+      status: "GLM_TESTS_PREPARED",
+      allowed_files: ["src/**"],
+      forbidden_files: ["src/secrets/**"],
     });
-    expect(seen).toMatchObject({ status: "GLM_TESTS_PREPARED", allowed_files: ["src/**"], forbidden_files: ["src/secrets/**"] });
 
     const audit = await call<{ result: { event_type: string }[] }>(codex, "audit.list", { task_id: task.id });
     expect(audit.result.map((r) => r.event_type)).toEqual([
@@ -137,7 +147,9 @@ describe("foundation over MCP with one server process per identity", () => {
       "task.tests_prepared",
     ]);
     // The user is an administrator, not a planner: reading works, planning does not.
-    expect((await call<{ status: string }>(user, "task.get", { task_id: task.id })).status).toBe("GLM_TESTS_PREPARED");
+    expect((await call<{ status: string }>(user, "task.get", { task_id: task.id })).status).toBe(
+      "GLM_TESTS_PREPARED",
+    );
     expect(await callError(user, "task.plan", { task_id: task.id })).toMatch(/not authorized for role glm/);
   });
 
@@ -149,7 +161,15 @@ describe("foundation over MCP with one server process per identity", () => {
   test("no tool accepts a role or actor argument", async () => {
     for (const tool of (await codex.client.listTools()).tools) {
       const keys = Object.keys((tool.inputSchema.properties ?? {}) as object);
-      expect(keys.filter((k) => /role|actor/.test(k) && k !== "unavailable_role" && k !== "substitute_actor" && k !== "primary_role")).toEqual([]);
+      expect(
+        keys.filter(
+          (k) =>
+            /role|actor/.test(k) &&
+            k !== "unavailable_role" &&
+            k !== "substitute_actor" &&
+            k !== "primary_role",
+        ),
+      ).toEqual([]);
     }
   });
 });

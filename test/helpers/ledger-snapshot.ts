@@ -6,9 +6,13 @@ export function snapshotLedger(dataDir: string): Record<string, unknown[]> {
   const db = new Database(path.join(dataDir, "ledger.sqlite3"), { readonly: true });
   try {
     const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
       .all() as { name: string }[];
-    return Object.fromEntries(tables.map((t) => [t.name, db.prepare(`SELECT * FROM ${t.name} ORDER BY rowid`).all()]));
+    return Object.fromEntries(
+      tables.map((t) => [t.name, db.prepare(`SELECT * FROM ${t.name} ORDER BY rowid`).all()]),
+    );
   } finally {
     db.close();
   }

@@ -21,8 +21,13 @@ export interface Connected {
 }
 
 /** Starts the built server as a child process with the actor's identity and connects the SDK client over STDIO. */
-export async function connect(dataDir: string, actor: Actor, extraEnv: Record<string, string> = {}): Promise<Connected> {
-  if (!fs.existsSync(SERVER_ENTRY)) throw new Error(`Build first (npm run build): ${SERVER_ENTRY} is missing`);
+export async function connect(
+  dataDir: string,
+  actor: Actor,
+  extraEnv: Record<string, string> = {},
+): Promise<Connected> {
+  if (!fs.existsSync(SERVER_ENTRY))
+    throw new Error(`Build first (npm run build): ${SERVER_ENTRY} is missing`);
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [SERVER_ENTRY],
@@ -47,7 +52,11 @@ export async function connect(dataDir: string, actor: Actor, extraEnv: Record<st
 }
 
 /** Calls a tool and returns its structured content, throwing with the tool's message on isError. */
-export async function call<T = Record<string, unknown>>(c: Connected, name: string, args: Record<string, unknown> = {}): Promise<T> {
+export async function call<T = Record<string, unknown>>(
+  c: Connected,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<T> {
   const result = (await c.client.callTool({ name, arguments: args })) as CallToolResult;
   if (result.isError) {
     const text = result.content.map((p) => (p.type === "text" ? p.text : "")).join("");
@@ -57,9 +66,14 @@ export async function call<T = Record<string, unknown>>(c: Connected, name: stri
 }
 
 /** Calls a tool expecting isError; returns the message. */
-export async function callError(c: Connected, name: string, args: Record<string, unknown> = {}): Promise<string> {
+export async function callError(
+  c: Connected,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<string> {
   const result = (await c.client.callTool({ name, arguments: args })) as CallToolResult;
-  if (!result.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
+  if (!result.isError)
+    throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
   return result.content.map((p) => (p.type === "text" ? p.text : "")).join("");
 }
 

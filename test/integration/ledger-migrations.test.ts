@@ -69,13 +69,19 @@ describe("ledger migrations", () => {
     (v) => {
       const dir = ledgerAt(v);
       const before = new Database(path.join(dir, LEDGER_FILE));
-      const tables = COUNTED.filter((t) => before.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(t));
-      const counts = Object.fromEntries(tables.map((t) => [t, (before.prepare(`SELECT COUNT(*) c FROM ${t}`).get() as { c: number }).c]));
+      const tables = COUNTED.filter((t) =>
+        before.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(t),
+      );
+      const counts = Object.fromEntries(
+        tables.map((t) => [t, (before.prepare(`SELECT COUNT(*) c FROM ${t}`).get() as { c: number }).c]),
+      );
       before.close();
       const db = openLedger(dir);
       expect(version(db)).toBe(LATEST_VERSION);
-      for (const t of tables) expect((db.prepare(`SELECT COUNT(*) c FROM ${t}`).get() as { c: number }).c).toBe(counts[t]);
-      for (const t of COUNTED) expect(db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(t)).toBeTruthy();
+      for (const t of tables)
+        expect((db.prepare(`SELECT COUNT(*) c FROM ${t}`).get() as { c: number }).c).toBe(counts[t]);
+      for (const t of COUNTED)
+        expect(db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(t)).toBeTruthy();
       db.close();
     },
   );
@@ -101,7 +107,9 @@ describe("ledger migrations", () => {
   test("the audit log is append-only", () => {
     const dir = ledgerAt(LATEST_VERSION);
     const db = openLedger(dir);
-    expect(() => db.prepare("UPDATE audit_log SET event_type = 'x'").run()).toThrow("audit log is append-only");
+    expect(() => db.prepare("UPDATE audit_log SET event_type = 'x'").run()).toThrow(
+      "audit log is append-only",
+    );
     expect(() => db.prepare("DELETE FROM audit_log").run()).toThrow("audit log is append-only");
     db.close();
   });

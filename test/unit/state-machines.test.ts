@@ -5,7 +5,12 @@ import {
   canTransitionPackage,
   type PackageStatus,
 } from "../../src/domain/package-states.js";
-import { TASK_STATUSES, assertTaskTransition, canTransitionTask, type TaskStatus } from "../../src/domain/task-states.js";
+import {
+  TASK_STATUSES,
+  assertTaskTransition,
+  canTransitionTask,
+  type TaskStatus,
+} from "../../src/domain/task-states.js";
 
 // Written out from reference §3.1 / §3.2 independently of the source tables, as "from > to" edges.
 const TASK_EDGES = new Set([
@@ -73,7 +78,10 @@ describe("work-package state machine", () => {
     const allowed = PACKAGE_EDGES.has(`${from}>${to}`);
     expect(canTransitionPackage(from, to)).toBe(allowed);
     if (allowed) expect(() => assertPackageTransition(from, to)).not.toThrow();
-    else expect(() => assertPackageTransition(from, to)).toThrow(`Invalid work-package transition: ${from} -> ${to}`);
+    else
+      expect(() => assertPackageTransition(from, to)).toThrow(
+        `Invalid work-package transition: ${from} -> ${to}`,
+      );
   });
 
   test("accepted and cancelled packages are terminal", () => {

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ALL_TOOLS } from "../../src/tools/index.js";
+import { call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { snapshotLedger } from "../helpers/ledger-snapshot.js";
+
+const MEGABYTE = "x".repeat(1024 * 1024);
+
+/**
+ * For every tool: arguments that would be valid (and would write, for mutating tools), and the
+ * argument each bad variant corrupts. A tool missing here fails the coverage test below.
+ */
+const VALID: Record<string, { as: "codex" | "glm"; args: Record<string, unknown>; key?: string }> = {
+  "orchestrator.whoami": { as: "codex", args: {} },
+  "project.init": {
+    as: "codex",
+    args: { name: "second", repo_path: "<repo>", grace_path: "docs", main_branch: "main" },
+    key: "name",
+  },
+  "project.set_test_commands": {
+    as: "codex",
+    args: { project_id: 1, allowed_test_commands: { unit: ["node", "--test"] } },
+    key: "allowed_test_commands",
+  },
+  "agent.register": {
+    as: "codex",
+    args: { project_id: 1, name: "new-agent", primary_role: "worker_pro", capabilities: ["worker_pro"] },
+    key: "name",
+  },
+  "agent.set_availability": {
+    as: "codex",
+    args: { project_id: 1, name: "glm-1", availability: "unavailable" },
+    key: "name",
+  },
+  "role.delegate": {
+    as: "codex",
+    args: {
+      project_id: 1,
+      task_id: null,
+      unavailable_role: "test_owner",
+      substitute_actor: "glm-1",
+      reason: "owner away",
+      expires_at: "2099-01-01T00:00:00Z",
+    },
+    key: "reason",
+  },
+  "role.revoke": { as: "codex", args: { delegation_id: 1, reason: "done" }, key: "reason" },
+  "task.create_codex_task": {
+    as: "codex",
+    args: {
+      project_id: 1,
+      title: "t",
+      objective: "o",
+      architecture_intent: "a",
+      constraints: [],
+      non_goals: [],
+      acceptance_criteria: [],
+      allowed_files: ["src/**"],
+      forbidden_files: [],
+    },
+    key: "title",
+  },
+  "task.get": { as: "glm", args: { task_id: 1 }, key: "task_id" },
+  "task.plan": { as: "glm", args: { task_id: 1 }, key: "task_id" },
+  "task.get_next_action": { as: "glm", args: { task_id: 1 }, key: "task_id" },
+  "verification.register_plan": {
+    as: "glm",
+    args: { task_id: 1, test_strategy: "s", test_commands: ["unit"] },
+    key: "test_strategy",
+  },
+  "grace.upsert_artifact": {
+    as: "glm",
+    args: {
+      project_id: 1,
+      task_id: 1,
+      artifact_type: "requirements",
+      content: "<r/>",
+      path: "docs/requirements.xml",
+    },
+    key: "artifact_type",
+  },
+  "audit.list": { as: "glm", args: { task_id: 1 }, key: "task_id" },
+  "audit.list_page": { as: "glm", args: { task_id: 1, limit: 5 }, key: "task_id" },
+};
+
+function variants(
+  args: Record<string, unknown>,
+  key: string | undefined,
+): [string, Record<string, unknown>][] {
+  const out: [string, Record<string, unknown>][] = [
+    ["unknown field", { ...args, surprise: true }],
+    ["oversized unknown field", { ...args, note: MEGABYTE }],
+  ];
+  if (key === undefined) return out;
+  const { [key]: _dropped, ...without } = args;
+  const wrong = typeof args[key] === "number" ? "1" : 12345;
+  out.push(
+    ["missing", without],
+    ["wrong-typed", { ...args, [key]: wrong }],
+    [
+      "empty",
+      { ...args, [key]: typeof args[key] === "number" ? 0 : typeof args[key] === "object" ? [] : "" },
+    ],
+    ["oversized (1 MB)", { ...args, [key]: MEGABYTE }],
+  );
+  return out;
+}
+
+describe("bad input for every tool", () => {
+  const dataDir = tempDir("bad-data");
+  const repo = tempDir("bad-repo");
+  let codex: Connected, glm: Connected;
+
+  beforeAll(async () => {
+    [codex, glm] = await Promise.all([
+      connect(dataDir, { name: "codex-main", role: "codex" }),
+      connect(dataDir, { name: "glm-1", role: "glm" }),
+    ]);
+    const project = await call<{ id: number }>(codex, "project.init", {
+      name: "p",
+      repo_path: repo,
+      grace_path: "docs",
+      main_branch: "main",
+      allowed_test_commands: { unit: ["node", "--test"] },
+    });
+    await call(codex, "agent.register", {
+      project_id: project.id,
+      name: "glm-1",
+      primary_role: "glm",
+      capabilities: ["glm"],
+    });
+    await call(codex, "task.create_codex_task", {
+      ...VALID["task.create_codex_task"]!.args,
+      project_id: project.id,
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([codex?.close(), glm?.close()]);
+  });
+
+  test("every registered tool has a bad-input case", () => {
+    expect(ALL_TOOLS.map((t) => t.name).sort()).toEqual(Object.keys(VALID).sort());
+  });
+
+  const cases = Object.entries(VALID).flatMap(([tool, v]) =>
+    variants(v.args, v.key).map(([kind, args]) => [tool, kind, v.as, args] as const),
+  );
+  test.each(cases)("%s: %s argument is refused and writes nothing", async (tool, _kind, as, rawArgs) => {
+    const args = JSON.parse(JSON.stringify(rawArgs).replace('"<repo>"', JSON.stringify(repo))) as Record<
+      string,
+      unknown
+    >;
+    const before = snapshotLedger(dataDir);
+    const message = await callError(as === "codex" ? codex : glm, tool, args);
+    expect(message).toMatch(/Input validation error|must|require|not|Unrecognized/);
+    expect(message.length).toBeLessThan(2_000);
+    expect(message).not.toMatch(/\n\s+at /); // no stack trace
+    expect(snapshotLedger(dataDir)).toEqual(before);
+  });
+});
