@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, open, type FileHandle } from "node:fs/promises";
+import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
 import { killTree } from "../process/kill-tree.js";
@@ -62,6 +62,11 @@ function newRunId(): string {
  */
 export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunResult> {
   validate(req);
+  const cwdOk = await stat(req.cwd).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!cwdOk) throw new OrchestratorError(`Test working directory does not exist: ${req.cwd}`);
   const logDir = path.join(req.dataDir, "logs");
   await mkdir(logDir, { recursive: true });
   const runId = newRunId();

@@ -29,6 +29,7 @@ async function exists(p: string): Promise<boolean> {
 /**
  * `git worktree add --detach <dest> <commit>` run in `repoRoot` (reference §9.5). The
  * destination must not exist and must lie outside the repository root (symlinks resolved).
+ * Returns the resolved destination path and the full commit id checked out there.
  */
 export async function addDetachedWorktree(
   repoRoot: string,
@@ -57,6 +58,9 @@ export async function addDetachedWorktree(
  * Callers decide with worktreeState first; this never forces by default.
  */
 export async function removeWorktree(repoRoot: string, worktreePath: string, force = false): Promise<void> {
+  if (!path.isAbsolute(worktreePath)) {
+    throw new OrchestratorError(`Worktree path must be an absolute path: ${worktreePath}`);
+  }
   const args = ["worktree", "remove", ...(force ? ["--force"] : []), worktreePath];
   await runGit(repoRoot, args, { write: true });
   await runGit(repoRoot, ["worktree", "prune"], { write: true });

@@ -121,5 +121,8 @@ describe("runAllowlistedTest", () => {
     await expect(
       runAllowlistedTest({ commandKey: "unit", argv: ["grace-no-such-binary-xyz"], cwd, dataDir }),
     ).rejects.toThrow("Test command 'unit' could not be started: ENOENT");
+    await expect(
+      runAllowlistedTest({ commandKey: "unit", argv: [node], cwd: `${cwd}/missing`, dataDir }),
+    ).rejects.toThrow(`Test working directory does not exist: ${cwd}/missing`);
   });
 });
