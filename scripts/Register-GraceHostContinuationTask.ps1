@@ -1,0 +1,148 @@
+<#
+.SYNOPSIS
+Registers (or with -Unregister removes) the Windows Task Scheduler job that keeps the GRACE host
+continuation supervisor running for the current user.
+
+.DESCRIPTION
+The task runs at logon of the current user:
+  powershell.exe -NoProfile -ExecutionPolicy Bypass -WindowStyle Hidden -File <repo>\Start-GraceHostContinuation.ps1 -DataDir <DataDir>
+with these settings: restart on failure (every minute, up to 999 times), no second instance
+while one runs (MultipleInstances IgnoreNew), hidden, and no execution time limit.
+
+Running the script again replaces the task (Register-ScheduledTask -Force), so it is idempotent.
+
+-CodexResumeCommand and -CodexStartCommand are persisted as the user environment variables
+GRACE_CODEX_RESUME_COMMAND and GRACE_CODEX_START_COMMAND
+([Environment]::SetEnvironmentVariable(..., 'User')), which the task's process inherits at
+logon. Passing an empty string deletes the variable; omitting the parameter leaves it as it is.
+The templates are split without a shell (CommandLineToArgvW rules on Windows), for example:
+  -CodexResumeCommand 'C:\Tools\codex.exe exec resume {controller_session_id} "{prompt_file}"'
+  -CodexStartCommand  'C:\Tools\codex.exe "{prompt_file}"'
+Point them at an .exe: Node refuses to start .cmd/.bat files without a shell.
+
+-Unregister removes the task if it exists; the user environment variables are left in place.
+
+Works in Windows PowerShell 5.1 and PowerShell 7 on Windows (ScheduledTasks module).
+
+.PARAMETER DataDir
+The orchestrator data directory the supervisor watches. Defaults to $env:GRACE_ORCHESTRATOR_DATA_DIR.
+Stored in the task as an absolute path.
+
+.PARAMETER TaskName
+Name of the scheduled task. Default: GraceHostContinuation.
+
+.PARAMETER CodexResumeCommand
+Command template for resuming a recorded controller session (GRACE_CODEX_RESUME_COMMAND).
+
+.PARAMETER CodexStartCommand
+Command template for a logical continuation in a new controller session (GRACE_CODEX_START_COMMAND).
+
+.PARAMETER Unregister
+Remove the task instead of registering it.
+
+.EXAMPLE
+.\scripts\Register-GraceHostContinuationTask.ps1 -DataDir "$env:LOCALAPPDATA\GraceOrchestrator" -CodexStartCommand 'C:\Tools\codex.exe "{prompt_file}"'
+
+.EXAMPLE
+.\scripts\Register-GraceHostContinuationTask.ps1 -Unregister
+#>
+[CmdletBinding(SupportsShouldProcess = $true)]
+param(
+    [string]$DataDir = $env:GRACE_ORCHESTRATOR_DATA_DIR,
+
+    [ValidateNotNullOrEmpty()]
+    [string]$TaskName = 'GraceHostContinuation',
+
+    [string]$CodexResumeCommand,
+
+    [string]$CodexStartCommand,
+
+    [switch]$Unregister
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+function Stop-WithUsageError {
+    param([string]$Message)
+
+    [Console]::Error.WriteLine("Register-GraceHostContinuationTask: $Message")
+    exit 2
+}
+
+if ($null -eq (Get-Command -Name 'Register-ScheduledTask' -ErrorAction SilentlyContinue)) {
+    Stop-WithUsageError 'the ScheduledTasks module is not available; this script needs Windows 8 / Server 2012 or later'
+}
+
+if ($Unregister) {
+    $existing = Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue
+    if ($null -eq $existing) {
+        Write-Output "Task '$TaskName' is not registered; nothing to remove."
+    }
+    elseif ($PSCmdlet.ShouldProcess($TaskName, 'Unregister scheduled task')) {
+        Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false
+        Write-Output "Task '$TaskName' removed."
+    }
+    exit 0
+}
+
+if ([string]::IsNullOrWhiteSpace($DataDir)) {
+    Stop-WithUsageError 'set GRACE_ORCHESTRATOR_DATA_DIR or pass -DataDir'
+}
+$dataDirFull = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DataDir)
+# A trailing backslash would escape the closing quote in the task's command line, so drop it;
+# a drive root keeps its meaning as "C:\.".
+$dataDirFull = $dataDirFull.TrimEnd('\')
+if ($dataDirFull.EndsWith(':')) {
+    $dataDirFull = $dataDirFull + '\.'
+}
+
+$repoRoot = Split-Path -Parent $PSScriptRoot
+$launcher = Join-Path $repoRoot 'Start-GraceHostContinuation.ps1'
+if (-not (Test-Path -LiteralPath $launcher -PathType Leaf)) {
+    Stop-WithUsageError "the launcher $launcher is missing"
+}
+# Windows PowerShell 5.1 exists on every supported Windows; pwsh may not.
+$powershellExe = Join-Path $env:SystemRoot 'System32\WindowsPowerShell\v1.0\powershell.exe'
+
+# New-ScheduledTaskAction takes one argument string. Both values are full Windows paths, which
+# cannot contain a double quote, so quoting each with "..." is exact.
+$taskArguments = '-NoProfile -ExecutionPolicy Bypass -WindowStyle Hidden -File "{0}" -DataDir "{1}"' -f $launcher, $dataDirFull
+$currentUser = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name
+
+$action = New-ScheduledTaskAction -Execute $powershellExe -Argument $taskArguments -WorkingDirectory $repoRoot
+$trigger = New-ScheduledTaskTrigger -AtLogOn -User $currentUser
+$principal = New-ScheduledTaskPrincipal -UserId $currentUser -LogonType Interactive -RunLevel Limited
+$settings = New-ScheduledTaskSettingsSet `
+    -RestartCount 999 `
+    -RestartInterval (New-TimeSpan -Minutes 1) `
+    -MultipleInstances IgnoreNew `
+    -ExecutionTimeLimit ([TimeSpan]::Zero) `
+    -Hidden `
+    -StartWhenAvailable `
+    -AllowStartIfOnBatteries `
+    -DontStopIfGoingOnBatteries
+
+if ($PSCmdlet.ShouldProcess($TaskName, 'Register scheduled task')) {
+    $commandVariables = @{
+        CodexResumeCommand = 'GRACE_CODEX_RESUME_COMMAND'
+        CodexStartCommand  = 'GRACE_CODEX_START_COMMAND'
+    }
+    foreach ($parameterName in $commandVariables.Keys) {
+        if ($PSBoundParameters.ContainsKey($parameterName)) {
+            # An empty value deletes the user variable (documented .NET behaviour).
+            [Environment]::SetEnvironmentVariable($commandVariables[$parameterName], $PSBoundParameters[$parameterName], 'User')
+        }
+    }
+
+    Register-ScheduledTask `
+        -TaskName $TaskName `
+        -Description 'GRACE host continuation supervisor: starts controller review when a worker event lands.' `
+        -Action $action `
+        -Trigger $trigger `
+        -Principal $principal `
+        -Settings $settings `
+        -Force | Out-Null
+    Write-Output "Task '$TaskName' registered for $currentUser (data dir: $dataDirFull)."
+    Write-Output "Start it now with: Start-ScheduledTask -TaskName '$TaskName'"
+}

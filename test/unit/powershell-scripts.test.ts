@@ -1,0 +1,421 @@
+/**
+ * Static checks of every .ps1 in the repository. No PowerShell runs on these machines, so the
+ * scripts are parsed with tree-sitter-powershell (WASM) and checked for syntax errors, the
+ * Windows PowerShell 5.1 rules, their declared parameters and the command each one launches.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Language, Parser, type Node } from "web-tree-sitter";
+import { ROLES } from "../../src/domain/roles.js";
+
+const REPO = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const SKIP_DIRS = new Set(["node_modules", "dist", ".git", "coverage", ".ci-out"]);
+/** PowerShell 6+ automatic variables: undefined in 5.1, where StrictMode makes reading them fatal. */
+const PS7_ONLY_VARIABLES = ["$IsWindows", "$IsLinux", "$IsMacOS", "$IsCoreCLR"];
+const FORBIDDEN_COMMANDS = ["invoke-expression", "iex", "cmd", "cmd.exe"];
+
+let parser: Parser;
+
+beforeAll(async () => {
+  await Parser.init();
+  const wasm = createRequire(import.meta.url).resolve("tree-sitter-powershell/tree-sitter-powershell.wasm");
+  parser = new Parser();
+  parser.setLanguage(await Language.load(wasm));
+});
+
+function findScripts(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) ? [] : findScripts(path.join(dir, entry.name));
+    return entry.name.toLowerCase().endsWith(".ps1") ? [path.join(dir, entry.name)] : [];
+  });
+}
+
+function descendants(node: Node): Node[] {
+  return [node, ...node.children.flatMap((child) => descendants(child))];
+}
+
+function where(node: Node): string {
+  return `${node.startPosition.row + 1}:${node.startPosition.column + 1}`;
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+interface Checked {
+  root: Node;
+  problems: string[];
+}
+
+/** Everything a .ps1 must satisfy to run in Windows PowerShell 5.1 and PowerShell 7. */
+function checkScript(bytes: Buffer): Checked {
+  const hasBom = bytes.subarray(0, 3).equals(BOM);
+  const text = bytes.subarray(hasBom ? 3 : 0).toString("utf8");
+  const tree = parser.parse(text);
+  if (!tree) throw new Error("tree-sitter returned no tree");
+  const root = tree.rootNode;
+  const nodes = descendants(root);
+  const problems: string[] = [];
+  for (const node of nodes) {
+    if (node.isError)
+      problems.push(`syntax error at ${where(node)}: ${JSON.stringify(node.text.slice(0, 40))}`);
+    if (node.isMissing) problems.push(`missing ${node.type} at ${where(node)}`);
+    if (node.type === "pipeline_chain_tail") {
+      problems.push(`'${node.text}' pipeline chain at ${where(node)} needs PowerShell 7`);
+    }
+    if (
+      node.type === "variable" &&
+      PS7_ONLY_VARIABLES.some((name) => name.toLowerCase() === node.text.toLowerCase())
+    ) {
+      problems.push(`${node.text} at ${where(node)} does not exist in Windows PowerShell 5.1`);
+    }
+    if (node.type === "command_name" && FORBIDDEN_COMMANDS.includes(node.text.toLowerCase())) {
+      problems.push(`${node.text} at ${where(node)}: build argument arrays, never command strings`);
+    }
+  }
+  if (!hasBom && bytes.some((byte) => byte > 0x7f)) {
+    problems.push("non-ASCII text without a UTF-8 BOM (Windows PowerShell 5.1 would read it as ANSI)");
+  }
+  const top = root.namedChildren.find((node) => node.type === "statement_list");
+  const topText = top?.namedChildren.map((node) => node.text) ?? [];
+  if (!topText.includes("Set-StrictMode -Version Latest"))
+    problems.push("no top-level Set-StrictMode -Version Latest");
+  if (!topText.includes("$ErrorActionPreference = 'Stop'"))
+    problems.push("no top-level $ErrorActionPreference = 'Stop'");
+  const help = root.namedChildren.find((node) => node.type === "comment");
+  if (!help || !/^<#[\s\S]*\.SYNOPSIS[\s\S]*\.DESCRIPTION[\s\S]*#>$/.test(help.text)) {
+    problems.push("no comment-based help (<# .SYNOPSIS .DESCRIPTION #>) at the top");
+  }
+  return { root, problems };
+}
+
+interface Parameter {
+  name: string;
+  type: string | undefined;
+  default: string | undefined;
+  attributes: string[];
+}
+
+/** The script-level param(...) block, read from the syntax tree. */
+function scriptParameters(root: Node): Parameter[] {
+  const block = root.namedChildren.find((node) => node.type === "param_block");
+  const list = block?.namedChildren.find((node) => node.type === "parameter_list");
+  return (list?.namedChildren ?? [])
+    .filter((node) => node.type === "script_parameter")
+    .map((node) => {
+      const attributes =
+        node.namedChildren.find((child) => child.type === "attribute_list")?.namedChildren ?? [];
+      const typeLiteral = attributes.find((attr) =>
+        attr.namedChildren.some((c) => c.type === "type_literal"),
+      );
+      const variable = node.namedChildren.find((child) => child.type === "variable");
+      const fallback = node.namedChildren.find((child) => child.type === "script_parameter_default");
+      return {
+        name: (variable?.text ?? "").replace(/^\$/, ""),
+        type: typeLiteral?.text.slice(1, -1).toLowerCase(),
+        default: fallback?.text.replace(/^=\s*/, ""),
+        attributes: attributes.filter((attr) => attr !== typeLiteral).map((attr) => attr.text),
+      };
+    });
+}
+
+function commandsNamed(root: Node, name: string): Node[] {
+  return descendants(root).filter(
+    (node) =>
+      node.type === "command" &&
+      node.namedChildren.find((c) => c.type === "command_name")?.text.toLowerCase() === name.toLowerCase(),
+  );
+}
+
+/** `-Name value` pairs of a command (`true` for a switch), keys lower-case without the dash. */
+function commandParameters(command: Node): Map<string, string | true> {
+  const elements =
+    command.namedChildren
+      .find((c) => c.type === "command_elements")
+      ?.namedChildren.filter((c) => c.type !== "command_argument_sep") ?? [];
+  const out = new Map<string, string | true>();
+  elements.forEach((element, i) => {
+    if (element.type !== "command_parameter") return;
+    const next = elements[i + 1];
+    const key = element.text.replace(/^-/, "").replace(/:$/, "").toLowerCase();
+    out.set(key, next && next.type !== "command_parameter" ? next.text : true);
+  });
+  return out;
+}
+
+/** Commands run with the call operator `&`. */
+function callOperatorCommands(root: Node): Node[] {
+  return descendants(root).filter(
+    (node) =>
+      node.type === "command" && node.namedChildren.some((c) => c.type === "command_invokation_operator"),
+  );
+}
+
+/** Conditions of the `if` statements enclosing `node`. */
+function enclosingIfConditions(node: Node): string[] {
+  const out: string[] = [];
+  for (let at = node.parent; at; at = at.parent) {
+    if (at.type === "if_statement") out.push(at.namedChildren.find((c) => c.type === "pipeline")?.text ?? "");
+  }
+  return out;
+}
+
+function stringLiterals(root: Node, value: string): Node[] {
+  return descendants(root).filter(
+    (node) => node.type === "string_literal" && node.text.slice(1, -1) === value,
+  );
+}
+
+/** Right-hand side text of every `$name = ...` assignment. */
+function assignmentsOf(root: Node, name: string): string[] {
+  return descendants(root)
+    .filter((node) => node.type === "assignment_expression")
+    .filter((node) => node.namedChildren[0]?.text.toLowerCase() === `$${name}`.toLowerCase())
+    .map((node) => node.namedChildren[node.namedChildren.length - 1]?.text ?? "");
+}
+
+function load(relative: string): Checked {
+  return checkScript(fs.readFileSync(path.join(REPO, relative)));
+}
+
+describe("every .ps1 in the repository", () => {
+  const scripts = findScripts(REPO).map((file) => path.relative(REPO, file).split(path.sep).join("/"));
+
+  it("includes the three product scripts", () => {
+    expect(scripts).toEqual(
+      expect.arrayContaining([
+        "Start-GraceHostContinuation.ps1",
+        "scripts/Start-GraceOrchestratorMcp.ps1",
+        "scripts/Register-GraceHostContinuationTask.ps1",
+      ]),
+    );
+  });
+
+  it.each(scripts)("%s parses cleanly and follows the Windows PowerShell 5.1 rules", (script) => {
+    expect(load(script).problems).toEqual([]);
+  });
+});
+
+describe("the checker itself can fail", () => {
+  const header =
+    "<#\n.SYNOPSIS\nx\n.DESCRIPTION\ny\n#>\nparam(\n    [string]$A\n)\n\nSet-StrictMode -Version Latest\n$ErrorActionPreference = 'Stop'\n";
+  const problemsOf = (body: string, prefix = header) =>
+    checkScript(Buffer.from(prefix + body, "utf8")).problems;
+
+  it("accepts a minimal well-formed script", () => {
+    expect(problemsOf("& node @('a', 'b')\nexit $LASTEXITCODE\n")).toEqual([]);
+  });
+
+  it.each([
+    ["an unclosed block", "if ($A) {\n  Write-Output 1\n", /syntax error|missing/],
+    ["a broken parameter list", "function f { param([string $x) }\n", /syntax error|missing/],
+    ["a ternary", "$x = $A ? 1 : 2\n", /syntax error/],
+    ["a null-coalescing operator", "$x = $A ?? 'b'\n", /syntax error/],
+    ["an && chain", "git fetch && git pull\n", /'&&' pipeline chain/],
+    ["an || chain", "git fetch || exit 1\n", /'\|\|' pipeline chain/],
+    ["$IsWindows", "if ($IsWindows) { 1 }\n", /\$IsWindows .* 5\.1/],
+    ["Invoke-Expression", 'Invoke-Expression "node $A"\n', /Invoke-Expression .* never command strings/],
+    ["non-ASCII without a BOM", "# caf\u00e9\n", /non-ASCII text without a UTF-8 BOM/],
+  ])("flags %s", (_what, body, message) => {
+    expect(problemsOf(body).join("\n")).toMatch(message);
+  });
+
+  it("accepts non-ASCII text when the file has a UTF-8 BOM", () => {
+    const bytes = Buffer.concat([BOM, Buffer.from(`${header}# caf\u00e9\n`, "utf8")]);
+    expect(checkScript(bytes).problems).toEqual([]);
+  });
+
+  it("flags a missing StrictMode, ErrorActionPreference and help block", () => {
+    const problems = problemsOf("param(\n    [string]$A\n)\n\nnode x\n", "").join("\n");
+    expect(problems).toMatch(/Set-StrictMode/);
+    expect(problems).toMatch(/ErrorActionPreference/);
+    expect(problems).toMatch(/comment-based help/);
+  });
+});
+
+describe("Start-GraceHostContinuation.ps1", () => {
+  const script = () => load("Start-GraceHostContinuation.ps1").root;
+
+  it("declares -DataDir (default from the env), -Once and -PollIntervalSeconds", () => {
+    expect(scriptParameters(script())).toEqual([
+      { name: "DataDir", type: "string", default: "$env:GRACE_ORCHESTRATOR_DATA_DIR", attributes: [] },
+      { name: "Once", type: "switch", default: undefined, attributes: [] },
+      { name: "PollIntervalSeconds", type: "double", default: "5", attributes: [] },
+    ]);
+  });
+
+  it("runs the host-continuation entry with the call operator and an argument array", () => {
+    const root = script();
+    const calls = callOperatorCommands(root);
+    expect(calls.map((call) => call.text)).toEqual(["& $node @nodeArgs"]);
+    expect(assignmentsOf(root, "entry")).toEqual(["Join-Path $repoRoot 'dist/src/cli/host-continuation.js'"]);
+    expect(assignmentsOf(root, "nodeArgs")).toEqual([
+      "@($entry, '--data-dir', $dataDirFull)",
+      "'--once'",
+      "@('--poll-interval-seconds', $interval)",
+    ]);
+    expect(assignmentsOf(root, "node")).toEqual(["Resolve-GraceNode -Root $repoRoot"]);
+  });
+
+  it("passes --once only under -Once and --poll-interval-seconds only when given", () => {
+    const root = script();
+    const once = stringLiterals(root, "--once");
+    expect(once).toHaveLength(1);
+    expect(enclosingIfConditions(once[0] as Node)).toEqual(["$Once"]);
+    const poll = stringLiterals(root, "--poll-interval-seconds");
+    expect(poll).toHaveLength(1);
+    expect(enclosingIfConditions(poll[0] as Node)).toEqual([
+      "$PSBoundParameters.ContainsKey('PollIntervalSeconds')",
+    ]);
+  });
+
+  it("stops with exit code 2 and the reference's message when no data dir is known", () => {
+    const root = script();
+    const message = stringLiterals(root, "set GRACE_ORCHESTRATOR_DATA_DIR or pass -DataDir");
+    expect(message).toHaveLength(1);
+    expect(enclosingIfConditions(message[0] as Node)).toEqual(["[string]::IsNullOrWhiteSpace($DataDir)"]);
+    expect(root.text).toMatch(/function Stop-WithUsageError \{[\s\S]*?exit 2\n\}/);
+  });
+
+  it("finds the project's Node (node_modules\\node\\bin\\node.exe on Windows) and falls back to PATH", () => {
+    const root = script();
+    expect(stringLiterals(root, "node_modules\\node\\bin\\node.exe")).toHaveLength(1);
+    expect(stringLiterals(root, "node_modules/node/bin/node")).toHaveLength(1);
+    const lookup = commandsNamed(root, "Get-Command");
+    expect(lookup.map((command) => commandParameters(command).get("name"))).toContain("'node'");
+  });
+
+  it("exits with the supervisor's exit code", () => {
+    const statements =
+      script().namedChildren.find((node) => node.type === "statement_list")?.namedChildren ?? [];
+    expect(statements.slice(-2).map((node) => node.text)).toEqual([
+      "& $node @nodeArgs",
+      "exit $LASTEXITCODE",
+    ]);
+  });
+});
+
+describe("scripts/Start-GraceOrchestratorMcp.ps1", () => {
+  const script = () => load("scripts/Start-GraceOrchestratorMcp.ps1").root;
+
+  it("declares -ActorName, -ActorRole (the six roles), -DataDir and -LogLevel", () => {
+    const params = scriptParameters(script());
+    expect(params.map((param) => [param.name, param.type])).toEqual([
+      ["ActorName", "string"],
+      ["ActorRole", "string"],
+      ["DataDir", "string"],
+      ["LogLevel", "string"],
+    ]);
+    const roleSet = params[1]?.attributes.find((attr) => attr.startsWith("[ValidateSet("));
+    expect(roleSet?.match(/'([^']+)'/g)?.map((role) => role.slice(1, -1))).toEqual([...ROLES]);
+    expect(params[0]?.attributes).toContain("[Parameter(Mandatory = $true)]");
+    expect(params[1]?.attributes).toContain("[Parameter(Mandatory = $true)]");
+  });
+
+  it("runs the MCP server entry with the call operator", () => {
+    const root = script();
+    expect(callOperatorCommands(root).map((call) => call.text)).toEqual(["& $node $entry"]);
+    expect(assignmentsOf(root, "entry")).toEqual(["Join-Path $repoRoot 'dist/src/cli/server.js'"]);
+  });
+
+  it("sets the identity variables for the child and restores them", () => {
+    const text = script().text;
+    for (const name of [
+      "GRACE_ORCHESTRATOR_ACTOR_NAME",
+      "GRACE_ORCHESTRATOR_ACTOR_ROLE",
+      "GRACE_ORCHESTRATOR_DATA_DIR",
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).toMatch(/finally \{[\s\S]*SetEnvironmentVariable\(\$name, \$saved\[\$name\], 'Process'\)/);
+  });
+
+  it("writes nothing to stdout itself (stdout carries JSON-RPC)", () => {
+    const root = script();
+    const stdoutWriters = [
+      "Write-Output",
+      "Write-Host",
+      "Write-Information",
+      "Write-Warning",
+      "Write-Verbose",
+      "Write-Debug",
+      "Write-Progress",
+      "echo",
+      "Out-Host",
+      "Out-Default",
+    ];
+    expect(stdoutWriters.flatMap((name) => commandsNamed(root, name)).map((node) => node.text)).toEqual([]);
+    // A bare expression or an unknown command as a statement would print its result.
+    const statementPipelines = descendants(root).filter(
+      (node) =>
+        node.type === "pipeline" &&
+        node.parent?.type === "statement_list" &&
+        node.parent.parent?.type !== "sub_expression", // "$(...)" inside a string is not output
+    );
+    const silent = (node: Node): boolean =>
+      node.namedChildren[0]?.type === "assignment_expression" ||
+      /^(Set-StrictMode |Stop-WithUsageError |& \$node \$entry$|\[Console\]::Error\.WriteLine\(|\[Environment\]::SetEnvironmentVariable\()/.test(
+        node.text,
+      );
+    expect(statementPipelines.filter((node) => !silent(node)).map((node) => node.text)).toEqual([]);
+  });
+});
+
+describe("scripts/Register-GraceHostContinuationTask.ps1", () => {
+  const script = () => load("scripts/Register-GraceHostContinuationTask.ps1").root;
+
+  it("declares -DataDir, -TaskName, the two command templates and -Unregister", () => {
+    expect(scriptParameters(script()).map((param) => [param.name, param.type, param.default])).toEqual([
+      ["DataDir", "string", "$env:GRACE_ORCHESTRATOR_DATA_DIR"],
+      ["TaskName", "string", "'GraceHostContinuation'"],
+      ["CodexResumeCommand", "string", undefined],
+      ["CodexStartCommand", "string", undefined],
+      ["Unregister", "switch", undefined],
+    ]);
+  });
+
+  it("registers powershell.exe running the launcher hidden, at logon, replacing any earlier task", () => {
+    const root = script();
+    const [action] = commandsNamed(root, "New-ScheduledTaskAction").map(commandParameters);
+    expect(action?.get("execute")).toBe("$powershellExe");
+    expect(action?.get("argument")).toBe("$taskArguments");
+    expect(assignmentsOf(root, "powershellExe")).toEqual([
+      "Join-Path $env:SystemRoot 'System32\\WindowsPowerShell\\v1.0\\powershell.exe'",
+    ]);
+    expect(assignmentsOf(root, "taskArguments")).toEqual([
+      `'-NoProfile -ExecutionPolicy Bypass -WindowStyle Hidden -File "{0}" -DataDir "{1}"' -f $launcher, $dataDirFull`,
+    ]);
+    expect(assignmentsOf(root, "launcher")).toEqual([
+      "Join-Path $repoRoot 'Start-GraceHostContinuation.ps1'",
+    ]);
+    const [trigger] = commandsNamed(root, "New-ScheduledTaskTrigger").map(commandParameters);
+    expect(trigger?.get("atlogon")).toBe(true);
+    expect(trigger?.get("user")).toBe("$currentUser");
+    const [register] = commandsNamed(root, "Register-ScheduledTask").map(commandParameters);
+    for (const key of ["taskname", "action", "trigger", "principal", "settings"])
+      expect(register?.has(key)).toBe(true);
+    expect(register?.get("force")).toBe(true);
+  });
+
+  it("keeps the supervisor running: restart on failure, one instance, hidden, no time limit", () => {
+    const [settings] = commandsNamed(script(), "New-ScheduledTaskSettingsSet").map(commandParameters);
+    expect(settings?.get("restartcount")).toBe("999");
+    expect(settings?.get("restartinterval")).toBe("(New-TimeSpan -Minutes 1)");
+    expect(settings?.get("multipleinstances")).toBe("IgnoreNew");
+    expect(settings?.get("hidden")).toBe(true);
+    expect(settings?.get("executiontimelimit")).toBe("([TimeSpan]::Zero)");
+  });
+
+  it("removes the task only under -Unregister, and persists the templates as user variables", () => {
+    const root = script();
+    const removals = commandsNamed(root, "Unregister-ScheduledTask");
+    expect(removals).toHaveLength(1);
+    expect(enclosingIfConditions(removals[0] as Node)).toContain("$Unregister");
+    expect(stringLiterals(root, "GRACE_CODEX_RESUME_COMMAND")).toHaveLength(1);
+    expect(stringLiterals(root, "GRACE_CODEX_START_COMMAND")).toHaveLength(1);
+    expect(root.text).toContain(
+      "[Environment]::SetEnvironmentVariable($commandVariables[$parameterName], $PSBoundParameters[$parameterName], 'User')",
+    );
+  });
+});
