@@ -2,7 +2,7 @@
  * Child process for the signal integration tests (run compiled: dist/test/helpers/signal-child.js).
  * Talks to the parent over the fork() IPC channel only. Modes (argv[2]):
  *   race-waiter <dataDir> <seqFile> <broken 0|1> <waitMs>   per {trial}: subscribe → check → wait → re-check
- *   race-committer <dataDir> <seqFile>                       per {trial}: spin 0–600 µs, commit seq, notify
+ *   race-committer <dataDir> <seqFile> [maxSpinUs=600]       per {trial}: spin 0–max µs, commit seq, notify
  *   waiter <dataDir> <channel> <waitMs>                      subscribe, report {armed}, wait once, report
  *   abort <dataDir> <channel>                                wait until told to abort, report, exit by itself
  */
@@ -24,9 +24,22 @@ function onMessage(handler: (msg: Record<string, unknown>) => void | Promise<voi
   });
 }
 
+// Windows (and Wine) refuse a rename over a file another process is reading with EPERM, and a
+// read during the rename with EBUSY/EACCES: both are transient, so retry.
+function retrying<T>(op: () => T): T {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return op();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (attempt > 200 || (code !== "EPERM" && code !== "EBUSY" && code !== "EACCES")) throw e;
+    }
+  }
+}
+
 function readSeq(seqFile: string): number {
   try {
-    return Number(fs.readFileSync(seqFile, "utf8")) || 0;
+    return Number(retrying(() => fs.readFileSync(seqFile, "utf8"))) || 0;
   } catch {
     return 0;
   }
@@ -35,7 +48,8 @@ function readSeq(seqFile: string): number {
 function commitSeq(seqFile: string, seq: number): void {
   const tmp = `${seqFile}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, String(seq));
-  fs.renameSync(tmp, seqFile); // atomic: a reader sees the old or the new value, never a torn one
+  // atomic: a reader sees the old or the new value, never a torn one
+  retrying(() => fs.renameSync(tmp, seqFile));
 }
 
 function spinMicros(us: number): void {
@@ -88,9 +102,10 @@ switch (mode) {
   }
   case "race-committer": {
     const seqFile = a1;
+    const maxSpinUs = Number(a2 || "600");
     onMessage((msg) => {
       const trial = Number(msg.trial);
-      spinMicros(Math.random() * 600);
+      spinMicros(Math.random() * maxSpinUs);
       commitSeq(seqFile, trial);
       const woken = signal.notify(RACE_CHANNEL);
       send({ trial, woken });

@@ -6,14 +6,17 @@ import { fileURLToPath } from "node:url";
 
 export type Msg = Record<string, unknown>;
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const built = (p: string): string => path.join(repoRoot, "dist", p);
+const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The compiled child script; tests run after `npm run build` (npm test does it). */
-export function childScript(rel = "test/helpers/signal-child.js"): string {
-  const file = built(rel);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
-  return file;
+/**
+ * The compiled child script: a sibling when this module itself runs compiled (the Wine suite),
+ * else under dist/ (vitest runs the TS source after `npm run build`, which npm test does first).
+ */
+export function childScript(name = "signal-child.js"): string {
+  for (const file of [path.join(here, name), path.join(here, "../../dist/test/helpers", name)]) {
+    if (fs.existsSync(file)) return file;
+  }
+  throw new Error(`${name} is missing from dist/test/helpers: run npm run build first`);
 }
 
 export class Child {
@@ -60,8 +63,16 @@ export class Child {
   }
 }
 
-export function spawnChild(args: string[], script = childScript()): Child {
-  return new Child(fork(script, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+/**
+ * `output` receives the child's stdout/stderr: inherited by default; a file descriptor under Wine,
+ * where a Windows node.exe writing to a pipe crashes.
+ */
+export function spawnChild(
+  args: string[],
+  script = childScript(),
+  output: "inherit" | number = "inherit",
+): Child {
+  return new Child(fork(script, args, { stdio: ["ignore", output, output, "ipc"] }));
 }
 
 export function registryEntries(dataDir: string, channel: string): string[] {
