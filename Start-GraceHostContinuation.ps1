@@ -85,6 +85,12 @@ $node = Resolve-GraceNode -Root $repoRoot
 
 # PowerShell's location is not the process working directory, so hand over an absolute path.
 $dataDirFull = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DataDir)
+# Windows PowerShell 5.1 quotes an argument with spaces as "...\" and the trailing backslash
+# then escapes the closing quote; drop it. A bare drive root (C:\) has no spaces, so it is
+# never quoted and is left alone.
+if ($dataDirFull.Length -gt 3 -and $dataDirFull.EndsWith('\')) {
+    $dataDirFull = $dataDirFull.TrimEnd('\')
+}
 
 $nodeArgs = @($entry, '--data-dir', $dataDirFull)
 if ($Once) {
