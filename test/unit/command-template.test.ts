@@ -40,6 +40,7 @@ describe("splitCommandTemplate on POSIX (shell-quote)", () => {
     [`a "#x" '\`id\`'`, ["a", "#x", "`id`"]],
     [`a "line\nbreak"`, ["a", "line\nbreak"]],
     [`a $'tab\\there'`, ["a", "tab\there"]],
+    [`a 'it'\\''s'`, ["a", "it's"]],
     [`a x~y --k=v`, ["a", "x~y", "--k=v"]],
     [`a {a,b} '{"k":1}' {"k":1}`, ["a", "{a,b}", '{"k":1}', "{k:1}"]],
   ];
