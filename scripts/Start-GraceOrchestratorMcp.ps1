@@ -15,10 +15,10 @@ diagnostics go to stderr.
 Works in Windows PowerShell 5.1 and PowerShell 7. Run `npm install` and `npm run build` first.
 
 .PARAMETER ActorName
-The actor identity this server process is bound to (for example codex-main or glm-1).
+Required. The actor identity this server process is bound to (for example codex-main or glm-1).
 
 .PARAMETER ActorRole
-One of user, codex, glm, test_owner, worker_junior, worker_pro.
+Required. One of user, codex, glm, test_owner, worker_junior, worker_pro.
 
 .PARAMETER DataDir
 The shared orchestrator data directory. When omitted, the server's default applies
@@ -28,15 +28,12 @@ The shared orchestrator data directory. When omitted, the server's default appli
 error, warn, info or debug (logs go to stderr). When omitted, the server's default applies.
 
 .EXAMPLE
-powershell.exe -NoProfile -ExecutionPolicy Bypass -File C:\src\grace-orchestrator-mcp\scripts\Start-GraceOrchestratorMcp.ps1 -ActorName codex-main -ActorRole codex -DataDir C:\grace-data
+powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File C:\src\grace-orchestrator-mcp\scripts\Start-GraceOrchestratorMcp.ps1 -ActorName codex-main -ActorRole codex -DataDir C:\grace-data
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory = $true)]
-    [ValidateNotNullOrEmpty()]
     [string]$ActorName,
 
-    [Parameter(Mandatory = $true)]
     [ValidateSet('user', 'codex', 'glm', 'test_owner', 'worker_junior', 'worker_pro')]
     [string]$ActorRole,
 
@@ -77,6 +74,15 @@ function Resolve-GraceNode {
     }
     [Console]::Error.WriteLine("Start-GraceOrchestratorMcp: the project's Node.js was not found at $candidate; using $($onPath.Path) from PATH (Node.js 22 or later is required)")
     return $onPath.Path
+}
+
+# Checked here rather than with Mandatory = $true: a missing mandatory parameter makes
+# PowerShell prompt on stdin, which under an MCP client is the JSON-RPC stream.
+if ([string]::IsNullOrWhiteSpace($ActorName)) {
+    Stop-WithUsageError 'pass -ActorName (the actor identity this server is bound to)'
+}
+if ([string]::IsNullOrWhiteSpace($ActorRole)) {
+    Stop-WithUsageError 'pass -ActorRole (user, codex, glm, test_owner, worker_junior or worker_pro)'
 }
 
 $repoRoot = Split-Path -Parent $PSScriptRoot

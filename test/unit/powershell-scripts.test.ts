@@ -309,8 +309,17 @@ describe("scripts/Start-GraceOrchestratorMcp.ps1", () => {
     ]);
     const roleSet = params[1]?.attributes.find((attr) => attr.startsWith("[ValidateSet("));
     expect(roleSet?.match(/'([^']+)'/g)?.map((role) => role.slice(1, -1))).toEqual([...ROLES]);
-    expect(params[0]?.attributes).toContain("[Parameter(Mandatory = $true)]");
-    expect(params[1]?.attributes).toContain("[Parameter(Mandatory = $true)]");
+    // Required, but checked in the body: a Mandatory prompt would read the JSON-RPC stdin.
+    expect(params.flatMap((param) => param.attributes).join(" ")).not.toMatch(/Mandatory/);
+    const root = script();
+    for (const name of ["ActorName", "ActorRole"]) {
+      const check = descendants(root).filter(
+        (node) =>
+          node.type === "if_statement" &&
+          node.namedChildren[0]?.text === `[string]::IsNullOrWhiteSpace($${name})`,
+      );
+      expect(check.map((node) => node.text)).toEqual([expect.stringMatching(/Stop-WithUsageError 'pass -/)]);
+    }
   });
 
   it("runs the MCP server entry with the call operator", () => {
