@@ -48,4 +48,6 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 console.log(`cold start over ${RUNS} runs (spawn → initialize answered → tools/list answered)`);
 console.log(`  initialize: median ${fmt(median(init))}, p90 ${fmt(percentile(init, 90))}`);
 console.log(`  tools/list: median ${fmt(median(list))}, p90 ${fmt(percentile(list, 90))}  (target < 300 ms)`);
-console.log(`  peak RSS:   median ${median(rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB  (target < 90 MB)`);
+console.log(
+  `  peak RSS:   median ${median(rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB  (target < 90 MB)`,
+);

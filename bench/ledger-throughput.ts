@@ -5,7 +5,7 @@ import { performance } from "node:perf_hooks";
 import type { ActorIdentity } from "../src/config/identity.js";
 import { openLedger } from "../src/ledger/database.js";
 import { registerAgent } from "../src/service/agents.js";
-import type { ServiceContext } from "../src/service/context.js";
+import { createServiceContext, type ServiceContext } from "../src/service/context.js";
 import { initProject } from "../src/service/projects.js";
 import { createCodexTask, planTask } from "../src/service/tasks.js";
 import { registerVerificationPlan } from "../src/service/verification.js";
@@ -15,7 +15,16 @@ const TASKS = Number(process.argv[2] ?? 500);
 const ROUNDS = 5;
 
 function actor(name: string, role: "codex" | "glm"): ActorIdentity {
-  return { actorId: `actor-${name}`, name, primaryRole: role, requestedRole: role, runtime: null, provider: null, model: null, reasoningProfile: null };
+  return {
+    actorId: `actor-${name}`,
+    name,
+    primaryRole: role,
+    requestedRole: role,
+    runtime: null,
+    provider: null,
+    model: null,
+    reasoningProfile: null,
+  };
 }
 
 const rates: number[] = [];
@@ -23,7 +32,7 @@ for (let round = 0; round < ROUNDS; round += 1) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "grace-bench-ledger-"));
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), "grace-bench-repo-"));
   const db = openLedger(dataDir);
-  const codex: ServiceContext = { db, actor: actor("codex", "codex"), dataDir, clock: () => new Date() };
+  const codex = createServiceContext(db, actor("codex", "codex"), dataDir);
   const glm: ServiceContext = { ...codex, actor: actor("glm", "glm") };
   const project = await initProject(codex, {
     name: "bench",

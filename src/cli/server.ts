@@ -4,6 +4,7 @@ import { identityFromEnv } from "../config/identity.js";
 import { createLogger } from "../config/logger.js";
 import { settingsFromEnv } from "../config/settings.js";
 import { openLedger } from "../ledger/database.js";
+import { createServiceContext } from "../service/context.js";
 import { buildMcpServer } from "../tools/mcp-server.js";
 
 /** The MCP server: one process per actor identity, JSON-RPC on stdout, logs on stderr. */
@@ -19,10 +20,22 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(settings.logLevel);
   const db = openLedger(settings.dataDir);
-  const svc = { db, actor: identity, dataDir: settings.dataDir, clock: () => new Date() };
-  const { server, tools } = buildMcpServer(svc, logger);
+  const svc = createServiceContext(db, identity, settings.dataDir, logger);
+  // Events committed by a process that died before projecting them are projected now.
+  svc.events.publish([]);
+  const { server, tools } = buildMcpServer(
+    svc,
+    {
+      wait: {
+        toolCallLimitSeconds: settings.handoffWaitToolCallLimitSeconds,
+        transportGraceSeconds: settings.handoffWaitTransportGraceSeconds,
+      },
+    },
+    logger,
+  );
   const shutdown = (code: number) => {
     void server.close().finally(() => {
+      svc.signal.close();
       db.close();
       process.exit(code);
     });

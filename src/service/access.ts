@@ -15,6 +15,7 @@ import {
   listDelegationsFor,
   listPackagesOfTask,
   type AgentRow,
+  type PackageRow,
   type ProjectRow,
   type TaskRow,
 } from "../ledger/rows.js";
@@ -129,4 +130,27 @@ export function requireProjectMember(ctx: ServiceContext, projectId: number, tas
     throw new OrchestratorError(`Worker role ${role} is not authorized to read project details`);
   }
   requireRole(ctx, role, projectId, taskId);
+}
+
+export function loadPackage(ctx: ServiceContext, id: number): PackageRow {
+  const row = ctx.db.prepare("SELECT * FROM work_packages WHERE id = ?").get(id) as PackageRow | undefined;
+  if (!row) throw new OrchestratorError(NOT_FOUND);
+  return row;
+}
+
+/** Read authorization for one package: workers only for packages they are assigned to or claimed. */
+export function requirePackageRead(ctx: ServiceContext, pkg: PackageRow, task: TaskRow): void {
+  const role = ctx.actor.primaryRole;
+  if (WORKERS.includes(role)) {
+    const name = ctx.actor.name;
+    if (
+      pkg.assigned_junior_agent !== name &&
+      pkg.assigned_pro_agent !== name &&
+      pkg.claimed_by_agent !== name
+    ) {
+      throw new OrchestratorError(`Worker role ${role} is not authorized to read work package ${pkg.id}`);
+    }
+    return;
+  }
+  requireProjectMember(ctx, task.project_id, task.id);
 }

@@ -1,13 +1,29 @@
+import type { Logger } from "winston";
 import type { ActorIdentity } from "../config/identity.js";
+import { createPublisher, type EventPublisher } from "../handoff/publisher.js";
 import { appendAudit } from "../ledger/audit.js";
 import type { Db } from "../ledger/database.js";
+import { openNamedSignal, type NamedSignal } from "../signal/named-signal.js";
 
-/** Everything a use case needs: the ledger, the bound actor, the data dir and the clock. */
+/** Everything a use case needs: the ledger, the bound actor, the data dir, the clock and the wake. */
 export interface ServiceContext {
   db: Db;
   actor: ActorIdentity;
   dataDir: string;
   clock: () => Date;
+  signal: NamedSignal;
+  events: EventPublisher;
+}
+
+export function createServiceContext(
+  db: Db,
+  actor: ActorIdentity,
+  dataDir: string,
+  logger?: Logger,
+  clock: () => Date = () => new Date(),
+): ServiceContext {
+  const signal = openNamedSignal(dataDir);
+  return { db, actor, dataDir, clock, signal, events: createPublisher(db, dataDir, signal, logger) };
 }
 
 export function nowIso(ctx: ServiceContext): string {

@@ -1,7 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Logger } from "winston";
 import type { ServiceContext } from "../service/context.js";
-import { ALL_TOOLS } from "./index.js";
+import { allTools, type ToolSettings } from "./index.js";
 import { registerTools } from "./registry.js";
 
 export const SERVER_NAME = "grace-orchestrator-mcp";
@@ -15,11 +15,15 @@ function instructions(svc: ServiceContext): string {
   ].join(" ");
 }
 
-export function buildMcpServer(svc: ServiceContext, logger: Logger): { server: McpServer; tools: string[] } {
+export function buildMcpServer(
+  svc: ServiceContext,
+  settings: ToolSettings,
+  logger: Logger,
+): { server: McpServer; tools: string[] } {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     { capabilities: { tools: {}, logging: {} }, instructions: instructions(svc) },
   );
-  const tools = registerTools(server, svc, ALL_TOOLS, svc.actor.primaryRole, logger);
+  const tools = registerTools(server, svc, allTools(settings), svc.actor.primaryRole, logger);
   return { server, tools };
 }

@@ -1,0 +1,107 @@
+import fs from "node:fs";
+
+/**
+ * Makes the file end on a complete line (a crash mid-append can leave a torn last line: it is
+ * cut off) and returns the `seq` of the last event line that parses, 0 if none.
+ */
+export function repairAndLastSeq(file: string): number {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw error;
+  }
+  const end = buf.lastIndexOf(0x0a) + 1;
+  if (end !== buf.length) {
+    const fd = fs.openSync(file, "r+");
+    try {
+      fs.ftruncateSync(fd, end);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  const lines = buf.subarray(0, end).toString("utf8").split("\n");
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const seq = seqOf(lines[i]!);
+    if (seq !== null) return seq;
+  }
+  return 0;
+}
+
+function seqOf(line: string): number | null {
+  if (!line.trim()) return null;
+  try {
+    const value = JSON.parse(line) as { seq?: unknown };
+    return typeof value.seq === "number" ? value.seq : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface ParsedLines<T> {
+  items: T[];
+  /** 1-based line numbers that were not valid JSON objects; reported, never fatal (quirk 16). */
+  corrupt: number[];
+}
+
+/** Reads an NDJSON file; a missing file is empty, a corrupt line is skipped and reported. */
+export function readNdjson<T = Record<string, unknown>>(file: string): ParsedLines<T> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { items: [], corrupt: [] };
+    throw error;
+  }
+  const items: T[] = [];
+  const corrupt: number[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      const value = JSON.parse(line) as unknown;
+      if (value !== null && typeof value === "object" && !Array.isArray(value)) items.push(value as T);
+      else corrupt.push(i + 1);
+    } catch {
+      corrupt.push(i + 1);
+    }
+  });
+  return { items, corrupt };
+}
+
+/** Appends complete lines, one write each, then fsyncs once: the caller holds the ledger's write lock. */
+export function appendLines(file: string, lines: readonly string[]): void {
+  const fd = fs.openSync(file, "a");
+  try {
+    for (const line of lines) fs.writeSync(fd, `${line}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes a file atomically: temp file in the same directory, fsync, rename (retried on Windows EPERM). */
+export function writeFileAtomic(file: string, content: string): void {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const fd = fs.openSync(tmp, "w");
+  try {
+    fs.writeSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      fs.renameSync(tmp, file);
+      return;
+    } catch (error) {
+      // Windows refuses a rename over a file another process has open; it clears quickly.
+      if ((error as NodeJS.ErrnoException).code !== "EPERM" || attempt >= 50) {
+        fs.rmSync(tmp, { force: true });
+        throw error;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}

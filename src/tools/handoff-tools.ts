@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { listEvents, listEventsPage, reportWorkerEvent, waitForEvent } from "../service/handoff.js";
+import type { WaitLimits } from "../service/handoff.js";
+import { CODEX_ONLY, STAFF, defineTool, type ToolDef } from "./registry.js";
+import { args, id, name, requiredText } from "./schemas.js";
+
+const cursor = z.string().trim().max(200);
+
+/** The wait's bounds come from settings, so the tool list is built per server. */
+export function handoffTools(limits: WaitLimits): ToolDef[] {
+  return [
+    defineTool({
+      name: "handoff.list_events",
+      title: "List a package's handoff events",
+      description: "Every handoff event of the work package, in order (from the ledger).",
+      roles: CODEX_ONLY,
+      readOnly: true,
+      input: args({ work_package_id: id }),
+      handler: (svc, a) => listEvents(svc, a.work_package_id),
+    }),
+    defineTool({
+      name: "handoff.list_events_page",
+      title: "List handoff events, one page",
+      description:
+        "Handoff events of a package after a cursor (an event_id, or a 1-based position), at most limit (1–200). Continue with next_after_id while has_more.",
+      roles: STAFF,
+      readOnly: true,
+      input: args({
+        work_package_id: id,
+        after_event_id: cursor.optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+      }),
+      handler: (svc, a) => listEventsPage(svc, a.work_package_id, a.after_event_id, a.limit ?? 20),
+    }),
+    defineTool({
+      name: "handoff.wait_for_event",
+      title: "Wait for the next handoff event",
+      description:
+        `Blocks until a new handoff event exists for one work package (work_package_id) or any package of a task (task_id), ` +
+        `after a cursor (after_event_id, or after_event_count events already seen). Returns status "event" with the new events, ` +
+        `or "timeout" with the cursor: call again with next_after_event_id. The wait is capped at ` +
+        `${Math.max(0.1, limits.toolCallLimitSeconds - limits.transportGraceSeconds)} s so it answers before the client's tool timeout.`,
+      roles: CODEX_ONLY,
+      readOnly: true,
+      input: args({
+        work_package_id: id.optional(),
+        task_id: id.optional(),
+        after_event_count: z.number().int().min(0).max(1_000_000).optional(),
+        after_event_id: cursor.optional(),
+        timeout_seconds: z.number().min(1).max(600).optional(),
+      }),
+      handler: (svc, a, call) => waitForEvent(svc, a, limits, call),
+    }),
+    defineTool({
+      name: "handoff.report_worker_event",
+      title: "Report a worker event",
+      description:
+        "The worker that claimed the package reports WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER or WORKER_FAILED with a message. It wakes the controller; it does not change the package.",
+      roles: ["codex", "glm", "test_owner", "worker_junior", "worker_pro"],
+      readOnly: false,
+      input: args({ work_package_id: id, event_type: name, message: requiredText }),
+      handler: (svc, a) => reportWorkerEvent(svc, a),
+    }),
+  ];
+}
