@@ -62,6 +62,16 @@ export function isProjectRelativePattern(pattern: string): boolean {
   return normalizePattern(text) !== "";
 }
 
+/**
+ * Hook wording (reference §6.7): `<label> scope pattern is not project-relative: <p>` for
+ * labels such as `Task allowed`, `Task forbidden`, `Work-package allowed`.
+ */
+export function nonRelativePatternIssues(label: string, patterns: readonly string[]): string[] {
+  return patterns
+    .filter((p) => !isProjectRelativePattern(p))
+    .map((p) => `${label} scope pattern is not project-relative: ${p}`);
+}
+
 /** A compiled list of patterns; build once, test many paths. */
 export interface ScopeMatcher {
   readonly patterns: readonly string[];

@@ -149,7 +149,14 @@ export function discoverContracts(
     issues.push(`Affected path is not project-relative: ${s}`);
     return false;
   });
-  if (reader.exists(".grace")) {
+  let grace4: boolean;
+  try {
+    grace4 = reader.exists(".grace");
+  } catch (error) {
+    if (!(error instanceof OrchestratorError)) throw error;
+    grace4 = true; // a .grace link leaving the repo is still a GRACE 4 marker
+  }
+  if (grace4) {
     layout = "grace4";
     issues.push(DISCOVERY_MESSAGES.grace4);
     return finish();

@@ -93,6 +93,13 @@ describe("contract discovery on the sample project", () => {
     expect(r.missing_contracts).toEqual(r.issues);
   });
 
+  it("rule refs follow the scope: module-specific rules only where they apply", () => {
+    expect(discoverContracts(sample, ["src/config/settings.py"]).rule_refs).toEqual([
+      "CONFIG-SECRETS",
+      "LOG-MARKERS",
+    ]);
+  });
+
   it("an empty scope is refused", () => {
     expect(discoverContracts(sample, ["", "  "]).issues).toEqual([DISCOVERY_MESSAGES.emptyScope]);
   });

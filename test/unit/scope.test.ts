@@ -6,6 +6,7 @@ import {
   isPatternWithinScope,
   isProjectRelativePattern,
   matchesAny,
+  nonRelativePatternIssues,
   normalizeRelativePath,
   patternCovers,
 } from "../../src/domain/scope.js";
@@ -57,6 +58,16 @@ describe("isProjectRelativePattern", () => {
   ];
   it.each(cases)("%j → %s", (pattern, expected) => {
     expect(isProjectRelativePattern(pattern)).toBe(expected);
+  });
+});
+
+describe("nonRelativePatternIssues", () => {
+  it("uses the hook wording per label", () => {
+    expect(nonRelativePatternIssues("Task allowed", ["src/**", "../outside/**", "/abs"])).toEqual([
+      "Task allowed scope pattern is not project-relative: ../outside/**",
+      "Task allowed scope pattern is not project-relative: /abs",
+    ]);
+    expect(nonRelativePatternIssues("Work-package forbidden", ["secrets/**"])).toEqual([]);
   });
 });
 
