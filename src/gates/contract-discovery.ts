@@ -197,7 +197,12 @@ export function discoverContracts(
     const p = normalizePattern(scope);
     if (GLOB_CHARS.test(p)) {
       globs.push(compileScope([p]));
-      literalFiles.push(...reader.list(p));
+      try {
+        literalFiles.push(...reader.list(p));
+      } catch (error) {
+        if (!(error instanceof OrchestratorError)) throw error;
+        issues.push(error.message); // e.g. the glob's base directory is a link leaving the repo
+      }
     } else literalFiles.push(p);
   }
   const files = sortedUnique(literalFiles);

@@ -221,6 +221,12 @@ const broken: BrokenCase[] = [
     issue: "Path outside project root: src/orderdesk/leak",
   },
   {
+    rule: "glob under a symlinked directory leaving the repository",
+    mutate: (root) => symlinkSync(path.join(tmpdir()), path.join(root, "src/outside")),
+    scope: ["src/outside/**"],
+    issue: "Path outside project root: src/outside",
+  },
+  {
     rule: "affected path not project-relative",
     mutate: () => {},
     scope: ["../outside.ts"],
