@@ -167,11 +167,11 @@ export async function waitForEvent(
 ) {
   if ((input.work_package_id === undefined) === (input.task_id === undefined)) {
     throw new OrchestratorError(
-      "Give exactly one of work_package_id (one package) or task_id (every package of a task)",
+      "Waiting requires exactly one of work_package_id (one package) or task_id (every package of a task)",
     );
   }
   if (input.after_event_count !== undefined && input.after_event_id !== undefined) {
-    throw new OrchestratorError("Give after_event_count or after_event_id, not both");
+    throw new OrchestratorError("Waiting accepts after_event_count or after_event_id, not both");
   }
   let task: TaskRow;
   let read: () => HandoffEvent[];
@@ -191,8 +191,11 @@ export async function waitForEvent(
   }
   requireRole(ctx, "codex", task.project_id, task.id);
   const budget = waitBudget(input.timeout_seconds ?? 600, limits);
-  const cursor =
-    input.after_event_id ?? (input.after_event_count ? String(input.after_event_count) : undefined);
+  // A count beyond what exists simply means "nothing new yet"; an unknown event id is an error.
+  const start = (all: readonly HandoffEvent[]) =>
+    input.after_event_id !== undefined
+      ? positionAfter(all, input.after_event_id)
+      : (input.after_event_count ?? 0);
   const started = Date.now();
   const deadline = started + budget.effective * 1000;
   const result = (status: "event" | "timeout" | "cancelled", all: HandoffEvent[], fresh: HandoffEvent[]) => ({
@@ -211,7 +214,7 @@ export async function waitForEvent(
     let ticks = 0;
     for (;;) {
       const all = read();
-      const fresh = all.slice(positionAfter(all, cursor));
+      const fresh = all.slice(start(all));
       if (fresh.length > 0) return result("event", all, fresh);
       const remaining = deadline - Date.now();
       if (remaining <= 0) return result("timeout", all, []);

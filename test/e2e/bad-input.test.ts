@@ -78,6 +78,18 @@ const VALID: Record<string, { as: "codex" | "glm"; args: Record<string, unknown>
     },
     key: "artifact_type",
   },
+  "handoff.list_events": { as: "codex", args: { work_package_id: 1 }, key: "work_package_id" },
+  "handoff.list_events_page": { as: "glm", args: { work_package_id: 1, limit: 5 }, key: "work_package_id" },
+  "handoff.wait_for_event": {
+    as: "codex",
+    args: { work_package_id: 1, timeout_seconds: 1 },
+    key: "work_package_id",
+  },
+  "handoff.report_worker_event": {
+    as: "codex",
+    args: { work_package_id: 1, event_type: "WORKER_BLOCKED", message: "stuck" },
+    key: "event_type",
+  },
   "audit.list": { as: "glm", args: { task_id: 1 }, key: "task_id" },
   "audit.list_page": { as: "glm", args: { task_id: 1, limit: 5 }, key: "task_id" },
 };

@@ -7,6 +7,10 @@ const CODEX_TOOLS = [
   "audit.list",
   "audit.list_page",
   "grace.upsert_artifact",
+  "handoff.list_events",
+  "handoff.list_events_page",
+  "handoff.report_worker_event",
+  "handoff.wait_for_event",
   "orchestrator.whoami",
   "project.init",
   "project.set_test_commands",
@@ -22,13 +26,15 @@ const GLM_TOOLS = [
   "audit.list",
   "audit.list_page",
   "grace.upsert_artifact",
+  "handoff.list_events_page",
+  "handoff.report_worker_event",
   "orchestrator.whoami",
   "task.get",
   "task.get_next_action",
   "task.plan",
   "verification.register_plan",
 ];
-const WORKER_TOOLS = ["orchestrator.whoami"];
+const WORKER_TOOLS = ["handoff.report_worker_event", "orchestrator.whoami"];
 
 async function toolNames(c: Connected): Promise<string[]> {
   return (await c.client.listTools()).tools.map((t) => t.name).sort();
@@ -56,7 +62,7 @@ describe("foundation over MCP with one server process per identity", () => {
     expect(await toolNames(codex)).toEqual(CODEX_TOOLS);
     expect(await toolNames(glm)).toEqual(GLM_TOOLS);
     expect(await toolNames(testOwner)).toEqual(GLM_TOOLS);
-    expect(await toolNames(user)).toEqual(GLM_TOOLS);
+    expect(await toolNames(user)).toEqual(GLM_TOOLS.filter((t) => t !== "handoff.report_worker_event"));
     expect(await toolNames(worker)).toEqual(WORKER_TOOLS);
   });
 
