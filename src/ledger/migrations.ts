@@ -273,6 +273,13 @@ CREATE TABLE continuation_deliveries (
 );
 `;
 
+/** Mimo bridge: the commit a session's worktree started from, its repair route, and worktree clean-up. */
+const MIMO_SESSION_EVIDENCE = `
+ALTER TABLE mimo_sessions ADD COLUMN workspace_base_commit TEXT;
+ALTER TABLE mimo_sessions ADD COLUMN repair_route TEXT;
+ALTER TABLE mimo_sessions ADD COLUMN worktree_removed_at TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -282,6 +289,11 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, description: "work packages, submissions, reviews, test runs", sql: PACKAGES },
   { version: 3, description: "handoff event outbox", sql: HANDOFF_OUTBOX },
   { version: 4, description: "mimo sessions and continuation deliveries", sql: MIMO_AND_CONTINUATION },
+  {
+    version: 5,
+    description: "mimo session base commit, repair route, worktree removal",
+    sql: MIMO_SESSION_EVIDENCE,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
