@@ -1,10 +1,13 @@
 /**
- * Windows backend: one auto-reset named event per waiter, `Local\grace-<hash16(dataDir)>-<id>`,
- * advertised by a registration file `<data>/signals/<channel>/<id>.evt` holding the event name.
+ * Windows backend: one auto-reset named event per waiter, `Local\grace-<key>` with
+ * key = `<hash16(dataDir)>-<waiter id>`, advertised by an empty registration file
+ * `<data>/signals/<channel>/<key>.evt`. The file name alone gives the event name, which spares
+ * notify() a file read per waiter (each costs wineserver round trips under Wine), and an empty
+ * file created with O_EXCL is published atomically, so it needs no tmp + rename.
  *
- * - The waiter creates its event BEFORE publishing the file (tmp + rename), and unlinks the file
- *   BEFORE closing the event, so OpenEventW failing with ERROR_FILE_NOT_FOUND on a published
- *   entry means its owner died (the kernel destroyed the event with its last handle).
+ * - The waiter creates its event BEFORE creating the file, and unlinks the file BEFORE closing
+ *   the event, so OpenEventW failing with ERROR_FILE_NOT_FOUND on a registered entry means its
+ *   owner died (the kernel destroyed the event with its last handle).
  * - An auto-reset event latches one wake until a wait consumes it: that is the pending wake.
  * - Waiting goes through the process-wide hub (one native wait per process, see windows-hub.ts).
  */
@@ -19,15 +22,15 @@ import {
   WAIT_OBJECT_0,
   type Handle,
 } from "../../native-bindings/kernel32.js";
-import { channelDir, isTmpEntry, newWaiterId, STALE_TMP_MS } from "./channel.js";
+import { channelDir, newWaiterId } from "./channel.js";
 import type { NamedSignal, WaitOutcome, Waiter } from "./named-signal.js";
 import { processHub, type HubMember } from "./windows-hub.js";
 import { WakeLatch } from "./wake-latch.js";
 
 const ENTRY_SUFFIX = ".evt";
 const NAME_PREFIX = "Local\\grace-";
-// Windows (and Wine) refuse renames/unlinks of files another process holds open with EPERM;
-// measured under Wine as transient, so retry briefly.
+// Windows (and Wine) transiently refuse file operations on names another process is touching
+// (EPERM/EACCES/EBUSY, measured under Wine): retry briefly.
 const FS_RETRIES = 50;
 const FS_RETRY_MS = 2;
 
@@ -104,8 +107,8 @@ function subscribe(dataDir: string, channel: string, onClose: (w: EventWaiter) =
   const k32 = loadKernel32();
   const dir = channelDir(dataDir, channel);
   fs.mkdirSync(dir, { recursive: true });
-  const id = newWaiterId();
-  const name = `${NAME_PREFIX}${hash16(dataDir)}-${id}`;
+  const key = `${hash16(dataDir)}-${newWaiterId()}`;
+  const name = NAME_PREFIX + key;
   const handle = k32.CreateEventW(null, 0, 0, name);
   const lastError = k32.GetLastError();
   if (handle === null) throw new Error(`CreateEventW(${name}) failed: error ${lastError}`);
@@ -113,34 +116,23 @@ function subscribe(dataDir: string, channel: string, onClose: (w: EventWaiter) =
     k32.CloseHandle(handle);
     throw new Error(`CreateEventW(${name}): name already in use`);
   }
-  const tmp = path.join(dir, `.${id}.tmp`);
-  const entry = path.join(dir, id + ENTRY_SUFFIX);
+  const entry = path.join(dir, key + ENTRY_SUFFIX);
   try {
-    fs.writeFileSync(tmp, name, "utf8");
-    withRetry(() => fs.renameSync(tmp, entry));
+    withRetry(() => fs.closeSync(fs.openSync(entry, "wx")));
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
     k32.CloseHandle(handle);
     throw e;
   }
   return new EventWaiter(handle, entry, onClose);
 }
 
-function readEntry(entry: string): string | undefined {
-  try {
-    const name = fs.readFileSync(entry, "utf8");
-    return name.startsWith(NAME_PREFIX) ? name : undefined;
-  } catch {
-    return undefined; // the waiter left meanwhile
-  }
-}
+const KEY_RE = /^[0-9a-f]{16}-[0-9]+-[0-9]+-[0-9a-f]{8}$/;
 
 /** Sets one waiter's event; returns whether it was live. */
-function wakeOne(entry: string): boolean {
-  const name = readEntry(entry);
-  if (name === undefined) return false;
+function wakeOne(entry: string, key: string): boolean {
+  if (!KEY_RE.test(key)) return false; // not an entry of ours: leave it alone
   const k32 = loadKernel32();
-  const h = k32.OpenEventW(EVENT_MODIFY_STATE, 0, name);
+  const h = k32.OpenEventW(EVENT_MODIFY_STATE, 0, NAME_PREFIX + key);
   if (h === null) {
     if (k32.GetLastError() === ERROR_FILE_NOT_FOUND) removeEntry(entry); // its owner died
     return false;
@@ -151,14 +143,6 @@ function wakeOne(entry: string): boolean {
     k32.CloseHandle(h);
   }
   return true;
-}
-
-function sweepTmp(entry: string): void {
-  try {
-    if (Date.now() - fs.statSync(entry).mtimeMs > STALE_TMP_MS) removeEntry(entry);
-  } catch {
-    // Gone or busy: a later notify sweeps it.
-  }
 }
 
 function notify(dataDir: string, channel: string): number {
@@ -172,11 +156,8 @@ function notify(dataDir: string, channel: string): number {
   }
   let woken = 0;
   for (const name of names) {
-    const entry = path.join(dir, name);
-    if (name.endsWith(ENTRY_SUFFIX)) {
-      if (wakeOne(entry)) woken += 1;
-    } else if (isTmpEntry(name)) {
-      sweepTmp(entry);
+    if (name.endsWith(ENTRY_SUFFIX) && wakeOne(path.join(dir, name), name.slice(0, -ENTRY_SUFFIX.length))) {
+      woken += 1;
     }
   }
   return woken;
