@@ -280,6 +280,17 @@ ALTER TABLE mimo_sessions ADD COLUMN repair_route TEXT;
 ALTER TABLE mimo_sessions ADD COLUMN worktree_removed_at TEXT;
 `;
 
+/**
+ * Who holds a claim (pid + OS start time of the supervisor), so a claim of a supervisor that is
+ * provably dead is recovered at once instead of after the 60 s lease; and an index for the
+ * due-delivery query every scan runs.
+ */
+const CONTINUATION_CLAIMER = `
+ALTER TABLE continuation_deliveries ADD COLUMN claimer_pid INTEGER;
+ALTER TABLE continuation_deliveries ADD COLUMN claimer_started_at_os TEXT;
+CREATE INDEX continuation_deliveries_state ON continuation_deliveries(state, next_attempt_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
