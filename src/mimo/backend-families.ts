@@ -62,3 +62,57 @@ export function validateBackendModel(model: string, role: Role): { model: string
   if (!ALLOWED[role].includes(family)) throw new OrchestratorError(REFUSAL[role](trimmed));
   return { model: trimmed, family };
 }
+
+/** The agent facts the per-role backend rules look at. */
+export interface BackendAgent {
+  name: string;
+  primary_role: string;
+  mimo_model: string | null;
+}
+
+export interface ResolvedBackend {
+  model: string;
+  family: BackendFamily;
+  /** A codex-primary agent: works in the current Codex conversation, never through Mimo. */
+  sharedCodex: boolean;
+}
+
+/**
+ * Reference §4.6 step 4, for workpackage.create / assign: a codex-primary agent resolves to the
+ * shared Codex backend; any other agent needs a valid explicit model for `role` (8.1).
+ */
+export function resolveWorkerBackend(agent: BackendAgent, role: Role): ResolvedBackend {
+  if (agent.primary_role === "codex") {
+    return { model: SHARED_CODEX_BACKEND, family: "codex_external", sharedCodex: true };
+  }
+  const { model, family } = validateBackendModel(agent.mimo_model ?? "", role);
+  return { model, family, sharedCodex: false };
+}
+
+/**
+ * Reference §8.3 step 3: what `mimo.launch_package` refuses, in the reference's order. Returns the
+ * backend a Mimo TUI may be started with.
+ */
+export function resolveLaunchBackend(agent: BackendAgent, role: Role): ResolvedBackend {
+  if (agent.primary_role === "codex") {
+    throw new OrchestratorError(
+      `Assigned agent '${agent.name}' is a Codex actor and must never be launched through MiMo; shared Codex works in the current Codex conversation`,
+    );
+  }
+  if (!agent.mimo_model?.trim()) {
+    throw new OrchestratorError(
+      `Assigned agent '${agent.name}' has no configured Mimo model; register mimo_model first`,
+    );
+  }
+  const { model, family } = validateBackendModel(agent.mimo_model, role);
+  if (family === "codex_external") {
+    throw new OrchestratorError(
+      `External Codex backend '${model}' cannot be launched through mimo.launch_package; open the dedicated Luna/Terra Codex session with its own connection profile instead`,
+    );
+  }
+  return { model, family, sharedCodex: false };
+}
+
+export function mimoAgentOf(agent: { mimo_agent: string | null }): string {
+  return agent.mimo_agent?.trim() || DEFAULT_MIMO_AGENT;
+}

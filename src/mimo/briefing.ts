@@ -1,0 +1,144 @@
+export interface BriefingInput {
+  sessionId: number;
+  agentName: string;
+  role: string;
+  model: string;
+  family: string;
+  mimoAgent: string;
+  workspace: string;
+  baseCommit: string;
+  /** Set for a repair launch: the latest submitted head the worktree starts from. */
+  repairSourceCommit: string | null;
+  repairRoute: string | null;
+  rejection: { findings: string[]; fixes: string[] } | null;
+  task: {
+    id: number;
+    title: string;
+    objective: string;
+    architecture_intent: string;
+    constraints: string[];
+    non_goals: string[];
+    acceptance_criteria: string[];
+  };
+  pkg: {
+    id: number;
+    title: string;
+    objective: string;
+    allowed_files: string[];
+    forbidden_files: string[];
+    operation_id: string;
+    authority_mode: string;
+    operation_root: string;
+    codex_required: boolean;
+    codex_instance_id: string;
+    glm_instance_id: string;
+    branch_worktree: string;
+    glm_scan_plan_report: unknown;
+    operation_isolation: unknown;
+  };
+}
+
+/** A string list rendered as the reference renders it (Python repr), e.g. `['needs repair']`. */
+export function listRepr(items: readonly string[]): string {
+  const one = (s: string) => {
+    const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+    const body = s
+      .replace(/\\/g, "\\\\")
+      .replace(/\n/g, "\\n")
+      .replace(/\r/g, "\\r")
+      .replace(/\t/g, "\\t")
+      .replaceAll(quote, `\\${quote}`);
+    return `${quote}${body}${quote}`;
+  };
+  return `[${items.map(one).join(", ")}]`;
+}
+
+function bullets(items: readonly string[]): string {
+  return items.length === 0 ? "- (none)" : items.map((i) => `- ${i}`).join("\n");
+}
+
+/**
+ * The worker briefing (reference §8.6): a non-authoritative projection of the ledger. The
+ * "Label: value" lines are matched verbatim by tests and by workers; keep them stable.
+ */
+export function renderBriefing(b: BriefingInput): string {
+  const op = b.pkg;
+  const lines = [
+    `# GRACE worker briefing (Mimo session ${b.sessionId})`,
+    "",
+    "This file is a non-authoritative projection of the orchestrator ledger. The ledger, read through MCP, is the authority.",
+    "",
+    `Session: ${b.sessionId}`,
+    `Registered agent: ${b.agentName}`,
+    `Bound role required: ${b.role}`,
+    `Selected provider/model backend: ${b.model}`,
+    `Backend family: ${b.family}`,
+    `Selected MiMoCode TUI agent: ${b.mimoAgent}`,
+    `Isolated workspace: ${b.workspace}`,
+    ...(b.repairRoute ? [`Repair route: ${b.repairRoute}`] : []),
+    "",
+    "## Operation authority",
+    "",
+    `Operation id: ${op.operation_id || `task-${b.task.id}`}`,
+    `Authority mode: ${op.authority_mode || "codex_led"}`,
+    `Operation root: ${op.operation_root}`,
+    `Codex required: ${op.codex_required}`,
+    `Codex instance id: ${op.codex_instance_id}`,
+    `GLM instance id: ${op.glm_instance_id}`,
+    `Branch/worktree: ${op.branch_worktree}`,
+    `GLM scan/plan report: ${JSON.stringify(op.glm_scan_plan_report ?? {})}`,
+    `Operation isolation: ${JSON.stringify(op.operation_isolation ?? {})}`,
+    "",
+    "## Authority",
+    "",
+    `Use the GRACE MCP connection configured for exactly the agent '${b.agentName}'. Call orchestrator.whoami first;`,
+    `if the bound name is not '${b.agentName}' or the role is not ${b.role}, stop and report blocked.`,
+    "MCP authority is separate from the MiMoCode agent or profile: the TUI agent does not grant any role.",
+    "",
+    "## Parent task",
+    "",
+    `Task id: ${b.task.id}`,
+    `Title: ${b.task.title}`,
+    `Objective: ${b.task.objective}`,
+    `Architecture intent: ${b.task.architecture_intent}`,
+    "Constraints:",
+    bullets(b.task.constraints),
+    "Non-goals:",
+    bullets(b.task.non_goals),
+    "Acceptance criteria:",
+    bullets(b.task.acceptance_criteria),
+    "",
+    "## Assigned package",
+    "",
+    `Work-package id: ${op.id}`,
+    `Title: ${op.title}`,
+    `Objective: ${op.objective}`,
+    `Base commit: ${b.baseCommit}`,
+    ...(b.repairSourceCommit ? [`Repair source commit: ${b.repairSourceCommit}`] : []),
+    `Allowed files: ${listRepr(op.allowed_files)}`,
+    `Forbidden files: ${listRepr(op.forbidden_files)}`,
+  ];
+  if (b.rejection) {
+    lines.push(
+      "",
+      "## Repair context",
+      "",
+      `Latest rejection findings: ${listRepr(b.rejection.findings)}`,
+      `Required repair fixes: ${listRepr(b.rejection.fixes)}`,
+    );
+  }
+  lines.push(
+    "",
+    "## Required sequence",
+    "",
+    `1. Claim the package with workpackage.claim (work_package_id ${op.id}).`,
+    "2. Work only inside the isolated workspace above and only on the allowed files.",
+    "3. Do not touch protected tests unless you are the test owner.",
+    "4. Commit your work in the workspace.",
+    "5. Run only registered test commands, through repo.run_tests.",
+    "6. Submit with submission.create; it emits WORKER_READY_FOR_REVIEW and writes the report. Submission is not acceptance.",
+    "7. On any ambiguity call handoff.report_worker_event with WORKER_BLOCKED or WORKER_NEEDS_CONTROLLER and stop.",
+    "",
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,79 @@
+import {
+  backendFamily,
+  DEFAULT_MIMO_AGENT,
+  validateBackendModel,
+  type BackendFamily,
+} from "./backend-families.js";
+import type { Role } from "../domain/roles.js";
+
+export interface ProfileAgent {
+  name: string;
+  primary_role: string;
+  mimo_model: string | null;
+  mimo_agent: string | null;
+  runtime: string | null;
+  provider: string | null;
+  model: string | null;
+  reasoning_profile: string | null;
+}
+
+export interface ProfileInput {
+  agent: ProfileAgent;
+  dataDir: string;
+  projectRoot: string;
+  /** The runtime that runs this server (process.execPath) and the built entry it runs. */
+  nodeExecutable: string;
+  serverEntry: string;
+  installRoot: string;
+}
+
+function modelNote(model: string, family: BackendFamily | ""): string {
+  if (family === "mimo_auto") {
+    return "Backend: the free MiMo Auto backend; Mimo starts it without --model.";
+  }
+  if (family === "codex_external") {
+    return `Backend: external Codex '${model}'. Open a dedicated Codex session with this profile; MiMo launch is forbidden for this agent.`;
+  }
+  if (!model)
+    return "Backend: no Mimo model is registered for this agent; register mimo_model before a Mimo launch.";
+  return `Backend: the provider/model backend must stay '${model}'; do not switch models inside Mimo.`;
+}
+
+/**
+ * Reference §8.2: one copyable STDIO MCP profile per agent, because identity is bound at server
+ * start. The env carries only identity and the data dir: never credentials.
+ */
+export function buildConnectionProfile(input: ProfileInput) {
+  const a = input.agent;
+  const model = a.mimo_model?.trim() ? validateBackendModel(a.mimo_model, a.primary_role as Role).model : "";
+  const family: BackendFamily | "" = model ? backendFamily(model) : "";
+  const mimoAgent = a.mimo_agent?.trim() || DEFAULT_MIMO_AGENT;
+  const env: Record<string, string> = {
+    GRACE_ORCHESTRATOR_ACTOR_NAME: a.name,
+    GRACE_ORCHESTRATOR_ACTOR_ROLE: a.primary_role,
+    GRACE_ORCHESTRATOR_DATA_DIR: input.dataDir,
+  };
+  if (a.runtime) env.GRACE_ORCHESTRATOR_RUNTIME = a.runtime;
+  if (a.provider) env.GRACE_ORCHESTRATOR_PROVIDER = a.provider;
+  if (a.model) env.GRACE_ORCHESTRATOR_MODEL = a.model;
+  if (a.reasoning_profile) env.GRACE_ORCHESTRATOR_REASONING_PROFILE = a.reasoning_profile;
+  const note = [
+    `Add this server through Mimo's STDIO MCP server dialog (command, args, cwd and env exactly as given).`,
+    `Use one profile per agent: the orchestrator binds identity '${a.name}' (${a.primary_role}) when the server process starts.`,
+    `Launch with MiMoCode agent '${mimoAgent}'.`,
+    modelNote(model, family),
+  ].join(" ");
+  return {
+    name: `grace-orchestrator-${a.name}`,
+    transport: family === "codex_external" ? "external_codex" : "stdio",
+    command: input.nodeExecutable,
+    args: [input.serverEntry],
+    cwd: input.installRoot,
+    env,
+    note,
+    mimo_agent: mimoAgent,
+    mimo_model: model,
+    backend_family: family,
+    project_root: input.projectRoot,
+  };
+}

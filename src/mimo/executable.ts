@@ -1,0 +1,96 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { OrchestratorError } from "../domain/errors.js";
+
+const SHIM_EXTENSIONS = [".cmd", ".bat", ".ps1"];
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function pathApi(platform: NodeJS.Platform): path.PlatformPath {
+  return platform === "win32" ? path.win32 : path.posix;
+}
+
+/**
+ * The real mimo.exe behind an npm shim directory (reference §8.5): the shim only re-launches it
+ * through cmd.exe, which we never use. A non-"baseline" build is preferred.
+ */
+export function exeBehindShim(shimDir: string, platform: NodeJS.Platform = process.platform): string | null {
+  const p = pathApi(platform);
+  const scope = p.join(shimDir, "node_modules", "@mimo-ai", "cli", "node_modules", "@mimo-ai");
+  let entries: string[];
+  try {
+    entries = readdirSync(scope).filter((e) => e.startsWith("mimocode-windows-"));
+  } catch {
+    return null;
+  }
+  entries.sort(
+    (a, b) => Number(a.includes("baseline")) - Number(b.includes("baseline")) || a.localeCompare(b),
+  );
+  for (const entry of entries) {
+    const exe = p.join(scope, entry, "bin", "mimo.exe");
+    if (isFile(exe)) return exe;
+  }
+  return null;
+}
+
+function shimRefusal(command: string): OrchestratorError {
+  return new OrchestratorError(
+    `Mimo command '${command}' resolves to an npm shim and no real mimo.exe was found behind it; set GRACE_ORCHESTRATOR_MIMO_COMMAND to the full path of mimo.exe`,
+  );
+}
+
+function fromShim(shim: string, command: string, platform: NodeJS.Platform): string {
+  const exe = exeBehindShim(pathApi(platform).dirname(shim), platform);
+  if (!exe) throw shimRefusal(command);
+  return exe;
+}
+
+/**
+ * Reference §8.5 resolution. An existing file that is not a script shim is used as is; on Windows
+ * `<cmd>.exe` on PATH wins, else the exe behind an npm shim; elsewhere PATH lookup, else the raw
+ * name (spawn then reports it missing). Never resolves to something that needs a shell.
+ */
+export function resolveMimoExecutable(
+  command: string,
+  pathEnv: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  const cmd = command.trim();
+  if (!cmd) throw new OrchestratorError("GRACE_ORCHESTRATOR_MIMO_COMMAND must not be blank");
+  const p = pathApi(platform);
+  const isShim = (file: string) => SHIM_EXTENSIONS.includes(p.extname(file).toLowerCase());
+  const hasDir = cmd.includes("/") || (platform === "win32" && cmd.includes("\\"));
+  if (hasDir || p.isAbsolute(cmd)) {
+    const abs = p.resolve(cmd);
+    if (!isFile(abs)) throw new OrchestratorError(`Mimo executable not found: ${abs}`);
+    return isShim(abs) ? fromShim(abs, cmd, platform) : abs;
+  }
+  const dirs = pathEnv.split(platform === "win32" ? ";" : ":").filter((d) => d.trim() !== "");
+  if (platform === "win32") {
+    const base = p.extname(cmd).toLowerCase() === ".exe" ? cmd.slice(0, -4) : cmd;
+    for (const dir of dirs) {
+      const exe = p.join(dir, `${base}.exe`);
+      if (isFile(exe)) return exe;
+    }
+    for (const dir of dirs) {
+      for (const ext of [...SHIM_EXTENSIONS, ""]) {
+        const shim = p.join(dir, `${base}${ext}`);
+        if (isFile(shim)) return fromShim(shim, cmd, platform);
+      }
+    }
+    throw new OrchestratorError(
+      `Mimo executable '${cmd}' was not found on PATH; set GRACE_ORCHESTRATOR_MIMO_COMMAND to the full path of mimo.exe`,
+    );
+  }
+  for (const dir of dirs) {
+    const file = p.join(dir, cmd);
+    if (isFile(file) && !isShim(file)) return p.resolve(file);
+  }
+  return cmd;
+}

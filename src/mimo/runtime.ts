@@ -1,0 +1,14 @@
+/** What the server was configured with for starting Mimo (from src/config; never read from process.env here). */
+export interface MimoRuntime {
+  /** GRACE_ORCHESTRATOR_MIMO_COMMAND: a name looked up on PATH, or a path. */
+  command: string;
+  /** Environment for the Mimo child: the server's own minus its bound identity. */
+  env: Readonly<Record<string, string>>;
+  platform?: NodeJS.Platform;
+}
+
+/** PATH as the child will see it (Windows spells the key in any case). */
+export function pathOf(env: Readonly<Record<string, string>>): string {
+  const key = Object.keys(env).find((k) => k.toUpperCase() === "PATH");
+  return key ? (env[key] ?? "") : "";
+}

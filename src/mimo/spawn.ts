@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { OrchestratorError } from "../domain/errors.js";
+
+export interface SpawnRequest {
+  argv: readonly string[];
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+  stdio: StdioOptions;
+}
+
+/**
+ * Starts argv[0] with argv[1..] as exact arguments (shell:false: nothing is interpreted) and
+ * resolves once the OS has created the process, so a missing executable fails the launch.
+ */
+export async function spawnExact(req: SpawnRequest): Promise<ChildProcess> {
+  const [exe, ...args] = req.argv;
+  if (!exe) throw new OrchestratorError("Mimo argv is empty");
+  const child = spawn(exe, args, {
+    cwd: req.cwd,
+    env: { ...req.env },
+    stdio: req.stdio,
+    shell: false,
+    // Own process group on POSIX (the tree can be signalled); own console window on Windows.
+    detached: true,
+    windowsHide: false,
+    windowsVerbatimArguments: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once("spawn", resolve);
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      const why = error.code === "ENOENT" ? "not found" : (error.code ?? error.message);
+      reject(
+        new OrchestratorError(
+          `Mimo executable could not be started (${why}): ${exe}; set GRACE_ORCHESTRATOR_MIMO_COMMAND`,
+        ),
+      );
+    });
+  });
+  if (child.pid === undefined) throw new OrchestratorError(`Mimo process has no pid: ${exe}`);
+  return child;
+}
+
+/** TUI: user-owned once started: no captured output, not tracked, not waited for. */
+export async function spawnDetachedTui(argv: readonly string[], cwd: string, env: Record<string, string>) {
+  const child = await spawnExact({ argv, cwd, env, stdio: "ignore" });
+  child.unref();
+  return child.pid!;
+}

@@ -1,0 +1,162 @@
+import { ConflictError, OrchestratorError } from "../domain/errors.js";
+import { isPackageStatus, TERMINAL_PACKAGE_STATUSES, type PackageStatus } from "../domain/package-states.js";
+import { isTaskStatus, TERMINAL_TASK_STATUSES, type TaskStatus } from "../domain/task-states.js";
+import { inTransaction } from "../ledger/database.js";
+import { cancelHeadless, forgetHeadless } from "../mimo/headless.js";
+import type { MimoSessionRow } from "../mimo/session-row.js";
+import { checkLiveness } from "../process/identity.js";
+import { loadPackage, loadTask, requirePrimary } from "./access.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+
+const ADMINS = ["user", "codex"] as const;
+const REASON_RULE =
+  "ADMINISTRATIVE_RECOVERY_REJECTED: reason must be a descriptive non-empty string (at least 10 characters)";
+
+function checkReason(reason: string): string {
+  const text = reason.trim();
+  if (text.length < 10) throw new OrchestratorError(REASON_RULE);
+  return text;
+}
+
+function optimistic(entity: string, current: string, expected: string): void {
+  if (current !== expected) {
+    throw new ConflictError(
+      `OPTIMISTIC_LOCK_MISMATCH: ${entity} is ${current}, expected ${expected}; read it again before recovering`,
+    );
+  }
+}
+
+function terminalGuard(entity: string, current: string, terminal: readonly string[], allow: boolean): void {
+  if (!allow && terminal.includes(current)) {
+    throw new OrchestratorError(
+      `ADMINISTRATIVE_RECOVERY_REJECTED: ${entity} is in terminal status ${current}; pass allow_terminal=true to override`,
+    );
+  }
+}
+
+export interface ForceTransitionInput {
+  entity_type: string;
+  entity_id: number;
+  target_status: string;
+  reason: string;
+  expected_current_status: string;
+  allow_terminal?: boolean | undefined;
+}
+
+/**
+ * Reference §3.3: an audited administrative status write that bypasses the state table, guarded
+ * by an optimistic lock, a descriptive reason and (unless overridden) the terminal statuses.
+ */
+export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput) {
+  const role = requirePrimary(
+    ctx,
+    ADMINS,
+    `ADMINISTRATIVE_RECOVERY_REJECTED: ${ctx.actor.primaryRole} is not authorized to perform administrative transitions`,
+  );
+  const kind = input.entity_type.trim().toLowerCase();
+  if (!["task", "workpackage", "work_package"].includes(kind)) {
+    throw new OrchestratorError(`Unknown entity type for force transition: ${input.entity_type}`);
+  }
+  const isTask = kind === "task";
+  const allow = input.allow_terminal ?? false;
+  return inTransaction(ctx.db, () => {
+    const row = isTask ? loadTask(ctx, input.entity_id) : loadPackage(ctx, input.entity_id);
+    const entity = `${isTask ? "task" : "work package"} ${row.id}`;
+    optimistic(entity, row.status, input.expected_current_status);
+    const valid = isTask ? isTaskStatus : isPackageStatus;
+    for (const s of [row.status, input.target_status]) {
+      if (!valid(s))
+        throw new OrchestratorError(`Invalid ${isTask ? "TaskStatus" : "WorkPackageStatus"} value: ${s}`);
+    }
+    const reason = checkReason(input.reason);
+    const terminal: readonly string[] = isTask ? TERMINAL_TASK_STATUSES : TERMINAL_PACKAGE_STATUSES;
+    terminalGuard(entity, row.status, terminal, allow);
+    const table = isTask ? "tasks" : "work_packages";
+    ctx.db
+      .prepare(`UPDATE ${table} SET status = ?, updated_at = ? WHERE id = ?`)
+      .run(input.target_status as TaskStatus | PackageStatus, nowIso(ctx), row.id);
+    audit(ctx, role, "ADMIN_RECOVERY_EXECUTED", isTask ? "task" : "work_package", row.id, {
+      previous_status: row.status,
+      target_status: input.target_status,
+      reason,
+      allow_terminal: allow,
+    });
+    return ctx.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(row.id);
+  });
+}
+
+export interface ForceResetInput {
+  work_package_id: number;
+  reason: string;
+  expected_current_status: string;
+  allow_terminal?: boolean | undefined;
+}
+
+/** Stops headless children before the reset: ours through the runner, a verified orphan by pid. */
+async function stopHeadless(s: MimoSessionRow): Promise<void> {
+  if (s.lifecycle_state !== "RUNNING" || s.mode !== "headless") return;
+  if ((await cancelHeadless(s.id)) !== null) {
+    forgetHeadless(s.id);
+    return;
+  }
+  if (!s.pid) return;
+  const liveness = await checkLiveness({ pid: s.pid, os_start_time: s.process_started_at_os ?? "UNKNOWN" });
+  if (liveness !== "MATCH") return;
+  try {
+    process.kill(s.pid, "SIGKILL");
+  } catch (error) {
+    throw new OrchestratorError(
+      `Could not stop Mimo session ${s.id} (pid ${s.pid}): ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * Reference §3.3 reset of a package to CREATED. Sessions: RUNNING/PREPARED → CANCELLED, TUI
+ * windows → ABANDONED (never killed: they belong to the user). Submissions and reviews stay.
+ * Unlike the reference, terminal packages are guarded too (quirk 10).
+ */
+export async function forceReset(ctx: ServiceContext, input: ForceResetInput) {
+  const role = requirePrimary(
+    ctx,
+    ADMINS,
+    `ADMINISTRATIVE_RECOVERY_REJECTED: ${ctx.actor.primaryRole} is not authorized to reset work packages`,
+  );
+  const reason = checkReason(input.reason);
+  const allow = input.allow_terminal ?? false;
+  const check = () => {
+    const pkg = loadPackage(ctx, input.work_package_id);
+    optimistic(`work package ${pkg.id}`, pkg.status, input.expected_current_status);
+    terminalGuard(`work package ${pkg.id}`, pkg.status, TERMINAL_PACKAGE_STATUSES, allow);
+    return pkg;
+  };
+  check();
+  const live = ctx.db
+    .prepare(
+      "SELECT * FROM mimo_sessions WHERE work_package_id = ? AND lifecycle_state IN ('RUNNING', 'TUI_DETACHED', 'PREPARED')",
+    )
+    .all(input.work_package_id) as MimoSessionRow[];
+  for (const s of live) await stopHeadless(s);
+  return inTransaction(ctx.db, () => {
+    const pkg = check();
+    const now = nowIso(ctx);
+    ctx.db
+      .prepare(
+        `UPDATE mimo_sessions SET lifecycle_state = CASE lifecycle_state WHEN 'TUI_DETACHED' THEN 'ABANDONED' ELSE 'CANCELLED' END,
+           ended_at = ? WHERE work_package_id = ? AND lifecycle_state IN ('RUNNING', 'TUI_DETACHED', 'PREPARED')`,
+      )
+      .run(now, pkg.id);
+    ctx.db
+      .prepare(
+        "UPDATE work_packages SET status = 'CREATED', claimed_by_agent = NULL, updated_at = ? WHERE id = ?",
+      )
+      .run(now, pkg.id);
+    audit(ctx, role, "ADMIN_WORK_PACKAGE_RESET", "work_package", pkg.id, {
+      previous_status: pkg.status,
+      target_status: "CREATED",
+      reason,
+      allow_terminal: allow,
+    });
+    return loadPackage(ctx, pkg.id);
+  });
+}

@@ -1,0 +1,333 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { OrchestratorError } from "../domain/errors.js";
+import type { Role } from "../domain/roles.js";
+import { isWithin, resolveReal } from "../git/paths.js";
+import { addDetachedWorktree, removeWorktree } from "../git/worktree.js";
+import { inTransaction } from "../ledger/database.js";
+import { findAgent, type PackageRow } from "../ledger/rows.js";
+import { headlessArgv, launchPrompt, tuiArgv } from "../mimo/argv.js";
+import { mimoAgentOf, resolveLaunchBackend } from "../mimo/backend-families.js";
+import { renderBriefing } from "../mimo/briefing.js";
+import { resolveMimoExecutable } from "../mimo/executable.js";
+import { startHeadless } from "../mimo/headless.js";
+import { selectRepairRoute, type RouteAgent } from "../mimo/repair-route.js";
+import { pathOf, type MimoRuntime } from "../mimo/runtime.js";
+import { sessionPaths, type SessionPaths } from "../mimo/session-paths.js";
+import { sessionView, type MimoSessionRow } from "../mimo/session-row.js";
+import { spawnDetachedTui } from "../mimo/spawn.js";
+import { captureIdentity, newLaunchNonce, type ProcessIdentity } from "../process/identity.js";
+import { agentFacts, loadPackage, loadProject, loadTask, requireRole } from "./access.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+import { emitEvent } from "./handoff.js";
+import { activeSession, latestRejection, loadSession, type Rejection } from "./mimo.js";
+import { packageView, taskCoreView } from "./projections.js";
+
+export type LaunchMode = "tui" | "headless";
+
+export interface LaunchInput {
+  work_package_id: number;
+  mode: LaunchMode;
+}
+
+interface Plan {
+  session: MimoSessionRow;
+  repoRoot: string;
+  base: string;
+  repairSource: string | null;
+  rejection: Rejection | null;
+  family: string;
+  role: Role;
+}
+
+function routeAgent(ctx: ServiceContext, projectId: number, name: string): RouteAgent | undefined {
+  const row = findAgent(ctx.db, projectId, name);
+  if (!row) return undefined;
+  const f = agentFacts(row);
+  return { name: f.name, capabilities: f.capabilities, availability: f.availability };
+}
+
+/** Reference §8.3 step 1: who works and from which commit. */
+function route(ctx: ServiceContext, pkg: PackageRow, projectId: number) {
+  if (pkg.status === "ASSIGNED") {
+    const agent = pkg.assigned_junior_agent;
+    if (!agent) throw new OrchestratorError(`Work package ${pkg.id} has no assigned junior agent`);
+    return {
+      agent,
+      role: "worker_junior" as Role,
+      label: null,
+      base: String(pkg.base_commit),
+      repair: false,
+    };
+  }
+  if (pkg.status === "REPAIR_REQUIRED") {
+    const r = selectRepairRoute({ ...pkg, worker_pro_available: Number(pkg.worker_pro_available) }, (n) =>
+      routeAgent(ctx, projectId, n),
+    );
+    const latest = ctx.db
+      .prepare("SELECT head_commit FROM submissions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1")
+      .get(pkg.id) as { head_commit: string } | undefined;
+    if (!latest)
+      throw new OrchestratorError("Mimo repair dispatch requires a submitted worker commit to repair");
+    return { agent: r.agent, role: r.role as Role, label: r.label, base: latest.head_commit, repair: true };
+  }
+  throw new OrchestratorError("Mimo dispatch requires an ASSIGNED package or a REPAIR_REQUIRED package");
+}
+
+/** Checks, dispatch lock and the PREPARED row, in one committed transaction before any side effect. */
+function prepare(ctx: ServiceContext, input: LaunchInput): Plan {
+  return inTransaction(ctx.db, () => {
+    const pkg = loadPackage(ctx, input.work_package_id);
+    const task = loadTask(ctx, pkg.task_id);
+    const project = loadProject(ctx, task.project_id);
+    const effective = requireRole(ctx, "glm", task.project_id, task.id);
+    const r = route(ctx, pkg, project.id);
+    const agentRow = findAgent(ctx.db, project.id, r.agent);
+    if (!agentRow)
+      throw new OrchestratorError(`Assigned agent '${r.agent}' is not registered for this project`);
+    const facts = agentFacts(agentRow);
+    if (facts.availability !== "available")
+      throw new OrchestratorError(`Assigned agent '${r.agent}' is not available`);
+    if (!facts.capabilities.includes(r.role)) {
+      throw new OrchestratorError(`Assigned agent '${r.agent}' lacks capability ${r.role}`);
+    }
+    const backend = resolveLaunchBackend(agentRow, r.role);
+    const mimoAgent = mimoAgentOf(agentRow);
+    const rejection = r.repair ? latestRejection(ctx, pkg.id) : null;
+    const holder = activeSession(ctx, pkg.id, { rejectedAt: rejection?.created_at ?? null });
+    if (holder) throw new OrchestratorError(`Work package already has an active Mimo session: ${holder.id}`);
+    const now = nowIso(ctx);
+    const inserted = ctx.db
+      .prepare(
+        `INSERT INTO mimo_sessions (project_id, task_id, work_package_id, requested_by_agent, assigned_agent, assigned_role,
+           mimo_model, mimo_agent, mode, lifecycle_state, workspace_base_commit, repair_route, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', ?, ?, ?)`,
+      )
+      .run(
+        project.id,
+        task.id,
+        pkg.id,
+        ctx.actor.name,
+        r.agent,
+        r.role,
+        backend.model,
+        mimoAgent,
+        input.mode,
+        r.base,
+        r.label,
+        now,
+      );
+    const id = Number(inserted.lastInsertRowid);
+    audit(ctx, effective, "mimo.session_prepared", "mimo_session", id, {
+      work_package_id: pkg.id,
+      assigned_agent: r.agent,
+      assigned_role: r.role,
+      mimo_agent: mimoAgent,
+      mode: input.mode,
+      repair_route: r.label,
+    });
+    return {
+      session: loadSession(ctx, id),
+      repoRoot: project.repo_path,
+      base: r.base,
+      repairSource: r.repair ? r.base : null,
+      rejection,
+      family: backend.family,
+      role: r.role,
+    };
+  });
+}
+
+function briefingText(ctx: ServiceContext, plan: Plan, workspace: string): string {
+  const s = plan.session;
+  const pkg = packageView(loadPackage(ctx, s.work_package_id));
+  const task = taskCoreView(loadTask(ctx, s.task_id));
+  return renderBriefing({
+    sessionId: s.id,
+    agentName: s.assigned_agent,
+    role: s.assigned_role,
+    model: s.mimo_model ?? "",
+    family: plan.family,
+    mimoAgent: s.mimo_agent ?? "",
+    workspace,
+    baseCommit: String(pkg.base_commit),
+    repairSourceCommit: plan.repairSource,
+    repairRoute: s.repair_route,
+    rejection: plan.rejection ? { findings: plan.rejection.findings, fixes: plan.rejection.fixes } : null,
+    task,
+    pkg: {
+      id: s.work_package_id,
+      title: String(pkg.title),
+      objective: String(pkg.objective),
+      allowed_files: pkg.allowed_files as string[],
+      forbidden_files: pkg.forbidden_files as string[],
+      operation_id: String(pkg.operation_id ?? ""),
+      authority_mode: String(pkg.authority_mode ?? ""),
+      operation_root: String(pkg.operation_root ?? ""),
+      codex_required: pkg.codex_required === true,
+      codex_instance_id: String(pkg.codex_instance_id ?? ""),
+      glm_instance_id: String(pkg.glm_instance_id ?? ""),
+      branch_worktree: String(pkg.branch_worktree ?? ""),
+      glm_scan_plan_report: pkg.glm_scan_plan_report,
+      operation_isolation: pkg.operation_isolation,
+    },
+  });
+}
+
+interface Made {
+  worktree: string | null;
+  briefing: string | null;
+}
+
+/** Undo what this launch created, so a failure leaves nothing half-made. */
+async function undo(repoRoot: string, made: Made): Promise<void> {
+  if (made.briefing) await rm(made.briefing, { force: true });
+  if (made.worktree) {
+    // Just created by us and never handed to a worker: removing it loses nothing.
+    await removeWorktree(repoRoot, made.worktree, true).catch(() =>
+      rm(made.worktree!, { recursive: true, force: true }),
+    );
+  }
+}
+
+async function createWorkspace(plan: Plan, paths: SessionPaths, made: Made): Promise<string> {
+  const realRoot = await resolveReal(plan.repoRoot);
+  if (isWithin(realRoot, await resolveReal(paths.workspace))) {
+    throw new OrchestratorError("Mimo worktree must be outside the registered project root");
+  }
+  const added = await addDetachedWorktree(plan.repoRoot, paths.workspace, plan.base);
+  made.worktree = added.path;
+  return added.path;
+}
+
+async function writeBriefing(file: string, text: string, made: Made): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  // `wx`: a briefing is immutable and never overwritten.
+  await writeFile(file, text, { encoding: "utf8", flag: "wx" });
+  made.briefing = file;
+}
+
+function fail(ctx: ServiceContext, plan: Plan, reason: string): void {
+  inTransaction(ctx.db, () => {
+    ctx.db
+      .prepare(
+        `UPDATE mimo_sessions SET lifecycle_state = 'FAILED', failure_reason = ?, ended_at = ?
+         WHERE id = ? AND lifecycle_state = 'PREPARED'`,
+      )
+      .run(reason, nowIso(ctx), plan.session.id);
+    audit(ctx, plan.role, "mimo.session_failed", "mimo_session", plan.session.id, { reason });
+  });
+}
+
+/**
+ * Reference §8.3: dispatch a package to its worker through Mimo. The PREPARED row is committed
+ * first; then worktree, briefing and the fixed-argv spawn; any failure marks the session FAILED
+ * and removes what this launch made. The launch never claims the package.
+ */
+export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, input: LaunchInput) {
+  const plan = prepare(ctx, input);
+  const s = plan.session;
+  const paths = sessionPaths(ctx.dataDir, s.project_id, s.work_package_id, s.id);
+  const made: Made = { worktree: null, briefing: null };
+  let argv: string[];
+  let pid: number;
+  try {
+    const workspace = await createWorkspace(plan, paths, made);
+    await writeBriefing(paths.briefing, briefingText(ctx, plan, workspace), made);
+    const exe = resolveMimoExecutable(runtime.command, pathOf(runtime.env), runtime.platform);
+    const prompt = launchPrompt(paths.briefing);
+    const common = { exe, agent: s.mimo_agent, model: s.mimo_model ?? "", prompt };
+    if (input.mode === "tui") {
+      argv = tuiArgv(common);
+      pid = await spawnDetachedTui(argv, workspace, { ...runtime.env });
+    } else {
+      argv = headlessArgv({ ...common, workspace, briefing: paths.briefing, sessionId: s.id });
+      pid = await startHeadless(s.id, argv, workspace, { ...runtime.env }, paths);
+    }
+  } catch (error) {
+    await undo(plan.repoRoot, made);
+    fail(ctx, plan, (error as Error).message);
+    throw error;
+  }
+  const nonce = newLaunchNonce();
+  const identity = await captureIdentity(pid, argv, nonce);
+  let recorded;
+  try {
+    recorded = record(ctx, plan, input.mode, { argv, pid, identity, made, paths });
+  } catch (error) {
+    // Never recorded, so no one else can see or stop it: end it rather than leave a stray window.
+    stopUnrecorded(pid);
+    await undo(plan.repoRoot, made);
+    throw error;
+  }
+  ctx.events.publish([recorded.run]);
+  return { ...sessionView(recorded.row), handoff_event: recorded.event, detached_tui: input.mode === "tui" };
+}
+
+function stopUnrecorded(pid: number): void {
+  try {
+    process.kill(process.platform === "win32" ? pid : -pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+interface Launched {
+  argv: string[];
+  pid: number;
+  identity: ProcessIdentity;
+  made: Made;
+  paths: SessionPaths;
+}
+
+/** PREPARED → TUI_DETACHED / RUNNING with the launch evidence, and WORKER_STARTED in the outbox. */
+function record(ctx: ServiceContext, plan: Plan, mode: LaunchMode, l: Launched) {
+  const s = plan.session;
+  const { argv, pid, identity, made, paths } = l;
+  return inTransaction(ctx.db, () => {
+    const now = nowIso(ctx);
+    const state = mode === "tui" ? "TUI_DETACHED" : "RUNNING";
+    const changed = ctx.db
+      .prepare(
+        `UPDATE mimo_sessions SET lifecycle_state = ?, workspace_path = ?, briefing_path = ?, command_json = ?, pid = ?,
+           process_started_at_os = ?, executable_path = ?, argv_hash = ?, launch_nonce = ?, stdout_path = ?,
+           stderr_path = ?, started_at = ?
+         WHERE id = ? AND lifecycle_state = 'PREPARED'`,
+      )
+      .run(
+        state,
+        made.worktree,
+        made.briefing,
+        JSON.stringify(argv),
+        pid,
+        identity.os_start_time,
+        identity.executable_path,
+        identity.argv_hash,
+        identity.launch_nonce,
+        mode === "headless" ? paths.stdout : null,
+        mode === "headless" ? paths.stderr : null,
+        now,
+        s.id,
+      );
+    if (changed.changes !== 1) {
+      throw new OrchestratorError(
+        `Mimo session ${s.id} was ended by an administrator while it was launching`,
+      );
+    }
+    audit(ctx, plan.role, "mimo.session_launched", "mimo_session", s.id, {
+      pid,
+      mode,
+      mimo_agent: s.mimo_agent,
+      workspace_path: made.worktree,
+      workspace_base_commit: plan.base,
+    });
+    const pkg = loadPackage(ctx, s.work_package_id);
+    const task = loadTask(ctx, s.task_id);
+    const emitted = emitEvent(ctx, pkg, task, "WORKER_STARTED", s.assigned_agent, {
+      session_id: s.id,
+      mode,
+      workspace_path: made.worktree,
+    });
+    return { row: loadSession(ctx, s.id), ...emitted };
+  });
+}

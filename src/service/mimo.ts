@@ -1,0 +1,83 @@
+import { OrchestratorError, NOT_FOUND } from "../domain/errors.js";
+import type { Role } from "../domain/roles.js";
+import { ACTIVE_STATES, type MimoSessionRow } from "../mimo/session-row.js";
+import { loadPackage, loadTask, requireRole } from "./access.js";
+import type { ServiceContext } from "./context.js";
+
+/** Shared pieces of the Mimo use cases (launch, session tools, clean-up). */
+export function loadSession(ctx: ServiceContext, id: number): MimoSessionRow {
+  const row = ctx.db.prepare("SELECT * FROM mimo_sessions WHERE id = ?").get(id) as
+    MimoSessionRow | undefined;
+  if (!row) throw new OrchestratorError(NOT_FOUND);
+  return row;
+}
+
+/** Reference §1.9: the session tools act as E glm on the session's project and task. */
+export function requireGlmOnSession(ctx: ServiceContext, session: MimoSessionRow): Role {
+  const pkg = loadPackage(ctx, session.work_package_id);
+  const task = loadTask(ctx, pkg.task_id);
+  return requireRole(ctx, "glm", task.project_id, task.id);
+}
+
+export interface LockCutoff {
+  /** Repair relaunch: TUI windows opened before this rejection are superseded and do not block. */
+  rejectedAt: string | null;
+}
+
+/**
+ * The session holding the package's dispatch lock, newest first (reference §8.3 step 5), or
+ * undefined. A TUI closed through mimo.record_tui_closed has released its lock.
+ */
+export function activeSession(
+  ctx: ServiceContext,
+  packageId: number,
+  cutoff: LockCutoff,
+): MimoSessionRow | undefined {
+  const placeholders = ACTIVE_STATES.map(() => "?").join(", ");
+  const rows = ctx.db
+    .prepare(
+      `SELECT * FROM mimo_sessions WHERE work_package_id = ? AND dispatch_lock_released = 0
+       AND lifecycle_state IN (${placeholders}) ORDER BY id DESC`,
+    )
+    .all(packageId, ...ACTIVE_STATES) as MimoSessionRow[];
+  return rows.find(
+    (s) =>
+      !(
+        s.lifecycle_state === "TUI_DETACHED" &&
+        cutoff.rejectedAt !== null &&
+        s.created_at < cutoff.rejectedAt
+      ),
+  );
+}
+
+export interface Rejection {
+  created_at: string;
+  findings: string[];
+  fixes: string[];
+}
+
+/** The latest `rejected_repair_required` review of a package; a `blocked` review defines no cut-off. */
+export function latestRejection(ctx: ServiceContext, packageId: number): Rejection | null {
+  const row = ctx.db
+    .prepare(
+      `SELECT created_at, findings_json, required_fixes_json FROM reviews
+       WHERE target_type = 'work_package' AND target_id = ? AND decision = 'rejected_repair_required'
+       ORDER BY id DESC LIMIT 1`,
+    )
+    .get(packageId) as { created_at: string; findings_json: string; required_fixes_json: string } | undefined;
+  if (!row) return null;
+  return {
+    created_at: row.created_at,
+    findings: JSON.parse(row.findings_json) as string[],
+    fixes: JSON.parse(row.required_fixes_json) as string[],
+  };
+}
+
+/** Head commits of every submission of a package: the work the ledger already holds. */
+export function submissionHeads(ctx: ServiceContext, packageId: number): string[] {
+  return (
+    ctx.db
+      .prepare("SELECT head_commit FROM submissions WHERE work_package_id = ? ORDER BY id")
+      .all(packageId) as { head_commit: string }[]
+  ).map((r) => r.head_commit);
+}
