@@ -1,6 +1,7 @@
 import type { Logger } from "winston";
 import type { ActorIdentity } from "../config/identity.js";
 import { createPublisher, type EventPublisher } from "../handoff/publisher.js";
+import { createDefaultHookRegistry, type HookRegistry } from "../hooks/index.js";
 import { appendAudit } from "../ledger/audit.js";
 import type { Db } from "../ledger/database.js";
 import { openNamedSignal, type NamedSignal } from "../signal/named-signal.js";
@@ -13,6 +14,8 @@ export interface ServiceContext {
   clock: () => Date;
   signal: NamedSignal;
   events: EventPublisher;
+  /** In-process hooks dispatched inside each mutating transaction (reference §6.7). */
+  hooks: HookRegistry;
 }
 
 export function createServiceContext(
@@ -23,7 +26,15 @@ export function createServiceContext(
   clock: () => Date = () => new Date(),
 ): ServiceContext {
   const signal = openNamedSignal(dataDir);
-  return { db, actor, dataDir, clock, signal, events: createPublisher(db, dataDir, signal, logger) };
+  return {
+    db,
+    actor,
+    dataDir,
+    clock,
+    signal,
+    events: createPublisher(db, dataDir, signal, logger),
+    hooks: createDefaultHookRegistry(),
+  };
 }
 
 export function nowIso(ctx: ServiceContext): string {

@@ -2,8 +2,9 @@ import { assertPackageTransition, type PackageStatus } from "../domain/package-s
 import { assertTaskTransition, type TaskStatus } from "../domain/task-states.js";
 import type { TaskRow } from "../ledger/rows.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
+import { dispatchHook } from "./hooks.js";
 
-/** Moves a task along the state table inside the caller's transaction, with its audit row. */
+/** Moves a task along the state table inside the caller's transaction, with its audit row and gate.promote. */
 export function transitionTask(
   ctx: ServiceContext,
   task: TaskRow,
@@ -15,6 +16,13 @@ export function transitionTask(
   assertTaskTransition(from, to);
   ctx.db.prepare("UPDATE tasks SET status = ?, updated_at = ? WHERE id = ?").run(to, nowIso(ctx), task.id);
   audit(ctx, effectiveRole, eventType, "task", task.id, { from_status: from, to_status: to });
+  dispatchHook(
+    ctx,
+    "gate.promote",
+    { projectId: task.project_id, taskId: task.id, packageId: null },
+    { from_status: from, to_status: to },
+    effectiveRole,
+  );
 }
 
 export function transitionPackage(
@@ -30,4 +38,16 @@ export function transitionPackage(
     .prepare("UPDATE work_packages SET status = ?, updated_at = ? WHERE id = ?")
     .run(to, nowIso(ctx), packageId);
   audit(ctx, effectiveRole, eventType, "work_package", packageId, { from_status: from, to_status: to });
+  const ids = ctx.db
+    .prepare(
+      "SELECT t.project_id AS p, t.id AS t FROM work_packages w JOIN tasks t ON t.id = w.task_id WHERE w.id = ?",
+    )
+    .get(packageId) as { p: number; t: number };
+  dispatchHook(
+    ctx,
+    "gate.promote",
+    { projectId: ids.p, taskId: ids.t, packageId },
+    { from_status: from, to_status: to },
+    effectiveRole,
+  );
 }

@@ -1,0 +1,81 @@
+import { OrchestratorError } from "../domain/errors.js";
+import { ARTIFACT_PATHS, FsRepoReader } from "../gates/index.js";
+import type { TaskRow } from "../ledger/rows.js";
+import { sha256Hex } from "./artifacts.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+import { loadProject } from "./access.js";
+
+/** Reference §6.7: the six canonical GRACE artifact types and where a GRACE 3 repo keeps them. */
+export const CANONICAL_ARTIFACTS: Readonly<Record<string, string>> = {
+  requirements: ARTIFACT_PATHS.requirements,
+  technology: ARTIFACT_PATHS.technology,
+  development_plan: ARTIFACT_PATHS.developmentPlan,
+  verification_plan: ARTIFACT_PATHS.verificationPlan,
+  knowledge_graph: ARTIFACT_PATHS.knowledgeGraph,
+  operational_packets: ARTIFACT_PATHS.operationalPackets,
+};
+
+export const AUTO_IMPORT_AGENT = "system:auto-import";
+
+/**
+ * Requires ≥ 1 revision of each canonical type for the task; missing ones are imported from the
+ * repo's docs/*.xml (read through the symlink-confined reader). Runs inside the promotion's transaction.
+ */
+export function importCanonicalArtifacts(
+  ctx: ServiceContext,
+  task: TaskRow,
+  effectiveRole: string,
+): Record<string, unknown> {
+  const present = new Set(
+    (
+      ctx.db.prepare("SELECT DISTINCT artifact_type FROM grace_artifacts WHERE task_id = ?").all(task.id) as {
+        artifact_type: string;
+      }[]
+    ).map((r) => r.artifact_type),
+  );
+  const reader = new FsRepoReader(loadProject(ctx, task.project_id).repo_path);
+  const imported: Record<string, unknown>[] = [];
+  const missing: string[] = [];
+  for (const [type, path] of Object.entries(CANONICAL_ARTIFACTS)) {
+    if (present.has(type)) continue;
+    const content = reader.readText(path);
+    if (content === null) {
+      missing.push(type);
+      continue;
+    }
+    const revision =
+      (
+        ctx.db
+          .prepare("SELECT MAX(revision) AS r FROM grace_artifacts WHERE task_id = ? AND artifact_type = ?")
+          .get(task.id, type) as { r: number | null }
+      ).r ?? 0;
+    const id = Number(
+      ctx.db
+        .prepare(
+          `INSERT INTO grace_artifacts (project_id, task_id, artifact_type, path, content, content_hash, revision,
+             created_by_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          task.project_id,
+          task.id,
+          type,
+          path,
+          content,
+          sha256Hex(content),
+          revision + 1,
+          AUTO_IMPORT_AGENT,
+          nowIso(ctx),
+        ).lastInsertRowid,
+    );
+    audit(ctx, effectiveRole, "grace.artifact_revision_created", "grace_artifact", id, {
+      artifact_type: type,
+      revision: revision + 1,
+      auto_imported: true,
+    });
+    imported.push({ artifact_id: id, artifact_type: type, path, revision: revision + 1 });
+  }
+  if (missing.length > 0) {
+    throw new OrchestratorError(`Codex final review requires GRACE artifacts: ${missing.sort().join(", ")}`);
+  }
+  return { status: "pass", auto_imported: imported, artifact_types: Object.keys(CANONICAL_ARTIFACTS).sort() };
+}

@@ -1,0 +1,129 @@
+import { OrchestratorError } from "../domain/errors.js";
+import { WORKER_ROLES, type Role } from "../domain/roles.js";
+import { repoDiff } from "../git/repo-diff.js";
+import { repoStatus } from "../git/repo-status.js";
+import { runAllowlistedTest } from "../git/run-tests.js";
+import { inTransaction } from "../ledger/database.js";
+import { parseJson, stableJson } from "../ledger/json.js";
+import type { PackageRow } from "../ledger/rows.js";
+import {
+  loadPackage,
+  loadProject,
+  loadTask,
+  requirePackageRead,
+  requireProjectMember,
+  requireRole,
+  requireWorker,
+} from "./access.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+
+/** Workers never reach the repo tools' project read (reference quirk 12: their branch is dead code). */
+function projectRoot(ctx: ServiceContext, projectId: number): string {
+  const project = loadProject(ctx, projectId);
+  requireProjectMember(ctx, project.id, null);
+  return project.repo_path;
+}
+
+export async function getRepoStatus(ctx: ServiceContext, projectId: number) {
+  return repoStatus(projectRoot(ctx, projectId));
+}
+
+export async function getRepoDiff(ctx: ServiceContext, projectId: number, scope: string, files: string[]) {
+  return { diff: await repoDiff(projectRoot(ctx, projectId), scope, files) };
+}
+
+export interface RunTestsInput {
+  project_id: number;
+  task_id: number;
+  work_package_id: number | null;
+  command_key: string;
+}
+
+const LIVE_SESSION_STATES = ["RUNNING", "TUI_DETACHED", "PREPARED"];
+
+/** The newest live Mimo session worktree of the package, if one exists on disk; else the project repo. */
+function testRoot(ctx: ServiceContext, repo: string, pkg: PackageRow | null): string {
+  if (!pkg) return repo;
+  const row = ctx.db
+    .prepare(
+      `SELECT workspace_path FROM mimo_sessions WHERE work_package_id = ? AND workspace_path IS NOT NULL
+         AND lifecycle_state IN (${LIVE_SESSION_STATES.map(() => "?").join(",")}) ORDER BY id DESC LIMIT 1`,
+    )
+    .get(pkg.id, ...LIVE_SESSION_STATES) as { workspace_path: string } | undefined;
+  return row?.workspace_path ?? repo;
+}
+
+function authorizeTestRun(
+  ctx: ServiceContext,
+  input: RunTestsInput,
+): { role: string; pkg: PackageRow | null } {
+  const task = loadTask(ctx, input.task_id);
+  if (task.project_id !== input.project_id) throw new OrchestratorError("Task does not belong to project");
+  const pkg = input.work_package_id === null ? null : loadPackage(ctx, input.work_package_id);
+  if (pkg && pkg.task_id !== task.id) throw new OrchestratorError("Work package does not belong to task");
+  if (!WORKER_ROLES.includes(ctx.actor.primaryRole)) {
+    return { role: requireRole(ctx, "glm", task.project_id, task.id), pkg };
+  }
+  if (!pkg) throw new OrchestratorError("Worker test execution requires a work_package_id");
+  requirePackageRead(ctx, pkg, task);
+  const as: Role =
+    pkg.status === "ASSIGNED" || pkg.status === "CLAIMED_JUNIOR" ? "worker_junior" : "worker_pro";
+  const assigned = as === "worker_junior" ? pkg.assigned_junior_agent : pkg.assigned_pro_agent;
+  return { role: requireWorker(ctx, as, task.project_id, task.id, assigned), pkg };
+}
+
+/** Reference §4.9/§9.4: allowlisted argv only (never shell text), one log pair per run, a test_runs row and an audit row. */
+export async function runTests(ctx: ServiceContext, input: RunTestsInput, timeoutMs?: number) {
+  const { role, pkg } = authorizeTestRun(ctx, input);
+  const project = loadProject(ctx, input.project_id);
+  const allowlist = parseJson<Record<string, unknown>>(project.allowed_test_commands_json, {});
+  if (!Object.hasOwn(allowlist, input.command_key)) {
+    throw new OrchestratorError(`Test command '${input.command_key}' is not allowlisted`);
+  }
+  const argv = allowlist[input.command_key];
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === "string" && a !== "")) {
+    throw new OrchestratorError(`Test command '${input.command_key}' has invalid argv`);
+  }
+  const run = await runAllowlistedTest({
+    commandKey: input.command_key,
+    argv: argv as string[],
+    cwd: testRoot(ctx, project.repo_path, pkg),
+    dataDir: ctx.dataDir,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  });
+  const id = inTransaction(ctx.db, () => {
+    const testRunId = Number(
+      ctx.db
+        .prepare(
+          `INSERT INTO test_runs (task_id, work_package_id, command_key, command_json, exit_code, stdout_path, stderr_path,
+             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          input.task_id,
+          pkg?.id ?? null,
+          input.command_key,
+          stableJson(argv),
+          run.exit_code,
+          run.stdout_path,
+          run.stderr_path,
+          nowIso(ctx),
+        ).lastInsertRowid,
+    );
+    audit(ctx, role, "repo.test_run_recorded", "test_run", testRunId, {
+      command_key: input.command_key,
+      exit_code: run.exit_code,
+      timed_out: run.timed_out,
+    });
+    return testRunId;
+  });
+  return {
+    test_run_id: id,
+    command_key: input.command_key,
+    exit_code: run.exit_code,
+    signal: run.signal,
+    timed_out: run.timed_out,
+    duration_ms: run.duration_ms,
+    stdout_path: run.stdout_path,
+    stderr_path: run.stderr_path,
+  };
+}

@@ -1,0 +1,18 @@
+import { OrchestratorError } from "../domain/errors.js";
+
+export const REVIEW_DECISIONS = ["accepted", "rejected_repair_required", "blocked"] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+
+export interface ReviewInput {
+  decision: string;
+  findings: unknown[];
+  required_fixes: unknown[];
+}
+
+/** `Unsupported <who> review decision: <d>` (reference §4.7). */
+export function parseDecision(who: "GLM" | "Codex", decision: string): ReviewDecision {
+  if (!(REVIEW_DECISIONS as readonly string[]).includes(decision)) {
+    throw new OrchestratorError(`Unsupported ${who} review decision: ${decision}`);
+  }
+  return decision as ReviewDecision;
+}
