@@ -14,6 +14,8 @@
  * the endpoint and latches a wake, and the next wait() returns "signaled" (at once if the wake
  * came before the wait started). Checking before subscribing, or discarding wakes that arrived
  * between subscribe and the check, reopens the window; test/integration/signal-race proves both.
+ * In a loop (wait → re-check → wait) a wake that arrived before the re-check makes the next wait
+ * return at once with nothing new: spurious wake-ups are possible, lost ones are not.
  */
 import path from "node:path";
 import { openPosixSignal } from "./posix-fifo.js";

@@ -5,6 +5,7 @@
  *   race-committer <dataDir> <seqFile> [maxSpinUs=600]       per {trial}: spin 0–max µs, commit seq, notify
  *   waiter <dataDir> <channel> <waitMs>                      subscribe, report {armed}, wait once, report
  *   abort <dataDir> <channel>                                wait until told to abort, report, exit by itself
+ *                                                            (writes <dataDir>/abort-exit-ms on exit)
  */
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -130,6 +131,11 @@ switch (mode) {
     const pending = w.wait(30_000, ac.signal);
     onMessage(async () => {
       const t0 = performance.now();
+      // How long the loop stayed alive after the abort: a native wait left pending (Windows)
+      // would hold it until its 2 s slice ends; the hub's cancel event must end it at once.
+      process.on("exit", () => {
+        fs.writeFileSync(`${dataDir}/abort-exit-ms`, String(performance.now() - t0));
+      });
       ac.abort();
       const outcome = await pending;
       const abortMs = performance.now() - t0;

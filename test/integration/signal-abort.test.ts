@@ -34,6 +34,7 @@ describe("signal abort (cross-process)", () => {
       new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 3_000)),
     ]);
     expect(exit).toEqual({ code: 0, signal: null });
+    expect(Number(fs.readFileSync(path.join(dataDir, "abort-exit-ms"), "utf8"))).toBeLessThan(1_000);
     expect(registryEntries(dataDir, "runs")).toHaveLength(0);
   }, 30_000);
 });
