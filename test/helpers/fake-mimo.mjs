@@ -5,6 +5,7 @@
 // Otherwise it exits when <dir>/exit-<pid> or <dir>/exit-all appears (or after 10 minutes).
 import fs from "node:fs";
 import path from "node:path";
+import { setInterval } from "node:timers";
 
 const dir = process.env.FAKE_MIMO_RECORD_DIR;
 const record = {
