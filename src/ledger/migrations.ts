@@ -305,6 +305,7 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "mimo session base commit, repair route, worktree removal",
     sql: MIMO_SESSION_EVIDENCE,
   },
+  { version: 6, description: "continuation claimer identity and due index", sql: CONTINUATION_CLAIMER },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
