@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import { continuationSettingsFromEnv } from "../config/continuation.js";
+import { createLogger } from "../config/logger.js";
+import { stableJson } from "../ledger/json.js";
+import { DEFAULT_POLL_SECONDS } from "../continuation/limits.js";
+import { Supervisor } from "../continuation/supervisor.js";
+
+const USAGE = `Usage: grace-host-continuation [--data-dir DIR] [--once] [--poll-interval-seconds N]
+
+Turns durable worker events (runs/**/events.ndjson) into controller launches, once each.
+Environment: GRACE_ORCHESTRATOR_DATA_DIR, GRACE_CODEX_RESUME_COMMAND, GRACE_CODEX_START_COMMAND,
+GRACE_HOST_CONTINUATION_WAIT_SECONDS.`;
+
+/** Indented, key-sorted JSON (reference §10.1). */
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(JSON.parse(stableJson(value)), null, 2)}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        "data-dir": { type: "string" },
+        once: { type: "boolean", default: false },
+        "poll-interval-seconds": { type: "string" },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const pollText = values["poll-interval-seconds"];
+  const poll = pollText === undefined ? DEFAULT_POLL_SECONDS : Number(pollText);
+  if (!Number.isFinite(poll) || poll < 0)
+    fail(`--poll-interval-seconds must be a non-negative number, got '${pollText}'`);
+  const settings = continuationSettingsFromEnv(process.env, values["data-dir"]);
+  const logger = createLogger(settings.logLevel);
+
+  if (values.once) {
+    if (!fs.existsSync(settings.dataDir)) {
+      // A typo in the path must not create a fresh, empty data dir somewhere.
+      printJson({
+        status: "missing_data_dir",
+        data_dir: settings.dataDir,
+        message:
+          "The data dir does not exist: nothing to scan. Set GRACE_ORCHESTRATOR_DATA_DIR or pass --data-dir.",
+        processed_count: 0,
+        locked_count: 0,
+      });
+      return;
+    }
+    const supervisor = new Supervisor({ settings, pollIntervalSeconds: poll, logger });
+    try {
+      const summary = await supervisor.scan();
+      const { more: _more, ...rest } = summary;
+      printJson(rest);
+    } finally {
+      supervisor.close();
+    }
+    return;
+  }
+
+  const supervisor = new Supervisor({ settings, pollIntervalSeconds: poll, logger, warmGate: true });
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  logger.info("host continuation supervisor started", {
+    data_dir: settings.dataDir,
+    poll_interval_seconds: poll,
+    resume_configured: settings.resumeCommand !== null,
+    start_configured: settings.startCommand !== null,
+  });
+  try {
+    await supervisor.run(abort.signal);
+  } finally {
+    supervisor.close();
+  }
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`grace-host-continuation failed: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

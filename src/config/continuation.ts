@@ -1,0 +1,38 @@
+import path from "node:path";
+import { defaultDataDir } from "./settings.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Settings of the host continuation supervisor (reference §10.1), from its environment. */
+export interface ContinuationSettings {
+  dataDir: string;
+  resumeCommand: string | null;
+  startCommand: string | null;
+  /** Seconds to wait for a launched controller's exit code; 0 = fire and forget. */
+  waitSeconds: number;
+  logLevel: string;
+  /** The environment the launched controller inherits (the §10.9 variables are added on top). */
+  controllerBaseEnv: Readonly<Record<string, string | undefined>>;
+}
+
+const blankToNull = (value: string | undefined): string | null =>
+  value && value.trim() !== "" ? value : null;
+
+/** Reference: a float ≥ 0, default 0, anything invalid → 0. */
+function waitSeconds(text: string | undefined): number {
+  const value = Number(text?.trim() ?? "");
+  return text?.trim() && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+export function continuationSettingsFromEnv(env: Env, dataDirFlag?: string): ContinuationSettings {
+  const fromEnv = env.GRACE_ORCHESTRATOR_DATA_DIR?.trim();
+  const logLevel = (env.GRACE_LOG_LEVEL?.trim() || "info").toLowerCase();
+  return {
+    dataDir: path.resolve(dataDirFlag?.trim() || fromEnv || defaultDataDir(env)),
+    resumeCommand: blankToNull(env.GRACE_CODEX_RESUME_COMMAND),
+    startCommand: blankToNull(env.GRACE_CODEX_START_COMMAND),
+    waitSeconds: waitSeconds(env.GRACE_HOST_CONTINUATION_WAIT_SECONDS),
+    logLevel: ["error", "warn", "info", "debug"].includes(logLevel) ? logLevel : "info",
+    controllerBaseEnv: { ...env },
+  };
+}

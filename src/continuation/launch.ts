@@ -1,0 +1,130 @@
+import fs from "node:fs";
+import { captureIdentity, newLaunchNonce, type ProcessIdentity } from "../process/identity.js";
+import {
+  CommandTemplateError,
+  controllerEnv,
+  renderCommand,
+  type ContinuationMode,
+} from "./command-template.js";
+import type { ContinuationContext } from "./context.js";
+import type { StartedOutcome } from "./deliveries.js";
+import { abortGate, detachGate, releaseGate, waitForExit, type Gate } from "./launch-gate.js";
+
+export interface LaunchResult {
+  ok: boolean;
+  attempted_mode: ContinuationMode;
+  argv?: string[];
+  cwd?: string;
+  launch_nonce?: string;
+  /** The controller's pid; the delivery records the launch gate (`gate_pid`), which lives exactly as long. */
+  pid?: number;
+  gate_pid?: number;
+  reason?: string;
+  still_running?: boolean;
+  exit_code?: number;
+  /** Set when the durable record refused the launch (an ACK came first, or the attempt was superseded). */
+  outcome?: StartedOutcome;
+}
+
+export interface LaunchDeps {
+  takeGate(): Gate;
+  /** Records the gate as the delivery's controller; anything but "started" means: do not launch. */
+  commit(identity: ProcessIdentity): StartedOutcome;
+  /** The supervisor's own environment, which the controller inherits (from config, not process.env). */
+  baseEnv: Readonly<Record<string, string | undefined>>;
+  waitSeconds: number;
+  reportTimeoutMs: number;
+  platform?: NodeJS.Platform;
+}
+
+function isDir(p: string | null | undefined): p is string {
+  return (
+    typeof p === "string" && p !== "" && fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() === true
+  );
+}
+
+/** cwd = worker worktree, else project repo, else the data dir (reference §10.9). */
+export function controllerCwd(ctx: ContinuationContext, dataDir: string): string {
+  if (isDir(ctx.worker_worktree)) return ctx.worker_worktree;
+  const repo = ctx.project?.repo_path;
+  if (typeof repo === "string" && isDir(repo)) return repo;
+  return dataDir;
+}
+
+/**
+ * One launch in one mode: render argv without a shell, start a gate, make the launch durable,
+ * then release the gate. Never throws for a bad template or a failed spawn: those are results.
+ */
+export async function launchController(
+  mode: ContinuationMode,
+  template: string,
+  ctx: ContinuationContext,
+  promptFile: string,
+  prompt: string,
+  dataDir: string,
+  deps: LaunchDeps,
+): Promise<LaunchResult> {
+  const nonce = newLaunchNonce();
+  const values = {
+    prompt_file: promptFile,
+    prompt,
+    data_dir: dataDir,
+    run_id: ctx.run_id,
+    continuation_id: ctx.continuation_id,
+    source_event_id: ctx.source_event_id,
+    attempt_id: ctx.attempt_id,
+    task_id: ctx.task_id,
+    work_package_id: ctx.work_package_id,
+    report_path: ctx.handoff_report_path,
+    worktree_path: ctx.worker_worktree,
+    controller_session_id: ctx.controller_session_id,
+  };
+  let argv: string[];
+  try {
+    argv = renderCommand(template, values, deps.platform);
+  } catch (error) {
+    if (error instanceof CommandTemplateError)
+      return { ok: false, attempted_mode: mode, reason: error.message };
+    throw error;
+  }
+  const cwd = controllerCwd(ctx, dataDir);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(deps.baseEnv)) if (value !== undefined) env[key] = value;
+  Object.assign(
+    env,
+    controllerEnv({ ...values, mode, launch_nonce: nonce, attempt_count: ctx.attempt_count }),
+  );
+  const base = { attempted_mode: mode, argv, cwd, launch_nonce: nonce };
+
+  let gate: Gate;
+  try {
+    gate = deps.takeGate();
+  } catch (error) {
+    return { ok: false, ...base, reason: (error as Error).message };
+  }
+  const identity = await captureIdentity(gate.pid, gate.argv, nonce);
+  const outcome = deps.commit(identity);
+  if (outcome !== "started") {
+    abortGate(gate);
+    return { ok: false, ...base, gate_pid: gate.pid, outcome, reason: `launch not released: ${outcome}` };
+  }
+  const report = await releaseGate(gate, { argv, cwd, env }, deps.reportTimeoutMs);
+  if (!report.ok) {
+    detachGate(gate);
+    return { ok: false, ...base, gate_pid: gate.pid, outcome, reason: report.reason };
+  }
+  const result: LaunchResult = { ok: true, ...base, pid: report.pid, gate_pid: gate.pid, outcome };
+  if (deps.waitSeconds > 0) {
+    const code = await waitForExit(gate, deps.waitSeconds * 1000);
+    if (code === null) result.still_running = true;
+    else {
+      result.exit_code = code;
+      if (code !== 0) {
+        result.ok = false;
+        result.reason = `Configured command exited with ${code}`;
+      }
+    }
+  }
+  detachGate(gate);
+  return result;
+}

@@ -1,0 +1,59 @@
+/** Reference §10 / §13.1 numbers for the host continuation supervisor, in one place. */
+
+export const TRIGGER_EVENT_TYPES: ReadonlySet<string> = new Set([
+  "WORKER_READY_FOR_REVIEW",
+  "WORKER_BLOCKED",
+  "WORKER_FAILED",
+  "WORKER_NEEDS_CONTROLLER",
+]);
+
+export const HOST_EVENT_TYPES = [
+  "HOST_CONTINUATION_DETECTED",
+  "HOST_CONTROLLER_RESUME_ATTEMPTED",
+  "HOST_CONTROLLER_RESUME_STARTED",
+  "HOST_CONTROLLER_RESUME_FAILED",
+  "HOST_CONTROLLER_LOGICAL_CONTINUATION_STARTED",
+] as const;
+export type HostEventType = (typeof HOST_EVENT_TYPES)[number];
+
+export const DELIVERY_STATES = [
+  "PENDING",
+  "CLAIMED",
+  "CONTROLLER_STARTED",
+  "ACKNOWLEDGED",
+  "RESOLVED",
+  "RETRY_WAIT",
+  "DEAD_LETTER",
+] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+export interface DeliveryLimits {
+  maxAttempts: number;
+  /** Back-off after attempt 1, 2, and every later one. */
+  backoffMs: readonly number[];
+  claimLeaseMs: number;
+  ackLeaseMs: number;
+  uncertaintyExtensionMs: number;
+  deliveriesPerScan: number;
+}
+
+export const DEFAULT_LIMITS: DeliveryLimits = {
+  maxAttempts: 3,
+  backoffMs: [5_000, 30_000, 120_000],
+  claimLeaseMs: 60_000,
+  ackLeaseMs: 300_000,
+  uncertaintyExtensionMs: 60_000,
+  deliveriesPerScan: 10,
+};
+
+export function backoffMs(limits: DeliveryLimits, attempts: number): number {
+  const table = limits.backoffMs;
+  return table[Math.min(Math.max(attempts, 1), table.length) - 1] ?? 120_000;
+}
+
+/** The loop sleeps at least this long between polls (reference §10.1). */
+export const MIN_POLL_SECONDS = 0.2;
+export const DEFAULT_POLL_SECONDS = 5;
+
+/** A lock directory without a readable owner (mkdir by an older tool, or torn) counts as stale after this. */
+export const ORPHAN_LOCK_AGE_MS = 600_000;

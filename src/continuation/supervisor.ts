@@ -1,0 +1,140 @@
+import fs from "node:fs";
+import type { Logger } from "winston";
+import type { ContinuationSettings } from "../config/continuation.js";
+import { projectPending } from "../handoff/projector.js";
+import type { Db } from "../ledger/database.js";
+import { captureIdentity, checkLiveness } from "../process/identity.js";
+import { openNamedSignal, type NamedSignal } from "../signal/named-signal.js";
+import { nextDueAt, type Claimer } from "./deliveries.js";
+import { GatePool } from "./launch-gate.js";
+import type { LivenessProbe } from "./lease-recovery.js";
+import { DEFAULT_LIMITS, MIN_POLL_SECONDS, type DeliveryLimits } from "./limits.js";
+import { hostPaths } from "./paths.js";
+import { scanOnce, type ScanEnv, type ScanSummary } from "./scan.js";
+
+export interface SupervisorOptions {
+  settings: ContinuationSettings;
+  pollIntervalSeconds: number;
+  clock?: () => Date;
+  limits?: DeliveryLimits;
+  probe?: LivenessProbe;
+  logger?: Logger;
+  /** Keep a launch gate warm (the long-running loop does; a single scan need not). */
+  warmGate?: boolean;
+  beforeCommit?: ScanEnv["beforeCommit"];
+}
+
+/** A supervisor bound to one data dir: scan() runs one scan; run() loops until aborted. */
+export class Supervisor {
+  private db: Db | null = null;
+  private self: Claimer | null = null;
+  private readonly gates: GatePool;
+  private readonly clock: () => Date;
+  constructor(private readonly opts: SupervisorOptions) {
+    this.clock = opts.clock ?? (() => new Date());
+    this.gates = new GatePool(opts.warmGate ?? false);
+  }
+
+  get dataDir(): string {
+    return this.opts.settings.dataDir;
+  }
+
+  private async identity(): Promise<Claimer> {
+    if (!this.self) {
+      const id = await captureIdentity(process.pid);
+      this.self = { pid: process.pid, startedAtOs: id.os_start_time };
+    }
+    return this.self;
+  }
+
+  private async env(): Promise<ScanEnv> {
+    const s = this.opts.settings;
+    return {
+      db: this.db,
+      paths: hostPaths(s.dataDir),
+      clock: this.clock,
+      limits: this.opts.limits ?? DEFAULT_LIMITS,
+      self: await this.identity(),
+      probe: this.opts.probe ?? ((identity) => checkLiveness(identity)),
+      resumeCommand: s.resumeCommand,
+      startCommand: s.startCommand,
+      waitSeconds: s.waitSeconds,
+      baseEnv: s.controllerBaseEnv,
+      takeGate: () => this.gates.take(),
+      ...(this.opts.beforeCommit ? { beforeCommit: this.opts.beforeCommit } : {}),
+    };
+  }
+
+  async scan(): Promise<ScanSummary> {
+    const { summary, db } = await scanOnce(await this.env());
+    if (db && !this.db) {
+      this.db = db;
+      this.project();
+    }
+    return summary;
+  }
+
+  /** Events committed by a server that died before projecting them are projected now (architecture). */
+  private project(): void {
+    try {
+      if (this.db) projectPending(this.db, this.dataDir, () => new Date().toISOString());
+    } catch (error) {
+      this.opts.logger?.warn("start-up projection failed", { error: String(error) });
+    }
+  }
+
+  /** Milliseconds until the next retry or lease expiry, capped by the poll interval. */
+  private sleepMs(): number {
+    const poll = Math.max(MIN_POLL_SECONDS, this.opts.pollIntervalSeconds) * 1000;
+    const due = this.db ? nextDueAt(this.db) : null;
+    if (due === null) return poll;
+    return Math.min(poll, Math.max(10, Date.parse(due) - this.clock().getTime() + 5));
+  }
+
+  /**
+   * The loop: subscribe to `runs` BEFORE scanning, so an event committed during a scan leaves a
+   * latched wake and the next wait returns at once (no lost wake-up); the poll is the fallback.
+   */
+  async run(abort: AbortSignal, onScan?: (summary: ScanSummary) => void): Promise<void> {
+    const log = this.opts.logger;
+    while (!abort.aborted && !fs.existsSync(this.dataDir)) {
+      log?.warn("data dir does not exist yet; waiting for it", { data_dir: this.dataDir });
+      await new Promise((r) =>
+        setTimeout(r, Math.max(MIN_POLL_SECONDS, this.opts.pollIntervalSeconds) * 1000),
+      );
+    }
+    if (abort.aborted) return;
+    const signal: NamedSignal = openNamedSignal(this.dataDir);
+    const waiter = signal.subscribe("runs");
+    try {
+      while (!abort.aborted) {
+        let summary: ScanSummary | null = null;
+        try {
+          summary = await this.scan();
+          onScan?.(summary);
+          if (summary.delivery_results.length > 0 || summary.recovered.length > 0) {
+            log?.info("scan", {
+              enqueued: summary.enqueued_count,
+              results: summary.delivery_results.map((r) => `${r.continuation_id}:${r.status}`),
+              recovered: summary.recovered.map((r) => `${r.continuation_id}:${r.status}`),
+            });
+          }
+        } catch (error) {
+          log?.error("scan failed; retrying after the poll interval", { error: String(error) });
+        }
+        // Locked runs or a full batch: look again soon, without busy-looping on a peer's lock.
+        const ms = summary?.more ? 50 : this.sleepMs();
+        await waiter.wait(ms, abort);
+      }
+    } finally {
+      waiter.close();
+      signal.close();
+    }
+  }
+
+  close(): void {
+    this.gates.close();
+    this.db?.close();
+    this.db = null;
+  }
+}
