@@ -103,31 +103,42 @@ function subscribe(dataDir: string, channel: string, onClose: (w: FifoWaiter) =>
   return new FifoWaiter(fd, finalPath, onClose);
 }
 
-/** Writes one wake byte; returns whether the waiter is live (woken or already pending). */
+/**
+ * Writes one wake byte; returns whether the waiter is live (woken or already pending). Never
+ * throws: one odd entry must not keep the channel's other waiters asleep.
+ */
 function wakeOne(entry: string): boolean {
   let fd: number;
   try {
     fd = fs.openSync(entry, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
-    const code = errCode(e);
-    if (code === "ENXIO")
-      fs.rmSync(entry, { force: true }); // no reader: its owner died
-    else if (code !== "ENOENT") throw e;
+    // ENXIO: no reader, its owner died; ENOENT: the waiter just left.
+    if (errCode(e) === "ENXIO") removeQuietly(entry);
     return false;
   }
   try {
     fs.writeSync(fd, WAKE_BYTE);
+    return true;
   } catch (e) {
-    if (errCode(e) !== "EAGAIN") throw e; // EAGAIN: pipe full, so a wake is already pending
+    return errCode(e) === "EAGAIN"; // pipe full: a wake is already pending
   } finally {
     fs.closeSync(fd);
   }
-  return true;
 }
 
+/** Best effort: a later notify() retries whatever is left. */
+function removeQuietly(entry: string): void {
+  try {
+    fs.rmSync(entry, { force: true });
+  } catch {
+    // see above
+  }
+}
+
+/** A waiter killed between mkfifo and rename leaves its temp FIFO: sweep it once surely abandoned. */
 function sweepTmp(entry: string): void {
   try {
-    if (Date.now() - fs.lstatSync(entry).mtimeMs > STALE_TMP_MS) fs.rmSync(entry, { force: true });
+    if (Date.now() - fs.lstatSync(entry).mtimeMs > STALE_TMP_MS) removeQuietly(entry);
   } catch {
     // Gone already, or published meanwhile: nothing to sweep.
   }

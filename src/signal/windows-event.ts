@@ -128,13 +128,23 @@ function subscribe(dataDir: string, channel: string, onClose: (w: EventWaiter) =
 
 const KEY_RE = /^[0-9a-f]{16}-[0-9]+-[0-9]+-[0-9a-f]{8}$/;
 
-/** Sets one waiter's event; returns whether it was live. */
+/**
+ * Sets one waiter's event; returns whether it was live. Never throws: one odd entry must not keep
+ * the channel's other waiters asleep.
+ */
 function wakeOne(entry: string, key: string): boolean {
   if (!KEY_RE.test(key)) return false; // not an entry of ours: leave it alone
   const k32 = loadKernel32();
   const h = k32.OpenEventW(EVENT_MODIFY_STATE, 0, NAME_PREFIX + key);
   if (h === null) {
-    if (k32.GetLastError() === ERROR_FILE_NOT_FOUND) removeEntry(entry); // its owner died
+    if (k32.GetLastError() === ERROR_FILE_NOT_FOUND) {
+      // Its owner died. One attempt only, so notify() never stalls; a later notify retries.
+      try {
+        fs.unlinkSync(entry);
+      } catch {
+        // see above
+      }
+    }
     return false;
   }
   try {

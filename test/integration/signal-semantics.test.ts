@@ -90,6 +90,14 @@ describe("NamedSignal contract", () => {
     expect(await a.wait(20)).toBe("timeout");
   });
 
+  it("an entry notify cannot use does not stop it from waking the others", async () => {
+    const w = signal.subscribe("package-8");
+    fs.mkdirSync(path.join(dataDir, "signals", "package-8", "0-junk.fifo"));
+    fs.mkdirSync(path.join(dataDir, "signals", "package-8", "0-junk.evt"));
+    expect(signal.notify("package-8")).toBe(1);
+    expect(await w.wait(0)).toBe("signaled");
+  });
+
   it("NamedSignal.close closes every waiter it created", () => {
     signal.subscribe("package-7");
     signal.subscribe("package-7");
