@@ -1,0 +1,160 @@
+import { ConflictError, OrchestratorError } from "../domain/errors.js";
+import { findDelivery, type DeliveryRow } from "../continuation/deliveries.js";
+import { inTransaction } from "../ledger/database.js";
+import { stableJson } from "../ledger/json.js";
+import { requirePrimary } from "./access.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+
+/** Continuation delivery tools (reference §4.13): the revived controller's ACK / resolve, and admin requeue. */
+
+const ADMIN: ["user", "codex"] = ["user", "codex"];
+
+export interface DeliveryKeys {
+  continuation_id: string;
+  source_event_id: string;
+  attempt_id: string;
+}
+
+function view(row: DeliveryRow) {
+  const { resolution_json, ...rest } = row;
+  let resolution: unknown = null;
+  try {
+    resolution = resolution_json ? JSON.parse(resolution_json) : null;
+  } catch {
+    resolution = resolution_json;
+  }
+  return { ...rest, resolution };
+}
+
+function load(ctx: ServiceContext, continuationId: string): DeliveryRow {
+  const row = findDelivery(ctx.db, continuationId);
+  if (!row) throw new OrchestratorError(`Continuation delivery not found: ${continuationId}`);
+  return row;
+}
+
+/** Lookup, source-event and attempt checks shared by ack and resolve. */
+function checkedRow(ctx: ServiceContext, keys: DeliveryKeys): DeliveryRow {
+  if (keys.attempt_id.trim() === "")
+    throw new OrchestratorError("attempt_id is required and cannot be empty");
+  const row = load(ctx, keys.continuation_id);
+  if (row.source_event_id !== keys.source_event_id) {
+    throw new OrchestratorError(`Continuation source event mismatch for ${keys.continuation_id}`);
+  }
+  if (row.attempt_id !== null && row.attempt_id !== keys.attempt_id) {
+    throw new ConflictError(
+      `Continuation attempt_id mismatch for ${keys.continuation_id}: expected ${row.attempt_id}, got ${keys.attempt_id}`,
+    );
+  }
+  return row;
+}
+
+export function ackContinuation(
+  ctx: ServiceContext,
+  keys: DeliveryKeys & { controller_session_id?: string | undefined },
+) {
+  const role = requirePrimary(ctx, ADMIN, "Only USER or CODEX may acknowledge continuations");
+  const sessionId = keys.controller_session_id?.trim() || null;
+  return inTransaction(ctx.db, () => {
+    const row = checkedRow(ctx, keys);
+    if (row.state === "ACKNOWLEDGED") {
+      if (sessionId && row.controller_session_id && sessionId !== row.controller_session_id) {
+        throw new ConflictError(
+          `Continuation ${row.continuation_id} was acknowledged with controller session ${row.controller_session_id}, not ${sessionId}`,
+        );
+      }
+      return view(row);
+    }
+    if (row.state === "RESOLVED") return view(row);
+    if (row.state !== "CONTROLLER_STARTED" && row.state !== "CLAIMED") {
+      throw new OrchestratorError(`Cannot ACK continuation in state ${row.state}`);
+    }
+    const now = nowIso(ctx);
+    const changed = ctx.db
+      .prepare(
+        `UPDATE continuation_deliveries
+         SET state = 'ACKNOWLEDGED', acknowledged_at = ?, controller_session_id = COALESCE(?, controller_session_id), lease_expires_at = NULL
+         WHERE continuation_id = ? AND source_event_id = ? AND attempt_id = ? AND state IN ('CONTROLLER_STARTED', 'CLAIMED')`,
+      )
+      .run(now, sessionId, row.continuation_id, row.source_event_id, keys.attempt_id).changes;
+    const after = load(ctx, row.continuation_id);
+    if (changed === 0) {
+      if (after.state === "ACKNOWLEDGED") return view(after);
+      throw new ConflictError(`Continuation ${row.continuation_id} was updated concurrently; read it again`);
+    }
+    audit(ctx, role, "CONTINUATION_ACKNOWLEDGED", "continuation", row.id, {
+      continuation_id: row.continuation_id,
+      source_event_id: row.source_event_id,
+      attempt_id: keys.attempt_id,
+    });
+    return view(after);
+  });
+}
+
+export function resolveContinuation(
+  ctx: ServiceContext,
+  keys: DeliveryKeys & {
+    resolution_notes?: string | undefined;
+    resolution_data?: Record<string, unknown> | undefined;
+  },
+) {
+  const role = requirePrimary(ctx, ADMIN, "Only USER or CODEX may resolve continuations");
+  return inTransaction(ctx.db, () => {
+    const row = checkedRow(ctx, keys);
+    if (row.state === "RESOLVED") return view(row);
+    if (row.state !== "ACKNOWLEDGED") {
+      throw new OrchestratorError(
+        `Cannot resolve continuation in state ${row.state}; must be ACKNOWLEDGED first`,
+      );
+    }
+    const resolution = keys.resolution_data ?? { notes: keys.resolution_notes ?? "" };
+    const changed = ctx.db
+      .prepare(
+        `UPDATE continuation_deliveries SET state = 'RESOLVED', resolved_at = ?, resolution_json = ?
+         WHERE continuation_id = ? AND attempt_id = ? AND state = 'ACKNOWLEDGED'`,
+      )
+      .run(nowIso(ctx), stableJson(resolution), row.continuation_id, keys.attempt_id).changes;
+    if (changed === 0)
+      throw new ConflictError(`Continuation ${row.continuation_id} was updated concurrently; read it again`);
+    audit(ctx, role, "CONTINUATION_RESOLVED", "continuation", row.id, {
+      continuation_id: row.continuation_id,
+      source_event_id: row.source_event_id,
+      attempt_id: keys.attempt_id,
+    });
+    return view(load(ctx, row.continuation_id));
+  });
+}
+
+export function getContinuation(ctx: ServiceContext, continuationId: string) {
+  requirePrimary(ctx, ADMIN, "Only USER or CODEX may read continuation deliveries");
+  return view(load(ctx, continuationId));
+}
+
+export function requeueDeadLetter(ctx: ServiceContext, continuationId: string, reason: string) {
+  const role = requirePrimary(ctx, ADMIN, "Only USER or CODEX may requeue dead-lettered continuations");
+  const why = reason.trim();
+  if (why.length < 10) throw new OrchestratorError("reason must be at least 10 characters");
+  return inTransaction(ctx.db, () => {
+    const row = load(ctx, continuationId);
+    if (row.state !== "DEAD_LETTER") {
+      throw new OrchestratorError(
+        `Continuation ${continuationId} is in state '${row.state}', not DEAD_LETTER`,
+      );
+    }
+    const now = nowIso(ctx);
+    ctx.db
+      .prepare(
+        `UPDATE continuation_deliveries
+         SET state = 'PENDING', attempt_count = 0, attempt_id = NULL, claimed_by = NULL, claimer_pid = NULL, claimer_started_at_os = NULL,
+             lease_expires_at = NULL, controller_pid = NULL, controller_process_started_at_os = NULL, controller_executable_path = NULL,
+             controller_argv_hash = NULL, controller_launch_nonce = NULL, controller_session_id = NULL, acknowledged_at = NULL,
+             resolved_at = NULL, resolution_json = NULL, next_attempt_at = ?, last_error = ?
+         WHERE id = ? AND state = 'DEAD_LETTER'`,
+      )
+      .run(now, `Requeued by ${ctx.actor.name}: ${why}`, row.id);
+    audit(ctx, role, "CONTINUATION_REQUEUED", "continuation", row.id, {
+      continuation_id: continuationId,
+      reason: why,
+    });
+    return view(load(ctx, continuationId));
+  });
+}
