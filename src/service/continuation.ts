@@ -15,15 +15,18 @@ export interface DeliveryKeys {
   attempt_id: string;
 }
 
+function parsedResolution(text: string | null): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 function view(row: DeliveryRow) {
   const { resolution_json, ...rest } = row;
-  let resolution: unknown = null;
-  try {
-    resolution = resolution_json ? JSON.parse(resolution_json) : null;
-  } catch {
-    resolution = resolution_json;
-  }
-  return { ...rest, resolution };
+  return { ...rest, resolution: parsedResolution(resolution_json) };
 }
 
 function load(ctx: ServiceContext, continuationId: string): DeliveryRow {
