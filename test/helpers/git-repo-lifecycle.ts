@@ -86,8 +86,11 @@ export function inProcessCaller(dataDir: string): Caller & { ctx: ServiceContext
     const ctx = contexts[who];
     if (!def || !def.roles.includes(ctx.actor.primaryRole)) throw new Error(`Tool ${name} not found`);
     const control = { signal: new AbortController().signal, progress: async () => {} };
-    // The JSON round trip is what a client receives.
-    return JSON.parse(JSON.stringify(await def.handler(ctx, def.input.parse(args), control))) as Result;
+    // The JSON round trip and the list wrapping are what an MCP client receives.
+    const value: unknown = JSON.parse(JSON.stringify(await def.handler(ctx, def.input.parse(args), control)));
+    return (
+      value !== null && typeof value === "object" && !Array.isArray(value) ? value : { result: value }
+    ) as Result;
   };
   return {
     ctx: base,
@@ -175,7 +178,11 @@ export interface Planned {
 }
 
 /** project → agents → task → plan → verification plan (GLM_TESTS_PREPARED). */
-export async function planTask(call: Call, repo: string, opts: { proAvailable?: boolean } = {}): Promise<Planned> {
+export async function planTask(
+  call: Call,
+  repo: string,
+  opts: { proAvailable?: boolean } = {},
+): Promise<Planned> {
   const project = await call("codex", "project.init", {
     name: "orderdesk",
     repo_path: repo,
@@ -194,7 +201,12 @@ export async function planTask(call: Call, repo: string, opts: { proAvailable?: 
     });
   await register("glm-1", "glm");
   await register("junior-1", "worker_junior", "xiaomi/mimo-v2.5");
-  await register("pro-1", "worker_pro", "zai/glm-4.7-flash", opts.proAvailable === false ? "unavailable" : "available");
+  await register(
+    "pro-1",
+    "worker_pro",
+    "zai/glm-4.7-flash",
+    opts.proAvailable === false ? "unavailable" : "available",
+  );
   const task = await call("codex", "task.create_codex_task", {
     project_id: project.id,
     title: "Harden the order store",
@@ -288,5 +300,16 @@ export async function fullLifecycle(
     required_fixes: [],
   });
   const closed = await call("codex", "task.close", { task_id: taskId });
-  return { pkg, first, rejected, proClaim, second, accepted, finalReview, codex, closed, task: { id: taskId } };
+  return {
+    pkg,
+    first,
+    rejected,
+    proClaim,
+    second,
+    accepted,
+    finalReview,
+    codex,
+    closed,
+    task: { id: taskId },
+  };
 }

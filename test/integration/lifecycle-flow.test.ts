@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
 import { tempDir } from "../helpers/git-repo.js";
-import { fullLifecycle, inProcessCaller, makeGraceRepo, STORE, type Caller } from "../helpers/git-repo-lifecycle.js";
+import {
+  fullLifecycle,
+  inProcessCaller,
+  makeGraceRepo,
+  STORE,
+  type Caller,
+} from "../helpers/git-repo-lifecycle.js";
 
 let caller: (Caller & { ctx: import("../../src/service/context.js").ServiceContext }) | undefined;
 afterEach(async () => {
@@ -21,12 +27,16 @@ describe("full lifecycle through the tool handlers", () => {
     expect(existsSync(r.first!.handoff_report_path)).toBe(true);
     expect(readFileSync(r.second!.handoff_report_path, "utf8")).toContain("Worker: pro-1");
     expect(r.rejected!.handoff_event.type).toBe("CONTROLLER_REWORK_REQUESTED");
-    expect(r.proClaim!).toMatchObject({ status: "CLAIMED_PRO", worker_pro_available: true, claimed_by_agent: "pro-1" });
+    expect(r.proClaim!).toMatchObject({
+      status: "CLAIMED_PRO",
+      worker_pro_available: true,
+      claimed_by_agent: "pro-1",
+    });
     expect(r.accepted!).toMatchObject({ task_status: "GLM_ACCEPTED", work_package_status: "GLM_ACCEPTED" });
     expect(r.finalReview!.status).toBe("CODEX_FINAL_REVIEW");
-    expect(r.finalReview!.grace_artifacts.map((a: { created_by_agent: string }) => a.created_by_agent)).toEqual(
-      Array(6).fill("system:auto-import"),
-    );
+    expect(
+      r.finalReview!.grace_artifacts.map((a: { created_by_agent: string }) => a.created_by_agent),
+    ).toEqual(Array(6).fill("system:auto-import"));
     expect(r.codex!.task_status).toBe("TASK_CLOSED");
     expect(r.closed!.status).toBe("TASK_CLOSED");
   });
