@@ -43,11 +43,11 @@ const file = eventsPath(dataDir, seeded);
 const seenByPoller = new Map<number, number>();
 const poller = setInterval(() => {
   const at = performance.now();
-  let lines = 0;
+  let lines: number;
   try {
     lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).length;
   } catch {
-    return;
+    return; // no event yet
   }
   for (let n = 1; n <= lines; n += 1) if (!seenByPoller.has(n)) seenByPoller.set(n, at);
 }, POLL_MS);
