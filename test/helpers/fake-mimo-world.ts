@@ -38,6 +38,7 @@ export interface World {
   base: string;
   runtime: MimoRuntime;
   ctxAs(name: string, role: Role, dataDir?: string): ServiceContext;
+  user(): ServiceContext;
   close(): void;
 }
 
@@ -100,6 +101,7 @@ export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? root, FAKE_MIMO_RECORD_DIR: records },
     },
     ctxAs,
+    user: () => ctxAs("human", "user"),
     close() {
       fs.writeFileSync(path.join(records, "exit-all"), "");
       for (const c of contexts) c.signal.close();
