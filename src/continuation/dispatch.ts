@@ -192,7 +192,7 @@ export async function dispatchDelivery(env: DispatchEnv, row: DeliveryRow): Prom
     env.paths,
     { runId: row.run_id, eventIndex: null, eventType: null, owner: env.self, nowIso: iso(nowMs) },
     env.probe,
-    nowMs,
+    Date.now(), // compared with a directory mtime, so wall time, not the injected clock
   );
   if (lock.status === "busy") return { ...base, status: "locked" };
   const reclaimed = lock.reclaimed ? { lock_reclaimed: lock.reclaimed } : {};

@@ -72,6 +72,9 @@ function writeDurably(file: string, text: string): void {
  * lock without an owner.
  */
 function tryCreate(locksDir: string, dir: string, owner: LockOwner): boolean {
+  // POSIX rename replaces an EMPTY directory, and an owner-less lock dir (reference style) is
+  // empty: look first. Our own lock dirs are never empty, so between us the rename decides.
+  if (fs.existsSync(dir)) return false;
   const tmp = path.join(locksDir, `.tmp-${owner.token}`);
   fs.mkdirSync(tmp, { recursive: true });
   writeDurably(path.join(tmp, "owner.json"), `${stableJson(owner)}\n`);
