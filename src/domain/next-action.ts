@@ -37,6 +37,8 @@ const BY_PACKAGE_STATUS: Partial<Record<PackageStatus, [NextRole, string]>> = {
 };
 
 const LATE: Partial<Record<TaskStatus, NextAction>> = {
+  // The reference fell through to "codex / task.get" here; final review is what Codex does next.
+  GLM_ACCEPTED: { role: "codex", action: "task.request_final_review" },
   CODEX_FINAL_REVIEW: { role: "codex", action: "review.codex_submit" },
   CODEX_ACCEPTED: { role: "codex", action: "task.close" },
   TASK_CLOSED: { role: "none", action: "none" },

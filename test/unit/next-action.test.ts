@@ -1,0 +1,41 @@
+import { expect, test } from "vitest";
+import { classifyNextAction, type PackageBrief } from "../../src/domain/next-action.js";
+import type { TaskStatus } from "../../src/domain/task-states.js";
+
+const p = (id: number, status: PackageBrief["status"]): PackageBrief => ({ id, status });
+
+test.each<[TaskStatus, PackageBrief[], string, string]>([
+  ["CODEX_TASK_CREATED", [], "glm", "task.plan"],
+  ["GLM_GRACE_PLANNED", [], "glm", "verification.register_plan or submission.controller_task_completion"],
+  ["GLM_TESTS_PREPARED", [], "glm", "workpackage.create or submission.controller_task_completion"],
+  [
+    "GLM_REJECTED_REPAIR_REQUIRED",
+    [p(1, "REPAIR_REQUIRED")],
+    "glm",
+    "mimo.launch_package or submission.controller_repair",
+  ],
+  [
+    "WORK_PACKAGES_ASSIGNED",
+    [p(1, "GLM_ACCEPTED"), p(2, "HUMAN_INTERVENTION_REQUIRED")],
+    "user_or_codex",
+    "workpackage.force_reset or task.force_transition for package #2",
+  ],
+  ["WORK_PACKAGES_CREATED", [p(3, "CREATED")], "glm", "workpackage.assign for package #3"],
+  ["WORK_PACKAGES_ASSIGNED", [p(4, "ASSIGNED")], "worker_junior_or_pro", "workpackage.claim for package #4"],
+  [
+    "WORK_PACKAGES_ASSIGNED",
+    [p(5, "CLAIMED_PRO")],
+    "worker_junior_or_pro",
+    "submission.create for package #5",
+  ],
+  ["WORK_PACKAGES_ASSIGNED", [p(6, "SUBMITTED")], "glm", "review.glm_submit for package #6"],
+  ["WORK_PACKAGES_ASSIGNED", [p(7, "GLM_ACCEPTED"), p(8, "CANCELLED")], "codex", "task.request_final_review"],
+  ["WORK_PACKAGES_ASSIGNED", [p(9, "CANCELLED")], "glm", "workpackage.assign or review.glm_submit"],
+  ["CODEX_FINAL_REVIEW", [], "codex", "review.codex_submit"],
+  ["CODEX_ACCEPTED", [], "codex", "task.close"],
+  ["TASK_CLOSED", [], "none", "none"],
+  ["GLM_ACCEPTED", [p(1, "GLM_ACCEPTED")], "codex", "task.request_final_review"],
+  ["HUMAN_INTERVENTION_REQUIRED", [], "codex", "task.get"],
+])("%s with %j → %s / %s", (status, packages, role, action) => {
+  expect(classifyNextAction(status, packages)).toEqual({ role, action });
+});
