@@ -4,6 +4,7 @@ import { confineRelative } from "../git/paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { loadProject, loadTask, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
+import { dispatchHook, taskTarget } from "./hooks.js";
 
 export interface UpsertArtifactInput {
   project_id: number;
@@ -55,6 +56,13 @@ export async function upsertArtifact(ctx: ServiceContext, input: UpsertArtifactI
       artifact_type: input.artifact_type,
       revision: revision + 1,
     });
+    dispatchHook(
+      ctx,
+      "on_grace_artifact_upserted",
+      taskTarget(task),
+      { artifact_id: id, artifact_type: input.artifact_type, artifact_path: relPath, revision: revision + 1 },
+      role,
+    );
     return ctx.db.prepare("SELECT * FROM grace_artifacts WHERE id = ?").get(id) as Record<string, unknown>;
   });
 }

@@ -9,6 +9,7 @@ import { parseJson, stableJson } from "../ledger/json.js";
 import { listPackagesOfTask, type TaskRow } from "../ledger/rows.js";
 import { effectiveRoleDecision, loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
+import { dispatchHook, taskTarget } from "./hooks.js";
 import { packageView, taskCoreView } from "./projections.js";
 import { transitionTask } from "./transitions.js";
 
@@ -74,7 +75,9 @@ export function createCodexTask(ctx: ServiceContext, input: CreateTaskInput) {
         ).lastInsertRowid,
     );
     audit(ctx, role, "task.codex_created", "task", id, { title: input.title });
-    return taskProjection(ctx, loadTask(ctx, id));
+    const task = loadTask(ctx, id);
+    dispatchHook(ctx, "on_task_created", taskTarget(task), {}, role);
+    return taskProjection(ctx, task);
   });
 }
 

@@ -6,35 +6,103 @@ const CODEX_TOOLS = [
   "agent.set_availability",
   "audit.list",
   "audit.list_page",
+  "gate.acceptance_review",
+  "gate.agent_infra_lint",
+  "gate.contract_discovery",
+  "gate.validate_execution_packet",
+  "gate.validate_worker_report",
   "grace.upsert_artifact",
   "handoff.list_events",
   "handoff.list_events_page",
   "handoff.report_worker_event",
   "handoff.wait_for_event",
+  "mimo.cancel_session",
+  "mimo.cleanup_worktrees",
+  "mimo.connection_profile",
+  "mimo.get_session",
+  "mimo.launch_package",
+  "mimo.poll_session",
+  "mimo.record_tui_closed",
+  "mimo.recover_orphaned_running_session",
+  "mimo.recover_prepared_session",
   "orchestrator.whoami",
   "project.init",
   "project.set_test_commands",
+  "repo.diff",
+  "repo.run_tests",
+  "repo.status",
+  "review.codex_submit",
+  "review.glm_submit",
   "role.delegate",
   "role.revoke",
+  "submission.controller_repair",
+  "submission.controller_task_completion",
+  "submission.create",
+  "task.close",
   "task.create_codex_task",
+  "task.force_transition",
   "task.get",
   "task.get_next_action",
+  "task.get_summary",
   "task.plan",
+  "task.recover_cancelled_packages",
+  "task.request_final_review",
   "verification.register_plan",
+  "workpackage.assign",
+  "workpackage.cancel",
+  "workpackage.claim",
+  "workpackage.create",
+  "workpackage.force_reset",
+  "workpackage.get_summary",
+  "workpackage.reassign",
+  "workpackage.reassign_by_controller",
 ];
 const GLM_TOOLS = [
   "audit.list",
   "audit.list_page",
+  "gate.agent_infra_lint",
+  "gate.contract_discovery",
+  "gate.validate_execution_packet",
+  "gate.validate_worker_report",
   "grace.upsert_artifact",
   "handoff.list_events_page",
   "handoff.report_worker_event",
+  "mimo.cancel_session",
+  "mimo.cleanup_worktrees",
+  "mimo.get_session",
+  "mimo.launch_package",
+  "mimo.poll_session",
+  "mimo.record_tui_closed",
+  "mimo.recover_orphaned_running_session",
+  "mimo.recover_prepared_session",
   "orchestrator.whoami",
+  "repo.diff",
+  "repo.run_tests",
+  "repo.status",
+  "review.glm_submit",
+  "submission.create",
   "task.get",
   "task.get_next_action",
+  "task.get_summary",
   "task.plan",
   "verification.register_plan",
+  "workpackage.assign",
+  "workpackage.cancel",
+  "workpackage.claim",
+  "workpackage.create",
+  "workpackage.get_summary",
+  "workpackage.reassign",
 ];
-const WORKER_TOOLS = ["handoff.report_worker_event", "orchestrator.whoami"];
+const WORKER_TOOLS = [
+  "gate.validate_worker_report",
+  "handoff.report_worker_event",
+  "orchestrator.whoami",
+  "repo.run_tests",
+  "submission.create",
+  "task.get_summary",
+  "workpackage.claim",
+  "workpackage.get_summary",
+];
 
 async function toolNames(c: Connected): Promise<string[]> {
   return (await c.client.listTools()).tools.map((t) => t.name).sort();
@@ -62,7 +130,19 @@ describe("foundation over MCP with one server process per identity", () => {
     expect(await toolNames(codex)).toEqual(CODEX_TOOLS);
     expect(await toolNames(glm)).toEqual(GLM_TOOLS);
     expect(await toolNames(testOwner)).toEqual(GLM_TOOLS);
-    expect(await toolNames(user)).toEqual(GLM_TOOLS.filter((t) => t !== "handoff.report_worker_event"));
+    // Worker-capable tools need a registered worker identity, which a user never is.
+    const workerOnly = [
+      "handoff.report_worker_event",
+      "workpackage.claim",
+      "submission.create",
+      "gate.validate_worker_report",
+      "repo.run_tests",
+    ];
+    // Administrative recovery is user/codex only (reference §1.7).
+    const adminOnly = ["task.force_transition", "workpackage.force_reset"];
+    expect(await toolNames(user)).toEqual(
+      [...GLM_TOOLS.filter((t) => !workerOnly.includes(t)), ...adminOnly].sort(),
+    );
     expect(await toolNames(worker)).toEqual(WORKER_TOOLS);
   });
 
@@ -148,9 +228,12 @@ describe("foundation over MCP with one server process per identity", () => {
     const audit = await call<{ result: { event_type: string }[] }>(codex, "audit.list", { task_id: task.id });
     expect(audit.result.map((r) => r.event_type)).toEqual([
       "task.codex_created",
+      "hook.on_task_created",
       "task.grace_planned",
+      "hook.gate.promote",
       "verification.registered",
       "task.tests_prepared",
+      "hook.gate.promote",
     ]);
     // The user is an administrator, not a planner: reading works, planning does not.
     expect((await call<{ status: string }>(user, "task.get", { task_id: task.id })).status).toBe(
