@@ -2,6 +2,11 @@ import type { WaitLimits } from "../service/handoff.js";
 import { auditTools } from "./audit-tools.js";
 import { delegationTools } from "./delegation-tools.js";
 import { graceTools } from "./grace-tools.js";
+import { gateTools } from "./gate-tools.js";
+import { packageTools } from "./package-tools.js";
+import { repoTools } from "./repo-tools.js";
+import { reviewTools } from "./review-tools.js";
+import { submissionTools } from "./submission-tools.js";
 import { handoffTools } from "./handoff-tools.js";
 import { identityTools } from "./identity-tools.js";
 import { projectTools } from "./project-tools.js";
@@ -22,5 +27,10 @@ export function allTools(settings: ToolSettings): ToolDef[] {
     ...graceTools,
     ...handoffTools(settings.wait),
     ...auditTools,
+    ...packageTools,
+    ...submissionTools,
+    ...reviewTools,
+    ...gateTools,
+    ...repoTools,
   ];
 }
