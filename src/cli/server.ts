@@ -2,6 +2,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { identityFromEnv } from "../config/identity.js";
 import { createLogger } from "../config/logger.js";
+import { mimoChildEnv } from "../config/mimo-env.js";
 import { settingsFromEnv } from "../config/settings.js";
 import { openLedger } from "../ledger/database.js";
 import { createServiceContext } from "../service/context.js";
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
         toolCallLimitSeconds: settings.handoffWaitToolCallLimitSeconds,
         transportGraceSeconds: settings.handoffWaitTransportGraceSeconds,
       },
+      mimo: { command: settings.mimoCommand, env: mimoChildEnv(process.env) },
     },
     logger,
   );

@@ -1,5 +1,8 @@
+import type { MimoRuntime } from "../mimo/runtime.js";
 import type { WaitLimits } from "../service/handoff.js";
+import { adminTools } from "./admin-tools.js";
 import { auditTools } from "./audit-tools.js";
+import { continuationTools } from "./continuation-tools.js";
 import { delegationTools } from "./delegation-tools.js";
 import { graceTools } from "./grace-tools.js";
 import { gateTools } from "./gate-tools.js";
@@ -9,12 +12,15 @@ import { reviewTools } from "./review-tools.js";
 import { submissionTools } from "./submission-tools.js";
 import { handoffTools } from "./handoff-tools.js";
 import { identityTools } from "./identity-tools.js";
+import { mimoTools } from "./mimo-tools.js";
 import { projectTools } from "./project-tools.js";
 import type { ToolDef } from "./registry.js";
 import { taskTools } from "./task-tools.js";
 
 export interface ToolSettings {
   wait: WaitLimits;
+  /** How Mimo is started; absent (tests listing tools) → `mimo` on an empty environment. */
+  mimo?: MimoRuntime;
 }
 
 /** Every tool of the server; the registry exposes to each bound role only the ones it may use. */
@@ -27,10 +33,13 @@ export function allTools(settings: ToolSettings): ToolDef[] {
     ...graceTools,
     ...handoffTools(settings.wait),
     ...auditTools,
+    ...continuationTools,
     ...packageTools,
     ...submissionTools,
     ...reviewTools,
     ...gateTools,
     ...repoTools,
+    ...mimoTools(settings.mimo ?? { command: "mimo", env: {} }),
+    ...adminTools,
   ];
 }
