@@ -2,7 +2,9 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Logger } from "winston";
 import type { ServiceContext } from "../service/context.js";
 import { allTools, type ToolSettings } from "./index.js";
+import { registerPrompts } from "./prompts.js";
 import { registerTools } from "./registry.js";
+import { registerResources } from "./resources.js";
 
 export const SERVER_NAME = "grace-orchestrator-mcp";
 export const SERVER_VERSION = "0.1.0";
@@ -22,8 +24,10 @@ export function buildMcpServer(
 ): { server: McpServer; tools: string[] } {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
-    { capabilities: { tools: {}, logging: {} }, instructions: instructions(svc) },
+    { capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} }, instructions: instructions(svc) },
   );
   const tools = registerTools(server, svc, allTools(settings), svc.actor.primaryRole, logger);
+  registerResources(server, svc);
+  registerPrompts(server);
   return { server, tools };
 }

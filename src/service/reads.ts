@@ -1,0 +1,43 @@
+import { OrchestratorError } from "../domain/errors.js";
+import { loadPackage, loadProject, loadTask, requirePackageRead, requireProjectMember } from "./access.js";
+import type { ServiceContext } from "./context.js";
+import { packageView, projectView } from "./projections.js";
+
+/** Read models behind the MCP resources; each applies the same read authorization as the tools. */
+export function readProject(ctx: ServiceContext, projectId: number) {
+  const project = loadProject(ctx, projectId);
+  requireProjectMember(ctx, project.id, null);
+  return projectView(project);
+}
+
+export function readPackage(ctx: ServiceContext, packageId: number) {
+  const pkg = loadPackage(ctx, packageId);
+  requirePackageRead(ctx, pkg, loadTask(ctx, pkg.task_id));
+  return packageView(pkg);
+}
+
+export const CANONICAL_ARTIFACTS = [
+  "requirements",
+  "technology",
+  "development_plan",
+  "verification_plan",
+  "knowledge_graph",
+  "operational_packets",
+] as const;
+
+/** The newest revision of an artifact type across the project's tasks (reference §5.1). */
+export function readLatestArtifact(ctx: ServiceContext, projectId: number, type: string): string {
+  loadProject(ctx, projectId);
+  const role = ctx.actor.primaryRole;
+  if (role === "worker_junior" || role === "worker_pro") {
+    throw new OrchestratorError(`Worker role ${role} is not authorized to read GRACE artifacts`);
+  }
+  requireProjectMember(ctx, projectId, null);
+  const row = ctx.db
+    .prepare(
+      "SELECT content FROM grace_artifacts WHERE project_id = ? AND artifact_type = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .get(projectId, type) as { content: string } | undefined;
+  if (!row) throw new OrchestratorError(`No ${type} artifact has been registered for project ${projectId}`);
+  return row.content;
+}

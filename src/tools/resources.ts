@@ -1,0 +1,70 @@
+import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Role } from "../domain/roles.js";
+import { getTask } from "../service/tasks.js";
+import type { ServiceContext } from "../service/context.js";
+import { CANONICAL_ARTIFACTS, readLatestArtifact, readPackage, readProject } from "../service/reads.js";
+import { STAFF } from "./registry.js";
+
+interface ResourceDef {
+  name: string;
+  template: string;
+  title: string;
+  mimeType: string;
+  roles: readonly Role[];
+  read(svc: ServiceContext, id: number): unknown;
+}
+
+const JSON_RESOURCES: ResourceDef[] = [
+  {
+    name: "project",
+    template: "orchestrator://project/{id}",
+    title: "Project",
+    mimeType: "application/json",
+    roles: STAFF,
+    read: readProject,
+  },
+  {
+    name: "task",
+    template: "orchestrator://task/{id}",
+    title: "Task",
+    mimeType: "application/json",
+    roles: STAFF,
+    read: getTask,
+  },
+  {
+    name: "workpackage",
+    template: "orchestrator://workpackage/{id}",
+    title: "Work package",
+    mimeType: "application/json",
+    roles: STAFF,
+    read: readPackage,
+  },
+];
+
+const ARTIFACT_RESOURCES: ResourceDef[] = CANONICAL_ARTIFACTS.map((type) => ({
+  name: `grace-${type}`,
+  template: `grace://project/{id}/${type.replace(/_/g, "-")}.xml`,
+  title: `Latest ${type} artifact`,
+  mimeType: "application/xml",
+  roles: STAFF,
+  read: (svc, id) => readLatestArtifact(svc, id, type),
+}));
+
+/** Read-only views; clients that ignore resources find the same data through tools. */
+export function registerResources(server: McpServer, svc: ServiceContext): void {
+  for (const def of [...JSON_RESOURCES, ...ARTIFACT_RESOURCES]) {
+    if (!def.roles.includes(svc.actor.primaryRole)) continue;
+    server.registerResource(
+      def.name,
+      new ResourceTemplate(def.template, { list: undefined }),
+      { title: def.title, mimeType: def.mimeType },
+      (uri, variables) => {
+        const id = Number(variables.id);
+        if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`Invalid id in ${uri.href}`);
+        const value = def.read(svc, id);
+        const text = typeof value === "string" ? value : JSON.stringify(value);
+        return { contents: [{ uri: uri.href, mimeType: def.mimeType, text }] };
+      },
+    );
+  }
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { call, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+
+describe("resources and prompts", () => {
+  const dataDir = tempDir("res-data");
+  const repo = tempDir("res-repo");
+  let codex: Connected, glm: Connected, worker: Connected;
+  let projectId = 0;
+  let taskId = 0;
+
+  beforeAll(async () => {
+    [codex, glm, worker] = await Promise.all([
+      connect(dataDir, { name: "codex-main", role: "codex" }),
+      connect(dataDir, { name: "glm-1", role: "glm" }),
+      connect(dataDir, { name: "junior-1", role: "worker_junior" }),
+    ]);
+    projectId = (
+      await call<{ id: number }>(codex, "project.init", {
+        name: "p",
+        repo_path: repo,
+        grace_path: "docs",
+        main_branch: "main",
+      })
+    ).id;
+    taskId = (
+      await call<{ id: number }>(codex, "task.create_codex_task", {
+        project_id: projectId,
+        title: "t",
+        objective: "o",
+        architecture_intent: "a",
+        constraints: [],
+        non_goals: [],
+        acceptance_criteria: [],
+        allowed_files: ["src/**"],
+        forbidden_files: [],
+      })
+    ).id;
+  });
+  afterAll(async () => {
+    await Promise.all([codex, glm, worker].map((c) => c?.close()));
+  });
+
+  test("the task resource is the task projection", async () => {
+    const read = await codex.client.readResource({ uri: `orchestrator://task/${taskId}` });
+    const first = read.contents[0] as { text: string; mimeType: string };
+    expect(first.mimeType).toBe("application/json");
+    expect(JSON.parse(first.text)).toMatchObject({
+      id: taskId,
+      status: "CODEX_TASK_CREATED",
+      allowed_files: ["src/**"],
+    });
+  });
+
+  test("read authorization applies: an unregistered GLM is refused, then allowed once registered", async () => {
+    await expect(glm.client.readResource({ uri: `orchestrator://project/${projectId}` })).rejects.toThrow(
+      /not authorized/,
+    );
+    await call(codex, "agent.register", {
+      project_id: projectId,
+      name: "glm-1",
+      primary_role: "glm",
+      capabilities: ["glm"],
+    });
+    const read = await glm.client.readResource({ uri: `orchestrator://project/${projectId}` });
+    expect(JSON.parse((read.contents[0] as { text: string }).text)).toMatchObject({
+      id: projectId,
+      name: "p",
+    });
+  });
+
+  test("a GRACE artifact resource serves the newest revision", async () => {
+    const uri = `grace://project/${projectId}/requirements.xml`;
+    await expect(glm.client.readResource({ uri })).rejects.toThrow(
+      `No requirements artifact has been registered for project ${projectId}`,
+    );
+    for (const content of ["<requirements v='1'/>", "<requirements v='2'/>"]) {
+      await call(glm, "grace.upsert_artifact", {
+        project_id: projectId,
+        task_id: taskId,
+        artifact_type: "requirements",
+        content,
+        path: "docs/requirements.xml",
+      });
+    }
+    const read = await glm.client.readResource({ uri });
+    expect((read.contents[0] as { text: string }).text).toBe("<requirements v='2'/>");
+  });
+
+  test("workers get no staff resources; everyone gets the workflow prompts", async () => {
+    const templates = await worker.client.listResourceTemplates();
+    expect(templates.resourceTemplates).toEqual([]);
+    const prompts = await worker.client.listPrompts();
+    expect(prompts.prompts.map((p) => p.name)).toContain("worker_implement_package");
+    const got = await codex.client.getPrompt({ name: "codex_final_acceptance" });
+    expect(JSON.stringify(got.messages)).toContain("never precedes GLM acceptance");
+  });
+});
