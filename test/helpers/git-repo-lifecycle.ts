@@ -13,9 +13,9 @@ import { openLedger } from "../../src/ledger/database.js";
 import { createServiceContext, type ServiceContext } from "../../src/service/context.js";
 import { allTools } from "../../src/tools/index.js";
 import { commitAll, git, tempDir, writeFile } from "./git-repo.js";
-import { call as mcpCall, connect, type Connected } from "./mcp-client.js";
+import { call as mcpCall, connect, REPO_ROOT, type Connected } from "./mcp-client.js";
 
-export const SAMPLE = path.resolve(import.meta.dirname, "..", "fixtures", "grace-sample");
+export const SAMPLE = path.join(REPO_ROOT, "test", "fixtures", "grace-sample");
 
 /** A repo with the GRACE sample committed on main; `base` is that commit. */
 export function makeGraceRepo(): { repo: string; base: string } {

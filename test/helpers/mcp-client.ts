@@ -5,7 +5,15 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
+/** The checkout root, found upwards so the helper also works compiled under dist/ (benchmarks). */
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, "..", "..");
+  }
+}
+
+export const REPO_ROOT = findRoot(import.meta.dirname);
 export const SERVER_ENTRY = path.join(REPO_ROOT, "dist", "src", "cli", "server.js");
 
 export interface Actor {
