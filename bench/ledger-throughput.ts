@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { ActorIdentity } from "../src/config/identity.js";
+import { identityFor } from "../src/config/identity.js";
 import { openLedger } from "../src/ledger/database.js";
 import { registerAgent } from "../src/service/agents.js";
 import { createServiceContext, type ServiceContext } from "../src/service/context.js";
@@ -14,26 +14,13 @@ import { median } from "./stats.js";
 const TASKS = Number(process.argv[2] ?? 500);
 const ROUNDS = 5;
 
-function actor(name: string, role: "codex" | "glm"): ActorIdentity {
-  return {
-    actorId: `actor-${name}`,
-    name,
-    primaryRole: role,
-    requestedRole: role,
-    runtime: null,
-    provider: null,
-    model: null,
-    reasoningProfile: null,
-  };
-}
-
 const rates: number[] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "grace-bench-ledger-"));
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), "grace-bench-repo-"));
   const db = openLedger(dataDir);
-  const codex = createServiceContext(db, actor("codex", "codex"), dataDir);
-  const glm: ServiceContext = { ...codex, actor: actor("glm", "glm") };
+  const codex = createServiceContext(db, identityFor("codex", "codex"), dataDir);
+  const glm: ServiceContext = { ...codex, actor: identityFor("glm", "glm") };
   const project = await initProject(codex, {
     name: "bench",
     repo_path: repo,

@@ -47,3 +47,17 @@ export function identityFromEnv(env: Env): ActorIdentity {
     reasoningProfile: optional(env, "GRACE_ORCHESTRATOR_REASONING_PROFILE"),
   };
 }
+
+/** An identity with only name and role, for in-process callers (benchmarks, tests, the supervisor). */
+export function identityFor(name: string, role: Role): ActorIdentity {
+  return {
+    actorId: `actor-${name}`,
+    name,
+    primaryRole: role,
+    requestedRole: role,
+    runtime: null,
+    provider: null,
+    model: null,
+    reasoningProfile: null,
+  };
+}
