@@ -224,6 +224,34 @@ const VALID: Record<string, { as: "codex" | "glm"; args: Record<string, unknown>
     args: { work_package_id: 1, reason: "recovering a stuck package", expected_current_status: "ASSIGNED" },
     key: "reason",
   },
+  "continuation.ack": {
+    as: "codex",
+    args: {
+      continuation_id: "cont_0000000000000000",
+      source_event_id: "evt_1",
+      attempt_id: "att_0000000000000000",
+    },
+    key: "continuation_id",
+  },
+  "continuation.resolve": {
+    as: "codex",
+    args: {
+      continuation_id: "cont_0000000000000000",
+      source_event_id: "evt_1",
+      attempt_id: "att_0000000000000000",
+    },
+    key: "continuation_id",
+  },
+  "continuation.get": {
+    as: "codex",
+    args: { continuation_id: "cont_0000000000000000" },
+    key: "continuation_id",
+  },
+  "continuation.requeue_dead_letter": {
+    as: "codex",
+    args: { continuation_id: "cont_0000000000000000", reason: "controller fixed, retry" },
+    key: "continuation_id",
+  },
 };
 
 function variants(

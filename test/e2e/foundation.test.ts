@@ -6,6 +6,10 @@ const CODEX_TOOLS = [
   "agent.set_availability",
   "audit.list",
   "audit.list_page",
+  "continuation.ack",
+  "continuation.get",
+  "continuation.requeue_dead_letter",
+  "continuation.resolve",
   "gate.acceptance_review",
   "gate.agent_infra_lint",
   "gate.contract_discovery",
@@ -139,7 +143,14 @@ describe("foundation over MCP with one server process per identity", () => {
       "repo.run_tests",
     ];
     // Administrative recovery is user/codex only (reference §1.7).
-    const adminOnly = ["task.force_transition", "workpackage.force_reset"];
+    const adminOnly = [
+      "task.force_transition",
+      "workpackage.force_reset",
+      "continuation.ack",
+      "continuation.get",
+      "continuation.requeue_dead_letter",
+      "continuation.resolve",
+    ];
     expect(await toolNames(user)).toEqual(
       [...GLM_TOOLS.filter((t) => !workerOnly.includes(t)), ...adminOnly].sort(),
     );
