@@ -60,8 +60,7 @@ export function loadCursor(file: string): Cursor {
  * entry with more lines wins, so `line_count` only grows. Adopting a peer's further position is
  * safe because a cursor only ever moves past lines already enqueued in the ledger.
  */
-export function saveCursor(file: string, cursor: Cursor): Cursor {
-  const onDisk = loadCursor(file);
+export function saveCursor(file: string, cursor: Cursor, onDisk: Cursor = loadCursor(file)): Cursor {
   const merged: Record<string, CursorEntry> = { ...onDisk.events };
   for (const [key, entry] of Object.entries(cursor.events)) {
     const other = merged[key];
@@ -73,4 +72,34 @@ export function saveCursor(file: string, cursor: Cursor): Cursor {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   writeFileAtomic(file, `${JSON.stringify(result)}\n`);
   return result;
+}
+
+/**
+ * Keeps the parsed cursor between scans of a long-running supervisor: a no-news scan then costs
+ * one stat instead of parsing a 10,000-entry file. Every save is a rename (a new inode), so a
+ * peer's save is always noticed.
+ */
+export class CursorCache {
+  private key = "";
+  private cursor: Cursor | null = null;
+
+  private static keyOf(file: string): string {
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    return st ? `${st.ino}:${st.size}:${st.mtimeMs}` : "missing";
+  }
+
+  load(file: string): Cursor {
+    const key = CursorCache.keyOf(file);
+    if (this.cursor && key === this.key) return this.cursor;
+    this.cursor = loadCursor(file);
+    this.key = key;
+    return this.cursor;
+  }
+
+  save(file: string, cursor: Cursor): Cursor {
+    // Merged with the file as it is now (the cache is reused when no peer wrote it meanwhile).
+    this.cursor = saveCursor(file, cursor, this.load(file));
+    this.key = CursorCache.keyOf(file);
+    return this.cursor;
+  }
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { LEDGER_FILE, openLedger, type Db } from "../ledger/database.js";
-import { loadCursor, saveCursor, type CursorEntry } from "./cursor.js";
+import { CursorCache, type CursorEntry } from "./cursor.js";
 import { dueDeliveries, enqueueDeliveries, type NewDelivery } from "./deliveries.js";
 import { dispatchDelivery, type DeliveryResult, type DispatchEnv } from "./dispatch.js";
 import { listEventsFiles, parseEventLine, readNewLines, unchanged } from "./events-files.js";
@@ -33,8 +33,8 @@ interface Phase1 {
 }
 
 /** Phase 1, reading only: new complete lines of every changed events file. */
-function readNewTriggers(dataDir: string, cursorFile: string, nowIso: string): Phase1 {
-  const cursor = loadCursor(cursorFile);
+function readNewTriggers(dataDir: string, cursorFile: string, cache: CursorCache, nowIso: string): Phase1 {
+  const cursor = cache.load(cursorFile);
   const out: Phase1 = { deliveries: [], cursorUpdates: {}, ignored: 0, invalid: [] };
   for (const file of listEventsFiles(dataDir)) {
     const entry = cursor.events[file.key];
@@ -88,6 +88,8 @@ function readNewTriggers(dataDir: string, cursorFile: string, nowIso: string): P
 export interface ScanEnv extends Omit<DispatchEnv, "db"> {
   /** The open ledger, or null to open it on first need (a data dir with no ledger and no events stays untouched). */
   db: Db | null;
+  /** The long-running supervisor passes one so unchanged cursors are not re-parsed. */
+  cursorCache?: CursorCache;
 }
 
 /**
@@ -98,7 +100,8 @@ export interface ScanEnv extends Omit<DispatchEnv, "db"> {
 export async function scanOnce(env: ScanEnv): Promise<{ summary: ScanSummary; db: Db | null }> {
   const dataDir = env.paths.dataDir;
   const nowIso = env.clock().toISOString();
-  const phase1 = readNewTriggers(dataDir, env.paths.cursorFile, nowIso);
+  const cache = env.cursorCache ?? new CursorCache();
+  const phase1 = readNewTriggers(dataDir, env.paths.cursorFile, cache, nowIso);
   let db = env.db;
   const summary: ScanSummary = {
     status: "ok",
@@ -119,7 +122,7 @@ export async function scanOnce(env: ScanEnv): Promise<{ summary: ScanSummary; db
   }
   if (db !== null) summary.enqueued_count = enqueueDeliveries(db, phase1.deliveries, nowIso);
   if (Object.keys(phase1.cursorUpdates).length > 0) {
-    saveCursor(env.paths.cursorFile, { version: 1, events: phase1.cursorUpdates });
+    cache.save(env.paths.cursorFile, { version: 1, events: phase1.cursorUpdates });
   }
   if (db === null) return { summary, db };
 

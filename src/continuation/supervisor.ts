@@ -5,6 +5,7 @@ import { projectPending } from "../handoff/projector.js";
 import type { Db } from "../ledger/database.js";
 import { captureIdentity, checkLiveness } from "../process/identity.js";
 import { openNamedSignal, type NamedSignal } from "../signal/named-signal.js";
+import { CursorCache } from "./cursor.js";
 import { nextDueAt, type Claimer } from "./deliveries.js";
 import { GatePool } from "./launch-gate.js";
 import type { LivenessProbe } from "./lease-recovery.js";
@@ -29,6 +30,7 @@ export class Supervisor {
   private db: Db | null = null;
   private self: Claimer | null = null;
   private readonly gates: GatePool;
+  private readonly cursorCache = new CursorCache();
   private readonly clock: () => Date;
   constructor(private readonly opts: SupervisorOptions) {
     this.clock = opts.clock ?? (() => new Date());
@@ -61,6 +63,7 @@ export class Supervisor {
       waitSeconds: s.waitSeconds,
       baseEnv: s.controllerBaseEnv,
       takeGate: () => this.gates.take(),
+      cursorCache: this.cursorCache,
       ...(this.opts.beforeCommit ? { beforeCommit: this.opts.beforeCommit } : {}),
     };
   }
