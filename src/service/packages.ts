@@ -1,6 +1,7 @@
 import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
+import { selectRepairRoute } from "../mimo/repair-route.js";
 import { findAgent, listPackagesOfTask, type PackageRow, type TaskRow } from "../ledger/rows.js";
 import { agentFacts, loadPackage, loadTask, requireRole, requireWorker } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
@@ -90,13 +91,20 @@ export function reassignPackage(ctx: ServiceContext, input: ReassignInput, byCon
   });
 }
 
-/** True when the assigned Pro could take the repair now (reference §8.4 route selection). */
-function proCanRepair(ctx: ServiceContext, pkg: PackageRow, projectId: number): boolean {
-  const pro = pkg.assigned_pro_agent ? findAgent(ctx.db, projectId, pkg.assigned_pro_agent) : undefined;
-  return (
-    pro !== undefined &&
-    pro.availability === "available" &&
-    agentFacts(pro).capabilities.includes("worker_pro")
+/** Reference §8.4 route selection, shared with mimo.launch_package: who repairs this package now. */
+function repairRoute(ctx: ServiceContext, pkg: PackageRow, projectId: number) {
+  return selectRepairRoute(
+    {
+      worker_pro_available: Number(pkg["worker_pro_available"]),
+      assigned_pro_agent: pkg.assigned_pro_agent,
+      assigned_junior_agent: pkg.assigned_junior_agent,
+    },
+    (name) => {
+      const agent = findAgent(ctx.db, projectId, name);
+      return (
+        agent && { name, capabilities: agentFacts(agent).capabilities, availability: agent.availability }
+      );
+    },
   );
 }
 
@@ -114,8 +122,7 @@ function claimRoute(ctx: ServiceContext, pkg: PackageRow, task: TaskRow) {
   if (pkg.status === "REPAIR_REQUIRED" && isPro)
     return { role: "worker_pro" as Role, to: "CLAIMED_PRO" as const };
   if (pkg.status === "REPAIR_REQUIRED" && isJunior) {
-    if (!proEnabled) throw new OrchestratorError("Repair dispatch requires a recorded GLM rejection hook");
-    if (proCanRepair(ctx, pkg, task.project_id)) {
+    if (repairRoute(ctx, pkg, task.project_id).agent !== me) {
       throw new OrchestratorError("Only the assigned repair worker may claim the package");
     }
     return { role: "worker_junior" as Role, to: "CLAIMED_JUNIOR" as const };

@@ -130,6 +130,27 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       expect(accepted.task_status).toBe("GLM_ACCEPTED");
     });
 
+    test("with the Pro unavailable the junior takes the repair (free repair route)", async () => {
+      const { repo, base } = makeGraceRepo();
+      const { taskId } = await planTask(c.call, repo, { proAvailable: false });
+      const pkg = await createPackage(c.call, taskId, base);
+      await c.call("junior", "workpackage.claim", { work_package_id: pkg.id });
+      await submit(c.call, "junior", taskId, pkg.id, commitFiles(repo, { [STORE]: "// 1\n" }), [STORE]);
+      await c.call("glm", "review.glm_submit", {
+        target_id: pkg.id,
+        decision: "rejected_repair_required",
+        findings: ["wrong"],
+        required_fixes: ["fix"],
+      });
+      expect((await c.call("junior", "workpackage.claim", { work_package_id: pkg.id })).status).toBe(
+        "CLAIMED_JUNIOR",
+      );
+      const again = await submit(c.call, "junior", taskId, pkg.id, commitFiles(repo, { [STORE]: "// 2\n" }), [
+        STORE,
+      ]);
+      expect(again.handoff_event.type).toBe("WORKER_READY_FOR_REVIEW");
+    });
+
     test("controller completion of a task with no packages, then final review closes it", async () => {
       const { repo, base } = makeGraceRepo();
       const { taskId } = await planTask(c.call, repo);
@@ -235,6 +256,10 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       await c.call("junior", "workpackage.claim", { work_package_id: pkgId });
       await submit(c.call, "junior", taskId, pkgId, commitFiles(repo, { [STORE]: "// 1\n" }), [STORE]);
       expect((await reject()).work_package_status).toBe("REPAIR_REQUIRED");
+      // The Pro is available, so the repair route is the Pro's, not the junior's.
+      expect(await refusedUnchanged("junior", "workpackage.claim", { work_package_id: pkgId })).toContain(
+        "Only the assigned repair worker may claim the package",
+      );
       for (const n of [2, 3]) {
         await c.call("pro", "workpackage.claim", { work_package_id: pkgId });
         await submit(c.call, "pro", taskId, pkgId, commitFiles(repo, { [STORE]: `// ${n}\n` }), [STORE]);
