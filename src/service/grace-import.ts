@@ -1,8 +1,8 @@
 import { OrchestratorError } from "../domain/errors.js";
 import { ARTIFACT_PATHS, FsRepoReader } from "../gates/index.js";
 import type { TaskRow } from "../ledger/rows.js";
-import { sha256Hex } from "./artifacts.js";
-import { audit, nowIso, type ServiceContext } from "./context.js";
+import { insertArtifactRevision } from "./artifacts.js";
+import type { ServiceContext } from "./context.js";
 import { loadProject } from "./access.js";
 
 /** Reference §6.7: the six canonical GRACE artifact types and where a GRACE 3 repo keeps them. */
@@ -43,36 +43,14 @@ export function importCanonicalArtifacts(
       missing.push(type);
       continue;
     }
-    const revision =
-      (
-        ctx.db
-          .prepare("SELECT MAX(revision) AS r FROM grace_artifacts WHERE task_id = ? AND artifact_type = ?")
-          .get(task.id, type) as { r: number | null }
-      ).r ?? 0;
-    const id = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO grace_artifacts (project_id, task_id, artifact_type, path, content, content_hash, revision,
-             created_by_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          task.project_id,
-          task.id,
-          type,
-          path,
-          content,
-          sha256Hex(content),
-          revision + 1,
-          AUTO_IMPORT_AGENT,
-          nowIso(ctx),
-        ).lastInsertRowid,
+    const { id, revision } = insertArtifactRevision(
+      ctx,
+      task,
+      effectiveRole,
+      { type, path, content, createdBy: AUTO_IMPORT_AGENT },
+      { auto_imported: true },
     );
-    audit(ctx, effectiveRole, "grace.artifact_revision_created", "grace_artifact", id, {
-      artifact_type: type,
-      revision: revision + 1,
-      auto_imported: true,
-    });
-    imported.push({ artifact_id: id, artifact_type: type, path, revision: revision + 1 });
+    imported.push({ artifact_id: id, artifact_type: type, path, revision });
   }
   if (missing.length > 0) {
     throw new OrchestratorError(`Codex final review requires GRACE artifacts: ${missing.sort().join(", ")}`);

@@ -16,15 +16,6 @@ export function readPackage(ctx: ServiceContext, packageId: number) {
   return packageView(pkg);
 }
 
-export const CANONICAL_ARTIFACTS = [
-  "requirements",
-  "technology",
-  "development_plan",
-  "verification_plan",
-  "knowledge_graph",
-  "operational_packets",
-] as const;
-
 /** The newest revision of an artifact type across the project's tasks (reference §5.1). */
 export function readLatestArtifact(ctx: ServiceContext, projectId: number, type: string): string {
   loadProject(ctx, projectId);

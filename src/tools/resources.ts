@@ -2,7 +2,8 @@ import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/serv
 import type { Role } from "../domain/roles.js";
 import { getTask } from "../service/tasks.js";
 import type { ServiceContext } from "../service/context.js";
-import { CANONICAL_ARTIFACTS, readLatestArtifact, readPackage, readProject } from "../service/reads.js";
+import { CANONICAL_ARTIFACTS } from "../service/grace-import.js";
+import { readLatestArtifact, readPackage, readProject } from "../service/reads.js";
 import { STAFF } from "./registry.js";
 
 interface ResourceDef {
@@ -41,7 +42,7 @@ const JSON_RESOURCES: ResourceDef[] = [
   },
 ];
 
-const ARTIFACT_RESOURCES: ResourceDef[] = CANONICAL_ARTIFACTS.map((type) => ({
+const ARTIFACT_RESOURCES: ResourceDef[] = Object.keys(CANONICAL_ARTIFACTS).map((type) => ({
   name: `grace-${type}`,
   template: `grace://project/{id}/${type.replace(/_/g, "-")}.xml`,
   title: `Latest ${type} artifact`,
