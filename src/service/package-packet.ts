@@ -2,32 +2,19 @@ import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { canonicalKey, DEFAULT_WORKER_REPORT_FIELDS } from "../gates/index.js";
 import type { AgentRow } from "../ledger/rows.js";
-import {
-  DEFAULT_MIMO_AGENT,
-  SHARED_CODEX_BACKEND,
-  validateBackendModel,
-  type BackendFamily,
-} from "../mimo/backend-families.js";
+import { DEFAULT_MIMO_AGENT, resolveWorkerBackend, type ResolvedBackend } from "../mimo/backend-families.js";
 
 export const AUTHORITY_MODES = ["codex_led", "glm_direct", "parallel_mixed"] as const;
 export type AuthorityMode = (typeof AUTHORITY_MODES)[number];
 
-/** The worker backend an agent runs on: shared Codex for a codex-primary agent, else its Mimo model. */
-export interface Backend {
-  model: string;
-  family: BackendFamily;
-  shared: boolean;
-}
+export type Backend = ResolvedBackend;
 
+/** The worker backend an agent runs on; a shared Codex agent must also hold the worker capability. */
 export function resolveBackend(agent: AgentRow, role: Role, capabilities: readonly string[]): Backend {
-  if (agent.primary_role === "codex") {
-    if (!capabilities.includes(role)) {
-      throw new OrchestratorError(`Assigned shared Codex actor '${agent.name}' lacks capability ${role}`);
-    }
-    return { model: SHARED_CODEX_BACKEND, family: "codex_external", shared: true };
+  if (agent.primary_role === "codex" && !capabilities.includes(role)) {
+    throw new OrchestratorError(`Assigned shared Codex actor '${agent.name}' lacks capability ${role}`);
   }
-  const { model, family } = validateBackendModel(agent.mimo_model ?? "", role);
-  return { model, family, shared: false };
+  return resolveWorkerBackend(agent, role);
 }
 
 function providerLabel(b: Backend): string {
@@ -39,14 +26,14 @@ function providerLabel(b: Backend): string {
     case "mimo":
       return "Xiaomi/MiMo";
     case "codex_external":
-      return b.shared ? "Shared Codex (current controller session)" : "External Codex";
+      return b.sharedCodex ? "Shared Codex (current controller session)" : "External Codex";
     default:
       return "unknown";
   }
 }
 
 function modelFlagPolicy(b: Backend): string {
-  if (b.shared) return "no model flag: the shared Codex session keeps its own model";
+  if (b.sharedCodex) return "no model flag: the shared Codex session keeps its own model";
   if (b.family === "mimo_auto") return "no --model flag: MiMo Auto selects the model";
   return `pass exactly --model ${b.model}`;
 }
@@ -115,7 +102,7 @@ export function buildExecutionPacket(p: PacketInput): Record<string, unknown> {
     ],
     ["backend provider", providerLabel(p.juniorBackend)],
     ["backend model", p.juniorBackend.model],
-    ["launch mode", p.juniorBackend.shared ? "current_codex_session" : "tui"],
+    ["launch mode", p.juniorBackend.sharedCodex ? "current_codex_session" : "tui"],
     ["trust flag", "the worktree is trusted only for this package; never pass a global trust flag"],
     ["model flag policy", modelFlagPolicy(p.juniorBackend)],
     ["forbidden model flags", "any model, provider or agent flag other than the ones above"],
