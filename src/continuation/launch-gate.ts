@@ -111,8 +111,17 @@ export function releaseGate(gate: Gate, spec: GateSpec, timeoutMs: number): Prom
         finish({ ok: false, reason: "launch gate sent an unreadable report" });
       }
     };
-    const onExit = (code: number | null) =>
-      finish({ ok: false, reason: `launch gate exited (${code}) before starting the controller` });
+    // 'exit' can arrive before the gate's last output has been read (a controller that exits at
+    // once takes the gate with it). Judge only once stdout has ended, or a started controller
+    // would look failed and be launched again.
+    const onExit = (code: number | null) => {
+      const failed = () =>
+        finish({ ok: false, reason: `launch gate exited (${code}) before starting the controller` });
+      const out = gate.child.stdout;
+      if (!out || out.readableEnded || out.destroyed) return failed();
+      out.once("end", failed);
+      out.once("close", failed);
+    };
     const timer = setTimeout(
       () => finish({ ok: false, reason: `launch gate did not report within ${timeoutMs} ms` }),
       timeoutMs,
