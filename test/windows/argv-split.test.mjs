@@ -115,6 +115,7 @@ test("substituted values reach a real child process as whole argv elements", { s
       assert.deepEqual(got.argv, [`--id=${value}`, value, value], `value ${JSON.stringify(value)}`);
     }
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    // Windows keeps a directory busy for a moment after a child that ran in it exits.
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 });
