@@ -1,33 +1,59 @@
 import fs from "node:fs";
 
+const TAIL_BYTES = 64 * 1024;
+
+function readAt(fd: number, start: number, end: number): Buffer {
+  const buf = Buffer.alloc(end - start);
+  fs.readSync(fd, buf, 0, buf.length, start);
+  return buf;
+}
+
 /**
  * Makes the file end on a complete line (a crash mid-append can leave a torn last line: it is
- * cut off) and returns the `seq` of the last event line that parses, 0 if none.
+ * cut off) and returns the `seq` of the last event line that parses, 0 if none. Only the tail
+ * is read, so the cost does not grow with the file; a tail that holds no whole line (one huge
+ * line) or ends in lines that do not parse falls back to reading the whole file.
  */
 export function repairAndLastSeq(file: string): number {
-  let buf: Buffer;
+  let fd: number;
   try {
-    buf = fs.readFileSync(file);
+    fd = fs.openSync(file, "r+");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
     throw error;
   }
-  const end = buf.lastIndexOf(0x0a) + 1;
-  if (end !== buf.length) {
-    const fd = fs.openSync(file, "r+");
-    try {
-      fs.ftruncateSync(fd, end);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+  try {
+    const size = fs.fstatSync(fd).size;
+    const tailStart = Math.max(0, size - TAIL_BYTES);
+    let text = readAt(fd, tailStart, size);
+    let offset = tailStart;
+    if (text.lastIndexOf(0x0a) === -1 && tailStart > 0) {
+      text = readAt(fd, 0, size);
+      offset = 0;
     }
+    const end = text.lastIndexOf(0x0a) + 1;
+    if (offset + end !== size) {
+      fs.ftruncateSync(fd, offset + end);
+      fs.fsyncSync(fd);
+    }
+    const lines = text.subarray(0, end).toString("utf8").split("\n");
+    // In a partial tail the first line may be a fragment; it never counts.
+    for (let i = lines.length - 1; i >= (offset === 0 ? 0 : 1); i -= 1) {
+      const seq = seqOf(lines[i]!);
+      if (seq !== null) return seq;
+    }
+    if (offset === 0) return 0;
+    const whole = readAt(fd, 0, offset + end)
+      .toString("utf8")
+      .split("\n");
+    for (let i = whole.length - 1; i >= 0; i -= 1) {
+      const seq = seqOf(whole[i]!);
+      if (seq !== null) return seq;
+    }
+    return 0;
+  } finally {
+    fs.closeSync(fd);
   }
-  const lines = buf.subarray(0, end).toString("utf8").split("\n");
-  for (let i = lines.length - 1; i >= 0; i -= 1) {
-    const seq = seqOf(lines[i]!);
-    if (seq !== null) return seq;
-  }
-  return 0;
 }
 
 function seqOf(line: string): number | null {

@@ -41,23 +41,27 @@ test(
       return child;
     };
     const live = new Set<ChildProcess>();
-    for (let i = 0; i < WRITERS; i += 1) live.add(spawnWriter());
     let kills = 0;
-    while (committed(dataDir) < TARGET) {
-      if (crashed) throw new Error(crashed);
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 120));
-      const victim = [...live][Math.floor(Math.random() * live.size)]!;
-      victim.kill("SIGKILL");
-      kills += 1;
-      live.delete(victim);
-      live.add(spawnWriter());
+    try {
+      for (let i = 0; i < WRITERS; i += 1) live.add(spawnWriter());
+      while (committed(dataDir) < TARGET) {
+        if (crashed) throw new Error(crashed);
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 120));
+        const victim = [...live][Math.floor(Math.random() * live.size)]!;
+        victim.kill("SIGKILL");
+        kills += 1;
+        live.delete(victim);
+        live.add(spawnWriter());
+      }
+    } finally {
+      // Never leave a writer behind, whatever happened above.
+      for (const child of live) child.kill("SIGKILL");
+      await Promise.all(
+        [...live].map(
+          (c) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.on("exit", r))),
+        ),
+      );
     }
-    for (const child of live) child.kill("SIGKILL");
-    await Promise.all(
-      [...live].map(
-        (c) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : c.on("exit", r))),
-      ),
-    );
 
     // Restart: the projector runs as at server start and brings every file up to date.
     const db = openLedger(dataDir);
@@ -108,5 +112,30 @@ test("a torn last line is cut, and a line already in the file is never written t
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { seq: number });
   expect(lines.map((l) => l.seq)).toEqual([1, 2]);
+  db.close();
+});
+
+test("the high-water mark is read from the tail of a large file, and a torn tail there is cut", () => {
+  const dataDir = tempDir("tail");
+  const seeded = seedClaimedPackage(dataDir, tempDir("tail-repo"));
+  const file = eventsPath(dataDir, seeded);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const big = "y".repeat(1000);
+  const lines = Array.from({ length: 500 }, (_, i) => JSON.stringify({ seq: i + 1, pad: big }));
+  fs.writeFileSync(file, `${lines.join("\n")}\n{"seq":501,"pad":"torn`);
+  const db = openLedger(dataDir);
+  const insert = db.prepare(
+    `INSERT INTO handoff_events (event_id, project_id, task_id, work_package_id, seq, type, worker, payload_json, created_at)
+     VALUES (?, ?, ?, ?, ?, 'WORKER_BLOCKED', 'junior-1', '{}', '2026-01-01T00:00:00Z')`,
+  );
+  for (const seq of [500, 501])
+    insert.run(`evt_${seq}`, seeded.projectId, seeded.taskId, seeded.packageId, seq);
+  projectPending(db, dataDir, () => new Date().toISOString());
+  const seqs = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { seq: number }).seq);
+  expect(seqs).toEqual(Array.from({ length: 501 }, (_, i) => i + 1));
   db.close();
 });
