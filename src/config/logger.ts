@@ -1,10 +1,21 @@
-import winston from "winston";
+import { createRequire } from "node:module";
+import type * as Winston from "winston";
 
-/**
- * All logs go to stderr: stdout of the MCP server belongs to JSON-RPC. Secrets never
- * reach a log line because callers log ids and statuses, never environment values.
- */
-export function createLogger(level: string): winston.Logger {
+/** The logging surface the code uses; every line goes to stderr (stdout belongs to JSON-RPC). */
+export interface Logger {
+  error(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  debug(message: string, meta?: Record<string, unknown>): void;
+}
+
+const LEVELS = ["error", "warn", "info", "debug"] as const;
+type Level = (typeof LEVELS)[number];
+
+const load = createRequire(import.meta.url);
+
+function winstonLogger(level: string): Winston.Logger {
+  const winston = load("winston") as typeof Winston;
   return winston.createLogger({
     level,
     format: winston.format.combine(
@@ -16,4 +27,20 @@ export function createLogger(level: string): winston.Logger {
     ),
     transports: [new winston.transports.Stream({ stream: process.stderr, eol: "\n" })],
   });
+}
+
+/**
+ * A winston logger created on the first line that passes the level: winston costs ~13 MB and
+ * ~40 ms, which a quiet server (the usual case) never needs to pay at start-up. Callers log ids
+ * and statuses, never environment values, so secrets do not reach a log line.
+ */
+export function createLogger(level: string): Logger {
+  const limit = LEVELS.indexOf(level as Level);
+  let real: Winston.Logger | null = null;
+  const emit = (lvl: Level) => (message: string, meta?: Record<string, unknown>) => {
+    if (LEVELS.indexOf(lvl) > limit) return;
+    real ??= winstonLogger(level);
+    real.log(lvl, message, meta ?? {});
+  };
+  return { error: emit("error"), warn: emit("warn"), info: emit("info"), debug: emit("debug") };
 }

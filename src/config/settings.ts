@@ -50,3 +50,12 @@ export function settingsFromEnv(env: Env): Settings {
     handoffWaitTransportGraceSeconds: positiveNumber(env, "GRACE_HANDOFF_WAIT_TRANSPORT_GRACE_SECONDS", 10),
   };
 }
+
+/** Where V8 keeps compiled code between starts of the server: inside the data dir, like all state. */
+export function compileCacheDir(env: Env): string | null {
+  try {
+    return path.join(settingsFromEnv(env).dataDir, "cache", "v8");
+  } catch {
+    return null; // the server itself reports the bad setting
+  }
+}

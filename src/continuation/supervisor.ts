@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import type { Logger } from "winston";
+import type { Logger } from "../config/logger.js";
 import type { ContinuationSettings } from "../config/continuation.js";
 import { projectPending } from "../handoff/projector.js";
 import type { Db } from "../ledger/database.js";

@@ -1,19 +1,30 @@
 /** XML access for gates: well-formedness and a plain object tree via fast-xml-parser. */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { createRequire } from "node:module";
+import type * as Fxp from "fast-xml-parser";
 
 export const ATTR = "@_";
 export const TEXT = "#text";
 export const COMMENT = "#comment";
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTR,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  commentPropName: COMMENT,
-  processEntities: true,
-});
+// Loaded on first use: only gate calls parse XML, and the server's start-up should not pay for it.
+const load = createRequire(import.meta.url);
+let fxp: { parser: Fxp.XMLParser; validator: typeof Fxp.XMLValidator } | null = null;
+function xml() {
+  if (!fxp) {
+    const { XMLParser, XMLValidator } = load("fast-xml-parser") as typeof Fxp;
+    const parser = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: ATTR,
+      parseTagValue: false,
+      parseAttributeValue: false,
+      trimValues: true,
+      commentPropName: COMMENT,
+      processEntities: true,
+    });
+    fxp = { parser, validator: XMLValidator };
+  }
+  return fxp;
+}
 
 export type XmlNode = Record<string, unknown>;
 
@@ -26,9 +37,9 @@ function isMeta(key: string): boolean {
 
 /** Parses one document; not well-formed or not exactly one root element → error text. */
 export function parseXml(text: string): ParsedXml {
-  const valid = XMLValidator.validate(text);
+  const valid = xml().validator.validate(text);
   if (valid !== true) return { ok: false, error: `${valid.err.msg} (line ${valid.err.line})` };
-  const tree = parser.parse(text) as XmlNode;
+  const tree = xml().parser.parse(text) as XmlNode;
   const roots = Object.keys(tree).filter((k) => !isMeta(k));
   const rootName = roots[0];
   if (roots.length !== 1 || rootName === undefined)

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { simpleGit, type SimpleGitOptions } from "simple-git";
+import type { SimpleGitOptions } from "simple-git";
 import { OrchestratorError } from "../domain/errors.js";
 
 /** Reference §9.1: every git call is bounded. */
@@ -67,6 +67,7 @@ async function spawnGit(dir: string, args: readonly string[], opts: GitRunOption
   // Read-only calls must not take optional locks (index refresh) that block concurrent writers.
   const argv = opts.write ? [...args] : ["--no-optional-locks", ...args];
   try {
+    const { simpleGit } = await import("simple-git"); // loaded on first git call, not at server start
     await simpleGit(options).raw(argv);
   } catch (error) {
     rejection = error instanceof Error ? error : new Error(String(error));

@@ -1,4 +1,4 @@
-import type { Logger } from "winston";
+import type { Logger } from "../config/logger.js";
 import type { Db } from "../ledger/database.js";
 import type { NamedSignal } from "../signal/named-signal.js";
 import { projectPending } from "./projector.js";

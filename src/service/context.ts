@@ -1,4 +1,4 @@
-import type { Logger } from "winston";
+import type { Logger } from "../config/logger.js";
 import type { ActorIdentity } from "../config/identity.js";
 import { createPublisher, type EventPublisher } from "../handoff/publisher.js";
 import { createDefaultHookRegistry, type HookRegistry } from "../hooks/index.js";

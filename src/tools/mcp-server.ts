@@ -1,5 +1,5 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Logger } from "winston";
+import type { Logger } from "../config/logger.js";
 import type { ServiceContext } from "../service/context.js";
 import { allTools, type ToolSettings } from "./index.js";
 import { registerPrompts } from "./prompts.js";

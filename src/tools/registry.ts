@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
-import type { Logger } from "winston";
+import type { Logger } from "../config/logger.js";
 import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import type { ServiceContext } from "../service/context.js";
