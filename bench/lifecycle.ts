@@ -4,9 +4,7 @@
  * on a small real repo: through the tool handlers in-process, and over MCP with one real server
  * process per identity. Repos and worker commits are made before the clock starts.
  */
-import { writeFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { tempDir } from "../test/helpers/git-repo.js";
 import {
@@ -78,4 +76,4 @@ const fragment = [
   ...rows.map(([label, t]) => `| ${label} | ${fmt(median(t))} | ${fmt(percentile(t, 90))} | ${t.length} |`),
   "",
 ].join("\n");
-writeFileSync(path.join(import.meta.dirname, "..", "..", "bench", "lifecycle-README-fragment.md"), fragment);
+console.log(fragment);

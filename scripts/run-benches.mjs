@@ -7,7 +7,7 @@ const dir = path.resolve(import.meta.dirname, "..", "dist", "bench");
 const only = process.argv.slice(2);
 const benches = fs
   .readdirSync(dir)
-  .filter((f) => f.endsWith(".js") && f !== "stats.js" && !f.startsWith("_"))
+  .filter((f) => f.endsWith(".js") && f !== "stats.js" && !f.endsWith("-child.js"))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 let failed = 0;
 for (const file of benches) {
