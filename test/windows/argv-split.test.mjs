@@ -81,12 +81,13 @@ const HOSTILE = [
   "unicode: приём ✓",
 ];
 
-function launch(argv, cwd) {
-  const record = path.join(cwd, `record-${process.hrtime.bigint()}.json`);
+function launch(argv, recordDir) {
+  const record = path.join(recordDir, `record-${process.hrtime.bigint()}.json`);
   const [program, ...rest] = argv;
   const child = spawn(program, rest, {
     shell: false,
-    cwd,
+    // Not the record folder: Windows keeps a directory busy while it is some process's cwd.
+    cwd: os.tmpdir(),
     env: { ...process.env, FAKE_CONTROLLER_RECORD: record },
     stdio: "ignore",
     windowsHide: true,
