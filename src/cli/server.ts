@@ -1,9 +1,20 @@
 #!/usr/bin/env node
 // Entry of the MCP server. It turns on V8's compile cache (in the data dir) before loading the
-// server, so every start after the first skips most of the JavaScript compilation.
+// server, so every start after the first skips most of the JavaScript compilation. A process
+// without a valid identity writes nothing: the server then only reports the error and exits.
 import { enableCompileCache } from "node:module";
+import { identityFromEnv } from "../config/identity.js";
 import { compileCacheDir } from "../config/settings.js";
 
-const cacheDir = compileCacheDir(process.env);
-if (cacheDir) enableCompileCache(cacheDir);
+function cacheDir(): string | null {
+  try {
+    identityFromEnv(process.env);
+    return compileCacheDir(process.env);
+  } catch {
+    return null;
+  }
+}
+
+const dir = cacheDir();
+if (dir) enableCompileCache(dir);
 await import("./server-main.js");

@@ -145,18 +145,24 @@ function publishSubmission(
   input: SubmissionInput,
   done: ReturnType<typeof recordSubmission>,
 ) {
-  const path = writeReport(ctx.dataDir, done.run, {
-    packageTitle: w.pkg.title,
-    packageId: w.pkg.id,
-    submitter: ctx.actor.name,
-    baseCommit: String(done.submission["base_commit"]),
-    headCommit: String(done.submission["head_commit"]),
-    filesChangedJson: done.files,
-    testsRunJson: stableJson(input.tests_run),
-    summary: input.summary,
-    riskNotes: input.risk_notes,
-  });
-  ctx.events.publish([done.run]);
+  // The submission is committed: whatever happens to the report file, the event is projected and
+  // the controller woken (a missing report is rewritten by the next submission or read from the ledger).
+  let path: string;
+  try {
+    path = writeReport(ctx.dataDir, done.run, {
+      packageTitle: w.pkg.title,
+      packageId: w.pkg.id,
+      submitter: ctx.actor.name,
+      baseCommit: String(done.submission["base_commit"]),
+      headCommit: String(done.submission["head_commit"]),
+      filesChangedJson: done.files,
+      testsRunJson: stableJson(input.tests_run),
+      summary: input.summary,
+      riskNotes: input.risk_notes,
+    });
+  } finally {
+    ctx.events.publish([done.run]);
+  }
   return {
     ...done.submission,
     handoff_event: {

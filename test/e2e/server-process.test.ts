@@ -21,13 +21,20 @@ describe("server process start-up", () => {
     expect(r.stderr.startsWith("ACTOR_IDENTITY_UNCONFIGURED")).toBe(true);
     expect(r.stdout).toBe("");
     expect(fs.existsSync(path.join(dataDir, "ledger.sqlite3"))).toBe(false);
+    expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
   test("unknown role: a clear error naming the valid roles", () => {
-    const r = startRaw({ GRACE_ORCHESTRATOR_ACTOR_NAME: "x", GRACE_ORCHESTRATOR_ACTOR_ROLE: "admin" });
+    const dataDir = tempDir("badrole");
+    const r = startRaw({
+      GRACE_ORCHESTRATOR_DATA_DIR: dataDir,
+      GRACE_ORCHESTRATOR_ACTOR_NAME: "x",
+      GRACE_ORCHESTRATOR_ACTOR_ROLE: "admin",
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("Unknown configured actor role: 'admin'");
     expect(r.stderr).toContain("worker_junior");
+    expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
   test("stdout carries nothing but JSON-RPC, even with debug logging", async () => {
