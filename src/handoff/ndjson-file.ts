@@ -66,41 +66,15 @@ function seqOf(line: string): number | null {
   }
 }
 
-export interface ParsedLines<T> {
-  items: T[];
-  /** 1-based line numbers that were not valid JSON objects; reported, never fatal (quirk 16). */
-  corrupt: number[];
-}
-
-/** Reads an NDJSON file; a missing file is empty, a corrupt line is skipped and reported. */
-export function readNdjson<T = Record<string, unknown>>(file: string): ParsedLines<T> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { items: [], corrupt: [] };
-    throw error;
-  }
-  const items: T[] = [];
-  const corrupt: number[] = [];
-  text.split("\n").forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      const value = JSON.parse(line) as unknown;
-      if (value !== null && typeof value === "object" && !Array.isArray(value)) items.push(value as T);
-      else corrupt.push(i + 1);
-    } catch {
-      corrupt.push(i + 1);
-    }
-  });
-  return { items, corrupt };
-}
-
 /** Appends complete lines, one write each, then fsyncs once: the caller holds the ledger's write lock. */
 export function appendLines(file: string, lines: readonly string[]): void {
   const fd = fs.openSync(file, "a");
   try {
-    for (const line of lines) fs.writeSync(fd, `${line}\n`);
+    for (const line of lines) {
+      // One write per line; a short write (rare, e.g. a full disk) is continued, never left torn.
+      const bytes = Buffer.from(`${line}\n`, "utf8");
+      for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done);
+    }
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -123,7 +97,8 @@ export function writeFileAtomic(file: string, content: string): void {
       return;
     } catch (error) {
       // Windows refuses a rename over a file another process has open; it clears quickly.
-      if ((error as NodeJS.ErrnoException).code !== "EPERM" || attempt >= 50) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!(code === "EPERM" || code === "EACCES" || code === "EBUSY") || attempt >= 50) {
         fs.rmSync(tmp, { force: true });
         throw error;
       }

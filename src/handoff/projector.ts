@@ -14,6 +14,8 @@ import { eventsPath, type RunIds } from "./run-paths.js";
  * Returns the runs that received new lines, for the caller to signal.
  */
 export function projectPending(db: Db, dataDir: string, now: () => string): RunIds[] {
+  // Most calls find nothing to do: check without taking the write lock first.
+  if (!db.prepare("SELECT 1 FROM handoff_events WHERE projected_at IS NULL LIMIT 1").get()) return [];
   return inTransaction(db, () => {
     const rows = db
       .prepare("SELECT * FROM handoff_events WHERE projected_at IS NULL ORDER BY work_package_id, seq")
