@@ -112,8 +112,8 @@ export interface ScopeViolation {
 }
 
 /**
- * Reference §9.2, in order per path: not project-relative, then forbidden, then outside
- * allowed. Returns every violation (callers that want the first one take `[0]`).
+ * Reference §9.2, in order per path: not project-relative (or containing a backslash), then
+ * forbidden, then outside allowed. The paths are git's, so "/" is the only separator. Returns every violation (callers that want the first one take `[0]`).
  */
 export function checkChangedFiles(
   files: readonly string[],
@@ -130,6 +130,14 @@ export function checkChangedFiles(
         path: file,
         kind: "not_project_relative",
         message: `Submission path is not project-relative: ${file}`,
+      });
+    } else if (file.includes("\\")) {
+      // Changed paths come from git, which always separates with "/"; a backslash is part of a
+      // file name on POSIX, and reading it as a separator would let "src\\x" pass "src/**".
+      violations.push({
+        path: file,
+        kind: "not_project_relative",
+        message: `Submission path contains a backslash (git never uses one as a separator): ${file}`,
       });
     } else if (forbiddenMatcher.test(checked.path)) {
       violations.push({

@@ -87,7 +87,9 @@ export function validateWorkerReport(report: unknown, context: WorkerReportConte
           );
         }
       }
-      const violation = checkChangedFiles(files, context.allowed, context.forbidden)[0];
+      // The report is the worker's own description (backslashes allowed, as a Windows worker may
+      // write them); the server-derived evidence is checked strictly elsewhere.
+      const violation = checkChangedFiles(normalizedSet(files), context.allowed, context.forbidden)[0];
       if (violation) issues.push(violation.message);
     }
   }

@@ -307,6 +307,17 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
         ).toContain(`Submission changed forbidden file: ${secret}`);
       });
 
+      test("a file whose name contains backslashes is refused, not read as a path inside the scope", async () => {
+        const { repo, taskId, pkgId } = await assigned();
+        await c.call("junior", "workpackage.claim", { work_package_id: pkgId });
+        // On POSIX this is one file at the repo root, outside src/orderdesk/**.
+        const sneaky = "src\\orderdesk\\evil.ts";
+        const head = commitFiles(repo, { [sneaky]: "export const evil = 1;\n" });
+        expect(
+          await refusedUnchanged("junior", "submission.create", submitArgs(taskId, pkgId, head, [sneaky])),
+        ).toContain("Submission path contains a backslash");
+      });
+
       test("a head that is not a descendant of the base", async () => {
         const { repo, taskId, pkgId } = await assigned();
         await c.call("junior", "workpackage.claim", { work_package_id: pkgId });

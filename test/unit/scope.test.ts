@@ -166,15 +166,19 @@ describe("checkChangedFiles", () => {
       ],
     },
     {
-      name: "backslash paths are normalized before matching",
-      files: ["src\\a\\b.ts"],
-      allowed: ["src/**"],
-      forbidden: ["src/a/secret.ts"],
-      messages: [],
+      // git always separates with "/": a backslash in a changed path is part of a file name,
+      // e.g. a root file literally named "src\\orderdesk\\evil.ts" that would otherwise pass src/orderdesk/**.
+      name: "a backslash in a changed path is refused, never read as a separator",
+      files: ["src\\orderdesk\\evil.ts"],
+      allowed: ["src/orderdesk/**"],
+      forbidden: [],
+      messages: [
+        "Submission path contains a backslash (git never uses one as a separator): src\\orderdesk\\evil.ts",
+      ],
     },
     {
-      name: "forbidden matching ignores case (Windows-style paths)",
-      files: ["Secrets\\KEY.pem"],
+      name: "forbidden matching ignores case",
+      files: ["Secrets/KEY.pem"],
       allowed: ["**"],
       forbidden: ["secrets/**"],
       messages: ["Submission changed forbidden file: Secrets/KEY.pem"],
