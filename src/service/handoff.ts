@@ -9,6 +9,7 @@ import {
 import { appendEvent, toEvent, type EventRow } from "../handoff/outbox.js";
 import { eventsPath, runDir, type RunIds } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
+import { waitUntil } from "../signal/wait-until.js";
 import type { PackageRow, TaskRow } from "../ledger/rows.js";
 import { loadPackage, loadTask, requirePackageRead, requireRole, requireWorker } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
@@ -130,6 +131,13 @@ export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput) {
   return withPaths(ctx, event, run);
 }
 
+function newestPath(dataDir: string, events: readonly HandoffEvent[]): string | null {
+  const e = events[events.length - 1];
+  return e
+    ? eventsPath(dataDir, { projectId: e.project_id, taskId: e.task_id, packageId: e.work_package_id })
+    : null;
+}
+
 export interface WaitInput {
   work_package_id?: number | undefined;
   task_id?: number | undefined;
@@ -203,29 +211,28 @@ export async function waitForEvent(
     events: fresh,
     event_count: all.length,
     next_after_event_id: all.length > 0 ? all[all.length - 1]!.event_id : null,
-    events_path: path,
+    // A task-wide wait spans packages: it names the file of the newest event it knows of.
+    events_path: path ?? newestPath(ctx.dataDir, all),
     requested_timeout_seconds: budget.requested,
     effective_timeout_seconds: budget.effective,
     waited_ms: Date.now() - started,
   });
-  // Subscribe BEFORE reading the ledger: a commit after the read is then sure to wake us.
-  const waiter = ctx.signal.subscribe(channel);
-  try {
-    let ticks = 0;
-    for (;;) {
+  let ticks = 0;
+  const outcome = await waitUntil(
+    ctx.signal,
+    channel,
+    () => {
       const all = read();
       const fresh = all.slice(start(all));
-      if (fresh.length > 0) return result("event", all, fresh);
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return result("timeout", all, []);
-      const outcome = await waiter.wait(Math.min(remaining, PROGRESS_EVERY_MS), control.signal);
-      if (outcome === "aborted") return result("cancelled", all, []);
-      if (outcome === "timeout") {
-        ticks += 1;
-        await control.progress(ticks, `waiting for a handoff event on ${channel}`);
-      }
-    }
-  } finally {
-    waiter.close();
-  }
+      return fresh.length > 0 ? { all, fresh } : undefined;
+    },
+    {
+      deadline,
+      abort: control.signal,
+      sliceMs: PROGRESS_EVERY_MS,
+      onSlice: () => control.progress(++ticks, `waiting for a handoff event on ${channel}`),
+    },
+  );
+  if (outcome.status === "ready") return result("event", outcome.value.all, outcome.value.fresh);
+  return result(outcome.status === "aborted" ? "cancelled" : "timeout", read(), []);
 }

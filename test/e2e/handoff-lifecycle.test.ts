@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { call as mcpCall, tempDir } from "../helpers/mcp-client.js";
 import {
@@ -36,20 +37,25 @@ test("with the real lifecycle tools, a controller wait wakes on the worker's BLO
 
   const blockedWait = wait({ work_package_id: pkg.id });
   await new Promise((r) => setTimeout(r, 200));
+  let t0 = performance.now();
   await call("junior", "handoff.report_worker_event", {
     work_package_id: pkg.id,
     event_type: "WORKER_BLOCKED",
     message: "need the order id format",
   });
   const blocked = await blockedWait;
+  // Without the cross-process wake the wait would only notice at its 5 s re-read.
+  expect(performance.now() - t0).toBeLessThan(1_000);
   expect(blocked.status).toBe("event");
   expect(blocked.events.map((e: Result) => e.type)).toEqual(["WORKER_BLOCKED"]);
 
   const readyWait = wait({ task_id: planned.taskId, after_event_id: blocked.next_after_event_id });
   await new Promise((r) => setTimeout(r, 200));
   const head = commitFiles(repo, { [STORE]: "export const saveOrder = () => 'dup-checked';\n" });
+  t0 = performance.now();
   const submission = await submit(call, "junior", planned.taskId, pkg.id, head, [STORE]);
   const ready = await readyWait;
+  expect(performance.now() - t0).toBeLessThan(2_000);
   expect(ready.status).toBe("event");
   expect(ready.events).toHaveLength(1);
   expect(ready.events[0]).toMatchObject({

@@ -55,6 +55,8 @@ describe("handoff wait across server processes", () => {
       `report → wait returned: ${latency.toFixed(1)} ms (includes the report call's own round trip)`,
     );
     expect(result.status).toBe("event");
+    // The wait re-reads the ledger every 5 s even without a wake: under 1 s proves the wake itself.
+    expect(latency).toBeLessThan(1_000);
     expect(result.events).toHaveLength(1);
     expect(result.events[0]).toMatchObject({ type: "WORKER_BLOCKED", event_id: event.event_id, seq: 1 });
     expect(result.events[0]!.payload.message).toBe("the fixture repo is missing");
@@ -78,13 +80,16 @@ describe("handoff wait across server processes", () => {
       timeout_seconds: 30,
     });
     await new Promise((r) => setTimeout(r, 200));
+    const reportedAt = performance.now();
     await call(worker, "handoff.report_worker_event", {
       work_package_id: seeded.packageIds[1],
       event_type: "WORKER_NEEDS_CONTROLLER",
       message: "which schema?",
     });
     const next = await waiting;
+    expect(performance.now() - reportedAt).toBeLessThan(1_000);
     expect(next.status).toBe("event");
+    expect(next.events_path).toMatch(new RegExp(`package-${seeded.packageIds[1]}[\\/]events\\.ndjson$`));
     expect(next.events.map((e) => e.type)).toEqual(["WORKER_NEEDS_CONTROLLER"]);
     expect(next.event_count).toBe(2);
   });
