@@ -254,6 +254,16 @@ const VALID: Record<string, { as: "codex" | "glm"; args: Record<string, unknown>
   },
 };
 
+const TOOLS = allTools({ wait: { toolCallLimitSeconds: 60, transportGraceSeconds: 10 } });
+/** Arguments the schema lets a caller omit; their absence is refused (if at all) by a service rule. */
+const OPTIONAL_KEYS = new Set(
+  TOOLS.flatMap((t) =>
+    Object.entries(t.input.shape)
+      .filter(([, schema]) => (schema as { isOptional(): boolean }).isOptional())
+      .map(([key]) => `${t.name}.${key}`),
+  ),
+);
+
 function variants(
   args: Record<string, unknown>,
   key: string | undefined,
@@ -310,24 +320,26 @@ describe("bad input for every tool", () => {
   });
 
   test("every registered tool has a bad-input case", () => {
-    expect(
-      allTools({ wait: { toolCallLimitSeconds: 60, transportGraceSeconds: 10 } })
-        .map((t) => t.name)
-        .sort(),
-    ).toEqual(Object.keys(VALID).sort());
+    expect(TOOLS.map((t) => t.name).sort()).toEqual(Object.keys(VALID).sort());
   });
 
   const cases = Object.entries(VALID).flatMap(([tool, v]) =>
     variants(v.args, v.key).map(([kind, args]) => [tool, kind, v.as, args] as const),
   );
-  test.each(cases)("%s: %s argument is refused and writes nothing", async (tool, _kind, as, rawArgs) => {
+  test.each(cases)("%s: %s argument is refused and writes nothing", async (tool, kind, as, rawArgs) => {
     const args = JSON.parse(JSON.stringify(rawArgs).replace('"<repo>"', JSON.stringify(repo))) as Record<
       string,
       unknown
     >;
     const before = snapshotLedger(dataDir);
     const message = await callError(as === "codex" ? codex : glm, tool, args);
-    expect(message).toMatch(/Input validation error|must|require|not|Unrecognized/);
+    // Every variant but "empty" is malformed for the schema itself, so the refusal must come from
+    // input validation, before any lookup (an unknown id must not be what refuses it). "Empty" may
+    // be a well-typed value that a service rule refuses.
+    const optional = kind === "missing" && OPTIONAL_KEYS.has(`${tool}.${VALID[tool]!.key}`);
+    if (kind === "empty" || optional)
+      expect(message).toMatch(/Input validation error|must|require|not|Unrecognized/);
+    else expect(message).toMatch(/^MCP error -32602: Input validation error/);
     expect(message.length).toBeLessThan(2_000);
     expect(message).not.toMatch(/\n\s+at /); // no stack trace
     expect(snapshotLedger(dataDir)).toEqual(before);
