@@ -34,11 +34,29 @@ function ledgerAt(v: number): string {
       `INSERT INTO audit_log (event_type, actor_role, effective_role, actor_agent, target_type, target_id, payload_json, created_at)
        VALUES ('task.codex_created', 'codex', 'codex', 'c', 'task', 1, '{}', ?)`,
     ).run(now);
+    db.prepare(
+      `INSERT INTO agents (project_id, name, primary_role, capabilities_json, availability, updated_at)
+       VALUES (1, 'glm-1', 'glm', '["glm"]', 'available', ?)`,
+    ).run(now);
+    db.prepare(
+      `INSERT INTO role_delegations (project_id, task_id, unavailable_role, substitute_actor, delegated_role, reason, expires_at, created_by_actor, created_at)
+       VALUES (1, 1, 'glm', 'owner-1', 'glm', 'away', '2099-01-01T00:00:00.000Z', 'c', ?)`,
+    ).run(now);
   }
   if (v >= 2) {
     db.prepare(
       `INSERT INTO work_packages (id, task_id, title, objective, allowed_files_json, forbidden_files_json, base_commit, status, created_at, updated_at)
        VALUES (1, 1, 'wp', 'o', '["src/**"]', '[]', 'abc', 'CREATED', ?, ?)`,
+    ).run(now, now);
+  }
+  if (v >= 4) {
+    db.prepare(
+      `INSERT INTO mimo_sessions (project_id, task_id, work_package_id, requested_by_agent, assigned_agent, assigned_role, mode, lifecycle_state, created_at)
+       VALUES (1, 1, 1, 'glm-1', 'junior-1', 'worker_junior', 'tui', 'TUI_DETACHED', ?)`,
+    ).run(now);
+    db.prepare(
+      `INSERT INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, next_attempt_at, created_at)
+       VALUES ('cont_0123456789abcdef', 'project-1/task-1/package-1', 'evt_x', 'PENDING', ?, ?)`,
     ).run(now, now);
   }
   if (v >= 3) {
@@ -51,7 +69,17 @@ function ledgerAt(v: number): string {
   return dir;
 }
 
-const COUNTED = ["projects", "tasks", "audit_log", "work_packages", "handoff_events"];
+const COUNTED = [
+  "projects",
+  "tasks",
+  "audit_log",
+  "agents",
+  "role_delegations",
+  "work_packages",
+  "handoff_events",
+  "mimo_sessions",
+  "continuation_deliveries",
+];
 
 describe("ledger migrations", () => {
   test("an empty data dir becomes a ledger at the latest version, in WAL mode with foreign keys", () => {
