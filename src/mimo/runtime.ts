@@ -2,7 +2,7 @@
 export interface MimoRuntime {
   /** GRACE_ORCHESTRATOR_MIMO_COMMAND: a name looked up on PATH, or a path. */
   command: string;
-  /** Environment for the Mimo child: the server's own minus its bound identity. */
+  /** Environment for the Mimo child: the allowlisted part of the server's own (src/config/mimo-env.ts). */
   env: Readonly<Record<string, string>>;
   platform?: NodeJS.Platform;
 }

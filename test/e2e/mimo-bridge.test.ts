@@ -15,7 +15,7 @@ import {
   type Result,
   type Who,
 } from "../helpers/git-repo-lifecycle.js";
-import { FAKE_MIMO, tellExit, waitForRecord } from "../helpers/fake-mimo-world.js";
+import { FAKE_MIMO, tellExit, waitForRecord, writeFakeMimoConfig } from "../helpers/fake-mimo-world.js";
 import { call, callError, connect, SERVER_ENTRY, tempDir, type Connected } from "../helpers/mcp-client.js";
 
 /** What a Mimo worker does with the profile: start the server it names and talk MCP to it. */
@@ -42,7 +42,15 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
   const dataDir = tempDir("mimo-e2e-data");
   const records = tempDir("mimo-e2e-records");
   const { repo, base } = makeGraceRepo();
-  const env = { GRACE_ORCHESTRATOR_MIMO_COMMAND: FAKE_MIMO, FAKE_MIMO_RECORD_DIR: records };
+  // The server passes Mimo only an allowlisted environment: the fake finds its record dir in its
+  // own configuration below XDG_CONFIG_HOME, and the provider keys set here must never reach it.
+  const xdg = writeFakeMimoConfig(tempDir("mimo-e2e-xdg"), { record_dir: records });
+  const env = {
+    GRACE_ORCHESTRATOR_MIMO_COMMAND: FAKE_MIMO,
+    XDG_CONFIG_HOME: xdg,
+    OPENAI_API_KEY: "sk-openai-secret",
+    ANTHROPIC_API_KEY: "sk-ant-secret",
+  };
   let codex: Connected, glm: Connected, worker: Client | undefined;
   const pids: number[] = [];
 
@@ -110,7 +118,10 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
       "--prompt",
     ]);
     expect(fs.realpathSync(rec.cwd)).toBe(fs.realpathSync(session.workspace_path));
-    expect(rec.env.GRACE_ORCHESTRATOR_ACTOR_NAME).toBeUndefined(); // GLM's identity does not leak
+    expect(rec.env).toEqual({}); // GLM's identity does not leak
+    for (const secret of ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GRACE_ORCHESTRATOR_ACTOR_ROLE"])
+      expect(rec.env_keys).not.toContain(secret);
+    expect(rec.env_keys).toEqual(expect.arrayContaining(["PATH", "HOME", "XDG_CONFIG_HOME"]));
     expect(git(session.workspace_path, "rev-parse", "HEAD")).toBe(base);
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" })).toBe(
       `Work package already has an active Mimo session: ${session.id}`,

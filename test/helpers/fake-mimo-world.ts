@@ -176,6 +176,24 @@ export interface MimoRecord {
   cwd: string;
   pid: number;
   env: Record<string, string>;
+  /** Names of every variable the process saw (values are not recorded: they may be secrets). */
+  env_keys: string[];
+  path_env: string | null;
+  home: string | null;
+}
+
+/**
+ * Where the fake mimo finds its record dir when the launch passes no test variables: its own
+ * configuration below XDG_CONFIG_HOME, as the real Mimo finds its own. Returns that XDG dir.
+ */
+export function writeFakeMimoConfig(
+  xdgConfigHome: string,
+  config: { record_dir: string; exit_code?: number },
+) {
+  const dir = path.join(xdgConfigHome, "fake-mimo");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(config));
+  return xdgConfigHome;
 }
 
 export async function waitForRecord(records: string, pid: number, timeoutMs = 10_000): Promise<MimoRecord> {
