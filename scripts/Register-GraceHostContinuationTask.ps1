@@ -37,6 +37,10 @@ Command template for resuming a recorded controller session (GRACE_CODEX_RESUME_
 .PARAMETER CodexStartCommand
 Command template for a logical continuation in a new controller session (GRACE_CODEX_START_COMMAND).
 
+.PARAMETER WaitSeconds
+Seconds the supervisor waits for a launched controller's exit code (GRACE_HOST_CONTINUATION_WAIT_SECONDS;
+0 = do not wait). Persisted like the command templates; an empty string deletes it.
+
 .PARAMETER Unregister
 Remove the task instead of registering it.
 
@@ -56,6 +60,9 @@ param(
     [string]$CodexResumeCommand,
 
     [string]$CodexStartCommand,
+
+    [ValidatePattern('^(|\d+(\.\d+)?)$')]
+    [string]$WaitSeconds,
 
     [switch]$Unregister
 )
@@ -127,6 +134,7 @@ if ($PSCmdlet.ShouldProcess($TaskName, 'Register scheduled task')) {
     $commandVariables = @{
         CodexResumeCommand = 'GRACE_CODEX_RESUME_COMMAND'
         CodexStartCommand  = 'GRACE_CODEX_START_COMMAND'
+        WaitSeconds        = 'GRACE_HOST_CONTINUATION_WAIT_SECONDS'
     }
     foreach ($parameterName in $commandVariables.Keys) {
         if ($PSBoundParameters.ContainsKey($parameterName)) {

@@ -374,12 +374,13 @@ describe("scripts/Start-GraceOrchestratorMcp.ps1", () => {
 describe("scripts/Register-GraceHostContinuationTask.ps1", () => {
   const script = () => load("scripts/Register-GraceHostContinuationTask.ps1").root;
 
-  it("declares -DataDir, -TaskName, the two command templates and -Unregister", () => {
+  it("declares -DataDir, -TaskName, the two command templates, -WaitSeconds and -Unregister", () => {
     expect(scriptParameters(script()).map((param) => [param.name, param.type, param.default])).toEqual([
       ["DataDir", "string", "$env:GRACE_ORCHESTRATOR_DATA_DIR"],
       ["TaskName", "string", "'GraceHostContinuation'"],
       ["CodexResumeCommand", "string", undefined],
       ["CodexStartCommand", "string", undefined],
+      ["WaitSeconds", "string", undefined],
       ["Unregister", "switch", undefined],
     ]);
   });
