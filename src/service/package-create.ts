@@ -6,6 +6,7 @@ import {
   FsRepoReader,
   discoverContracts,
   loadPolicy,
+  gateResult,
   requireGatePass,
   validateContractDiscoveryReport,
   validateExecutionPacket,
@@ -108,6 +109,22 @@ function checkPackageScope(task: TaskRow, allowed: readonly string[], forbidden:
 }
 
 /** Reference §4.6 workpackage.create: every gate runs before the one transaction that inserts. */
+const REF_FIELDS = ["module_refs", "verification_refs", "rule_refs"] as const;
+
+function suppliedRefIssues(supplied: Record<string, unknown>, server: Record<string, unknown>) {
+  const issues: string[] = [];
+  for (const field of REF_FIELDS) {
+    const found = new Set(Array.isArray(server[field]) ? (server[field] as unknown[]).map(String) : []);
+    const claimed = Array.isArray(supplied[field]) ? (supplied[field] as unknown[]).map(String) : [];
+    for (const ref of claimed.filter((r) => !found.has(r))) {
+      issues.push(
+        `Supplied ${field} entry ${ref} is not found by the server's discovery of the package scope`,
+      );
+    }
+  }
+  return gateResult(issues);
+}
+
 export async function createWorkPackage(ctx: ServiceContext, input: CreatePackageInput) {
   const task = loadTask(ctx, input.task_id);
   checkCreatable(ctx, task);
@@ -121,10 +138,17 @@ export async function createWorkPackage(ctx: ServiceContext, input: CreatePackag
 
   const reader = new FsRepoReader(project.repo_path);
   const policy = loadPolicy(reader);
-  const discovery =
-    input.contract_discovery ??
-    (discoverContracts(reader, input.allowed_files, { policy }) as unknown as Record<string, unknown>);
+  // The server always discovers the contracts itself; a report GLM attaches may narrow the refs
+  // but never claim ones the repository does not give for this scope.
+  const discovery = discoverContracts(reader, input.allowed_files, { policy }) as unknown as Record<
+    string,
+    unknown
+  >;
   requireGatePass("Contract discovery gate", validateContractDiscoveryReport(discovery));
+  if (input.contract_discovery !== undefined) {
+    requireGatePass("Contract discovery gate", validateContractDiscoveryReport(input.contract_discovery));
+    requireGatePass("Contract discovery gate", suppliedRefIssues(input.contract_discovery, discovery));
+  }
 
   const firstOf = (field: string) => {
     const list = discovery[field];

@@ -12,6 +12,7 @@ import {
   fullLifecycle,
   makeGraceRepo,
   planTask,
+  PACKET_ARGS,
   STORE,
   submit,
   workerReport,
@@ -305,6 +306,30 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
             submitArgs(taskId, pkgId, forbidden, [secret]),
           ),
         ).toContain(`Submission changed forbidden file: ${secret}`);
+      });
+
+      test("an attached contract discovery cannot claim refs the server does not find", async () => {
+        const { repo, base } = makeGraceRepo();
+        const { projectId, taskId } = await planTask(c.call, repo);
+        const real = await c.call("glm", "gate.contract_discovery", {
+          project_id: projectId,
+          task_id: taskId,
+          affected_files: ["src/orderdesk/**"],
+        });
+        const claimed = { ...real, module_refs: [...real.module_refs, "M-GHOST"] };
+        const message = await refusedUnchanged("glm", "workpackage.create", {
+          task_id: taskId,
+          title: "ghost",
+          objective: "o",
+          allowed_files: ["src/orderdesk/**"],
+          forbidden_files: [],
+          assigned_junior_agent: "junior-1",
+          assigned_pro_agent: "pro-1",
+          base_commit: base,
+          contract_discovery: claimed,
+          ...PACKET_ARGS,
+        });
+        expect(message).toContain("Supplied module_refs entry M-GHOST is not found");
       });
 
       test("a file whose name contains backslashes is refused, not read as a path inside the scope", async () => {
