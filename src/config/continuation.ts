@@ -1,4 +1,5 @@
 import path from "node:path";
+import { programSearchFromEnv, type ProgramSearchSettings } from "./program-search.js";
 import { defaultDataDir } from "./settings.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -13,6 +14,8 @@ export interface ContinuationSettings {
   logLevel: string;
   /** The environment the launched controller inherits (the §10.9 variables are added on top). */
   controllerBaseEnv: Readonly<Record<string, string | undefined>>;
+  /** Where the controller program (argv[0]) is looked up: PATH/PATHEXT of this environment. */
+  programSearch: ProgramSearchSettings;
 }
 
 const blankToNull = (value: string | undefined): string | null =>
@@ -34,5 +37,6 @@ export function continuationSettingsFromEnv(env: Env, dataDirFlag?: string): Con
     waitSeconds: waitSeconds(env.GRACE_HOST_CONTINUATION_WAIT_SECONDS),
     logLevel: ["error", "warn", "info", "debug"].includes(logLevel) ? logLevel : "info",
     controllerBaseEnv: { ...env },
+    programSearch: programSearchFromEnv(env),
   };
 }

@@ -4,6 +4,7 @@ import type { Db } from "../ledger/database.js";
 import { inTransaction } from "../ledger/database.js";
 import { writeFileAtomic } from "../handoff/ndjson-file.js";
 import type { ProcessIdentity } from "../process/identity.js";
+import type { ProgramSearch } from "../process/which.js";
 import { buildContext, type ContinuationContext } from "./context.js";
 import {
   claimDelivery,
@@ -35,6 +36,10 @@ export interface DispatchEnv {
   startCommand: string | null;
   waitSeconds: number;
   baseEnv: Readonly<Record<string, string | undefined>>;
+  /** Where the controller program is looked up (from config). */
+  programSearch: ProgramSearch;
+  /** How long a released gate may take to report (default 15 s); tests make it tiny. */
+  reportTimeoutMs?: number;
   takeGate(): Gate;
   /** Test seam: runs after the durable record of a launch is attempted (e.g. to ACK first). */
   beforeCommit?: (continuationId: string, attemptId: string) => void;
@@ -53,6 +58,7 @@ export interface DeliveryResult {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const DEFAULT_REPORT_TIMEOUT_MS = 15_000;
 
 interface FoundEvent {
   index: number;
@@ -105,7 +111,8 @@ async function resumeThenLogical(
     },
     baseEnv: env.baseEnv,
     waitSeconds: env.waitSeconds,
-    reportTimeoutMs: 15_000,
+    reportTimeoutMs: env.reportTimeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS,
+    programSearch: env.programSearch,
   };
   let last: LaunchResult | null = null;
   if (ctx.controller_session_id) {
@@ -139,11 +146,12 @@ async function resumeThenLogical(
       if (last.outcome && last.outcome !== "started") return last;
       appendHostEvent(
         scope,
-        last.ok ? "HOST_CONTROLLER_RESUME_STARTED" : "HOST_CONTROLLER_RESUME_FAILED",
+        last.ok || last.unconfirmed ? "HOST_CONTROLLER_RESUME_STARTED" : "HOST_CONTROLLER_RESUME_FAILED",
         { ...last },
         now(),
       );
-      if (last.ok) return last;
+      // An unconfirmed resume may still start: a logical launch now could be a second controller.
+      if (last.ok || last.unconfirmed) return last;
     }
   }
   if (env.startCommand === null) {
@@ -167,7 +175,9 @@ async function resumeThenLogical(
   if (last.outcome && last.outcome !== "started") return last;
   appendHostEvent(
     scope,
-    last.ok ? "HOST_CONTROLLER_LOGICAL_CONTINUATION_STARTED" : "HOST_CONTROLLER_RESUME_FAILED",
+    last.ok || last.unconfirmed
+      ? "HOST_CONTROLLER_LOGICAL_CONTINUATION_STARTED"
+      : "HOST_CONTROLLER_RESUME_FAILED",
     { ...last },
     now(),
   );
@@ -255,6 +265,19 @@ export async function dispatchDelivery(env: DispatchEnv, row: DeliveryRow): Prom
       return { ...base, ...reclaimed, status: "already_acknowledged", attempt_id: attemptId, attempts };
     if (launched?.outcome === "superseded")
       return { ...base, ...reclaimed, status: "superseded", attempt_id: attemptId, attempts };
+    if (launched?.unconfirmed) {
+      // No retry: the delivery stays CONTROLLER_STARTED with the gate as its process, so lease
+      // recovery retries only once the gate (which outlives any controller it starts) is dead.
+      return {
+        ...base,
+        ...reclaimed,
+        status: "launch_unconfirmed",
+        attempt_id: attemptId,
+        attempts,
+        mode: launched.attempted_mode,
+        reason: launched.reason ?? "launch gate did not report",
+      };
+    }
     if (launched?.ok) {
       return {
         ...base,

@@ -9,6 +9,10 @@ import { spawn, type ChildProcess } from "node:child_process";
  * spec, the gate reads end-of-file and exits without launching anything. So a crash at any
  * moment can lose a launch (which lease recovery retries) but can never run one twice.
  *
+ * The gate exits only after its report is flushed (pipe writes are asynchronous on Windows): a
+ * lost report of a controller that did start would look like a failed launch and be retried.
+ * A report that does not come in time is NOT a failure: the gate may still launch (see launch.ts).
+ *
  * The program is passed with `-e`, so it works from the TypeScript sources and from dist alike;
  * it is a constant, never built from data.
  */
@@ -32,7 +36,7 @@ process.stdin.on("data", (chunk) => {
   const child = spawn(spec.argv[0], spec.argv.slice(1), { cwd: spec.cwd, env: spec.env, stdio: "ignore", windowsHide: true });
   child.on("spawn", () => process.stdout.write(JSON.stringify({ ok: true, pid: child.pid }) + "\\n"));
   child.on("error", (e) => process.stdout.write(JSON.stringify({ ok: false, reason: String(e && e.message) }) + "\\n", () => process.exit(127)));
-  child.on("exit", (code) => process.exit(code === null ? 1 : code));
+  child.on("exit", (code) => process.stdout.write("", () => process.exit(code === null ? 1 : code)));
 });
 `;
 
@@ -42,7 +46,8 @@ export interface GateSpec {
   env: Record<string, string>;
 }
 
-export type GateReport = { ok: true; pid: number } | { ok: false; reason: string };
+/** `unconfirmed`: the gate has the spec but did not say what it did, so it may still launch. */
+export type GateReport = { ok: true; pid: number } | { ok: false; reason: string; unconfirmed?: boolean };
 
 export interface Gate {
   child: ChildProcess;
@@ -108,7 +113,7 @@ export function releaseGate(gate: Gate, spec: GateSpec, timeoutMs: number): Prom
             : { ok: false, reason: String((value as { reason?: unknown }).reason) },
         );
       } catch {
-        finish({ ok: false, reason: "launch gate sent an unreadable report" });
+        finish({ ok: false, reason: "launch gate sent an unreadable report", unconfirmed: true });
       }
     };
     // 'exit' can arrive before the gate's last output has been read (a controller that exits at
@@ -123,7 +128,8 @@ export function releaseGate(gate: Gate, spec: GateSpec, timeoutMs: number): Prom
       out.once("close", failed);
     };
     const timer = setTimeout(
-      () => finish({ ok: false, reason: `launch gate did not report within ${timeoutMs} ms` }),
+      () =>
+        finish({ ok: false, reason: `launch gate did not report within ${timeoutMs} ms`, unconfirmed: true }),
       timeoutMs,
     );
     gate.child.stdout!.on("data", onData);

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { captureIdentity, newLaunchNonce, type ProcessIdentity } from "../process/identity.js";
+import { isExecutableFile, resolveProgram, type ProgramSearch } from "../process/which.js";
 import {
   CommandTemplateError,
   controllerEnv,
@@ -24,6 +25,12 @@ export interface LaunchResult {
   exit_code?: number;
   /** Set when the durable record refused the launch (an ACK came first, or the attempt was superseded). */
   outcome?: StartedOutcome;
+  /**
+   * The gate got the spec but did not report in time: it may still start the controller. The
+   * delivery stays CONTROLLER_STARTED with the gate as its process, and nothing else may be
+   * launched for this attempt — lease recovery decides by the gate's liveness.
+   */
+  unconfirmed?: boolean;
 }
 
 export interface LaunchDeps {
@@ -34,6 +41,10 @@ export interface LaunchDeps {
   baseEnv: Readonly<Record<string, string | undefined>>;
   waitSeconds: number;
   reportTimeoutMs: number;
+  /** Where argv[0] is looked up; a bare name is never searched in the controller's cwd. */
+  programSearch: ProgramSearch;
+  /** Test seam for the file check of the program search. */
+  isFile?: (candidate: string) => boolean;
   platform?: NodeJS.Platform;
 }
 
@@ -87,6 +98,12 @@ export async function launchController(
       return { ok: false, attempted_mode: mode, reason: error.message };
     throw error;
   }
+  try {
+    // Windows would look for a bare `codex` in the cwd (the worker's worktree) before PATH.
+    argv[0] = resolveProgram(argv[0]!, { ...deps.programSearch, isFile: deps.isFile ?? isExecutableFile });
+  } catch (error) {
+    return { ok: false, attempted_mode: mode, argv, reason: (error as Error).message };
+  }
   const cwd = controllerCwd(ctx, dataDir);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(deps.baseEnv)) if (value !== undefined) env[key] = value;
@@ -111,6 +128,11 @@ export async function launchController(
   const report = await releaseGate(gate, { argv, cwd, env }, deps.reportTimeoutMs);
   if (!report.ok) {
     detachGate(gate);
+    // A gate that holds the spec but has not answered may still launch: never treat that as a
+    // failure to retry (it would start a second controller). Killing the gate instead cannot be
+    // proven to stop a controller that has just left its process group or tree.
+    if (report.unconfirmed)
+      return { ok: false, ...base, gate_pid: gate.pid, outcome, unconfirmed: true, reason: report.reason };
     return { ok: false, ...base, gate_pid: gate.pid, outcome, reason: report.reason };
   }
   const result: LaunchResult = { ok: true, ...base, pid: report.pid, gate_pid: gate.pid, outcome };

@@ -23,6 +23,8 @@ export interface SupervisorOptions {
   /** Keep a launch gate warm (the long-running loop does; a single scan need not). */
   warmGate?: boolean;
   beforeCommit?: ScanEnv["beforeCommit"];
+  /** How long a released launch gate may take to report (tests make it tiny). */
+  reportTimeoutMs?: number;
 }
 
 /** A supervisor bound to one data dir: scan() runs one scan; run() loops until aborted. */
@@ -62,6 +64,8 @@ export class Supervisor {
       startCommand: s.startCommand,
       waitSeconds: s.waitSeconds,
       baseEnv: s.controllerBaseEnv,
+      programSearch: s.programSearch,
+      ...(this.opts.reportTimeoutMs !== undefined ? { reportTimeoutMs: this.opts.reportTimeoutMs } : {}),
       takeGate: () => this.gates.take(),
       cursorCache: this.cursorCache,
       ...(this.opts.beforeCommit ? { beforeCommit: this.opts.beforeCommit } : {}),

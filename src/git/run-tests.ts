@@ -2,8 +2,10 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { processProgramSearch } from "../config/program-search.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { killTree } from "../process/kill-tree.js";
+import { isExecutableFile, resolveProgram, type ProgramSearch } from "../process/which.js";
 
 export interface RunTestsRequest {
   /** Allowlist key; also names the log files. */
@@ -17,6 +19,8 @@ export interface RunTestsRequest {
   timeoutMs?: number;
   /** Between the polite signal and SIGKILL on POSIX. */
   killGraceMs?: number;
+  /** Where argv[0] is looked up (default: this process's PATH, read in config). */
+  search?: ProgramSearch;
 }
 
 export interface TestRunResult {
@@ -55,10 +59,24 @@ function newRunId(): string {
   return `${stamp}-${randomBytes(4).toString("hex")}`;
 }
 
+/** argv[0] as an absolute path from PATH: never searched in `cwd` (the worktree), as Windows would. */
+function programOf(req: RunTestsRequest): string {
+  try {
+    return resolveProgram(req.argv[0] as string, {
+      ...(req.search ?? processProgramSearch()),
+      isFile: isExecutableFile,
+    });
+  } catch (error) {
+    throw new OrchestratorError(
+      `Test command '${req.commandKey}' could not be started: ENOENT: ${(error as Error).message}`,
+    );
+  }
+}
+
 /**
  * Runs an allowlisted argv with `shell: false` in `cwd`, stdout/stderr to a fresh log pair,
- * killing the process tree on timeout. On Windows the executable is found by libuv's own
- * search (cwd, then PATH, trying `.com`/`.exe`) — no shell, so `.cmd`/`.bat` shims are refused.
+ * killing the process tree on timeout. The program is resolved from PATH first (see
+ * programOf); there is no shell, so `.cmd`/`.bat` shims are refused.
  */
 export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunResult> {
   validate(req);
@@ -67,6 +85,7 @@ export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunR
     () => false,
   );
   if (!cwdOk) throw new OrchestratorError(`Test working directory does not exist: ${req.cwd}`);
+  const program = programOf(req);
   const logDir = path.join(req.dataDir, "logs");
   await mkdir(logDir, { recursive: true });
   const runId = newRunId();
@@ -82,7 +101,7 @@ export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunR
     const timeoutMs = req.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
     const outcome = await new Promise<{ code: number | null; signal: string | null; timedOut: boolean }>(
       (resolve, reject) => {
-        const child = spawn(req.argv[0] as string, req.argv.slice(1), {
+        const child = spawn(program, req.argv.slice(1), {
           cwd: req.cwd,
           shell: false,
           stdio: ["ignore", out.fd, err.fd],

@@ -1,7 +1,9 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { SimpleGitOptions } from "simple-git";
+import { processProgramSearch } from "../config/program-search.js";
 import { OrchestratorError } from "../domain/errors.js";
+import { isExecutableFile, resolveProgram, type ProgramSearch } from "../process/which.js";
 
 /** Reference §9.1: every git call is bounded. */
 export const GIT_TIMEOUT_MS = 120_000;
@@ -19,6 +21,29 @@ export interface GitRunOptions {
   /** Non-zero exit codes listed here are returned instead of thrown (e.g. `merge-base --is-ancestor`). */
   allowExitCodes?: readonly number[];
   timeoutMs?: number;
+}
+
+let gitSearch: ProgramSearch | null = null;
+let gitBinary: string | null = null;
+
+/** Sets where git is looked up (default: this process's PATH, read in config); forgets the cached path. */
+export function configureGitSearch(search: ProgramSearch | null): void {
+  gitSearch = search;
+  gitBinary = null;
+}
+
+/**
+ * git as an absolute path, resolved once: a bare `git` would be searched in the worktree first
+ * on Windows, where a worker could have committed a git.exe. A failure is not cached.
+ */
+function resolveGit(shown: string): string {
+  if (gitBinary) return gitBinary;
+  try {
+    gitBinary = resolveProgram("git", { ...(gitSearch ?? processProgramSearch()), isFile: isExecutableFile });
+  } catch (error) {
+    throw new OrchestratorError(`Git command failed: ${shown}: ${(error as Error).message}`);
+  }
+  return gitBinary;
 }
 
 const repoLocks = new Map<string, Promise<unknown>>();
@@ -48,6 +73,7 @@ async function assertDirectory(dir: string): Promise<void> {
 
 async function spawnGit(dir: string, args: readonly string[], opts: GitRunOptions): Promise<GitResult> {
   await assertDirectory(dir);
+  const binary = resolveGit(`git ${args.join(" ")}`);
   const timeoutMs = opts.timeoutMs ?? GIT_TIMEOUT_MS;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
@@ -55,6 +81,10 @@ async function spawnGit(dir: string, args: readonly string[], opts: GitRunOption
   let rejection: Error | undefined;
   const options: Partial<SimpleGitOptions> = {
     baseDir: dir,
+    binary,
+    // The path is ours (absolute, resolved above) and never goes through a shell; simple-git's
+    // character check would refuse ordinary paths such as C:\Program Files\Git\cmd\git.exe.
+    unsafe: { allowUnsafeCustomBinary: true },
     abort: abort.signal,
     // Exit codes are interpreted below, so simple-git must not turn them into errors itself;
     // only a spawn failure (no exit code) is passed through.

@@ -202,6 +202,14 @@ describe("launch", () => {
     const result = await s.supervisor.scan();
     expect(result.delivery_results).toMatchObject([{ status: "retry_scheduled" }]);
     expect(result.delivery_results[0]!.reason).toMatch(/ENOENT/);
+    // A bare name is looked up on PATH before the launch, never in the controller's cwd.
+    const unknown = make({ start: "grace-no-such-controller-xyz {prompt_file}" });
+    appendTrigger(unknown.dataDir, RUN, 1);
+    const unknownResult = await unknown.supervisor.scan();
+    expect(unknownResult.delivery_results).toMatchObject([{ status: "retry_scheduled" }]);
+    expect(unknownResult.delivery_results[0]!.reason).toMatch(
+      /program 'grace-no-such-controller-xyz' was not found on PATH/,
+    );
     const bad = make({ start: "codex {promt_file}" });
     appendTrigger(bad.dataDir, RUN, 1);
     const badResult = await bad.supervisor.scan();

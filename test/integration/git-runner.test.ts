@@ -1,5 +1,8 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { gitText, runGit } from "../../src/git/runner.js";
+import { configureGitSearch, gitText, runGit } from "../../src/git/runner.js";
 import { initRepo, removeDir } from "../helpers/git-repo.js";
 
 const dirs: string[] = [];
@@ -56,5 +59,43 @@ describe("runGit", () => {
     );
     await Promise.all(writes);
     expect((await gitText(r, ["ls-files"])).split("\n")).toHaveLength(40);
+  });
+
+  it.skipIf(process.platform === "win32")(
+    "never runs a git from the repository itself, even when PATH would lead there",
+    async () => {
+      const r = repo();
+      const marker = path.join(os.tmpdir(), `grace-fake-git-${process.pid}-${Date.now()}`);
+      // A worker-committed `git` in the worktree; PATH's empty entry means "the cwd" to execvp,
+      // just as Windows always searches the cwd first.
+      fs.writeFileSync(path.join(r, "git"), `#!/bin/sh\necho pwned > '${marker}'\n`, { mode: 0o755 });
+      // A directory named like the program, earlier on PATH, is not the program either.
+      const dirs = fs.mkdtempSync(path.join(os.tmpdir(), "grace-path-"));
+      fs.mkdirSync(path.join(dirs, "git"));
+      const old = process.env.PATH;
+      process.env.PATH = `:${dirs}:${old ?? ""}`;
+      configureGitSearch(null);
+      try {
+        expect(await gitText(r, ["rev-parse", "--is-inside-work-tree"])).toBe("true");
+        expect(fs.existsSync(marker)).toBe(false);
+      } finally {
+        process.env.PATH = old;
+        configureGitSearch(null);
+        fs.rmSync(marker, { force: true });
+        fs.rmSync(dirs, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("fails clearly when git is not on PATH", async () => {
+    const r = repo();
+    configureGitSearch({ platform: process.platform, path: "/nonexistent-dir" });
+    try {
+      await expect(runGit(r, ["status"])).rejects.toThrow(
+        /^Git command failed: git status: program 'git' was not found on PATH/,
+      );
+    } finally {
+      configureGitSearch(null);
+    }
   });
 });
