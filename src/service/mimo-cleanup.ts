@@ -19,6 +19,9 @@ interface Kept {
   reason: string;
 }
 
+const PREPARED_KEPT =
+  "session is still PREPARED: its launch never recorded a process; recover it with mimo.recover_prepared_session first";
+
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** Commits in the worktree that neither its base nor any submission head reaches: work the ledger does not hold. */
@@ -30,7 +33,12 @@ async function unsubmittedCommits(ctx: ServiceContext, s: MimoSessionRow, path: 
   return Number(count);
 }
 
-async function verdict(ctx: ServiceContext, s: MimoSessionRow, path: string): Promise<string | null> {
+/** Why the worktree must be kept (work the ledger does not hold), or null when removing it loses nothing. */
+export async function unsavedWork(
+  ctx: ServiceContext,
+  s: MimoSessionRow,
+  path: string,
+): Promise<string | null> {
   const state = await worktreeState(path);
   if (state.dirty) return "uncommitted changes in the worktree";
   const extra = await unsubmittedCommits(ctx, s, path);
@@ -62,17 +70,25 @@ export async function cleanupWorktrees(ctx: ServiceContext, input: CleanupInput)
     throw new OrchestratorError("older_than_hours must be a non-negative number");
   }
   const cutoff = new Date(ctx.clock().getTime() - input.older_than_hours * 3_600_000).toISOString();
-  const placeholders = ACTIVE_STATES.map(() => "?").join(", ");
+  // PREPARED rows are looked at too: the row names its worktree before the launch creates it, so
+  // a launch that stopped before recording a process leaves a worktree only this row knows of.
+  const started = ACTIVE_STATES.filter((state) => state !== "PREPARED");
+  const placeholders = started.map(() => "?").join(", ");
   const sessions = ctx.db
     .prepare(
       `SELECT * FROM mimo_sessions WHERE project_id = ? AND workspace_path IS NOT NULL AND worktree_removed_at IS NULL
        AND lifecycle_state NOT IN (${placeholders}) ORDER BY id`,
     )
-    .all(project.id, ...ACTIVE_STATES) as MimoSessionRow[];
+    .all(project.id, ...started) as MimoSessionRow[];
   const removed: { session_id: number; workspace_path: string }[] = [];
   const kept: Kept[] = [];
   for (const s of sessions) {
     const path = s.workspace_path!;
+    if (s.lifecycle_state === "PREPARED") {
+      // Still holds the dispatch lock and may be launching right now: never removed here.
+      if (existsSync(path)) kept.push({ session_id: s.id, workspace_path: path, reason: PREPARED_KEPT });
+      continue;
+    }
     if (!s.ended_at || s.ended_at > cutoff) {
       kept.push({ session_id: s.id, workspace_path: path, reason: "ended less than older_than_hours ago" });
       continue;
@@ -85,7 +101,7 @@ export async function cleanupWorktrees(ctx: ServiceContext, input: CleanupInput)
     }
     let reason: string | null;
     try {
-      reason = await verdict(ctx, s, path);
+      reason = await unsavedWork(ctx, s, path);
     } catch (error) {
       reason = `could not verify the worktree: ${(error as Error).message}`;
     }

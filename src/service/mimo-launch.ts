@@ -30,8 +30,10 @@ export interface LaunchInput {
   mode: LaunchMode;
 }
 
-interface Plan {
+export interface Plan {
   session: MimoSessionRow;
+  /** Deterministic from the session id, and on the row from the moment it is PREPARED. */
+  paths: SessionPaths;
   repoRoot: string;
   base: string;
   repairSource: string | null;
@@ -74,8 +76,12 @@ function route(ctx: ServiceContext, pkg: PackageRow, projectId: number) {
   throw new OrchestratorError("Mimo dispatch requires an ASSIGNED package or a REPAIR_REQUIRED package");
 }
 
-/** Checks, dispatch lock and the PREPARED row, in one committed transaction before any side effect. */
-function prepare(ctx: ServiceContext, input: LaunchInput): Plan {
+/**
+ * Checks, dispatch lock and the PREPARED row, in one committed transaction before any side effect.
+ * The row already names the worktree, briefing (and headless log) paths, so a crash at any later
+ * point leaves evidence recovery and clean-up can find.
+ */
+export function prepareLaunch(ctx: ServiceContext, input: LaunchInput): Plan {
   return inTransaction(ctx.db, () => {
     const pkg = loadPackage(ctx, input.work_package_id);
     const task = loadTask(ctx, pkg.task_id);
@@ -118,6 +124,19 @@ function prepare(ctx: ServiceContext, input: LaunchInput): Plan {
         now,
       );
     const id = Number(inserted.lastInsertRowid);
+    const paths = sessionPaths(ctx.dataDir, project.id, pkg.id, id);
+    const headless = input.mode === "headless";
+    ctx.db
+      .prepare(
+        `UPDATE mimo_sessions SET workspace_path = ?, briefing_path = ?, stdout_path = ?, stderr_path = ? WHERE id = ?`,
+      )
+      .run(
+        paths.workspace,
+        paths.briefing,
+        headless ? paths.stdout : null,
+        headless ? paths.stderr : null,
+        id,
+      );
     audit(ctx, effective, "mimo.session_prepared", "mimo_session", id, {
       work_package_id: pkg.id,
       assigned_agent: r.agent,
@@ -125,9 +144,12 @@ function prepare(ctx: ServiceContext, input: LaunchInput): Plan {
       mimo_agent: mimoAgent,
       mode: input.mode,
       repair_route: r.label,
+      workspace_path: paths.workspace,
+      briefing_path: paths.briefing,
     });
     return {
       session: loadSession(ctx, id),
+      paths,
       repoRoot: project.repo_path,
       base: r.base,
       repairSource: r.repair ? r.base : null,
@@ -174,7 +196,7 @@ function briefingText(ctx: ServiceContext, plan: Plan, workspace: string): strin
   });
 }
 
-interface Made {
+export interface Made {
   worktree: string | null;
   briefing: string | null;
 }
@@ -207,14 +229,24 @@ async function writeBriefing(file: string, text: string, made: Made): Promise<vo
   made.briefing = file;
 }
 
-function fail(ctx: ServiceContext, plan: Plan, reason: string): void {
+/** The worktree and the briefing at the paths the PREPARED row names; `made` tracks what exists for undo. */
+export async function materialiseLaunch(ctx: ServiceContext, plan: Plan, made: Made): Promise<string> {
+  const workspace = await createWorkspace(plan, plan.paths, made);
+  await writeBriefing(plan.paths.briefing, briefingText(ctx, plan, workspace), made);
+  return workspace;
+}
+
+/** `cleared`: undo left nothing of this launch on disk, so clean-up need not look at the row. */
+function fail(ctx: ServiceContext, plan: Plan, reason: string, cleared: boolean): void {
   inTransaction(ctx.db, () => {
+    const now = nowIso(ctx);
     ctx.db
       .prepare(
-        `UPDATE mimo_sessions SET lifecycle_state = 'FAILED', failure_reason = ?, ended_at = ?
+        `UPDATE mimo_sessions SET lifecycle_state = 'FAILED', failure_reason = ?, ended_at = ?,
+           worktree_removed_at = CASE WHEN ? THEN ? ELSE worktree_removed_at END
          WHERE id = ? AND lifecycle_state = 'PREPARED'`,
       )
-      .run(reason, nowIso(ctx), plan.session.id);
+      .run(reason, now, cleared ? 1 : 0, now, plan.session.id);
     audit(ctx, plan.role, "mimo.session_failed", "mimo_session", plan.session.id, { reason });
   });
 }
@@ -225,15 +257,14 @@ function fail(ctx: ServiceContext, plan: Plan, reason: string): void {
  * and removes what this launch made. The launch never claims the package.
  */
 export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, input: LaunchInput) {
-  const plan = prepare(ctx, input);
+  const plan = prepareLaunch(ctx, input);
   const s = plan.session;
-  const paths = sessionPaths(ctx.dataDir, s.project_id, s.work_package_id, s.id);
+  const paths = plan.paths;
   const made: Made = { worktree: null, briefing: null };
   let argv: string[];
   let pid: number;
   try {
-    const workspace = await createWorkspace(plan, paths, made);
-    await writeBriefing(paths.briefing, briefingText(ctx, plan, workspace), made);
+    const workspace = await materialiseLaunch(ctx, plan, made);
     const exe = resolveMimoExecutable(runtime.command, pathOf(runtime.env), runtime.platform);
     const prompt = launchPrompt(paths.briefing);
     const common = { exe, agent: s.mimo_agent, model: s.mimo_model ?? "", prompt };
@@ -245,8 +276,13 @@ export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, i
       pid = await startHeadless(s.id, argv, workspace, { ...runtime.env }, paths);
     }
   } catch (error) {
-    await undo(plan.repoRoot, made);
-    fail(ctx, plan, (error as Error).message);
+    // A failed undo must not keep the session PREPARED: it is FAILED either way, and what is
+    // left on disk stays on the row for mimo.cleanup_worktrees.
+    const cleared = await undo(plan.repoRoot, made).then(
+      () => true,
+      () => false,
+    );
+    fail(ctx, plan, (error as Error).message, cleared);
     throw error;
   }
   const nonce = newLaunchNonce();

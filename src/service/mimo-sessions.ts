@@ -1,11 +1,15 @@
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
+import { removeWorktree } from "../git/worktree.js";
 import { inTransaction } from "../ledger/database.js";
 import { cancelHeadless, forgetHeadless, headlessExitCode, ownsHeadless } from "../mimo/headless.js";
 import { sessionView, type MimoSessionRow, type SessionState } from "../mimo/session-row.js";
 import { checkLiveness, type ProbeOptions } from "../process/identity.js";
-import { loadPackage, loadTask, requireProjectMember } from "./access.js";
+import { loadPackage, loadProject, loadTask, requireProjectMember } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
+import { unsavedWork } from "./mimo-cleanup.js";
 import { loadSession, requireGlmOnSession } from "./mimo.js";
 
 const WORKERS: readonly Role[] = ["worker_junior", "worker_pro"];
@@ -99,21 +103,93 @@ export async function cancelSession(ctx: ServiceContext, sessionId: number) {
   });
 }
 
-export function recoverPreparedSession(ctx: ServiceContext, sessionId: number, observation: string) {
-  return inTransaction(ctx.db, () => {
-    const s = loadSession(ctx, sessionId);
-    const role = requireGlmOnSession(ctx, s);
-    if (s.lifecycle_state !== "PREPARED") {
-      throw new OrchestratorError("Only a prepared Mimo session may be recovered");
+/** What a PREPARED session left on disk: the launch got at least this far before it stopped. */
+function launchTraces(s: MimoSessionRow): { worktree: string | null; briefing: string | null } {
+  const there = (p: string | null) => (p && existsSync(p) ? p : null);
+  return { worktree: there(s.workspace_path), briefing: there(s.briefing_path) };
+}
+
+/**
+ * A PREPARED session whose launch stopped (server crash, kill) before it recorded a process.
+ * A recorded pid means a process was started: refused. The paths on the row are only where the
+ * launch would have written, so the evidence looked at is what exists on disk: a worktree that
+ * holds work the ledger does not have is refused (a worker may have started in it); otherwise the
+ * session becomes FAILED first — an in-flight launch then sees it and undoes itself — and the
+ * clean worktree (never forced) and the briefing are removed.
+ */
+export async function recoverPreparedSession(ctx: ServiceContext, sessionId: number, observation: string) {
+  const s = loadSession(ctx, sessionId);
+  const role = requireGlmOnSession(ctx, s);
+  if (s.lifecycle_state !== "PREPARED") {
+    throw new OrchestratorError("Only a prepared Mimo session may be recovered");
+  }
+  if (s.pid) {
+    throw new OrchestratorError(
+      `Prepared Mimo recovery requires a session with no launch evidence: process ${s.pid} is recorded for session ${s.id}`,
+    );
+  }
+  const reason = requireObservation(observation);
+  const traces = launchTraces(s);
+  if (traces.worktree) {
+    let work: string | null;
+    try {
+      work = await unsavedWork(ctx, s, traces.worktree);
+    } catch (error) {
+      work = `it could not be verified: ${(error as Error).message}`;
     }
-    if (s.workspace_path || s.briefing_path || s.pid) {
-      throw new OrchestratorError("Prepared Mimo recovery requires a session with no launch evidence");
+    if (work) {
+      throw new OrchestratorError(
+        `Prepared Mimo recovery requires a session with no launch evidence: the worktree ${traces.worktree} of session ${s.id} ` +
+          `holds work the ledger does not have (${work}), so a Mimo worker may have started there before the launch was recorded. ` +
+          `Make sure no Mimo window works in it, keep or remove that work yourself, then recover again`,
+      );
     }
-    const reason = requireObservation(observation);
-    const view = end(ctx, s, "FAILED", { failure_reason: reason });
-    audit(ctx, role, "mimo.prepared_session_recovered", "mimo_session", s.id, { observation: reason });
-    return view;
+  }
+  const view = inTransaction(ctx.db, () => {
+    const fresh = loadSession(ctx, sessionId);
+    if (fresh.lifecycle_state !== "PREPARED" || fresh.pid) {
+      throw new OrchestratorError(`Mimo session ${s.id} changed state concurrently; read it again`);
+    }
+    const ended = end(ctx, fresh, "FAILED", { failure_reason: reason });
+    audit(ctx, role, "mimo.prepared_session_recovered", "mimo_session", s.id, {
+      observation: reason,
+      worktree_found: traces.worktree,
+      briefing_found: traces.briefing,
+    });
+    return ended;
   });
+  if (!traces.worktree && !traces.briefing) return view;
+  return removeTraces(ctx, role, s, traces);
+}
+
+/** Best effort: what cannot be removed stays on the (now ended) row for mimo.cleanup_worktrees. */
+async function removeTraces(
+  ctx: ServiceContext,
+  role: Role,
+  s: MimoSessionRow,
+  traces: { worktree: string | null; briefing: string | null },
+) {
+  const project = loadProject(ctx, s.project_id);
+  let removed = true;
+  if (traces.worktree) {
+    // No --force: git itself refuses a tree that became dirty since it was checked.
+    removed = await removeWorktree(project.repo_path, traces.worktree).then(
+      () => true,
+      () => false,
+    );
+  }
+  if (traces.briefing) await rm(traces.briefing, { force: true });
+  if (removed) {
+    inTransaction(ctx.db, () => {
+      ctx.db.prepare("UPDATE mimo_sessions SET worktree_removed_at = ? WHERE id = ?").run(nowIso(ctx), s.id);
+      audit(ctx, role, "mimo.worktree_removed", "mimo_session", s.id, {
+        workspace_path: traces.worktree,
+        briefing_path: traces.briefing,
+        note: "interrupted launch recovered",
+      });
+    });
+  }
+  return sessionView(loadSession(ctx, s.id));
 }
 
 export async function recoverOrphanedRunningSession(

@@ -145,18 +145,24 @@ describe("Mimo session tools", () => {
   test("recover a PREPARED session without evidence; refuse one with evidence or in another state", async () => {
     const { w, pkg } = await setup();
     const bare = handSession(w, pkg, {});
-    expect(() => recoverPreparedSession(w.glm, bare, " ")).toThrow(/non-empty observation/);
-    const done = recoverPreparedSession(w.glm, bare, "server crashed before the worktree");
+    await expect(recoverPreparedSession(w.glm, bare, " ")).rejects.toThrow(/non-empty observation/);
+    const done = await recoverPreparedSession(w.glm, bare, "server crashed before the worktree");
     expect(done).toMatchObject({
       lifecycle_state: "FAILED",
       failure_reason: "server crashed before the worktree",
     });
     expect(auditTypes(w, bare)).toEqual(["mimo.prepared_session_recovered"]);
-    const withEvidence = handSession(w, pkg, { workspace_path: "/x" });
-    expect(() => recoverPreparedSession(w.glm, withEvidence, "obs")).toThrow(
+    // Paths on the row are where the launch would write; only what exists on disk is evidence.
+    const planned = handSession(w, pkg, {
+      workspace_path: "/no/such/worktree",
+      briefing_path: "/no/such.md",
+    });
+    expect((await recoverPreparedSession(w.glm, planned, "obs")).lifecycle_state).toBe("FAILED");
+    const withEvidence = handSession(w, pkg, { pid: 999_999 });
+    await expect(recoverPreparedSession(w.glm, withEvidence, "obs")).rejects.toThrow(
       "Prepared Mimo recovery requires a session with no launch evidence",
     );
-    expect(() => recoverPreparedSession(w.glm, bare, "obs")).toThrow(
+    await expect(recoverPreparedSession(w.glm, bare, "obs")).rejects.toThrow(
       "Only a prepared Mimo session may be recovered",
     );
   });
