@@ -66,10 +66,14 @@ function writeDurably(file: string, text: string): void {
   }
 }
 
+const tokenFile = (token: string) => `token-${token}`;
+const errCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
+
 /**
- * The lock directory appears atomically WITH its owner.json: it is built under a temporary name
- * and renamed into place (a rename onto an existing directory fails), so no reader ever sees a
- * lock without an owner.
+ * The lock directory appears atomically WITH its owner.json and its token file: it is built under
+ * a temporary name and renamed into place (a rename onto an existing directory fails), so no
+ * reader ever sees a lock of ours without an owner. The empty `token-<token>` file is what a
+ * reclaimer takes (see reclaimByToken); owner.json stays for the reference's readers.
  */
 function tryCreate(locksDir: string, dir: string, owner: LockOwner): boolean {
   // POSIX rename replaces an EMPTY directory, and an owner-less lock dir (reference style) is
@@ -78,28 +82,93 @@ function tryCreate(locksDir: string, dir: string, owner: LockOwner): boolean {
   const tmp = path.join(locksDir, `.tmp-${owner.token}`);
   fs.mkdirSync(tmp, { recursive: true });
   writeDurably(path.join(tmp, "owner.json"), `${stableJson(owner)}\n`);
+  writeDurably(path.join(tmp, tokenFile(owner.token)), "");
   try {
     fs.renameSync(tmp, dir);
     return true;
   } catch (error) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errCode(error);
     if (code === "EEXIST" || code === "ENOTEMPTY" || code === "EPERM" || code === "EACCES") return false;
     throw error;
   }
 }
 
-/** Moves a lock directory aside atomically and deletes it; returns the owner it held, or undefined if it was gone. */
-function removeAside(locksDir: string, dir: string): LockOwner | null | undefined {
+/**
+ * Takes apart a lock whose owner (token `stale`) is dead, as a compare-and-swap: moving the file
+ * `token-<stale>` out succeeds for exactly one reclaimer, and only while the lock still is that
+ * owner's — a lock that changed hands has another token file, so a late reclaimer's move fails
+ * and it never touches a live lock. The winner alone may then empty the directory; a lock that
+ * another supervisor renamed onto the empty husk meanwhile (POSIX) is not empty, so the final
+ * rmdir leaves it alone.
+ */
+function reclaimByToken(locksDir: string, dir: string, stale: string): boolean {
+  const taken = path.join(locksDir, `.gone-${tokenFile(stale)}-${randomBytes(4).toString("hex")}`);
+  try {
+    fs.renameSync(path.join(dir, tokenFile(stale)), taken);
+  } catch {
+    return false;
+  }
+  fs.rmSync(taken, { force: true });
+  fs.rmSync(path.join(dir, "owner.json"), { force: true });
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // Already replaced by a new lock (not empty): that lock is live and stays.
+  }
+  return true;
+}
+
+type DirId = { ino: bigint; birthtimeNs: bigint };
+
+function dirId(dir: string): DirId | null {
+  const st = fs.statSync(dir, { bigint: true, throwIfNoEntry: false });
+  return st ? { ino: st.ino, birthtimeNs: st.birthtimeNs } : null;
+}
+
+const sameDir = (a: DirId | null, b: DirId | null) =>
+  a !== null && b !== null && a.ino === b.ino && a.birthtimeNs === b.birthtimeNs;
+
+/**
+ * Wins the right to remove a token-less lock directory (reference style, or a lock of an older
+ * version) by creating a marker inside it: mkdir is exclusive, and the marker dies with the
+ * directory. A marker older than the orphan age belongs to a reclaimer that crashed; a nested
+ * marker takes over from it, again exclusively.
+ */
+function winMarker(dir: string, nowMs: number, depth = 0): string | null {
+  const marker = path.join(dir, ".reclaiming");
+  try {
+    fs.mkdirSync(marker);
+    return marker;
+  } catch (error) {
+    if (errCode(error) !== "EEXIST" || depth >= 3) return null;
+  }
+  const st = fs.statSync(marker, { throwIfNoEntry: false });
+  return st && nowMs - st.mtimeMs > ORPHAN_LOCK_AGE_MS ? winMarker(marker, nowMs, depth + 1) : null;
+}
+
+/**
+ * Removes a token-less lock judged stale, only if the directory is still the one judged (same
+ * inode and birth time) once we hold its marker. Nobody else removes such a directory meanwhile:
+ * other reclaimers need the marker, and no live owner of ours has a lock without a token file.
+ */
+function reclaimByMarker(locksDir: string, dir: string, judged: DirId | null, nowMs: number): boolean {
+  if (judged === null) return false;
+  const marker = winMarker(dir, nowMs);
+  if (marker === null) return false;
+  if (!sameDir(dirId(dir), judged)) {
+    // The marker went into a lock that replaced the judged one: take it out again, best effort.
+    fs.rmSync(marker, { recursive: true, force: true });
+    return false;
+  }
   const aside = path.join(locksDir, `.gone-${randomBytes(8).toString("hex")}`);
   try {
     fs.renameSync(dir, aside);
   } catch {
-    return undefined;
+    return false;
   }
-  const owner = readOwner(aside);
   fs.rmSync(aside, { recursive: true, force: true });
-  return owner;
+  return true;
 }
 
 async function staleness(
@@ -120,9 +189,9 @@ async function staleness(
 
 /**
  * Per-run lock (reference §10.7) with the stale-lock recovery the reference lacked: a lock whose
- * owner is provably dead (pid gone or reused, by OS start time) is moved aside, recorded in
- * `host-continuation/lock-reclaims.ndjson`, and taken over. If, between our look and the move,
- * the lock changed hands (another token), the fresh lock is put back and we report busy.
+ * owner is provably dead (pid gone or reused, by OS start time) is taken apart and recorded in
+ * `host-continuation/lock-reclaims.ndjson`, then acquired anew. A reclaimer never moves or puts
+ * back a lock it did not judge stale: see reclaimByToken and reclaimByMarker.
  */
 export async function acquireRunLock(
   paths: HostPaths,
@@ -143,15 +212,15 @@ export async function acquireRunLock(
   };
   if (tryCreate(paths.locksDir, dir, owner))
     return { status: "acquired", lock: { dir, owner }, reclaimed: null };
+  const judged = dirId(dir);
   const current = readOwner(dir);
+  const hasToken = current !== null && fs.existsSync(path.join(dir, tokenFile(current.token)));
   const verdict = await staleness(dir, current, nowMs, probe);
   if (verdict === null) return { status: "busy", owner: current };
-  const moved = removeAside(paths.locksDir, dir);
-  if (moved !== undefined && (moved?.token ?? null) !== (current?.token ?? null)) {
-    // We moved a lock that was re-acquired meanwhile: it is live. Put it back (best effort).
-    if (moved) tryCreate(paths.locksDir, dir, moved);
-    return { status: "busy", owner: moved };
-  }
+  const removed = hasToken
+    ? reclaimByToken(paths.locksDir, dir, current!.token)
+    : reclaimByMarker(paths.locksDir, dir, judged, nowMs);
+  if (!removed) return { status: "busy", owner: readOwner(dir) };
   const reclaimed: Reclaim = {
     run_id: req.runId,
     lock_dir: dir,
@@ -160,13 +229,22 @@ export async function acquireRunLock(
     reclaimed_at: req.nowIso,
     reclaimed_by_pid: req.owner.pid,
   };
-  if (moved !== undefined) appendLines(paths.reclaimsFile, [stableJson(reclaimed)]);
+  appendLines(paths.reclaimsFile, [stableJson(reclaimed)]);
   if (!tryCreate(paths.locksDir, dir, owner)) return { status: "busy", owner: readOwner(dir) };
-  return { status: "acquired", lock: { dir, owner }, reclaimed: moved !== undefined ? reclaimed : null };
+  return { status: "acquired", lock: { dir, owner }, reclaimed };
 }
 
-/** Releases only our own lock (same token); errors are ignored as in the reference. */
+/**
+ * Releases only our own lock: its token file is there (only a reclaimer that found us dead takes
+ * it). Errors are ignored as in the reference.
+ */
 export function releaseRunLock(paths: HostPaths, lock: HeldLock): void {
-  if (readOwner(lock.dir)?.token !== lock.owner.token) return;
-  removeAside(paths.locksDir, lock.dir);
+  if (!fs.existsSync(path.join(lock.dir, tokenFile(lock.owner.token)))) return;
+  const aside = path.join(paths.locksDir, `.gone-${randomBytes(8).toString("hex")}`);
+  try {
+    fs.renameSync(lock.dir, aside);
+  } catch {
+    return;
+  }
+  fs.rmSync(aside, { recursive: true, force: true });
 }

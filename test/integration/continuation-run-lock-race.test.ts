@@ -1,0 +1,137 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { lockDirName } from "../../src/continuation/ids.js";
+import { hostPaths, type HostPaths } from "../../src/continuation/paths.js";
+import {
+  acquireRunLock,
+  releaseRunLock,
+  type HeldLock,
+  type LockResult,
+} from "../../src/continuation/run-lock.js";
+import { sleep, tempDir } from "./continuation-fixture.js";
+
+const RUN = "project-1/task-2/package-3";
+const DEAD_PID = 999_999_001;
+afterEach(() => vi.restoreAllMocks());
+
+type Probe = Parameters<typeof acquireRunLock>[2];
+const deadOnlyStale: Probe = async (id) => (id.pid === DEAD_PID ? "NOT_FOUND_OR_REUSED" : "MATCH");
+
+function acquire(paths: HostPaths, pid: number, probe: Probe = deadOnlyStale): Promise<LockResult> {
+  const nowIso = new Date().toISOString();
+  return acquireRunLock(
+    paths,
+    { runId: RUN, eventIndex: null, eventType: null, owner: { pid, startedAtOs: "t" }, nowIso },
+    probe,
+    Date.now(),
+  );
+}
+
+/** A lock left behind by a supervisor that died. */
+async function staleLock(paths: HostPaths): Promise<void> {
+  const made = await acquire(paths, DEAD_PID);
+  expect(made.status).toBe("acquired");
+}
+
+describe("run lock reclaim", () => {
+  /**
+   * B reads the dead owner, then stalls in its liveness probe while A reclaims and acquires.
+   * Should B then move A's lock anywhere, `inWindow` runs in that very moment.
+   */
+  async function lateReclaimer(
+    inWindow: (paths: HostPaths, a: HeldLock) => void,
+  ): Promise<{ paths: HostPaths; dir: string; a: HeldLock; b: LockResult; fired: boolean }> {
+    const paths = hostPaths(tempDir("lock"));
+    const dir = path.join(paths.locksDir, lockDirName(RUN));
+    await staleLock(paths);
+    let resumeB!: () => void;
+    const bProbe: Probe = async (id) => {
+      await new Promise<void>((r) => (resumeB = r));
+      return deadOnlyStale(id);
+    };
+    const pending = acquire(paths, 200, bProbe);
+    const a = await acquire(paths, 100);
+    if (a.status !== "acquired") throw new Error("A should have reclaimed the dead lock");
+    const realRename = fs.renameSync;
+    let fired = false;
+    vi.spyOn(fs, "renameSync").mockImplementation((from, to) => {
+      realRename(from, to);
+      if (String(from) === dir && !fired) {
+        fired = true;
+        inWindow(paths, a.lock);
+      }
+    });
+    resumeB();
+    const b = await pending;
+    vi.restoreAllMocks();
+    return { paths, dir, a: a.lock, b, fired };
+  }
+
+  test("a late reclaimer never leaves a released lock behind (it would block the run until a restart)", async () => {
+    const { paths, dir, a, b, fired } = await lateReclaimer((p, held) => releaseRunLock(p, held));
+    expect(b.status).toBe("busy");
+    if (!fired) releaseRunLock(paths, a); // A releases once, whenever that falls
+    expect(fs.existsSync(dir)).toBe(false);
+    expect((await acquire(paths, 400)).status).toBe("acquired");
+  });
+
+  test("a late reclaimer never opens a window in which a third supervisor gets the lock A holds", async () => {
+    let c: Promise<LockResult> | null = null;
+    const { b } = await lateReclaimer((p) => {
+      c = acquire(p, 300);
+    });
+    expect(b.status).toBe("busy");
+    // (assigned inside the callback, which TypeScript's narrowing cannot see)
+    const third: LockResult | null = await ((c as Promise<LockResult> | null) ?? Promise.resolve(null));
+    expect(third?.status ?? "not tried").not.toBe("acquired");
+  });
+
+  test("many reclaimers racing over dead locks: never two holders, and nothing left behind", async () => {
+    const paths = hostPaths(tempDir("lock"));
+    const dir = path.join(paths.locksDir, lockDirName(RUN));
+    let holders = 0;
+    let maxHolders = 0;
+    let acquired = 0;
+    // Random stalls in the probe interleave every reclaimer's look with the others' moves.
+    const jittery: Probe = async (id) => {
+      await sleep(Math.random() * 4);
+      return deadOnlyStale(id);
+    };
+    for (let round = 0; round < 40; round += 1) {
+      await staleLock(paths);
+      await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          await sleep(Math.random() * 3);
+          const r = await acquire(paths, 1_000 + i, jittery);
+          if (r.status !== "acquired") return;
+          acquired += 1;
+          holders += 1;
+          maxHolders = Math.max(maxHolders, holders);
+          await sleep(Math.random() * 3);
+          holders -= 1;
+          releaseRunLock(paths, r.lock);
+        }),
+      );
+      expect(fs.existsSync(dir)).toBe(false);
+    }
+    expect(maxHolders).toBe(1);
+    expect(acquired).toBeGreaterThanOrEqual(40);
+    expect(fs.readdirSync(paths.locksDir)).toEqual([]);
+  });
+
+  test("an abandoned lock without a token (reference style, or an older version's) is reclaimed by exactly one", async () => {
+    const paths = hostPaths(tempDir("lock"));
+    const dir = path.join(paths.locksDir, lockDirName(RUN));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "owner.json"), JSON.stringify({ pid: DEAD_PID }));
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(dir, old, old);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => acquire(paths, 500 + i)));
+    expect(results.filter((r) => r.status === "acquired")).toHaveLength(1);
+    const winner = results.find((r) => r.status === "acquired")!;
+    expect(winner.status === "acquired" && winner.reclaimed?.liveness).toBe("ORPHANED");
+    if (winner.status === "acquired") releaseRunLock(paths, winner.lock);
+    expect(fs.readdirSync(paths.locksDir)).toEqual([]);
+  });
+});
