@@ -52,14 +52,19 @@ function fromShim(shim: string, command: string, platform: NodeJS.Platform): str
 }
 
 /**
- * Reference §8.5 resolution. An existing file that is not a script shim is used as is; on Windows
- * `<cmd>.exe` on PATH wins, else the exe behind an npm shim; elsewhere PATH lookup, else the raw
- * name (spawn then reports it missing). Never resolves to something that needs a shell.
+ * Reference §8.5 resolution, always to an absolute path: spawn must never search for a bare name
+ * itself, because on Windows libuv looks in the child's cwd (the worker's worktree, which the
+ * worker controls) before PATH. For the same reason relative PATH entries ('.', '', 'bin') are
+ * skipped: for Mimo they would mean that worktree. An existing file that is not a script shim is
+ * used as is; on Windows `<cmd>.exe` on PATH wins, else the exe behind an npm shim. Never resolves
+ * to something that needs a shell. `probe` (is this a file?) is injectable so the Windows rules
+ * can be tested on any host.
  */
 export function resolveMimoExecutable(
   command: string,
   pathEnv: string,
   platform: NodeJS.Platform = process.platform,
+  probe: (file: string) => boolean = isFile,
 ): string {
   const cmd = command.trim();
   if (!cmd) throw new OrchestratorError("GRACE_ORCHESTRATOR_MIMO_COMMAND must not be blank");
@@ -68,29 +73,31 @@ export function resolveMimoExecutable(
   const hasDir = cmd.includes("/") || (platform === "win32" && cmd.includes("\\"));
   if (hasDir || p.isAbsolute(cmd)) {
     const abs = p.resolve(cmd);
-    if (!isFile(abs)) throw new OrchestratorError(`Mimo executable not found: ${abs}`);
+    if (!probe(abs)) throw new OrchestratorError(`Mimo executable not found: ${abs}`);
     return isShim(abs) ? fromShim(abs, cmd, platform) : abs;
   }
-  const dirs = pathEnv.split(platform === "win32" ? ";" : ":").filter((d) => d.trim() !== "");
+  const dirs = pathEnv.split(platform === "win32" ? ";" : ":").filter((d) => p.isAbsolute(d.trim()));
+  const notFound = new OrchestratorError(
+    `Mimo executable '${cmd}' was not found on PATH; set GRACE_ORCHESTRATOR_MIMO_COMMAND to its full path` +
+      (platform === "win32" ? " (mimo.exe)" : ""),
+  );
   if (platform === "win32") {
     const base = p.extname(cmd).toLowerCase() === ".exe" ? cmd.slice(0, -4) : cmd;
     for (const dir of dirs) {
-      const exe = p.join(dir, `${base}.exe`);
-      if (isFile(exe)) return exe;
+      const exe = p.join(dir.trim(), `${base}.exe`);
+      if (probe(exe)) return exe;
     }
     for (const dir of dirs) {
       for (const ext of [...SHIM_EXTENSIONS, ""]) {
-        const shim = p.join(dir, `${base}${ext}`);
-        if (isFile(shim)) return fromShim(shim, cmd, platform);
+        const shim = p.join(dir.trim(), `${base}${ext}`);
+        if (probe(shim)) return fromShim(shim, cmd, platform);
       }
     }
-    throw new OrchestratorError(
-      `Mimo executable '${cmd}' was not found on PATH; set GRACE_ORCHESTRATOR_MIMO_COMMAND to the full path of mimo.exe`,
-    );
+    throw notFound;
   }
   for (const dir of dirs) {
     const file = p.join(dir, cmd);
-    if (isFile(file) && !isShim(file)) return p.resolve(file);
+    if (probe(file) && !isShim(file)) return file;
   }
-  return cmd;
+  throw notFound;
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
 
 export interface SpawnRequest {
@@ -15,6 +16,8 @@ export interface SpawnRequest {
 export async function spawnExact(req: SpawnRequest): Promise<ChildProcess> {
   const [exe, ...args] = req.argv;
   if (!exe) throw new OrchestratorError("Mimo argv is empty");
+  // A bare name would be searched by libuv, on Windows in the worker's worktree (cwd) first.
+  if (!path.isAbsolute(exe)) throw new OrchestratorError(`Mimo executable must be an absolute path: ${exe}`);
   const child = spawn(exe, args, {
     cwd: req.cwd,
     env: { ...req.env },

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { resolveMimoExecutable } from "../../src/mimo/executable.js";
+import { spawnExact } from "../../src/mimo/spawn.js";
 import { removeDir, tempDir } from "../helpers/git-repo.js";
 
 const dirs: string[] = [];
@@ -27,13 +28,62 @@ function shimDir(builds: string[]): string {
 }
 
 describe("Mimo executable resolution (reference §8.5)", () => {
-  test("a name is looked up on PATH; a missing one stays a name for spawn to report", () => {
+  test("a name is looked up on PATH; a missing one is refused, never passed on as a bare name", () => {
     const a = tempDir("grace-path-a-");
     const b = tempDir("grace-path-b-");
     dirs.push(a, b);
     const exe = file(path.join(b, "mimo"));
     expect(resolveMimoExecutable("mimo", `${a}:${b}`, "linux")).toBe(exe);
-    expect(resolveMimoExecutable("not-there", `${a}:${b}`, "linux")).toBe("not-there");
+    expect(() => resolveMimoExecutable("not-there", `${a}:${b}`, "linux")).toThrow(
+      "Mimo executable 'not-there' was not found on PATH; set GRACE_ORCHESTRATOR_MIMO_COMMAND to its full path",
+    );
+  });
+
+  test("relative PATH entries are skipped: for Mimo they would mean the worker's worktree", () => {
+    const b = tempDir("grace-path-rel-");
+    dirs.push(b);
+    file(path.join(b, "mimo"));
+    const rel = path.relative(process.cwd(), b);
+    expect(path.isAbsolute(rel)).toBe(false);
+    expect(() => resolveMimoExecutable("mimo", `${rel}::.`, "linux")).toThrow(/was not found on PATH/);
+  });
+
+  describe("Windows lookup (platform and file probe injected; libuv would search the child's cwd first)", () => {
+    const probe = (existing: string[]) => (p: string) => existing.includes(p);
+
+    test("<name>.exe from an absolute PATH entry; '.', '' and relative entries are never searched", () => {
+      const existing = ["mimo.exe", ".\\mimo.exe", "tools\\mimo.exe", "C:\\tools\\mimo.exe"];
+      expect(resolveMimoExecutable("mimo", ".;;tools;C:\\tools", "win32", probe(existing))).toBe(
+        "C:\\tools\\mimo.exe",
+      );
+      expect(resolveMimoExecutable("mimo.exe", "C:\\tools", "win32", probe(existing))).toBe(
+        "C:\\tools\\mimo.exe",
+      );
+    });
+
+    test("only relative entries hold it: refused with advice instead of a path the worktree could supply", () => {
+      expect(() =>
+        resolveMimoExecutable(
+          "mimo",
+          ".;tools",
+          "win32",
+          probe(["mimo.exe", ".\\mimo.exe", "tools\\mimo.exe"]),
+        ),
+      ).toThrow("Mimo executable 'mimo' was not found on PATH; set GRACE_ORCHESTRATOR_MIMO_COMMAND");
+      expect(() => resolveMimoExecutable("mimo", "", "win32", probe([]))).toThrow(/was not found on PATH/);
+    });
+
+    test("an explicit Windows path is used as is", () => {
+      expect(resolveMimoExecutable("D:\\mimo\\mimo.exe", "", "win32", probe(["D:\\mimo\\mimo.exe"]))).toBe(
+        "D:\\mimo\\mimo.exe",
+      );
+    });
+  });
+
+  test("spawn itself refuses anything but an absolute executable path", async () => {
+    await expect(
+      spawnExact({ argv: ["node", "-e", ""], cwd: process.cwd(), env: {}, stdio: "ignore" }),
+    ).rejects.toThrow("Mimo executable must be an absolute path: node");
   });
 
   test("an explicit path must exist; blank is refused", () => {

@@ -149,7 +149,7 @@ describe("mimo.launch_package with a fake mimo", () => {
     const pkg = insertPackage(w, { status: "ASSIGNED", junior: "mimo-2.5" });
     const runtime = { ...w.runtime, command: "grace-no-such-mimo-binary" };
     await expect(launchPackage(w.glm, runtime, { work_package_id: pkg, mode: "tui" })).rejects.toThrow(
-      /could not be started \(not found\)/,
+      "Mimo executable 'grace-no-such-mimo-binary' was not found on PATH",
     );
     const row = w.db.prepare("SELECT lifecycle_state, failure_reason, ended_at FROM mimo_sessions").get() as {
       lifecycle_state: string;
