@@ -1,15 +1,18 @@
 import { execFile, type ChildProcess } from "node:child_process";
+import { processProgramSearch } from "../config/program-search.js";
 
 /**
  * Kills a child and everything it started. POSIX: the child must have been spawned with
  * `detached: true` so it leads its own process group, which is signalled as a whole.
- * Windows: `taskkill /T /F` (a real executable in System32, called with argv, no shell).
+ * Windows: `taskkill /T /F`, by its absolute System32 path (a bare name would be searched in
+ * the child's cwd first, which may be a worker's worktree), called with argv, no shell.
  */
 export function killTree(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
   const pid = child.pid;
   if (pid === undefined) return;
   if (process.platform === "win32") {
-    execFile("taskkill", ["/pid", String(pid), "/T", "/F"], { windowsHide: true }, () => {
+    const taskkill = processProgramSearch().taskkillPath ?? "C:\\Windows\\System32\\taskkill.exe";
+    execFile(taskkill, ["/pid", String(pid), "/T", "/F"], { windowsHide: true }, () => {
       // Best effort: a process that already exited is fine.
     });
     return;
