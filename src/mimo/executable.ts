@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
+import { ProgramNotFoundError, resolveProgram } from "../process/which.js";
 
 const SHIM_EXTENSIONS = [".cmd", ".bat", ".ps1"];
 
@@ -76,28 +77,28 @@ export function resolveMimoExecutable(
     if (!probe(abs)) throw new OrchestratorError(`Mimo executable not found: ${abs}`);
     return isShim(abs) ? fromShim(abs, cmd, platform) : abs;
   }
-  const dirs = pathEnv.split(platform === "win32" ? ";" : ":").filter((d) => p.isAbsolute(d.trim()));
   const notFound = new OrchestratorError(
     `Mimo executable '${cmd}' was not found on PATH; set GRACE_ORCHESTRATOR_MIMO_COMMAND to its full path` +
       (platform === "win32" ? " (mimo.exe)" : ""),
   );
+  // The PATH walk (absolute entries only) is the shared one; Mimo only adds the shim rules.
+  const search = (name: string, pathext: string | undefined, accept: (file: string) => boolean) => {
+    try {
+      return resolveProgram(name, { path: pathEnv, pathext, platform, isFile: (f) => probe(f) && accept(f) });
+    } catch (error) {
+      if (error instanceof ProgramNotFoundError) return null;
+      throw error;
+    }
+  };
   if (platform === "win32") {
     const base = p.extname(cmd).toLowerCase() === ".exe" ? cmd.slice(0, -4) : cmd;
-    for (const dir of dirs) {
-      const exe = p.join(dir.trim(), `${base}.exe`);
-      if (probe(exe)) return exe;
-    }
-    for (const dir of dirs) {
-      for (const ext of [...SHIM_EXTENSIONS, ""]) {
-        const shim = p.join(dir.trim(), `${base}${ext}`);
-        if (probe(shim)) return fromShim(shim, cmd, platform);
-      }
-    }
+    const exe = search(base, ".EXE", () => true);
+    if (exe) return exe;
+    const shim = search(base, SHIM_EXTENSIONS.join(";"), () => true);
+    if (shim) return fromShim(shim, cmd, platform);
     throw notFound;
   }
-  for (const dir of dirs) {
-    const file = p.join(dir, cmd);
-    if (probe(file) && !isShim(file)) return file;
-  }
-  throw notFound;
+  const found = search(cmd, undefined, (file) => !isShim(file));
+  if (!found) throw notFound;
+  return found;
 }
