@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { OrchestratorError } from "../domain/errors.js";
 import { WORKER_ROLES, type Role } from "../domain/roles.js";
 import { repoDiff } from "../git/repo-diff.js";
@@ -39,7 +40,8 @@ export interface RunTestsInput {
   command_key: string;
 }
 
-const LIVE_SESSION_STATES = ["RUNNING", "TUI_DETACHED", "PREPARED"];
+// A PREPARED session names its worktree before creating it, so it does not count as launched.
+const LIVE_SESSION_STATES = ["RUNNING", "TUI_DETACHED"];
 
 /** The newest live Mimo session worktree of the package, if one exists on disk; else the project repo. */
 function testRoot(ctx: ServiceContext, repo: string, pkg: PackageRow | null): string {
@@ -50,7 +52,7 @@ function testRoot(ctx: ServiceContext, repo: string, pkg: PackageRow | null): st
          AND lifecycle_state IN (${LIVE_SESSION_STATES.map(() => "?").join(",")}) ORDER BY id DESC LIMIT 1`,
     )
     .get(pkg.id, ...LIVE_SESSION_STATES) as { workspace_path: string } | undefined;
-  return row?.workspace_path ?? repo;
+  return row && fs.existsSync(row.workspace_path) ? row.workspace_path : repo;
 }
 
 function authorizeTestRun(
