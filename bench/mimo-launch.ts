@@ -6,8 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { ActorIdentity } from "../src/config/identity.js";
-import type { Role } from "../src/domain/roles.js";
+import { identityFor } from "../src/config/identity.js";
 import { openLedger } from "../src/ledger/database.js";
 import { registerAgent } from "../src/service/agents.js";
 import { createServiceContext } from "../src/service/context.js";
@@ -25,18 +24,7 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
 }
 
-function actor(name: string, role: Role): ActorIdentity {
-  return {
-    actorId: `actor-${name}`,
-    name,
-    primaryRole: role,
-    requestedRole: role,
-    runtime: null,
-    provider: null,
-    model: null,
-    reasoningProfile: null,
-  };
-}
+const actor = identityFor;
 
 function makeRepo(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });

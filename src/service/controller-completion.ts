@@ -12,7 +12,8 @@ import { inTransaction } from "../ledger/database.js";
 import { parseJson, stableJson } from "../ledger/json.js";
 import { listPackagesOfTask, type TaskRow } from "../ledger/rows.js";
 import { loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";
-import { audit, nowIso, type ServiceContext } from "./context.js";
+import { insertReview } from "./review-rows.js";
+import { audit, type ServiceContext } from "./context.js";
 import { dispatchHook, scopeOf, taskTarget } from "./hooks.js";
 import { transitionTask } from "./transitions.js";
 
@@ -76,15 +77,14 @@ export async function completeTaskByController(ctx: ServiceContext, input: Contr
   return inTransaction(ctx.db, () => {
     const task = loadTask(ctx, input.task_id);
     const role = checkCompletable(ctx, task);
-    const id = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO reviews (target_type, target_id, reviewer_role, reviewer_agent, effective_role, decision,
-             findings_json, required_fixes_json, created_at) VALUES ('task', ?, ?, ?, ?, 'controller_completed', ?, '[]', ?)`,
-        )
-        .run(task.id, ctx.actor.primaryRole, ctx.actor.name, role, stableJson([completion]), nowIso(ctx))
-        .lastInsertRowid,
-    );
+    const id = insertReview(ctx, {
+      targetType: "task",
+      targetId: task.id,
+      effectiveRole: role,
+      decision: "controller_completed",
+      findings: [completion],
+      requiredFixes: [],
+    });
     audit(ctx, role, "gate.validate_controller_task_completion_report", "task", task.id, validation);
     audit(ctx, role, "submission.controller_task_completion_created", "review", id, completion.evidence);
     transitionTask(ctx, task, "GLM_ACCEPTED", role, "task.controller_completion_accepted");

@@ -7,10 +7,10 @@ import {
   type GateResult,
 } from "../gates/index.js";
 import { inTransaction } from "../ledger/database.js";
-import { stableJson } from "../ledger/json.js";
 import type { TaskRow } from "../ledger/rows.js";
 import { loadProject, loadTask, requireRole } from "./access.js";
-import { audit, nowIso, type ServiceContext } from "./context.js";
+import { insertReview } from "./review-rows.js";
+import { audit, type ServiceContext } from "./context.js";
 import { dispatchHook, taskTarget } from "./hooks.js";
 import { parseDecision, type ReviewInput } from "./review-input.js";
 import { taskProjection } from "./tasks.js";
@@ -72,23 +72,14 @@ export function submitCodexReview(ctx: ServiceContext, input: CodexReviewInput) 
     const task = loadTask(ctx, input.task_id);
     const role = checkCodexReviewable(ctx, task);
     if (lint) audit(ctx, role, "gate.acceptance_review", "task", task.id, lint);
-    const id = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO reviews (target_type, target_id, reviewer_role, reviewer_agent, effective_role, decision,
-             findings_json, required_fixes_json, created_at) VALUES ('task', ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          task.id,
-          ctx.actor.primaryRole,
-          ctx.actor.name,
-          role,
-          decision,
-          stableJson(input.findings),
-          stableJson(input.required_fixes),
-          nowIso(ctx),
-        ).lastInsertRowid,
-    );
+    const id = insertReview(ctx, {
+      targetType: "task",
+      targetId: task.id,
+      effectiveRole: role,
+      decision,
+      findings: input.findings,
+      requiredFixes: input.required_fixes,
+    });
     audit(ctx, role, "review.codex_submitted", "review", id, { decision, task_id: task.id });
     transitionTask(
       ctx,

@@ -3,9 +3,10 @@ import type { PackageStatus } from "../domain/package-states.js";
 import { gateFailureMessage, isGatePass } from "../gates/index.js";
 import { eventsPath, runDir } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
-import { parseJson, stableJson } from "../ledger/json.js";
+import { parseJson } from "../ledger/json.js";
 import { loadPackage, loadTask, requireRole } from "./access.js";
-import { audit, nowIso, type ServiceContext } from "./context.js";
+import { insertReview } from "./review-rows.js";
+import { audit, type ServiceContext } from "./context.js";
 import { emitEvent } from "./handoff.js";
 import { dispatchHook } from "./hooks.js";
 import { parseDecision, type ReviewInput } from "./review-input.js";
@@ -68,23 +69,14 @@ export function submitGlmReview(ctx: ServiceContext, input: GlmReviewInput) {
       "work_package.review_started",
     );
     transitionPackage(ctx, pkg.id, "GLM_REVIEW_IN_PROGRESS", outcome, role, "work_package.review_resolved");
-    const reviewId = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO reviews (target_type, target_id, reviewer_role, reviewer_agent, effective_role, decision,
-             findings_json, required_fixes_json, created_at) VALUES ('work_package', ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          pkg.id,
-          ctx.actor.primaryRole,
-          ctx.actor.name,
-          role,
-          decision,
-          stableJson(input.findings),
-          stableJson(input.required_fixes),
-          nowIso(ctx),
-        ).lastInsertRowid,
-    );
+    const reviewId = insertReview(ctx, {
+      targetType: "work_package",
+      targetId: pkg.id,
+      effectiveRole: role,
+      decision,
+      findings: input.findings,
+      requiredFixes: input.required_fixes,
+    });
     audit(ctx, role, "review.glm_submitted", "review", reviewId, { decision, work_package_id: pkg.id });
     const target = { projectId: task.project_id, taskId: task.id, packageId: pkg.id };
     dispatchHook(

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { ActorIdentity } from "../../src/config/identity.js";
+import { identityFor } from "../../src/config/identity.js";
 import type { Role } from "../../src/domain/roles.js";
 import { openLedger, type Db } from "../../src/ledger/database.js";
 import type { MimoRuntime } from "../../src/mimo/runtime.js";
@@ -12,18 +12,8 @@ import { commitAll, initRepo, tempDir, writeFile } from "./git-repo.js";
 
 export const FAKE_MIMO = path.resolve(import.meta.dirname, "fake-mimo.mjs");
 
-export function actor(name: string, role: Role): ActorIdentity {
-  return {
-    actorId: `actor-${name}`,
-    name,
-    primaryRole: role,
-    requestedRole: role,
-    runtime: null,
-    provider: null,
-    model: null,
-    reasoningProfile: null,
-  };
-}
+/** Kept as the world's name for identityFor. */
+export const actor = identityFor;
 
 export interface World {
   root: string;
