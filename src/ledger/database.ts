@@ -31,15 +31,43 @@ export function migrate(db: Db): void {
   }
 }
 
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+}
+
+/**
+ * Switching a brand-new file to WAL needs a moment of exclusive access, which SQLite does not
+ * queue for with the busy timeout: two processes opening a fresh ledger at the same instant can
+ * see "database is locked" here. The set-up is idempotent, so it is simply tried again.
+ */
+function prepare(db: Db): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      db.pragma("journal_mode = WAL");
+      // FULL: a committed handoff must survive power loss, not only a process crash.
+      db.pragma("synchronous = FULL");
+      db.pragma("foreign_keys = ON");
+      migrate(db);
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(200, 5 * 2 ** attempt));
+    }
+  }
+}
+
 export function openLedger(dataDir: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, LEDGER_FILE));
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  db.pragma("journal_mode = WAL");
-  // FULL: a committed handoff must survive power loss, not only a process crash.
-  db.pragma("synchronous = FULL");
-  db.pragma("foreign_keys = ON");
-  migrate(db);
+  try {
+    prepare(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
 
