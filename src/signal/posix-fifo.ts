@@ -16,6 +16,7 @@ import { loadLibc } from "../../native-bindings/libc.js";
 import { channelDir, isTmpEntry, newWaiterId, STALE_TMP_MS } from "./channel.js";
 import type { NamedSignal, WaitOutcome, Waiter } from "./named-signal.js";
 import { WakeLatch } from "./wake-latch.js";
+import { trackedSignal } from "./tracked.js";
 
 const FIFO_SUFFIX = ".fifo";
 const WAKE_BYTE = Buffer.from([1]);
@@ -166,17 +167,8 @@ function notify(dataDir: string, channel: string): number {
 }
 
 export function openPosixSignal(dataDir: string): NamedSignal {
-  const live = new Set<FifoWaiter>();
-  const forget = (w: FifoWaiter): void => void live.delete(w);
-  return {
-    subscribe(channel) {
-      const w = subscribe(dataDir, channel, forget);
-      live.add(w);
-      return w;
-    },
-    notify: (channel) => notify(dataDir, channel),
-    close() {
-      for (const w of [...live]) w.close();
-    },
-  };
+  return trackedSignal<FifoWaiter>(
+    (channel, forget) => subscribe(dataDir, channel, forget),
+    (channel) => notify(dataDir, channel),
+  );
 }

@@ -26,6 +26,7 @@ import { channelDir, newWaiterId } from "./channel.js";
 import type { NamedSignal, WaitOutcome, Waiter } from "./named-signal.js";
 import { processHub, type HubMember } from "./windows-hub.js";
 import { WakeLatch } from "./wake-latch.js";
+import { trackedSignal } from "./tracked.js";
 
 const ENTRY_SUFFIX = ".evt";
 const NAME_PREFIX = "Local\\grace-";
@@ -174,17 +175,8 @@ function notify(dataDir: string, channel: string): number {
 }
 
 export function openWindowsSignal(dataDir: string): NamedSignal {
-  const live = new Set<EventWaiter>();
-  const forget = (w: EventWaiter): void => void live.delete(w);
-  return {
-    subscribe(channel) {
-      const w = subscribe(dataDir, channel, forget);
-      live.add(w);
-      return w;
-    },
-    notify: (channel) => notify(dataDir, channel),
-    close() {
-      for (const w of [...live]) w.close();
-    },
-  };
+  return trackedSignal<EventWaiter>(
+    (channel, forget) => subscribe(dataDir, channel, forget),
+    (channel) => notify(dataDir, channel),
+  );
 }
