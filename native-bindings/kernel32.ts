@@ -39,6 +39,8 @@ export interface Kernel32 {
     [h: Handle, creation: FileTime, exit: FileTime, kernel: FileTime, user: FileTime],
     number
   >;
+  /** `name` is an out-buffer of UTF-16 units; `size` is in/out (capacity in, length out). */
+  QueryFullProcessImageNameW: AsyncFn<[h: Handle, flags: number, name: Uint16Array, size: [number]], number>;
 }
 
 export const WAIT_OBJECT_0 = 0x0;
@@ -85,6 +87,9 @@ export function loadKernel32(): Kernel32 {
     OpenProcess: f("HANDLE __stdcall OpenProcess(uint32_t access, int inherit, uint32_t pid)"),
     GetProcessTimes: f(
       "int __stdcall GetProcessTimes(HANDLE h, _Out_ FILETIME *creation, _Out_ FILETIME *exit, _Out_ FILETIME *kernel, _Out_ FILETIME *user)",
+    ),
+    QueryFullProcessImageNameW: f(
+      "int __stdcall QueryFullProcessImageNameW(HANDLE h, uint32_t flags, _Out_ uint16_t *name, _Inout_ uint32_t *size)",
     ),
   } as Kernel32;
   return cached;

@@ -3,11 +3,22 @@ import {
   loadKernel32,
   PROCESS_QUERY_LIMITED_INFORMATION,
   type FileTime,
+  type Handle,
 } from "../../native-bindings/kernel32.js";
 import type { StartProbe } from "./probe.js";
 
 function fileTimeValue(ft: FileTime): bigint {
   return (BigInt(ft.dwHighDateTime >>> 0) << 32n) | BigInt(ft.dwLowDateTime >>> 0);
+}
+
+const MAX_PATH_UNITS = 32_768;
+
+/** The process's executable (Win32 path form); omitted when Windows will not say. */
+function imagePath(k32: ReturnType<typeof loadKernel32>, handle: Handle): { executablePath?: string } {
+  const buffer = new Uint16Array(MAX_PATH_UNITS);
+  const size: [number] = [MAX_PATH_UNITS];
+  if (!k32.QueryFullProcessImageNameW(handle, 0, buffer, size)) return {};
+  return { executablePath: Buffer.from(buffer.buffer, 0, size[0] * 2).toString("utf16le") };
 }
 
 /**
@@ -33,7 +44,7 @@ export function probeWindows(pid: number): StartProbe {
       return { state: "unknown", reason: `GetProcessTimes failed with error ${k32.GetLastError()}` };
     }
     if (fileTimeValue(exit) !== 0n) return { state: "gone" };
-    return { state: "found", startTime: fileTimeValue(creation).toString() };
+    return { state: "found", startTime: fileTimeValue(creation).toString(), ...imagePath(k32, handle) };
   } finally {
     k32.CloseHandle(handle);
   }

@@ -34,6 +34,8 @@ test("a live child is MATCH; after it exits it is NOT_FOUND_OR_REUSED", { skip }
     assert.ok(BigInt(identity.os_start_time) > 120_000_000_000_000_000n, identity.os_start_time);
     assert.equal(identity.argv_hash, argvHash(argv));
     assert.equal(identity.launch_nonce, "0123456789abcdef");
+    // QueryFullProcessImageNameW: the child runs this same node.exe.
+    assert.equal(identity.executable_path.toLowerCase(), process.execPath.toLowerCase());
     assert.equal(await checkLiveness(identity), "MATCH");
     // The same pid with another creation time is a reused pid.
     const reused = { pid: identity.pid, os_start_time: String(BigInt(identity.os_start_time) - 1n) };
