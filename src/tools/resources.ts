@@ -4,7 +4,8 @@ import { getTask } from "../service/tasks.js";
 import type { ServiceContext } from "../service/context.js";
 import { CANONICAL_ARTIFACTS } from "../service/grace-import.js";
 import { readLatestArtifact, readPackage, readProject } from "../service/reads.js";
-import { STAFF } from "./registry.js";
+import { packageSummary, taskSummary } from "../service/summaries.js";
+import { ALL_ROLES, STAFF } from "./registry.js";
 
 interface ResourceDef {
   name: string;
@@ -42,6 +43,25 @@ const JSON_RESOURCES: ResourceDef[] = [
   },
 ];
 
+const SUMMARY_RESOURCES: ResourceDef[] = [
+  {
+    name: "task-summary",
+    template: "orchestrator://task/{id}/summary",
+    title: "Task summary",
+    mimeType: "application/json",
+    roles: ALL_ROLES,
+    read: taskSummary,
+  },
+  {
+    name: "workpackage-summary",
+    template: "orchestrator://workpackage/{id}/summary",
+    title: "Work package summary",
+    mimeType: "application/json",
+    roles: ALL_ROLES,
+    read: packageSummary,
+  },
+];
+
 const ARTIFACT_RESOURCES: ResourceDef[] = Object.keys(CANONICAL_ARTIFACTS).map((type) => ({
   name: `grace-${type}`,
   template: `grace://project/{id}/${type.replace(/_/g, "-")}.xml`,
@@ -53,7 +73,7 @@ const ARTIFACT_RESOURCES: ResourceDef[] = Object.keys(CANONICAL_ARTIFACTS).map((
 
 /** Read-only views; clients that ignore resources find the same data through tools. */
 export function registerResources(server: McpServer, svc: ServiceContext): void {
-  for (const def of [...JSON_RESOURCES, ...ARTIFACT_RESOURCES]) {
+  for (const def of [...JSON_RESOURCES, ...SUMMARY_RESOURCES, ...ARTIFACT_RESOURCES]) {
     if (!def.roles.includes(svc.actor.primaryRole)) continue;
     server.registerResource(
       def.name,

@@ -86,9 +86,21 @@ describe("resources and prompts", () => {
     expect((read.contents[0] as { text: string }).text).toBe("<requirements v='2'/>");
   });
 
-  test("workers get no staff resources; everyone gets the workflow prompts", async () => {
+  test("workers get only the summaries (read-authorized); everyone gets the workflow prompts", async () => {
     const templates = await worker.client.listResourceTemplates();
-    expect(templates.resourceTemplates).toEqual([]);
+    expect(templates.resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
+      "orchestrator://task/{id}/summary",
+      "orchestrator://workpackage/{id}/summary",
+    ]);
+    // Not assigned to any package of the task: the summary is refused like task.get_summary.
+    await expect(
+      worker.client.readResource({ uri: `orchestrator://task/${taskId}/summary` }),
+    ).rejects.toThrow(/not authorized|not assigned/);
+    const summary = await codex.client.readResource({ uri: `orchestrator://task/${taskId}/summary` });
+    expect(JSON.parse((summary.contents[0] as { text: string }).text)).toMatchObject({
+      id: taskId,
+      title: "t",
+    });
     const prompts = await worker.client.listPrompts();
     expect(prompts.prompts.map((p) => p.name)).toContain("worker_implement_package");
     const got = await codex.client.getPrompt({ name: "codex_final_acceptance" });
