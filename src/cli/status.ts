@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+/**
+ * grace-status: a read-only dashboard over a data dir's ledger (reference §12.7). It opens the
+ * ledger read-only and never migrates, so pointing it at a live or foreign data dir is safe.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import { settingsFromEnv } from "../config/settings.js";
+import { LEDGER_FILE, type Db } from "../ledger/database.js";
+import { LATEST_VERSION } from "../ledger/migrations.js";
+import { openNamedSignal, type NamedSignal, type Waiter } from "../signal/named-signal.js";
+import { renderText } from "../status/render.js";
+import { snapshot } from "../status/snapshot.js";
+
+const USAGE = `Usage: grace-status [--data-dir DIR] [--project ID] [--json] [--ascii] [--watch [SECONDS]]
+
+Prints projects -> tasks -> work packages (with next actions, Mimo sessions, handoff event counts)
+and the open continuation deliveries of a data dir's ledger, read-only.
+  --data-dir DIR   data dir (or the ledger .sqlite3 file); default GRACE_ORCHESTRATOR_DATA_DIR
+  --project ID     only this project
+  --json           the snapshot as JSON
+  --ascii          ASCII tree glyphs
+  --watch [N]      re-render every N seconds (default 2) and on handoff events, until Ctrl-C`;
+
+const DEFAULT_WATCH_SECONDS = 2;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+interface Options {
+  dataDir: string;
+  ledgerFile: string;
+  projectId: number | undefined;
+  json: boolean;
+  ascii: boolean;
+  watchSeconds: number | null;
+}
+
+function parseOptions(argv: string[]): Options | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        "data-dir": { type: "string" },
+        project: { type: "string" },
+        json: { type: "boolean", default: false },
+        ascii: { type: "boolean", default: false },
+        watch: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+      // The only positional is the optional interval after --watch (parseArgs has no optional values).
+      allowPositionals: true,
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return null;
+  }
+  if (positionals.length > (values.watch ? 1 : 0))
+    fail(`Unexpected argument '${positionals.at(-1)}'\n${USAGE}`);
+  let watchSeconds: number | null = null;
+  if (values.watch) {
+    const text = positionals[0];
+    watchSeconds = text === undefined ? DEFAULT_WATCH_SECONDS : Number(text);
+    if (!Number.isFinite(watchSeconds) || watchSeconds <= 0)
+      fail(`--watch needs a positive number of seconds, got '${text}'`);
+  }
+  let projectId: number | undefined;
+  if (values.project !== undefined) {
+    projectId = Number(values.project);
+    if (!Number.isSafeInteger(projectId) || projectId <= 0)
+      fail(`--project needs a project id, got '${values.project}'`);
+  }
+  let dirText = values["data-dir"];
+  if (dirText === undefined) {
+    try {
+      dirText = settingsFromEnv(process.env).dataDir;
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  }
+  const target = path.resolve(dirText);
+  // A .sqlite3 name or an existing file is the ledger itself; anything else is a data dir.
+  const isFile = target.endsWith(".sqlite3") || (fs.existsSync(target) && fs.statSync(target).isFile());
+  return {
+    dataDir: isFile ? path.dirname(target) : target,
+    ledgerFile: isFile ? target : path.join(target, LEDGER_FILE),
+    projectId,
+    json: values.json,
+    ascii: values.ascii,
+    watchSeconds,
+  };
+}
+
+/** Read-only and fileMustExist: a wrong path must never leave a fresh, empty ledger behind. */
+function openReadOnly(options: Options): Db {
+  if (!fs.existsSync(options.dataDir)) {
+    fail(
+      `The data dir does not exist: ${options.dataDir}. Pass --data-dir or set GRACE_ORCHESTRATOR_DATA_DIR.`,
+    );
+  }
+  if (!fs.existsSync(options.ledgerFile)) {
+    fail(`No ledger at ${options.ledgerFile}: the orchestrator has not used this data dir yet.`);
+  }
+  let db: Db;
+  try {
+    db = new Database(options.ledgerFile, { readonly: true, fileMustExist: true, timeout: 5_000 });
+  } catch (error) {
+    fail(`Cannot open the ledger ${options.ledgerFile} read-only: ${(error as Error).message}`);
+  }
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version !== LATEST_VERSION) {
+    db.close();
+    // Migrating is the server's job; reading another schema could silently misreport.
+    fail(
+      `Ledger schema version ${version} differs from this tool's ${LATEST_VERSION}: ` +
+        (version < LATEST_VERSION
+          ? "start the orchestrator server once to migrate it."
+          : "upgrade grace-orchestrator-mcp."),
+    );
+  }
+  return db;
+}
+
+function frame(db: Db, options: Options, clear: boolean): string {
+  const snap = snapshot(db, { projectId: options.projectId });
+  if (options.json) return `${JSON.stringify(snap, null, 2)}\n`;
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const text = renderText(snap, { color, ascii: options.ascii });
+  // Clearing only makes sense on a terminal; piped output keeps every frame.
+  return clear && process.stdout.isTTY ? `\u001b[2J\u001b[H${text}` : text;
+}
+
+async function watch(db: Db, options: Options, seconds: number): Promise<void> {
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  // Handoff events wake the "runs" channel; the interval covers every other change. Without a
+  // working signal (e.g. a read-only data dir) the interval alone drives the frames.
+  let named: NamedSignal | null = null;
+  let waiter: Waiter | null = null;
+  try {
+    named = openNamedSignal(options.dataDir);
+    waiter = named.subscribe("runs");
+  } catch {
+    named?.close();
+    named = null;
+  }
+  try {
+    while (!abort.signal.aborted) {
+      process.stdout.write(frame(db, options, true));
+      if (waiter) await waiter.wait(seconds * 1000, abort.signal);
+      else await sleep(seconds * 1000, abort.signal);
+    }
+  } finally {
+    waiter?.close();
+    named?.close();
+  }
+}
+
+function sleep(ms: number, abort: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    abort.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (!options) return;
+  const db = openReadOnly(options);
+  try {
+    if (options.watchSeconds === null) process.stdout.write(frame(db, options, false));
+    else await watch(db, options, options.watchSeconds);
+  } finally {
+    db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`grace-status: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+/** Text rendering of a status snapshot (reference §12.7): a pure function of the snapshot. */
+import type { DeliveryView, PackageView, SessionView, StatusSnapshot, TaskView } from "./snapshot.js";
+
+export interface RenderOptions {
+  /** ANSI colours on status words; the CLI enables them only for a TTY. */
+  color: boolean;
+  /** `|-- ` / `+-- ` / `|   ` instead of box drawing, for terminals without UTF-8. */
+  ascii: boolean;
+}
+
+interface Node {
+  label: string;
+  children: Node[];
+}
+
+const GLYPHS = {
+  unicode: { mid: "├── ", last: "└── ", pipe: "│   ", blank: "    " },
+  ascii: { mid: "|-- ", last: "+-- ", pipe: "|   ", blank: "    " },
+};
+
+const GOOD = new Set(["GLM_ACCEPTED", "CODEX_ACCEPTED", "TASK_CLOSED", "EXITED", "RESOLVED"]);
+const BAD = new Set([
+  "HUMAN_INTERVENTION_REQUIRED",
+  "REPAIR_REQUIRED",
+  "GLM_REJECTED_REPAIR_REQUIRED",
+  "CODEX_REJECTED_REPAIR_REQUIRED",
+  "FAILED",
+  "CANCELLED",
+  "WORKER_CRASHED",
+  "WORKER_EXITED_WITHOUT_HANDOFF",
+  "WORKER_UNRESPONSIVE",
+  "WATCHDOG_UNCERTAIN",
+  "ABANDONED",
+  "DEAD_LETTER",
+]);
+
+export function renderText(snap: StatusSnapshot, options: RenderOptions): string {
+  const paint = (state: string, text: string): string => {
+    if (!options.color) return text;
+    const code = GOOD.has(state) ? 32 : BAD.has(state) ? 31 : 33;
+    return `\u001b[${code}m${text}\u001b[0m`;
+  };
+  const lines = [
+    `GRACE Orchestrator Status Snapshot [${snap.snapshot_timestamp}]`,
+    `Total Projects: ${snap.projects_count}`,
+    "=".repeat(60),
+  ];
+  if (snap.projects.length === 0) lines.push("No registered projects found.");
+  for (const p of snap.projects) {
+    lines.push(`Project #${p.id}: ${p.name} (Branch: ${p.main_branch})`);
+    const tasks = p.tasks.map((t) => taskNode(t, paint));
+    lines.push(...tree(tasks.length ? tasks : [leaf("No tasks.")], options.ascii));
+  }
+  lines.push("");
+  const deliveries = snap.continuation_deliveries;
+  if (deliveries.length === 0) {
+    lines.push("No open continuation deliveries.");
+  } else {
+    lines.push(`Open continuation deliveries: ${deliveries.length}`);
+    lines.push(
+      ...tree(
+        deliveries.map((d) => leaf(deliveryLabel(d, paint))),
+        options.ascii,
+      ),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+type Paint = (state: string, text: string) => string;
+
+function leaf(label: string): Node {
+  return { label, children: [] };
+}
+
+function taskNode(t: TaskView, paint: Paint): Node {
+  const next = `Next: ${t.next_action.role} -> ${t.next_action.action}`;
+  const packages = t.work_packages.map((w) => packageNode(w, paint));
+  return {
+    label: `Task #${t.id}: ${t.title} ${paint(t.status, `[${t.status}]`)} ${next}`,
+    children: packages.length ? packages : [leaf("No work packages.")],
+  };
+}
+
+function packageNode(w: PackageView, paint: Paint): Node {
+  const assigned = [w.assigned_junior_agent, w.assigned_pro_agent].filter((a): a is string => a !== null);
+  const parts = [`WP #${w.id}: ${w.title} ${paint(w.status, `[${w.status}]`)}`];
+  if (w.claimed_by_agent) parts.push(`(Claimed: ${w.claimed_by_agent})`);
+  if (assigned.length) parts.push(`(Assigned: ${assigned.join(", ")})`);
+  parts.push(`(Events: ${w.event_count})`);
+  return { label: parts.join(" "), children: w.mimo_sessions.map((s) => leaf(sessionLabel(s, paint))) };
+}
+
+function sessionLabel(s: SessionView, paint: Paint): string {
+  const state = `[${s.lifecycle_state}${s.pid !== null ? ` PID:${s.pid}` : ""}]`;
+  return `Mimo Session #${s.id}: ${s.assigned_agent} (${s.mode}) ${paint(s.lifecycle_state, state)}`;
+}
+
+function deliveryLabel(d: DeliveryView, paint: Paint): string {
+  const error = d.last_error ? ` last error: ${d.last_error}` : "";
+  return `${d.continuation_id} ${d.run_id} ${paint(d.state, `[${d.state}]`)} attempts: ${d.attempt_count}, next: ${d.next_attempt_at}${error}`;
+}
+
+function tree(nodes: readonly Node[], ascii: boolean, prefix = ""): string[] {
+  const g = ascii ? GLYPHS.ascii : GLYPHS.unicode;
+  const out: string[] = [];
+  nodes.forEach((node, i) => {
+    const last = i === nodes.length - 1;
+    out.push(`${prefix}${last ? g.last : g.mid}${node.label}`);
+    out.push(...tree(node.children, ascii, `${prefix}${last ? g.blank : g.pipe}`));
+  });
+  return out;
+}

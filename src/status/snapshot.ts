@@ -1,0 +1,186 @@
+/**
+ * The status read model (reference §12.5, without the audit tail): projects → tasks → work
+ * packages → Mimo sessions, plus the continuation deliveries that still need someone. Pure
+ * SELECTs on a caller-supplied connection, so it works on a read-only ledger.
+ */
+import { classifyNextAction, type NextAction } from "../domain/next-action.js";
+import type { PackageStatus } from "../domain/package-states.js";
+import type { TaskStatus } from "../domain/task-states.js";
+import type { DeliveryRow } from "../continuation/deliveries.js";
+import { parseRunId } from "../continuation/paths.js";
+import type { Db } from "../ledger/database.js";
+import type { PackageRow, ProjectRow, TaskRow } from "../ledger/rows.js";
+
+export interface SessionView {
+  id: number;
+  assigned_agent: string;
+  assigned_role: string;
+  mode: string;
+  lifecycle_state: string;
+  pid: number | null;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+export interface PackageView {
+  id: number;
+  title: string;
+  status: string;
+  assigned_junior_agent: string | null;
+  assigned_pro_agent: string | null;
+  claimed_by_agent: string | null;
+  updated_at: string;
+  event_count: number;
+  latest_session_state: string | null;
+  /** Newest first. */
+  mimo_sessions: SessionView[];
+}
+
+export interface TaskView {
+  id: number;
+  title: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+  next_action: NextAction;
+  work_packages: PackageView[];
+}
+
+export interface ProjectView {
+  id: number;
+  name: string;
+  repo_path: string;
+  main_branch: string;
+  created_at: string;
+  updated_at: string;
+  tasks: TaskView[];
+}
+
+export interface DeliveryView {
+  continuation_id: string;
+  run_id: string;
+  project_id: number | null;
+  task_id: number | null;
+  work_package_id: number | null;
+  state: string;
+  attempt_count: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface StatusSnapshot {
+  snapshot_timestamp: string;
+  projects_count: number;
+  projects: ProjectView[];
+  /** Every delivery not yet RESOLVED: pending, in flight, waiting to retry or dead-lettered. */
+  continuation_deliveries: DeliveryView[];
+}
+
+export interface SnapshotOptions {
+  projectId?: number | undefined;
+  /** Injected so renders and tests are deterministic. */
+  now?: Date;
+}
+
+type SessionRow = SessionView & { work_package_id: number };
+
+/** Reads the whole picture in one read transaction, so a concurrent writer cannot tear it. */
+export function snapshot(db: Db, options: SnapshotOptions = {}): StatusSnapshot {
+  return db.transaction(() => read(db, options))();
+}
+
+function read(db: Db, options: SnapshotOptions): StatusSnapshot {
+  const projectId = options.projectId;
+  const projects = (
+    projectId === undefined
+      ? db.prepare("SELECT * FROM projects ORDER BY id").all()
+      : db.prepare("SELECT * FROM projects WHERE id = ?").all(projectId)
+  ) as ProjectRow[];
+  const tasksOf = db.prepare("SELECT * FROM tasks WHERE project_id = ? ORDER BY id");
+  const packagesOf = db.prepare("SELECT * FROM work_packages WHERE task_id = ? ORDER BY id");
+  const sessionsOf = db.prepare(
+    `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
+       FROM mimo_sessions WHERE task_id = ? ORDER BY id DESC`,
+  );
+  const eventCounts = db.prepare(
+    "SELECT work_package_id AS id, COUNT(*) AS n FROM handoff_events WHERE task_id = ? GROUP BY work_package_id",
+  );
+
+  const projectViews = projects.map((p): ProjectView => {
+    const tasks = (tasksOf.all(p.id) as TaskRow[]).map((t): TaskView => {
+      const packages = packagesOf.all(t.id) as PackageRow[];
+      const sessions = sessionsOf.all(t.id) as SessionRow[];
+      const counts = new Map((eventCounts.all(t.id) as { id: number; n: number }[]).map((r) => [r.id, r.n]));
+      const briefs = packages.map((w) => ({ id: w.id, status: w.status as PackageStatus }));
+      return {
+        id: t.id,
+        title: t.title,
+        status: t.status,
+        created_at: t.created_at,
+        updated_at: t.updated_at,
+        next_action: classifyNextAction(t.status as TaskStatus, briefs),
+        work_packages: packages.map((w) => packageView(w, sessions, counts.get(w.id) ?? 0)),
+      };
+    });
+    return {
+      id: p.id,
+      name: p.name,
+      repo_path: p.repo_path,
+      main_branch: p.main_branch,
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+      tasks,
+    };
+  });
+
+  const deliveries = (
+    db
+      .prepare("SELECT * FROM continuation_deliveries WHERE state != 'RESOLVED' ORDER BY id")
+      .all() as DeliveryRow[]
+  )
+    .map(deliveryView)
+    // Run ids name their project, so the filter needs no join (and never shows a foreign run).
+    .filter((d) => projectId === undefined || d.project_id === projectId);
+
+  return {
+    snapshot_timestamp: (options.now ?? new Date()).toISOString(),
+    projects_count: projectViews.length,
+    projects: projectViews,
+    continuation_deliveries: deliveries,
+  };
+}
+
+function packageView(w: PackageRow, sessions: readonly SessionRow[], eventCount: number): PackageView {
+  const own = sessions
+    .filter((s) => s.work_package_id === w.id)
+    .map(({ work_package_id: _drop, ...s }): SessionView => s);
+  return {
+    id: w.id,
+    title: w.title,
+    status: w.status,
+    assigned_junior_agent: w.assigned_junior_agent,
+    assigned_pro_agent: w.assigned_pro_agent,
+    claimed_by_agent: w.claimed_by_agent,
+    updated_at: String(w.updated_at),
+    event_count: eventCount,
+    latest_session_state: own[0]?.lifecycle_state ?? null,
+    mimo_sessions: own,
+  };
+}
+
+function deliveryView(d: DeliveryRow): DeliveryView {
+  const run = parseRunId(d.run_id);
+  return {
+    continuation_id: d.continuation_id,
+    run_id: d.run_id,
+    project_id: run.projectId,
+    task_id: run.taskId,
+    work_package_id: run.packageId,
+    state: d.state,
+    attempt_count: d.attempt_count,
+    next_attempt_at: d.next_attempt_at,
+    last_error: d.last_error,
+    created_at: d.created_at,
+  };
+}
