@@ -1,5 +1,6 @@
 /** Channel names and registry paths shared by both backends. */
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 
 // Channel names are short identifiers such as "package-12", "task-3" or "runs"; anything that
@@ -30,4 +31,19 @@ export const STALE_TMP_MS = 60_000;
 
 export function isTmpEntry(name: string): boolean {
   return name.startsWith(".") && name.endsWith(".tmp");
+}
+
+export function errCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** The channel's registry folder and its entry names; a channel nobody ever waited on is empty. */
+export function channelEntries(dataDir: string, channel: string): { dir: string; names: string[] } {
+  const dir = channelDir(dataDir, channel);
+  try {
+    return { dir, names: fs.readdirSync(dir) };
+  } catch (e) {
+    if (errCode(e) === "ENOENT") return { dir, names: [] };
+    throw e;
+  }
 }

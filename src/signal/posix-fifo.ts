@@ -13,17 +13,13 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { loadLibc } from "../../native-bindings/libc.js";
-import { channelDir, isTmpEntry, newWaiterId, STALE_TMP_MS } from "./channel.js";
+import { channelDir, channelEntries, errCode, isTmpEntry, newWaiterId, STALE_TMP_MS } from "./channel.js";
 import type { NamedSignal, WaitOutcome, Waiter } from "./named-signal.js";
 import { WakeLatch } from "./wake-latch.js";
 import { trackedSignal } from "./tracked.js";
 
 const FIFO_SUFFIX = ".fifo";
 const WAKE_BYTE = Buffer.from([1]);
-
-function errCode(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | undefined)?.code;
-}
 
 class FifoWaiter implements Waiter {
   private readonly latch: WakeLatch;
@@ -146,14 +142,7 @@ function sweepTmp(entry: string): void {
 }
 
 function notify(dataDir: string, channel: string): number {
-  const dir = channelDir(dataDir, channel);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch (e) {
-    if (errCode(e) === "ENOENT") return 0;
-    throw e;
-  }
+  const { dir, names } = channelEntries(dataDir, channel);
   let woken = 0;
   for (const name of names) {
     const entry = path.join(dir, name);

@@ -22,7 +22,7 @@ import {
   WAIT_OBJECT_0,
   type Handle,
 } from "../../native-bindings/kernel32.js";
-import { channelDir, newWaiterId } from "./channel.js";
+import { channelDir, channelEntries, errCode, newWaiterId } from "./channel.js";
 import type { NamedSignal, WaitOutcome, Waiter } from "./named-signal.js";
 import { processHub, type HubMember } from "./windows-hub.js";
 import { WakeLatch } from "./wake-latch.js";
@@ -34,10 +34,6 @@ const NAME_PREFIX = "Local\\grace-";
 // (EPERM/EACCES/EBUSY, measured under Wine): retry briefly.
 const FS_RETRIES = 50;
 const FS_RETRY_MS = 2;
-
-function errCode(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | undefined)?.code;
-}
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -157,14 +153,7 @@ function wakeOne(entry: string, key: string): boolean {
 }
 
 function notify(dataDir: string, channel: string): number {
-  const dir = channelDir(dataDir, channel);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch (e) {
-    if (errCode(e) === "ENOENT") return 0;
-    throw e;
-  }
+  const { dir, names } = channelEntries(dataDir, channel);
   let woken = 0;
   for (const name of names) {
     if (name.endsWith(ENTRY_SUFFIX) && wakeOne(path.join(dir, name), name.slice(0, -ENTRY_SUFFIX.length))) {
