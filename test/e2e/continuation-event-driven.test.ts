@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { fakeControllerTemplate, readLaunchRecords } from "../helpers/fake-controller-harness.js";
-import { REPO_ROOT, call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import {
+  readLaunchRecords,
+  startSupervisor,
+  type RunningSupervisor,
+} from "../helpers/fake-controller-harness.js";
+import { call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
 import { seedClaimedPackage } from "../helpers/seed-ledger.js";
-
-const CLI = path.join(REPO_ROOT, "dist", "src", "cli", "host-continuation.js");
 
 interface Delivery {
   continuation_id: string;
@@ -23,8 +23,7 @@ describe("host continuation end to end", () => {
   const recordDir = tempDir("cont-e2e-launches");
   let seeded: ReturnType<typeof seedClaimedPackage>;
   let codex: Connected, worker: Connected, glm: Connected;
-  let supervisor: ChildProcess;
-  let supervisorErr = "";
+  let supervisor: RunningSupervisor;
 
   beforeAll(async () => {
     seeded = seedClaimedPackage(dataDir, repo, "junior-1", 1);
@@ -33,26 +32,11 @@ describe("host continuation end to end", () => {
       connect(dataDir, { name: "junior-1", role: "worker_junior" }),
       connect(dataDir, { name: "glm-1", role: "glm" }),
     ]);
-    // A 60 s poll: anything faster than that is the event-driven wake.
-    supervisor = spawn(process.execPath, [CLI, "--data-dir", dataDir, "--poll-interval-seconds", "60"], {
-      stdio: ["ignore", "ignore", "pipe"],
-      env: {
-        PATH: process.env.PATH ?? "",
-        GRACE_LOG_LEVEL: "info",
-        GRACE_CODEX_START_COMMAND: fakeControllerTemplate("exec {prompt_file}"),
-        FAKE_CONTROLLER_RECORD_DIR: recordDir,
-      },
-    });
-    supervisor.stderr!.on("data", (d: Buffer) => (supervisorErr += d.toString()));
-    const until = Date.now() + 10_000;
-    while (!supervisorErr.includes("supervisor started") && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 500)); // first scan done, now asleep on the runs channel
+    supervisor = await startSupervisor(dataDir, recordDir, "exec {prompt_file}");
   });
 
   afterAll(async () => {
-    supervisor?.kill("SIGTERM");
-    if (supervisor && supervisor.exitCode === null) await new Promise((r) => supervisor.once("exit", r));
+    await supervisor?.stop();
     await Promise.all([codex, worker, glm].map((c) => c?.close()));
   });
 

@@ -1,9 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { fakeControllerTemplate, readLaunchRecords } from "../helpers/fake-controller-harness.js";
-import { REPO_ROOT, tempDir } from "../helpers/mcp-client.js";
+import {
+  readLaunchRecords,
+  startSupervisor,
+  type RunningSupervisor,
+} from "../helpers/fake-controller-harness.js";
+import { tempDir } from "../helpers/mcp-client.js";
 import {
   STORE,
   commitFiles,
@@ -14,35 +16,18 @@ import {
   submit,
 } from "../helpers/git-repo-lifecycle.js";
 
-const CLI = path.join(REPO_ROOT, "dist", "src", "cli", "host-continuation.js");
 const dataDir = tempDir("cont-sub-data");
 const recordDir = tempDir("cont-sub-launches");
 let world: Awaited<ReturnType<typeof mcpCaller>>;
-let supervisor: ChildProcess;
+let supervisor: RunningSupervisor;
 
 beforeAll(async () => {
   world = await mcpCaller(dataDir);
-  let err = "";
-  // A 60 s poll: a launch within seconds can only come from the event-driven wake.
-  supervisor = spawn(process.execPath, [CLI, "--data-dir", dataDir, "--poll-interval-seconds", "60"], {
-    stdio: ["ignore", "ignore", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      GRACE_LOG_LEVEL: "info",
-      GRACE_CODEX_START_COMMAND: fakeControllerTemplate("review {prompt_file}"),
-      FAKE_CONTROLLER_RECORD_DIR: recordDir,
-    },
-  });
-  supervisor.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-  const until = Date.now() + 10_000;
-  while (!err.includes("supervisor started") && Date.now() < until)
-    await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 500));
+  supervisor = await startSupervisor(dataDir, recordDir, "review {prompt_file}");
 });
 
 afterAll(async () => {
-  supervisor?.kill("SIGTERM");
-  if (supervisor && supervisor.exitCode === null) await new Promise((r) => supervisor.once("exit", r));
+  await supervisor?.stop();
   await world?.close();
 });
 
