@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { continuationSettingsFromEnv } from "../config/continuation.js";
 import { createLogger } from "../config/logger.js";
+import { OrchestratorError } from "../domain/errors.js";
 import { stableJson } from "../ledger/json.js";
 import { DEFAULT_POLL_SECONDS } from "../continuation/limits.js";
 import { Supervisor } from "../continuation/supervisor.js";
@@ -94,6 +95,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`grace-host-continuation failed: ${(error as Error)?.stack ?? String(error)}\n`);
+  // A refusal is a sentence for the operator; anything else keeps its stack for the bug report.
+  const text =
+    error instanceof OrchestratorError ? error.message : ((error as Error)?.stack ?? String(error));
+  process.stderr.write(`grace-host-continuation failed: ${text}\n`);
   process.exit(1);
 });

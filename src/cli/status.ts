@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { settingsFromEnv } from "../config/settings.js";
 import { LEDGER_FILE, type Db } from "../ledger/database.js";
+import { identifyLedger, LedgerRefusedError } from "../ledger/identity.js";
 import { LATEST_VERSION } from "../ledger/migrations.js";
 import { openNamedSignal, type NamedSignal, type Waiter } from "../signal/named-signal.js";
 import { renderText } from "../status/render.js";
@@ -110,6 +111,12 @@ function openReadOnly(options: Options): Db {
   }
   if (!fs.existsSync(options.ledgerFile)) {
     fail(`No ledger at ${options.ledgerFile}: the orchestrator has not used this data dir yet.`);
+  }
+  try {
+    identifyLedger(options.ledgerFile);
+  } catch (error) {
+    if (!(error instanceof LedgerRefusedError)) throw error;
+    fail(error.message);
   }
   let db: Db;
   try {

@@ -3,6 +3,7 @@ import type { Logger } from "../config/logger.js";
 import type { ContinuationSettings } from "../config/continuation.js";
 import { projectPending } from "../handoff/projector.js";
 import type { Db } from "../ledger/database.js";
+import { LedgerRefusedError } from "../ledger/identity.js";
 import { captureIdentity, checkLiveness } from "../process/identity.js";
 import { openNamedSignal, type NamedSignal } from "../signal/named-signal.js";
 import { CursorCache } from "./cursor.js";
@@ -127,6 +128,8 @@ export class Supervisor {
             });
           }
         } catch (error) {
+          // A ledger that is not ours stays so: retrying would only repeat the refusal.
+          if (error instanceof LedgerRefusedError) throw error;
           log?.error("scan failed; retrying after the poll interval", { error: String(error) });
         }
         // Locked runs or a full batch: look again soon, without busy-looping on a peer's lock.

@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { OrchestratorError } from "../domain/errors.js";
+import { identifyLedger, LEDGER_APPLICATION_ID } from "./identity.js";
 import { LATEST_VERSION, MIGRATIONS } from "./migrations.js";
 
 export type Db = Database.Database;
@@ -28,6 +30,10 @@ export function migrate(db: Db): void {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
+  }
+  // A ledger of ours from before the mark existed gets it once (the caller identified it first).
+  if (db.pragma("application_id", { simple: true }) !== LEDGER_APPLICATION_ID) {
+    db.transaction(() => db.pragma(`application_id = ${LEDGER_APPLICATION_ID}`)).immediate();
   }
 }
 
@@ -58,9 +64,45 @@ function prepare(db: Db): void {
   }
 }
 
+function removeQuietly(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+}
+
+/**
+ * A new ledger is built complete (schema, mark, WAL) under a private name and then linked into
+ * place, which fails if the name exists. So a ledger of ours is never seen empty, and an empty
+ * file at the ledger's path can only be a damaged one. Of two processes creating at once, the
+ * second link fails and that process opens the winner's ledger.
+ */
+function createLedger(file: string): void {
+  const staging = `${file}.new-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    const db = new Database(staging);
+    try {
+      db.pragma("journal_mode = WAL");
+      migrate(db);
+    } finally {
+      db.close();
+    }
+    fs.linkSync(staging, file);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "EEXIST") throw error;
+  } finally {
+    removeQuietly(staging);
+  }
+}
+
+/**
+ * Opens the ledger of a data dir, creating it if absent. A file that is not a ledger of ours
+ * (another program's database, the predecessor's ledger, an emptied file) is refused before
+ * anything is written to it.
+ */
 export function openLedger(dataDir: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, LEDGER_FILE));
+  const file = path.join(dataDir, LEDGER_FILE);
+  if (!fs.existsSync(file)) createLedger(file);
+  identifyLedger(file);
+  const db = new Database(file);
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   try {
     prepare(db);

@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, test } from "vitest";
 import { LEDGER_FILE, migrate, openLedger } from "../../src/ledger/database.js";
+import { LEDGER_APPLICATION_ID } from "../../src/ledger/identity.js";
 import { LATEST_VERSION, MIGRATIONS } from "../../src/ledger/migrations.js";
 import { tempDir } from "../helpers/mcp-client.js";
 
@@ -92,7 +93,7 @@ describe("ledger migrations", () => {
     db.close();
   });
 
-  test.each(Array.from({ length: LATEST_VERSION }, (_, i) => i))(
+  test.each(Array.from({ length: LATEST_VERSION - 1 }, (_, i) => i + 1))(
     "a ledger at user_version %i upgrades to the latest without losing rows",
     (v) => {
       const dir = ledgerAt(v);
@@ -127,6 +128,7 @@ describe("ledger migrations", () => {
     const dir = tempDir("newer");
     dirs.push(dir);
     const raw = new Database(path.join(dir, LEDGER_FILE));
+    raw.pragma(`application_id = ${LEDGER_APPLICATION_ID}`);
     raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
     raw.close();
     expect(() => openLedger(dir)).toThrow(/newer than this server/);

@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { beforeAll, describe, expect, test } from "vitest";
 import { continuationId } from "../../src/continuation/ids.js";
 import { deadLetterDue, enqueueDeliveries, findDelivery } from "../../src/continuation/deliveries.js";
+import { MIGRATIONS } from "../../src/ledger/migrations.js";
 import type { StatusSnapshot } from "../../src/status/snapshot.js";
 import { tempDir } from "../helpers/git-repo.js";
 import {
@@ -183,6 +184,7 @@ describe("grace-status", () => {
 
     // An older schema is the server's to migrate: refused, and the file is left as it was.
     const old = new Database(path.join(parent, "ledger.sqlite3"));
+    for (const m of MIGRATIONS.slice(0, 2)) old.exec(m.sql);
     old.pragma("user_version = 2");
     old.close();
     const before = sha256(path.join(parent, "ledger.sqlite3"));
