@@ -1,5 +1,5 @@
 import { OrchestratorError } from "../domain/errors.js";
-import { ROLES, isRole, parseRuntime, type Role } from "../domain/roles.js";
+import { ROLES, isRole, type Role } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
 import { findAgent } from "../ledger/rows.js";
@@ -58,9 +58,9 @@ export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
     mimoAgent = input.mimo_agent.trim();
     if (!mimoAgent) throw new OrchestratorError("MiMoCode agent binding must be non-empty when supplied");
   }
-  const runtimeText = blankToNull(input.runtime);
   const row = {
-    runtime: runtimeText ? parseRuntime(runtimeText) : null,
+    // Stored as given (trimmed): a runtime such as `mimo-cli` is informational and kept verbatim.
+    runtime: blankToNull(input.runtime),
     provider: blankToNull(input.provider),
     model: blankToNull(input.model),
     reasoning_profile: blankToNull(input.reasoning_profile),
