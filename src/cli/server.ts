@@ -17,4 +17,6 @@ function cacheDir(): string | null {
 
 const dir = cacheDir();
 if (dir) enableCompileCache(dir);
-await import("./server-main.js");
+// `import-legacy` is a one-shot command, not a server: it needs no identity.
+if (process.argv[2] === "import-legacy") await import("./import-legacy.js");
+else await import("./server-main.js");
