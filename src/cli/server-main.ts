@@ -30,7 +30,7 @@ async function main(): Promise<void> {
         toolCallLimitSeconds: settings.handoffWaitToolCallLimitSeconds,
         transportGraceSeconds: settings.handoffWaitTransportGraceSeconds,
       },
-      mimo: { command: settings.mimoCommand, env: mimoChildEnv(process.env) },
+      mimo: { command: settings.mimoCommand, env: mimoChildEnv(process.env), mcpHome: settings.mcpHome },
     },
     logger,
   );

@@ -12,6 +12,8 @@ export interface Settings {
   handoffWaitToolCallLimitSeconds: number;
   /** Margin kept so the wait answers before the client gives up. */
   handoffWaitTransportGraceSeconds: number;
+  /** GRACE_MCP_HOME: the orchestrator checkout consuming projects point their launchers and profiles at. */
+  mcpHome: string | null;
 }
 
 const LOG_LEVELS = ["error", "warn", "info", "debug"];
@@ -48,6 +50,7 @@ export function settingsFromEnv(env: Env): Settings {
     mimoCommand: env.GRACE_ORCHESTRATOR_MIMO_COMMAND?.trim() || "mimo",
     handoffWaitToolCallLimitSeconds: positiveNumber(env, "GRACE_HANDOFF_WAIT_TOOL_CALL_LIMIT_SECONDS", 60),
     handoffWaitTransportGraceSeconds: positiveNumber(env, "GRACE_HANDOFF_WAIT_TRANSPORT_GRACE_SECONDS", 10),
+    mcpHome: env.GRACE_MCP_HOME?.trim() ? path.resolve(env.GRACE_MCP_HOME.trim()) : null,
   };
 }
 

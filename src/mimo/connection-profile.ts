@@ -52,6 +52,8 @@ export function buildConnectionProfile(input: ProfileInput) {
     GRACE_ORCHESTRATOR_ACTOR_NAME: a.name,
     GRACE_ORCHESTRATOR_ACTOR_ROLE: a.primary_role,
     GRACE_ORCHESTRATOR_DATA_DIR: input.dataDir,
+    // Launchers and profiles of consuming projects find the orchestrator checkout through it.
+    GRACE_MCP_HOME: input.installRoot,
   };
   if (a.runtime) env.GRACE_ORCHESTRATOR_RUNTIME = a.runtime;
   if (a.provider) env.GRACE_ORCHESTRATOR_PROVIDER = a.provider;

@@ -5,6 +5,8 @@ export interface MimoRuntime {
   /** Environment for the Mimo child: the allowlisted part of the server's own (src/config/mimo-env.ts). */
   env: Readonly<Record<string, string>>;
   platform?: NodeJS.Platform;
+  /** GRACE_MCP_HOME when set: the checkout that connection profiles start the server from. */
+  mcpHome?: string | null;
 }
 
 /** PATH as the child will see it (Windows spells the key in any case). */

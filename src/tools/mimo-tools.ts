@@ -39,7 +39,7 @@ export function mimoTools(runtime: MimoRuntime): ToolDef[] {
       roles: CODEX_ONLY,
       readOnly: true,
       input: args({ project_id: id, agent_name: name }),
-      handler: (svc, a) => connectionProfile(svc, a.project_id, a.agent_name),
+      handler: (svc, a) => connectionProfile(svc, a.project_id, a.agent_name, runtime.mcpHome ?? null),
     }),
     defineTool({
       name: "mimo.launch_package",

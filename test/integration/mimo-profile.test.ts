@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { installPaths } from "../../src/mimo/install-paths.js";
 import { connectionProfile } from "../../src/service/mimo-profile.js";
@@ -41,7 +44,9 @@ describe("mimo.connection_profile", () => {
         GRACE_ORCHESTRATOR_ACTOR_NAME: "mimo-2.5",
         GRACE_ORCHESTRATOR_ACTOR_ROLE: "worker_junior",
         GRACE_ORCHESTRATOR_DATA_DIR: w.dataDir,
-        GRACE_ORCHESTRATOR_RUNTIME: "mimo_tui",
+        GRACE_MCP_HOME: REPO_ROOT,
+        // As registered: the server parses it into its runtime when the profile starts it.
+        GRACE_ORCHESTRATOR_RUNTIME: "mimo",
         GRACE_ORCHESTRATOR_PROVIDER: "xiaomi",
         GRACE_ORCHESTRATOR_MODEL: "mimo-v2.5",
       },
@@ -52,6 +57,27 @@ describe("mimo.connection_profile", () => {
       project_root: w.repo,
     });
     expect(JSON.stringify(p)).not.toMatch(/KEY|TOKEN|SECRET|PASSWORD/i);
+  });
+
+  test("GRACE_MCP_HOME: the profile starts the checkout it names, and refuses one without a built server", async () => {
+    const w = await world();
+    addAgent(w, "free", "worker_junior", { mimo_model: "mimo-auto-junior" });
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "grace-mcp-home-"));
+    try {
+      const missing = path.join(home, "dist", "src", "cli", "server.js");
+      expect(() => connectionProfile(w.codex, w.projectId, "free", home)).toThrow(
+        `GRACE_MCP_HOME is ${home}, but ${missing} does not exist: run 'npm install' and 'npm run build' there, or unset GRACE_MCP_HOME.`,
+      );
+      fs.mkdirSync(path.dirname(missing), { recursive: true });
+      fs.writeFileSync(missing, "");
+      expect(connectionProfile(w.codex, w.projectId, "free", home)).toMatchObject({
+        args: [missing],
+        cwd: home,
+        env: { GRACE_MCP_HOME: home },
+      });
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 
   test("free auto: without --model; Z.ai worker keeps its model", async () => {
