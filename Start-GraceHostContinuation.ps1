@@ -8,6 +8,8 @@ Starts dist/src/cli/host-continuation.js with the Node.js 22 that npm installed 
 When that is missing (for example in a global install) it falls back to `node` on PATH and says
 so on stderr. The supervisor is started with the call operator and an argument array, never
 through a command string, and this script exits with the supervisor's exit code.
+The orchestrator checkout is $env:GRACE_MCP_HOME when set (so a consuming project can keep its
+own copy of this script), else the folder of this script.
 
 Works in Windows PowerShell 5.1 and PowerShell 7. Run `npm install` and `npm run build` first.
 
@@ -76,7 +78,13 @@ if (-not ($PollIntervalSeconds -gt 0) -or [double]::IsInfinity($PollIntervalSeco
     Stop-WithUsageError "-PollIntervalSeconds must be a number greater than 0, got $PollIntervalSeconds"
 }
 
-$repoRoot = $PSScriptRoot
+# A consuming project's copy of this script finds the orchestrator checkout through GRACE_MCP_HOME.
+if (-not [string]::IsNullOrWhiteSpace($env:GRACE_MCP_HOME)) {
+    $repoRoot = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:GRACE_MCP_HOME)
+}
+else {
+    $repoRoot = $PSScriptRoot
+}
 $entry = Join-Path $repoRoot 'dist/src/cli/host-continuation.js'
 if (-not (Test-Path -LiteralPath $entry -PathType Leaf)) {
     Stop-WithUsageError "$entry is missing; run 'npm run build' in $repoRoot"

@@ -22,6 +22,9 @@ Point them at an .exe: Node refuses to start .cmd/.bat files without a shell.
 
 -Unregister removes the task if it exists; the user environment variables are left in place.
 
+The orchestrator checkout (whose launcher the task runs) is $env:GRACE_MCP_HOME when set (so a consuming project can keep its
+own copy of this script), else the parent of this script's folder.
+
 Works in Windows PowerShell 5.1 and PowerShell 7 on Windows (ScheduledTasks module).
 
 .PARAMETER DataDir
@@ -104,7 +107,13 @@ if ($dataDirFull.EndsWith(':')) {
     $dataDirFull = $dataDirFull + '\.'
 }
 
-$repoRoot = Split-Path -Parent $PSScriptRoot
+# A consuming project's copy of this script finds the orchestrator checkout through GRACE_MCP_HOME.
+if (-not [string]::IsNullOrWhiteSpace($env:GRACE_MCP_HOME)) {
+    $repoRoot = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:GRACE_MCP_HOME)
+}
+else {
+    $repoRoot = Split-Path -Parent $PSScriptRoot
+}
 $launcher = Join-Path $repoRoot 'Start-GraceHostContinuation.ps1'
 if (-not (Test-Path -LiteralPath $launcher -PathType Leaf)) {
     Stop-WithUsageError "the launcher $launcher is missing"

@@ -8,6 +8,8 @@ GRACE_ORCHESTRATOR_ACTOR_ROLE, GRACE_ORCHESTRATOR_DATA_DIR (and GRACE_LOG_LEVEL)
 process, runs dist/src/cli/server.js with the project's Node.js 22
 (node_modules\node\bin\node.exe, else `node` on PATH) and exits with the server's exit code.
 The variables are restored afterwards, so an interactive session is left as it was.
+The orchestrator checkout is $env:GRACE_MCP_HOME when set (so a consuming project can keep its
+own copy of this script), else the parent of this script's folder.
 
 stdout belongs to the server's JSON-RPC stream: this script writes nothing to it. Its own
 diagnostics go to stderr.
@@ -85,7 +87,13 @@ if ([string]::IsNullOrWhiteSpace($ActorRole)) {
     Stop-WithUsageError 'pass -ActorRole (user, codex, glm, test_owner, worker_junior or worker_pro)'
 }
 
-$repoRoot = Split-Path -Parent $PSScriptRoot
+# A consuming project's copy of this script finds the orchestrator checkout through GRACE_MCP_HOME.
+if (-not [string]::IsNullOrWhiteSpace($env:GRACE_MCP_HOME)) {
+    $repoRoot = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:GRACE_MCP_HOME)
+}
+else {
+    $repoRoot = Split-Path -Parent $PSScriptRoot
+}
 $entry = Join-Path $repoRoot 'dist/src/cli/server.js'
 if (-not (Test-Path -LiteralPath $entry -PathType Leaf)) {
     Stop-WithUsageError "$entry is missing; run 'npm run build' in $repoRoot"

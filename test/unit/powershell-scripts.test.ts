@@ -429,3 +429,31 @@ describe("scripts/Register-GraceHostContinuationTask.ps1", () => {
     );
   });
 });
+
+describe.each([
+  ["Start-GraceHostContinuation.ps1", "$PSScriptRoot", "entry"],
+  ["scripts/Start-GraceOrchestratorMcp.ps1", "Split-Path -Parent $PSScriptRoot", "entry"],
+  ["scripts/Register-GraceHostContinuationTask.ps1", "Split-Path -Parent $PSScriptRoot", "launcher"],
+])("%s honours GRACE_MCP_HOME", (script, fallback, user) => {
+  const root = () => load(script).root;
+
+  it("takes the checkout from GRACE_MCP_HOME when set (as an absolute path), else from its own place", () => {
+    const r = root();
+    expect(assignmentsOf(r, "repoRoot")).toEqual([
+      "$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:GRACE_MCP_HOME)",
+      fallback,
+    ]);
+    const fromHome = descendants(r).find(
+      (n) => n.type === "assignment_expression" && n.text.includes("($env:GRACE_MCP_HOME)"),
+    );
+    expect(enclosingIfConditions(fromHome as Node)).toEqual([
+      "-not [string]::IsNullOrWhiteSpace($env:GRACE_MCP_HOME)",
+    ]);
+  });
+
+  it("decides the checkout before it looks for what it runs there, and documents it", () => {
+    const text = root().text;
+    expect(text.indexOf("$env:GRACE_MCP_HOME)")).toBeLessThan(text.indexOf(`$${user} = Join-Path $repoRoot`));
+    expect(text).toMatch(/^<#[\s\S]*\$env:GRACE_MCP_HOME when set[\s\S]*#>/);
+  });
+});
