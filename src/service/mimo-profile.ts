@@ -23,7 +23,7 @@ function profileInstall(mcpHome: string | null): InstallPaths {
   return { root: mcpHome, serverEntry };
 }
 
-/** Reference §8.2 (E codex): the STDIO profile that starts this server bound to one registered agent. */
+/** Codex only: the STDIO profile that starts this server bound to one registered agent. */
 export function connectionProfile(
   ctx: ServiceContext,
   projectId: number,

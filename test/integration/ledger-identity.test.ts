@@ -3,32 +3,33 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { LEDGER_FILE, openLedger } from "../../src/ledger/database.js";
 import { LEDGER_APPLICATION_ID } from "../../src/ledger/identity.js";
 import { LATEST_VERSION, MIGRATIONS } from "../../src/ledger/migrations.js";
-import { REPO_ROOT, SERVER_ENTRY, tempDir } from "../helpers/mcp-client.js";
+import { REPO_ROOT, SERVER_ENTRY } from "../helpers/mcp-client.js";
+import { scratchDirs } from "../helpers/scratch-dirs.js";
 import { buildPredecessorDataDir } from "../helpers/predecessor-ledger.js";
 
 const SUPERVISOR = path.join(REPO_ROOT, "dist", "src", "cli", "host-continuation.js");
 const STATUS = path.join(REPO_ROOT, "dist", "src", "cli", "status.js");
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function dir(prefix: string): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
+const dir = scratchDirs();
 
 /** The ledger and anything named after it, except SQLite's own -wal/-shm companions. */
 const ledgerFiles = (d: string) =>
   fs.readdirSync(d).filter((f) => f.startsWith(LEDGER_FILE) && !/-(wal|shm)$/.test(f));
 
 const digest = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+/** Our latest schema and user_version, with one change made by hand. */
+function ourSchemaAnd(dataDir: string, change: string): void {
+  const db = new Database(path.join(dataDir, LEDGER_FILE));
+  for (const m of MIGRATIONS) db.exec(m.sql);
+  db.exec(change);
+  db.pragma(`user_version = ${LATEST_VERSION}`);
+  db.close();
+}
 
 /** Each way a file at the ledger's path can fail to be ours, built in a fresh data dir. */
 const FOREIGN: Record<string, { build: (dataDir: string) => void; says: RegExp }> = {
@@ -59,23 +60,11 @@ const FOREIGN: Record<string, { build: (dataDir: string) => void; says: RegExp }
     says: /is not a grace-orchestrator-mcp ledger \(application_id 0, user_version 0, tables: notes\)/,
   },
   "a database marked by another application": {
-    build: (d) => {
-      const db = new Database(path.join(d, LEDGER_FILE));
-      for (const m of MIGRATIONS) db.exec(m.sql);
-      db.pragma("application_id = 1234");
-      db.pragma(`user_version = ${LATEST_VERSION}`);
-      db.close();
-    },
+    build: (d) => ourSchemaAnd(d, "PRAGMA application_id = 1234"),
     says: /is not a grace-orchestrator-mcp ledger \(application_id 1234/,
   },
   "a ledger of ours with a table added by hand and no mark": {
-    build: (d) => {
-      const db = new Database(path.join(d, LEDGER_FILE));
-      for (const m of MIGRATIONS) db.exec(m.sql);
-      db.exec("CREATE TABLE extra (x)");
-      db.pragma(`user_version = ${LATEST_VERSION}`);
-      db.close();
-    },
+    build: (d) => ourSchemaAnd(d, "CREATE TABLE extra (x)"),
     says: /is not a grace-orchestrator-mcp ledger/,
   },
   ...Object.fromEntries(

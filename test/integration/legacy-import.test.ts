@@ -3,23 +3,15 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { LEDGER_FILE, openLedger } from "../../src/ledger/database.js";
 import { LEDGER_APPLICATION_ID } from "../../src/ledger/identity.js";
 import type { ImportSummary } from "../../src/service/legacy-import.js";
-import { SERVER_ENTRY, tempDir } from "../helpers/mcp-client.js";
+import { SERVER_ENTRY } from "../helpers/mcp-client.js";
+import { scratchDirs } from "../helpers/scratch-dirs.js";
 import { buildPredecessorDataDir, predecessorRows } from "../helpers/predecessor-ledger.js";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function dir(prefix: string): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
+const dir = scratchDirs();
 
 const digest = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
