@@ -68,6 +68,23 @@ function removeQuietly(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
 }
 
+/** Errors of a file system without hard links (FAT, some network shares). */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "ENOSYS", "EOPNOTSUPP"]);
+
+/**
+ * Puts `staging` at `file` only if nothing is there (EEXIST otherwise). A hard link is atomic;
+ * where the file system has none, an exclusive copy is the closest: it can be seen half-written
+ * by a racing opener, which then refuses instead of taking it for an empty ledger.
+ */
+function placeExclusively(staging: string, file: string): void {
+  try {
+    fs.linkSync(staging, file);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has(String((error as { code?: unknown }).code))) throw error;
+    fs.copyFileSync(staging, file, fs.constants.COPYFILE_EXCL);
+  }
+}
+
 /**
  * A new ledger is built complete (schema, mark, WAL) under a private name and then linked into
  * place, which fails if the name exists. So a ledger of ours is never seen empty, and an empty
@@ -84,7 +101,7 @@ function createLedger(file: string): void {
     } finally {
       db.close();
     }
-    fs.linkSync(staging, file);
+    placeExclusively(staging, file);
   } catch (error) {
     if ((error as { code?: unknown }).code !== "EEXIST") throw error;
   } finally {

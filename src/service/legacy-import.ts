@@ -66,6 +66,14 @@ function openSource(fromDir: string): Db {
   return db;
 }
 
+/** Checked before the target ledger is created, so a refused import leaves no new ledger behind. */
+function requireNoTargetFiles(dataDir: string): void {
+  for (const entry of ["runs", CURSOR]) {
+    if (fs.existsSync(path.join(dataDir, entry)))
+      refuse(`The target data dir already has ${entry}: import-legacy only writes into a new data dir.`);
+  }
+}
+
 function requireEmptyTarget(target: Db, dataDir: string): void {
   const used = [...tablesOf(target)].filter((t) => target.prepare(`SELECT 1 FROM "${t}" LIMIT 1`).get());
   if (used.length > 0)
@@ -73,10 +81,6 @@ function requireEmptyTarget(target: Db, dataDir: string): void {
       `The target ledger ${path.join(dataDir, LEDGER_FILE)} already has data (tables: ${used.join(", ")}): ` +
         "import-legacy only writes into a new data dir. Pass an empty --data-dir.",
     );
-  for (const entry of ["runs", CURSOR]) {
-    if (fs.existsSync(path.join(dataDir, entry)))
-      refuse(`The target data dir already has ${entry}: import-legacy only writes into a new data dir.`);
-  }
 }
 
 function copyTable(source: Db, target: Db, spec: LegacyTable, summary: ImportSummary): void {
@@ -216,6 +220,7 @@ export function importLegacy(
   if (from === to) refuse("--from and --data-dir are the same directory: import into a new data dir.");
   const source = openSource(from);
   try {
+    requireNoTargetFiles(to);
     const target = openLedger(to);
     try {
       requireEmptyTarget(target, to);

@@ -148,6 +148,12 @@ describe("refusals leave both data dirs as they were", () => {
     const target = path.join(root, "new");
     expect(importCli("--from", old.dataDir, "--data-dir", target).code).toBe(0);
     const before = digest(path.join(target, LEDGER_FILE));
+    expect(importCli("--from", old.dataDir, "--data-dir", target).stderr).toContain(
+      "The target data dir already has runs",
+    );
+    // Even without the copied files, the ledger's own rows make the target not new.
+    fs.rmSync(path.join(target, "runs"), { recursive: true });
+    fs.rmSync(path.join(target, "host-continuation"), { recursive: true });
     const again = importCli("--from", old.dataDir, "--data-dir", target);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(
@@ -164,6 +170,7 @@ describe("refusals leave both data dirs as they were", () => {
     const r = importCli("--from", old.dataDir, "--data-dir", target);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("The target data dir already has runs");
+    expect(fs.readdirSync(target)).toEqual(["runs"]);
   });
 
   test("a source that is already our ledger, or no ledger, or the same dir, is refused", () => {
