@@ -7,6 +7,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { eventsPath } from "../src/handoff/run-paths.js";
 import { seedClaimedPackage } from "../test/helpers/seed-ledger.js";
+import { resultValue } from "../test/helpers/mcp-client.js";
 import { fmt, median, percentile } from "./stats.js";
 
 /** Worker's report_worker_event call starts → the controller's handoff.wait_for_event returns, across processes. */
@@ -68,7 +69,7 @@ for (let i = 0; i < TRIALS; i += 1) {
   });
   const result = await waiting;
   const t1 = performance.now();
-  if ((result.structuredContent as { status?: string })?.status !== "event")
+  if (resultValue<{ status?: string }>(result).status !== "event")
     throw new Error("wait did not see the event");
   wake.push(t1 - t0);
   // Let the poller catch up with this event before the next trial.

@@ -1,11 +1,12 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { identityFromEnv } from "../config/identity.js";
 import { createLogger } from "../config/logger.js";
 import { mimoChildEnv } from "../config/mimo-env.js";
+import { MESSAGE_MAX_BYTES } from "../domain/limits.js";
 import { settingsFromEnv } from "../config/settings.js";
 import { openLedger } from "../ledger/database.js";
 import { createServiceContext } from "../service/context.js";
 import { buildMcpServer } from "../tools/mcp-server.js";
+import { BoundedStdioServerTransport, END_OF_INPUT } from "../tools/stdio-transport.js";
 
 /** The MCP server: one process per actor identity, JSON-RPC on stdout, logs on stderr. */
 async function main(): Promise<void> {
@@ -34,17 +35,32 @@ async function main(): Promise<void> {
     },
     logger,
   );
+  let exiting = false;
   const shutdown = (code: number) => {
+    if (exiting) return;
+    exiting = true;
     void server.close().finally(() => {
       svc.signal.close();
       db.close();
       process.exit(code);
     });
   };
-  process.stdin.on("end", () => shutdown(0));
+  const transport = new BoundedStdioServerTransport(
+    { stdin: process.stdin, stdout: process.stdout },
+    MESSAGE_MAX_BYTES,
+    logger,
+  );
+  // End of input is the client leaving; any other close is a failure the operator must be able to see.
+  transport.onclose = () => {
+    if (exiting) return;
+    if (transport.closeReason === END_OF_INPUT) return shutdown(0);
+    logger.error("the MCP connection closed", { reason: transport.closeReason });
+    shutdown(1);
+  };
+  server.server.onerror = (error) => logger.warn("MCP message error", { error: error.message });
   process.on("SIGTERM", () => shutdown(0));
   process.on("SIGINT", () => shutdown(0));
-  await server.connect(new StdioServerTransport());
+  await server.connect(transport);
   logger.debug("server ready", { actor: identity.name, role: identity.primaryRole, tools: tools.length });
 }
 

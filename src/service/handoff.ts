@@ -13,6 +13,7 @@ import { waitUntil } from "../signal/wait-until.js";
 import type { PackageRow, TaskRow } from "../ledger/rows.js";
 import { loadPackage, loadTask, requirePackageRead, requireRole, requireWorker } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
+import { eventPage } from "./event-views.js";
 
 export function runIdsOf(pkg: PackageRow, task: TaskRow): RunIds {
   return { projectId: task.project_id, taskId: task.id, packageId: pkg.id };
@@ -54,7 +55,16 @@ export function listEvents(ctx: ServiceContext, packageId: number) {
   const pkg = loadPackage(ctx, packageId);
   const task = loadTask(ctx, pkg.task_id);
   requireRole(ctx, "codex", task.project_id, task.id);
-  return packageEvents(ctx, pkg.id);
+  const all = packageEvents(ctx, pkg.id);
+  // Only the first page: a long history is read on with list_events_page from next_after_id.
+  const events = eventPage(all);
+  const hasMore = events.length < all.length;
+  return {
+    events,
+    event_count: all.length,
+    has_more: hasMore,
+    next_after_id: hasMore ? events[events.length - 1]!.event_id : null,
+  };
 }
 
 /** Position after a cursor: an event id, or a 1-based position given as a string (reference §7.5). */
@@ -79,8 +89,8 @@ export function listEventsPage(
   const size = Math.min(200, Math.max(1, Math.trunc(limit)));
   const events = packageEvents(ctx, pkg.id);
   const start = positionAfter(events, afterEventId);
-  const items = events.slice(start, start + size);
-  const hasMore = start + size < events.length;
+  const items = eventPage(events.slice(start, start + size));
+  const hasMore = start + items.length < events.length;
   return {
     items,
     has_more: hasMore,
@@ -206,17 +216,23 @@ export async function waitForEvent(
       : (input.after_event_count ?? 0);
   const started = Date.now();
   const deadline = started + budget.effective * 1000;
-  const result = (status: "event" | "timeout" | "cancelled", all: HandoffEvent[], fresh: HandoffEvent[]) => ({
-    status,
-    events: fresh,
-    event_count: all.length,
-    next_after_event_id: all.length > 0 ? all[all.length - 1]!.event_id : null,
-    // A task-wide wait spans packages: it names the file of the newest event it knows of.
-    events_path: path ?? newestPath(ctx.dataDir, all),
-    requested_timeout_seconds: budget.requested,
-    effective_timeout_seconds: budget.effective,
-    waited_ms: Date.now() - started,
-  });
+  const result = (status: "event" | "timeout" | "cancelled", all: HandoffEvent[], fresh: HandoffEvent[]) => {
+    // More new events than one answer holds: the cursor stops at the last one shown, so none is skipped.
+    const shown = eventPage(fresh);
+    const cursorAt = shown.length < fresh.length ? shown[shown.length - 1] : all[all.length - 1];
+    return {
+      status,
+      events: shown,
+      has_more: shown.length < fresh.length,
+      event_count: all.length,
+      next_after_event_id: cursorAt ? cursorAt.event_id : null,
+      // A task-wide wait spans packages: it names the file of the newest event it knows of.
+      events_path: path ?? newestPath(ctx.dataDir, all),
+      requested_timeout_seconds: budget.requested,
+      effective_timeout_seconds: budget.effective,
+      waited_ms: Date.now() - started,
+    };
+  };
   let ticks = 0;
   const outcome = await waitUntil(
     ctx.signal,

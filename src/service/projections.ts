@@ -55,3 +55,32 @@ export function taskCoreView(row: TaskRow) {
     forbidden_files: parseJson<string[]>(forbidden_files_json, []),
   };
 }
+
+/**
+ * A submission as tools answer it: the JSON columns decoded once, and the diff (which can be
+ * megabytes) summarised by its size and hash; `repo.diff` with `submission_id` reads it in pages.
+ */
+export function submissionView(row: Record<string, unknown>) {
+  const {
+    diff,
+    tests_run_json,
+    files_changed_json,
+    worker_report_json,
+    worker_report_validation_json,
+    ...rest
+  } = row;
+  return {
+    ...rest,
+    diff_bytes: Buffer.byteLength(String(diff ?? ""), "utf8"),
+    tests_run: parseJson(tests_run_json as string, []),
+    files_changed: parseJson(files_changed_json as string, []),
+    worker_report: parseJson(worker_report_json as string, {}),
+    worker_report_validation: parseJson(worker_report_validation_json as string, {}),
+  };
+}
+
+/** A GRACE artifact revision without its content (up to 512 KB): its size, hash and repo path say where it is. */
+export function artifactView(row: Record<string, unknown>) {
+  const { content, ...rest } = row;
+  return { ...rest, content_bytes: Buffer.byteLength(String(content ?? ""), "utf8") };
+}

@@ -1,5 +1,7 @@
 import fs from "node:fs";
+import { bytePage } from "../domain/byte-page.js";
 import { OrchestratorError } from "../domain/errors.js";
+import { DIFF_PAGE_DEFAULT_BYTES, DIFF_PAGE_MAX_BYTES } from "../domain/limits.js";
 import { WORKER_ROLES, type Role } from "../domain/roles.js";
 import { repoDiff } from "../git/repo-diff.js";
 import { repoStatus } from "../git/repo-status.js";
@@ -29,8 +31,43 @@ export async function getRepoStatus(ctx: ServiceContext, projectId: number) {
   return repoStatus(projectRoot(ctx, projectId));
 }
 
-export async function getRepoDiff(ctx: ServiceContext, projectId: number, scope: string, files: string[]) {
-  return { diff: await repoDiff(projectRoot(ctx, projectId), scope, files) };
+export interface DiffRequest {
+  project_id: number;
+  scope?: string | undefined;
+  file_list?: string[] | undefined;
+  /** A stored submission's diff (base to head) instead of the working tree's. */
+  submission_id?: number | undefined;
+  offset?: number | undefined;
+  limit?: number | undefined;
+}
+
+function submissionDiff(ctx: ServiceContext, projectId: number, submissionId: number): string {
+  const row = ctx.db
+    .prepare(
+      `SELECT s.diff, t.project_id FROM submissions s JOIN work_packages p ON p.id = s.work_package_id
+         JOIN tasks t ON t.id = p.task_id WHERE s.id = ?`,
+    )
+    .get(submissionId) as { diff: string; project_id: number } | undefined;
+  if (!row) throw new OrchestratorError(`Submission ${submissionId} does not exist`);
+  if (row.project_id !== projectId) {
+    throw new OrchestratorError(`Submission ${submissionId} does not belong to project ${projectId}`);
+  }
+  return row.diff;
+}
+
+/** One page of a diff: `offset`/`limit` in bytes; continue from next_offset while has_more. */
+export async function getRepoDiff(ctx: ServiceContext, req: DiffRequest) {
+  const root = projectRoot(ctx, req.project_id);
+  if (req.submission_id !== undefined && (req.scope !== undefined || req.file_list !== undefined)) {
+    throw new OrchestratorError("repo.diff takes submission_id or scope/file_list, not both");
+  }
+  const diff =
+    req.submission_id !== undefined
+      ? submissionDiff(ctx, req.project_id, req.submission_id)
+      : await repoDiff(root, req.scope ?? "all", req.file_list ?? []);
+  const limit = Math.min(req.limit ?? DIFF_PAGE_DEFAULT_BYTES, DIFF_PAGE_MAX_BYTES);
+  const { text, ...page } = bytePage(diff, req.offset ?? 0, limit, DIFF_PAGE_MAX_BYTES);
+  return { diff: text, ...page };
 }
 
 export interface RunTestsInput {

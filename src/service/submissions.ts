@@ -19,6 +19,7 @@ import { requireProjectMember, requireRole, requireWorker } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { emitEvent, runIdsOf } from "./handoff.js";
 import { dispatchHook, scopeOf } from "./hooks.js";
+import { submissionView } from "./projections.js";
 import { writeReport } from "./submission-report.js";
 import { transitionPackage } from "./transitions.js";
 import { loadWork, pkgStatus, requireUnchanged, type Work } from "./work-items.js";
@@ -164,7 +165,7 @@ function publishSubmission(
     ctx.events.publish([done.run]);
   }
   return {
-    ...done.submission,
+    ...submissionView(done.submission),
     handoff_event: {
       ...done.event,
       events_path: eventsPath(ctx.dataDir, done.run),

@@ -10,7 +10,7 @@ import { listPackagesOfTask, type TaskRow } from "../ledger/rows.js";
 import { effectiveRoleDecision, loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { dispatchHook, taskTarget } from "./hooks.js";
-import { packageView, taskCoreView } from "./projections.js";
+import { artifactView, packageView, submissionView, taskCoreView } from "./projections.js";
 import { transitionTask } from "./transitions.js";
 
 export interface CreateTaskInput {
@@ -101,18 +101,15 @@ export function taskProjection(ctx: ServiceContext, task: TaskRow) {
   return {
     ...taskCoreView(task),
     work_packages: packages.map(packageView),
-    grace_artifacts: ctx.db
-      .prepare("SELECT * FROM grace_artifacts WHERE task_id = ? ORDER BY id")
-      .all(task.id),
+    grace_artifacts: (
+      ctx.db.prepare("SELECT * FROM grace_artifacts WHERE task_id = ? ORDER BY id").all(task.id) as Record<
+        string,
+        unknown
+      >[]
+    ).map(artifactView),
     reviews,
     mimo_sessions: ctx.db.prepare("SELECT * FROM mimo_sessions WHERE task_id = ? ORDER BY id").all(task.id),
-    submissions: submissions.map((s) => ({
-      ...s,
-      tests_run: parseJson(s.tests_run_json, []),
-      files_changed: parseJson(s.files_changed_json, []),
-      worker_report: parseJson(s.worker_report_json, {}),
-      worker_report_validation: parseJson(s.worker_report_validation_json, {}),
-    })),
+    submissions: submissions.map(submissionView),
   };
 }
 

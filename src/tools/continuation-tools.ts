@@ -6,7 +6,7 @@ import {
   resolveContinuation,
 } from "../service/continuation.js";
 import { ADMINS, defineTool, type ToolDef } from "./registry.js";
-import { args, jsonObject, reason, shortText } from "./schemas.js";
+import { args, jsonArg, reason, shortText } from "./schemas.js";
 
 const key = z.string().trim().min(1).max(200);
 const keys = { continuation_id: key, source_event_id: key, attempt_id: z.string().max(200) };
@@ -30,7 +30,11 @@ export const continuationTools: ToolDef[] = [
       "Marks an acknowledged continuation delivery as handled, with notes or a resolution object. Idempotent.",
     roles: ADMINS,
     readOnly: false,
-    input: args({ ...keys, resolution_notes: shortText.optional(), resolution_data: jsonObject.optional() }),
+    input: args({
+      ...keys,
+      resolution_notes: shortText.optional(),
+      resolution_data: jsonArg("resolution_data").optional(),
+    }),
     handler: (svc, a) => resolveContinuation(svc, a),
   }),
   defineTool({

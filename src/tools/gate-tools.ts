@@ -7,7 +7,7 @@ import {
 } from "../service/gates.js";
 import { CODEX_ONLY, STAFF, defineTool } from "./registry.js";
 import { WORKER_CAPABLE } from "./package-tools.js";
-import { args, id, jsonObject, patternList, stringList } from "./schemas.js";
+import { args, id, jsonArg, patternList, stringList } from "./schemas.js";
 
 /** Preflight gates: the exact validators the lifecycle runs, so a client can check before it acts. */
 export const gateTools = [
@@ -28,7 +28,7 @@ export const gateTools = [
       "GLM: checks an execution packet (40 labelled fields, present and non-empty, scope inside the task, contract discovery report).",
     roles: STAFF,
     readOnly: true,
-    input: args({ task_id: id, packet: jsonObject }),
+    input: args({ task_id: id, packet: jsonArg("packet") }),
     handler: (svc, a) => gateExecutionPacket(svc, a.task_id, a.packet),
   }),
   defineTool({
@@ -38,7 +38,11 @@ export const gateTools = [
       "Checks a worker report (17 labelled fields, task and package ids, files changed in scope and, when evidence_files is given, equal to them). The claiming worker or GLM.",
     roles: WORKER_CAPABLE,
     readOnly: true,
-    input: args({ work_package_id: id, worker_report: jsonObject, evidence_files: stringList.optional() }),
+    input: args({
+      work_package_id: id,
+      worker_report: jsonArg("worker_report"),
+      evidence_files: stringList.optional(),
+    }),
     handler: (svc, a) => gateWorkerReport(svc, a),
   }),
   defineTool({

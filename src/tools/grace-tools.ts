@@ -2,7 +2,7 @@ import { z } from "zod";
 import { upsertArtifact } from "../service/artifacts.js";
 import { registerVerificationPlan } from "../service/verification.js";
 import { STAFF, defineTool } from "./registry.js";
-import { args, id, jsonObject, name, requiredText, stringList } from "./schemas.js";
+import { args, id, jsonArg, name, requiredText, stringList } from "./schemas.js";
 
 export const graceTools = [
   defineTool({
@@ -17,7 +17,7 @@ export const graceTools = [
       test_strategy: requiredText,
       test_commands: z.array(name).max(100),
       risk_coverage: stringList.optional(),
-      acceptance_mapping: jsonObject.optional(),
+      acceptance_mapping: jsonArg("acceptance_mapping").optional(),
     }),
     handler: (svc, a) => registerVerificationPlan(svc, a),
   }),

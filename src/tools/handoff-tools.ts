@@ -2,7 +2,8 @@ import { z } from "zod";
 import { listEvents, listEventsPage, reportWorkerEvent, waitForEvent } from "../service/handoff.js";
 import type { WaitLimits } from "../service/handoff.js";
 import { CODEX_ONLY, STAFF, defineTool, type ToolDef } from "./registry.js";
-import { args, id, name, requiredText } from "./schemas.js";
+import { EVENT_MESSAGE_MAX_CHARS, LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
+import { args, id, name } from "./schemas.js";
 
 const cursor = z.string().trim().max(200);
 
@@ -12,9 +13,11 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
     defineTool({
       name: "handoff.list_events",
       title: "List a package's handoff events",
-      description: "Every handoff event of the work package, in order (from the ledger).",
+      description:
+        "The first handoff events of the work package, in order (from the ledger), as many as fit one answer, with event_count. When has_more, read on with handoff.list_events_page from next_after_id.",
       roles: CODEX_ONLY,
       readOnly: true,
+      answerBytes: LOOP_ANSWER_MAX_BYTES,
       input: args({ work_package_id: id }),
       handler: (svc, a) => listEvents(svc, a.work_package_id),
     }),
@@ -22,9 +25,10 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
       name: "handoff.list_events_page",
       title: "List handoff events, one page",
       description:
-        "Handoff events of a package after a cursor (an event_id, or a 1-based position), at most limit (1–200). Continue with next_after_id while has_more.",
+        "Handoff events of a package after a cursor (an event_id, or a 1-based position), at most limit (1–200) and at most what fits one answer (large payload fields are shortened; the full event is in events.ndjson). Continue with next_after_id while has_more.",
       roles: STAFF,
       readOnly: true,
+      answerBytes: LOOP_ANSWER_MAX_BYTES,
       input: args({
         work_package_id: id,
         after_event_id: cursor.optional(),
@@ -38,10 +42,12 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
       description:
         `Blocks until a new handoff event exists for one work package (work_package_id) or any package of a task (task_id), ` +
         `after a cursor (after_event_id, or after_event_count events already seen). Returns status "event" with the new events, ` +
-        `or "timeout" with the cursor: call again with next_after_event_id. The wait is capped at ` +
+        `or "timeout" with the cursor: call again with next_after_event_id. When more events are new than one answer holds, ` +
+        `has_more is true and next_after_event_id is the last event shown: call again with it. The wait is capped at ` +
         `${Math.max(0.1, limits.toolCallLimitSeconds - limits.transportGraceSeconds)} s so it answers before the client's tool timeout.`,
       roles: CODEX_ONLY,
       readOnly: true,
+      answerBytes: LOOP_ANSWER_MAX_BYTES,
       input: args({
         work_package_id: id.optional(),
         task_id: id.optional(),
@@ -54,11 +60,15 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
     defineTool({
       name: "handoff.report_worker_event",
       title: "Report a worker event",
-      description:
-        "The worker that claimed the package reports WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER or WORKER_FAILED with a message. It wakes the controller; it does not change the package.",
+      description: `The worker that claimed the package reports WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER or WORKER_FAILED with a message (at most ${EVENT_MESSAGE_MAX_CHARS} characters). It wakes the controller; it does not change the package.`,
       roles: ["codex", "glm", "test_owner", "worker_junior", "worker_pro"],
       readOnly: false,
-      input: args({ work_package_id: id, event_type: name, message: requiredText }),
+      answerBytes: LOOP_ANSWER_MAX_BYTES,
+      input: args({
+        work_package_id: id,
+        event_type: name,
+        message: z.string().trim().min(1).max(EVENT_MESSAGE_MAX_CHARS),
+      }),
       handler: (svc, a) => reportWorkerEvent(svc, a),
     }),
   ];

@@ -8,12 +8,13 @@ import {
   recoverCancelledPackages,
 } from "../service/packages.js";
 import { packageSummary, taskSummary } from "../service/summaries.js";
+import { LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
 import { ALL_ROLES, CODEX_ONLY, STAFF, defineTool } from "./registry.js";
 import {
   args,
   id,
-  jsonObject,
+  jsonArg,
   name,
   patternList,
   reason,
@@ -45,14 +46,14 @@ export const packageTools = [
       assigned_junior_agent: name,
       assigned_pro_agent: name,
       base_commit: commit,
-      contract_discovery: jsonObject.optional(),
+      contract_discovery: jsonArg("contract_discovery").optional(),
       test_surface: stringList.optional(),
       rollback_boundary: optionalText,
       compact_report_format: stringList.optional(),
       module_id: optionalText,
       verification_id: optionalText,
       commands_allowed: stringList.optional(),
-      session_routing: jsonObject.optional(),
+      session_routing: jsonArg("session_routing").optional(),
       cache_anchor: optionalText,
       retry_budget: z.number().int().min(0).max(100).optional(),
       stop_conditions: stringList.optional(),
@@ -63,8 +64,8 @@ export const packageTools = [
       codex_instance_id: optionalText,
       glm_instance_id: optionalText,
       branch_worktree: optionalText,
-      glm_scan_plan_report: jsonObject.optional(),
-      operation_isolation: jsonObject.optional(),
+      glm_scan_plan_report: jsonArg("glm_scan_plan_report").optional(),
+      operation_isolation: jsonArg("operation_isolation").optional(),
       pro_api_assignment: optionalText,
     }),
     handler: (svc, a) => createWorkPackage(svc, a),
@@ -134,6 +135,7 @@ export const packageTools = [
       "Compact view of one package: status, assignment, claimer, Pro flag, the five newest sessions.",
     roles: ALL_ROLES,
     readOnly: true,
+    answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({ work_package_id: id }),
     handler: (svc, a) => packageSummary(svc, a.work_package_id),
   }),
@@ -143,6 +145,7 @@ export const packageTools = [
     description: "Compact view of one task: status, package counts and ids by state, and who acts next.",
     roles: ALL_ROLES,
     readOnly: true,
+    answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({ task_id: id }),
     handler: (svc, a) => taskSummary(svc, a.task_id),
   }),

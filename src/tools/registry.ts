@@ -3,6 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { Logger } from "../config/logger.js";
 import { OrchestratorError } from "../domain/errors.js";
+import { ANSWER_MAX_BYTES } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
 import type { ServiceContext } from "../service/context.js";
 
@@ -21,6 +22,10 @@ export interface ToolDef<S extends z.ZodObject = z.ZodObject> {
   roles: readonly Role[];
   readOnly: boolean;
   input: S;
+  /** Declared output shape; a tool with one also answers structuredContent (the SDK then requires it). */
+  output?: z.ZodObject;
+  /** The answer's size bound in bytes (ANSWER_MAX_BYTES unless the agent reads it in its loop). */
+  answerBytes?: number;
   handler(svc: ServiceContext, args: z.infer<S>, call: ToolCall): unknown;
 }
 
@@ -44,16 +49,42 @@ export function toolsForRole(defs: readonly ToolDef[], role: Role): ToolDef[] {
   return defs.filter((d) => d.roles.includes(role));
 }
 
-function ok(value: unknown): CallToolResult {
-  const structured =
+function failure(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+const PAGING_HINT =
+  "Read large parts in pages instead: repo.diff with offset and limit (or submission_id), " +
+  "handoff.list_events_page with after_event_id and limit, audit.list_page, or a narrower request.";
+
+export interface AnswerShape {
+  tool: string;
+  /** The tool declares an output schema, so the answer also carries structuredContent. */
+  structured: boolean;
+  maxBytes: number;
+  readOnly: boolean;
+}
+
+/**
+ * The tool's answer as one compact JSON text (what every client, and Codex's model, reads), plus
+ * structuredContent only for tools with an output schema, so the value is not sent twice. An answer
+ * over its bound becomes a refusal that says how to page, never a message the client cannot take.
+ */
+export function toolResult(value: unknown, shape: AnswerShape): CallToolResult {
+  const body =
     value !== null && typeof value === "object" && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : { result: value };
-  return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
-}
-
-function failure(message: string): CallToolResult {
-  return { content: [{ type: "text", text: message }], isError: true };
+  const result: CallToolResult = { content: [{ type: "text", text: JSON.stringify(body) }] };
+  if (shape.structured) result.structuredContent = body;
+  const bytes = Buffer.byteLength(JSON.stringify(result), "utf8");
+  if (bytes <= shape.maxBytes) return result;
+  const done = shape.readOnly
+    ? "Nothing was changed."
+    : "The call itself completed; only its answer was withheld.";
+  return failure(
+    `The answer of ${shape.tool} would be ${bytes} bytes, over its bound of ${shape.maxBytes} bytes. ${done} ${PAGING_HINT}`,
+  );
 }
 
 export function registerTools(
@@ -71,6 +102,7 @@ export function registerTools(
         title: def.title,
         description: def.description,
         inputSchema: def.input,
+        ...(def.output ? { outputSchema: def.output } : {}),
         annotations: { readOnlyHint: def.readOnly, openWorldHint: false, destructiveHint: false },
       },
       async (input: unknown, extra) => {
@@ -86,7 +118,14 @@ export function registerTools(
           },
         };
         try {
-          return ok(await def.handler(svc, input as never, call));
+          const answer = toolResult(await def.handler(svc, input as never, call), {
+            tool: def.name,
+            structured: def.output !== undefined,
+            maxBytes: def.answerBytes ?? ANSWER_MAX_BYTES,
+            readOnly: def.readOnly,
+          });
+          if (answer.isError) logger.warn("tool answer over its bound", { tool: def.name });
+          return answer;
         } catch (error) {
           if (error instanceof OrchestratorError) return failure(error.message);
           // Unexpected failures are logged in full on stderr; the client gets no stack trace.

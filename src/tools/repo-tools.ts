@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DIFF_PAGE_DEFAULT_BYTES, DIFF_PAGE_MAX_BYTES } from "../domain/limits.js";
 import { getRepoDiff, getRepoStatus, runTests } from "../service/repo.js";
 import { STAFF, defineTool } from "./registry.js";
 import { WORKER_CAPABLE } from "./package-tools.js";
@@ -18,16 +19,18 @@ export const repoTools = [
   defineTool({
     name: "repo.diff",
     title: "Repository diff",
-    description:
-      "Working-tree diff of the project repository: scope all (default), staged, or file_list with file_list paths (confined to the repo).",
+    description: `One page of a diff: the project repository's working tree (scope all (default), staged, or file_list with file_list paths confined to the repo), or a stored submission's diff (submission_id). Pages are byte ranges: offset (default 0) and limit (default ${DIFF_PAGE_DEFAULT_BYTES}, at most ${DIFF_PAGE_MAX_BYTES}); total_bytes is the whole size; continue with offset = next_offset while has_more.`,
     roles: STAFF,
     readOnly: true,
     input: args({
       project_id: id,
       scope: z.enum(["all", "staged", "file_list"]).optional(),
       file_list: stringList.optional(),
+      submission_id: id.optional(),
+      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      limit: z.number().int().min(1).max(DIFF_PAGE_MAX_BYTES).optional(),
     }),
-    handler: (svc, a) => getRepoDiff(svc, a.project_id, a.scope ?? "all", a.file_list ?? []),
+    handler: (svc, a) => getRepoDiff(svc, a),
   }),
   defineTool({
     name: "repo.run_tests",

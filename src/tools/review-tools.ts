@@ -2,9 +2,10 @@ import { z } from "zod";
 import { closeTask, requestFinalReview, submitCodexReview } from "../service/final-review.js";
 import { submitGlmReview } from "../service/reviews.js";
 import { CODEX_ONLY, STAFF, defineTool } from "./registry.js";
-import { args, id, jsonObject, name } from "./schemas.js";
+import { args, boundedJson, id, jsonArg, name } from "./schemas.js";
 
-const notes = z.array(z.union([z.string().max(4_000), jsonObject])).max(200);
+const notes = (field: string) =>
+  boundedJson(field, z.array(z.union([z.string().max(4_000), jsonArg(`${field} item`)])).max(200));
 
 export const reviewTools = [
   defineTool({
@@ -14,7 +15,12 @@ export const reviewTools = [
       "GLM: decision accepted, rejected_repair_required or blocked for a SUBMITTED package (target_id). Acceptance needs a passing worker report. A rejection opens the Pro repair path; the third non-accepted review pauses the package in HUMAN_INTERVENTION_REQUIRED. Emits CONTROLLER_ACCEPTED or CONTROLLER_REWORK_REQUESTED.",
     roles: STAFF,
     readOnly: false,
-    input: args({ target_id: id, decision: name, findings: notes, required_fixes: notes }),
+    input: args({
+      target_id: id,
+      decision: name,
+      findings: notes("findings"),
+      required_fixes: notes("required_fixes"),
+    }),
     handler: (svc, a) => submitGlmReview(svc, a),
   }),
   defineTool({
@@ -34,7 +40,12 @@ export const reviewTools = [
       "Codex: decision accepted, rejected_repair_required or blocked for a task in CODEX_FINAL_REVIEW. Acceptance closes the task in the same transaction.",
     roles: CODEX_ONLY,
     readOnly: false,
-    input: args({ task_id: id, decision: name, findings: notes, required_fixes: notes }),
+    input: args({
+      task_id: id,
+      decision: name,
+      findings: notes("findings"),
+      required_fixes: notes("required_fixes"),
+    }),
     handler: (svc, a) => submitCodexReview(svc, a),
   }),
   defineTool({

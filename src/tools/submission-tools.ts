@@ -3,10 +3,10 @@ import { completeTaskByController } from "../service/controller-completion.js";
 import { createControllerRepair, createSubmission } from "../service/submissions.js";
 import { CODEX_ONLY, defineTool } from "./registry.js";
 import { WORKER_CAPABLE } from "./package-tools.js";
-import { args, id, jsonObject, longText, requiredText } from "./schemas.js";
+import { args, boundedJson, id, jsonArg, longText, requiredText } from "./schemas.js";
 
 const commit = z.string().trim().min(4).max(200);
-const testsRun = z.array(jsonObject).max(200);
+const testsRun = boundedJson("tests_run", z.array(jsonArg("tests_run item")).max(200));
 
 export const submissionTools = [
   defineTool({
@@ -22,7 +22,7 @@ export const submissionTools = [
       head_commit: commit,
       tests_run: testsRun,
       risk_notes: longText,
-      worker_report: jsonObject,
+      worker_report: jsonArg("worker_report"),
     }),
     handler: (svc, a) => createSubmission(svc, a),
   }),
@@ -39,7 +39,7 @@ export const submissionTools = [
       head_commit: commit,
       tests_run: testsRun,
       risk_notes: longText,
-      controller_report: jsonObject,
+      controller_report: jsonArg("controller_report"),
     }),
     handler: (svc, a) => createControllerRepair(svc, a),
   }),
@@ -57,7 +57,7 @@ export const submissionTools = [
       head_commit: commit,
       tests_run: testsRun,
       risk_notes: longText,
-      controller_report: jsonObject,
+      controller_report: jsonArg("controller_report"),
     }),
     handler: (svc, a) => completeTaskByController(svc, a),
   }),

@@ -1,3 +1,4 @@
+import { LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
 import { createCodexTask, getNextAction, getTask, planTask } from "../service/tasks.js";
 import { CODEX_ONLY, STAFF, defineTool } from "./registry.js";
 import { args, id, longText, name, patternList, requiredText, stringList } from "./schemas.js";
@@ -28,7 +29,7 @@ export const taskTools = [
     name: "task.get",
     title: "Read a task",
     description:
-      "Returns the task with its packages, GRACE artifacts, reviews, Mimo sessions and submissions.",
+      "Returns the task with its packages, GRACE artifacts (their size, hash and path, not their content), reviews, Mimo sessions and submissions (each diff as diff_bytes; read it in pages with repo.diff and submission_id).",
     roles: STAFF,
     readOnly: true,
     input: args({ task_id: id }),
@@ -51,6 +52,7 @@ export const taskTools = [
       "Suggests the next role and action for the task. Roles like user_or_codex are informational; blocked_reason says why you could not do it yourself.",
     roles: STAFF,
     readOnly: true,
+    answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({ task_id: id }),
     handler: (svc, a) => getNextAction(svc, a.task_id),
   }),

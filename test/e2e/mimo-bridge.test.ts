@@ -16,7 +16,16 @@ import {
   type Who,
 } from "../helpers/git-repo-lifecycle.js";
 import { FAKE_MIMO, tellExit, waitForRecord, writeFakeMimoConfig } from "../helpers/fake-mimo-world.js";
-import { call, callError, connect, SERVER_ENTRY, tempDir, type Connected } from "../helpers/mcp-client.js";
+import {
+  call,
+  callError,
+  connect,
+  resultText,
+  resultValue,
+  SERVER_ENTRY,
+  tempDir,
+  type Connected,
+} from "../helpers/mcp-client.js";
 
 /** What a Mimo worker does with the profile: start the server it names and talk MCP to it. */
 async function connectWithProfile(profile: Result): Promise<Client> {
@@ -34,8 +43,8 @@ async function connectWithProfile(profile: Result): Promise<Client> {
 
 async function clientCall(client: Client, name: string, args: Record<string, unknown>): Promise<Result> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  if (result.isError) throw new Error(result.content.map((p) => (p.type === "text" ? p.text : "")).join(""));
-  return result.structuredContent as Result;
+  if (result.isError) throw new Error(resultText(result));
+  return resultValue<Result>(result);
 }
 
 describe("Mimo bridge over MCP: GLM launches, the worker connects with its profile, claims, commits, submits", () => {

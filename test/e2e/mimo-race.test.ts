@@ -8,7 +8,7 @@ import {
   type Result,
 } from "../helpers/git-repo-lifecycle.js";
 import { FAKE_MIMO, tellExit, writeFakeMimoConfig } from "../helpers/fake-mimo-world.js";
-import { call, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { call, connect, resultValue, tempDir, type Connected } from "../helpers/mcp-client.js";
 
 const PACKAGES = 6;
 
@@ -65,7 +65,7 @@ describe("two GLM server processes launching the same package at once", () => {
     const results = await Promise.all(pkgIds.map((id) => Promise.all([launch(a, id), launch(b, id)])));
 
     for (const [i, pair] of results.entries()) {
-      const wins = pair.filter((r) => !r.isError).map((r) => r.structuredContent as Result);
+      const wins = pair.filter((r) => !r.isError).map((r) => resultValue<Result>(r));
       for (const w of wins) pids.push(w.pid as number);
       expect(wins, `package ${pkgIds[i]}`).toHaveLength(1);
       const loser = pair.find((r) => r.isError)!;

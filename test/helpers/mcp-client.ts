@@ -59,18 +59,25 @@ export async function connect(
   return { client, transport, stderr: () => err, close: () => client.close() };
 }
 
-/** Calls a tool and returns its structured content, throwing with the tool's message on isError. */
+/** A successful tool answer's value: structuredContent when the tool declares an output schema, else its JSON text. */
+export function resultValue<T = Record<string, unknown>>(result: CallToolResult): T {
+  if (result.structuredContent !== undefined) return result.structuredContent as T;
+  return JSON.parse(resultText(result)) as T;
+}
+
+export function resultText(result: CallToolResult): string {
+  return result.content.map((p) => (p.type === "text" ? p.text : "")).join("");
+}
+
+/** Calls a tool and returns its value, throwing with the tool's message on isError. */
 export async function call<T = Record<string, unknown>>(
   c: Connected,
   name: string,
   args: Record<string, unknown> = {},
 ): Promise<T> {
   const result = (await c.client.callTool({ name, arguments: args })) as CallToolResult;
-  if (result.isError) {
-    const text = result.content.map((p) => (p.type === "text" ? p.text : "")).join("");
-    throw new Error(text);
-  }
-  return result.structuredContent as T;
+  if (result.isError) throw new Error(resultText(result));
+  return resultValue<T>(result);
 }
 
 /** Calls a tool expecting isError; returns the message. */
@@ -80,9 +87,8 @@ export async function callError(
   args: Record<string, unknown> = {},
 ): Promise<string> {
   const result = (await c.client.callTool({ name, arguments: args })) as CallToolResult;
-  if (!result.isError)
-    throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
-  return result.content.map((p) => (p.type === "text" ? p.text : "")).join("");
+  if (!result.isError) throw new Error(`${name} unexpectedly succeeded: ${resultText(result)}`);
+  return resultText(result);
 }
 
 export function tempDir(prefix: string): string {
