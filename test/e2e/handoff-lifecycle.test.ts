@@ -64,7 +64,7 @@ test("with the real lifecycle tools, a controller wait wakes on the worker's BLO
     payload: { submission_id: submission.id, head_commit: head },
   });
 
-  const listed = await mcpCall<{ result: Result[] }>(world.servers.codex, "handoff.list_events", {
+  const listed = await mcpCall<{ events: Result[] }>(world.servers.codex, "handoff.list_events", {
     work_package_id: pkg.id,
   });
   const lines = fs
@@ -72,6 +72,6 @@ test("with the real lifecycle tools, a controller wait wakes on the worker's BLO
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l) as Result);
-  expect(lines.map((l) => [l.seq, l.event_id])).toEqual(listed.result.map((e) => [e.seq, e.event_id]));
+  expect(lines.map((l) => [l.seq, l.event_id])).toEqual(listed.events.map((e) => [e.seq, e.event_id]));
   expect(lines.map((l) => l.type)).toEqual(["WORKER_BLOCKED", "WORKER_READY_FOR_REVIEW"]);
 });

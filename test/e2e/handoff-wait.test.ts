@@ -95,7 +95,7 @@ describe("handoff wait across server processes", () => {
   });
 
   test("with nothing new the wait times out at its effective bound and reports both timeouts", async () => {
-    const events = await call<{ result: unknown[] }>(codex, "handoff.list_events", {
+    const events = await call<{ events: unknown[] }>(codex, "handoff.list_events", {
       work_package_id: seeded.packageId,
     });
     const started = performance.now();
@@ -104,7 +104,7 @@ describe("handoff wait across server processes", () => {
       "handoff.wait_for_event",
       {
         work_package_id: seeded.packageId,
-        after_event_count: events.result.length,
+        after_event_count: events.events.length,
         timeout_seconds: 1,
       },
     );

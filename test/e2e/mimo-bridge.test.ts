@@ -150,10 +150,10 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
     const head = commitAll(session.workspace_path, "junior work in its worktree");
     await submit(staff, "junior", taskId, pkg.id, head, [STORE]);
 
-    const events = await call<{ result: { type: string }[] }>(codex, "handoff.list_events", {
+    const events = await call<{ events: { type: string }[] }>(codex, "handoff.list_events", {
       work_package_id: pkg.id,
     });
-    expect(events.result.map((e) => e.type)).toEqual(["WORKER_STARTED", "WORKER_READY_FOR_REVIEW"]);
+    expect(events.events.map((e) => e.type)).toEqual(["WORKER_STARTED", "WORKER_READY_FOR_REVIEW"]);
 
     // SUBMITTED is not launchable; closing the window releases only the lock.
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" })).toBe(

@@ -59,8 +59,15 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       const taskId = r.task!.id as number;
       expect(r.first!.handoff_event.type).toBe("WORKER_READY_FOR_REVIEW");
       expect(r.first!.submitted_by_agent).toBe("junior-1");
-      expect(JSON.parse(r.first!.files_changed_json)).toEqual([STORE]);
-      expect(r.first!.diff).toContain("+// revision 1");
+      expect(r.first!.files_changed).toEqual([STORE]);
+      // The answer gives the diff's size; the diff itself is read in pages.
+      expect(r.first!).not.toHaveProperty("diff");
+      const diff = await c.call("glm", "repo.diff", {
+        project_id: r.finalReview!.project_id,
+        submission_id: r.first!.id,
+      });
+      expect(diff.diff).toContain("+// revision 1");
+      expect(diff).toMatchObject({ offset: 0, has_more: false, total_bytes: r.first!.diff_bytes });
       expect(r.rejected!).toMatchObject({
         work_package_status: "REPAIR_REQUIRED",
         task_status: "GLM_REJECTED_REPAIR_REQUIRED",
@@ -87,7 +94,7 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       expect((await c.call("codex", "task.close", { task_id: taskId })).status).toBe("TASK_CLOSED");
       expect(snapshotLedger(dataDir)).toEqual(before);
       const events = await c.call("codex", "handoff.list_events", { work_package_id: r.pkg!.id });
-      expect(events.result.map((e: { type: string }) => e.type)).toEqual([
+      expect(events.events.map((e: { type: string }) => e.type)).toEqual([
         "WORKER_READY_FOR_REVIEW",
         "CONTROLLER_REWORK_REQUESTED",
         "WORKER_READY_FOR_REVIEW",
@@ -207,7 +214,7 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       expect(cancelled.status).toBe("CANCELLED");
       expect((await c.call("codex", "task.get", { task_id: taskId })).status).toBe("GLM_TESTS_PREPARED");
       const events = await c.call("codex", "handoff.list_events", { work_package_id: pkgId });
-      expect(events.result.map((e: { type: string }) => e.type)).toEqual(["CONTROLLER_CANCELLED"]);
+      expect(events.events.map((e: { type: string }) => e.type)).toEqual(["CONTROLLER_CANCELLED"]);
       expect(
         await refusedUnchanged("codex", "task.recover_cancelled_packages", {
           task_id: taskId,

@@ -23,7 +23,7 @@ describe("full lifecycle through the tool handlers", () => {
     const r = await fullLifecycle(caller.call, repo, base);
     expect(r.pkg!.status).toBe("CREATED");
     expect(r.first!.handoff_event.type).toBe("WORKER_READY_FOR_REVIEW");
-    expect(JSON.parse(r.first!.files_changed_json)).toEqual([STORE]);
+    expect(r.first!.files_changed).toEqual([STORE]);
     expect(existsSync(r.first!.handoff_report_path)).toBe(true);
     expect(readFileSync(r.second!.handoff_report_path, "utf8")).toContain("Worker: pro-1");
     expect(r.rejected!.handoff_event.type).toBe("CONTROLLER_REWORK_REQUESTED");
