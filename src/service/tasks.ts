@@ -5,7 +5,7 @@ import { isRole } from "../domain/roles.js";
 import { isProjectRelativePattern } from "../domain/scope.js";
 import type { TaskStatus } from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
-import { parseJson, stableJson } from "../ledger/json.js";
+import { stableJson } from "../ledger/json.js";
 import { listPackagesOfTask, type TaskRow } from "../ledger/rows.js";
 import { effectiveRoleDecision, loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";

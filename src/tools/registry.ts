@@ -87,6 +87,28 @@ export function toolResult(value: unknown, shape: AnswerShape): CallToolResult {
   );
 }
 
+/** Runs the handler and shapes its answer: a bounded result, a refusal, or a logged internal error. */
+async function answerOf(def: ToolDef, logger: Logger, run: () => unknown): Promise<CallToolResult> {
+  try {
+    const answer = toolResult(await run(), {
+      tool: def.name,
+      structured: def.output !== undefined,
+      maxBytes: def.answerBytes ?? ANSWER_MAX_BYTES,
+      readOnly: def.readOnly,
+    });
+    if (answer.isError) logger.warn("tool answer over its bound", { tool: def.name });
+    return answer;
+  } catch (error) {
+    if (error instanceof OrchestratorError) return failure(error.message);
+    // Unexpected failures are logged in full on stderr; the client gets no stack trace.
+    logger.error("tool failed unexpectedly", {
+      tool: def.name,
+      error: String((error as Error)?.stack ?? error),
+    });
+    return failure(`Internal error in ${def.name}: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
 export function registerTools(
   server: McpServer,
   svc: ServiceContext,
@@ -117,24 +139,7 @@ export function registerTools(
             });
           },
         };
-        try {
-          const answer = toolResult(await def.handler(svc, input as never, call), {
-            tool: def.name,
-            structured: def.output !== undefined,
-            maxBytes: def.answerBytes ?? ANSWER_MAX_BYTES,
-            readOnly: def.readOnly,
-          });
-          if (answer.isError) logger.warn("tool answer over its bound", { tool: def.name });
-          return answer;
-        } catch (error) {
-          if (error instanceof OrchestratorError) return failure(error.message);
-          // Unexpected failures are logged in full on stderr; the client gets no stack trace.
-          logger.error("tool failed unexpectedly", {
-            tool: def.name,
-            error: String((error as Error)?.stack ?? error),
-          });
-          return failure(`Internal error in ${def.name}: ${(error as Error)?.message ?? String(error)}`);
-        }
+        return answerOf(def, logger, () => def.handler(svc, input as never, call));
       },
     );
     registered.push(def.name);

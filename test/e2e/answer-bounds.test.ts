@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { appendEvent } from "../../src/handoff/outbox.js";
 import { inTransaction, openLedger } from "../../src/ledger/database.js";
 import {
@@ -8,33 +8,25 @@ import {
   commitFiles,
   createPackage,
   makeGraceRepo,
-  mcpCaller,
   planTask,
   workerReport,
   type Result,
   type Who,
 } from "../helpers/git-repo-lifecycle.js";
 import { writeFile } from "../helpers/git-repo.js";
-import { resultText, resultValue, tempDir } from "../helpers/mcp-client.js";
+import { resultText, resultValue } from "../helpers/mcp-client.js";
+import { useMcpWorld } from "../helpers/mcp-world.js";
 
 // The bounds as the README states them; written out so a change to the source shows up here.
 const ANSWER = 64 * 1024;
 const LOOP = 12 * 1024;
 const EVENTS = 30_000;
 
-let world: Awaited<ReturnType<typeof mcpCaller>>;
-const dataDir = tempDir("answer-bounds");
-
-beforeAll(async () => {
-  world = await mcpCaller(dataDir);
-});
-afterAll(async () => {
-  await world?.close();
-});
+const { dataDir, world } = useMcpWorld("answer-bounds");
 
 /** Calls over MCP and checks the whole result (what crosses the wire) against the bound. */
 async function bounded(who: Who, tool: string, args: Record<string, unknown>, bound: number) {
-  const result = (await world.servers[who].client.callTool({
+  const result = (await world().servers[who].client.callTool({
     name: tool,
     arguments: args,
   })) as CallToolResult;
@@ -75,7 +67,7 @@ function seedEvents(packageId: number, ids: { projectId: number; taskId: number 
 }
 
 test("a 5 MB in-scope diff and 30,000 events: every answer stays within its bound and the clients keep working", async () => {
-  const call = world.call;
+  const call = world().call;
   const { repo, base } = makeGraceRepo();
   const planned = await planTask(call, repo);
   const pkg = await createPackage(call, planned.taskId, base);

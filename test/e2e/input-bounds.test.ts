@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { makeGraceRepo, mcpCaller, planTask } from "../helpers/git-repo-lifecycle.js";
+import { expect, test } from "vitest";
+import { makeGraceRepo, planTask } from "../helpers/git-repo-lifecycle.js";
 import { snapshotLedger } from "../helpers/ledger-snapshot.js";
-import { callError, tempDir } from "../helpers/mcp-client.js";
+import { callError } from "../helpers/mcp-client.js";
+import { useMcpWorld } from "../helpers/mcp-world.js";
 
-let world: Awaited<ReturnType<typeof mcpCaller>>;
-const dataDir = tempDir("input-bounds");
-
-beforeAll(async () => {
-  world = await mcpCaller(dataDir);
-});
-afterAll(async () => {
-  await world?.close();
-});
+const { dataDir, world } = useMcpWorld("input-bounds");
 
 /** A mapping of many ordinary entries, `bytes` long in all: a plan pasted whole into one argument. */
 function mapping(bytes: number): Record<string, string> {
@@ -22,8 +15,8 @@ function mapping(bytes: number): Record<string, string> {
 
 test("a 9.9 MB verification plan is refused naming the field and the limit, and the ledger is unchanged", async () => {
   const { repo } = makeGraceRepo();
-  const { projectId } = await planTask(world.call, repo);
-  const task = await world.call("codex", "task.create_codex_task", {
+  const { projectId } = await planTask(world().call, repo);
+  const task = await world().call("codex", "task.create_codex_task", {
     project_id: projectId,
     title: "A task awaiting its plan",
     objective: "o",
@@ -34,10 +27,10 @@ test("a 9.9 MB verification plan is refused naming the field and the limit, and 
     allowed_files: ["src/**"],
     forbidden_files: [],
   });
-  await world.call("glm", "task.plan", { task_id: task.id });
+  await world().call("glm", "task.plan", { task_id: task.id });
   const taskId = task.id as number;
   const before = snapshotLedger(dataDir);
-  const message = await callError(world.servers.glm, "verification.register_plan", {
+  const message = await callError(world().servers.glm, "verification.register_plan", {
     task_id: taskId,
     test_strategy: "unit tests per module",
     test_commands: ["unit"],
@@ -48,7 +41,7 @@ test("a 9.9 MB verification plan is refused naming the field and the limit, and 
   expect(snapshotLedger(dataDir)).toEqual(before);
 
   // The same plan at an ordinary size is stored: the refusal was the size, nothing else.
-  const stored = await world.call("glm", "verification.register_plan", {
+  const stored = await world().call("glm", "verification.register_plan", {
     task_id: taskId,
     test_strategy: "unit tests per module",
     test_commands: ["unit"],
@@ -61,7 +54,7 @@ test("a worker report nested deeper than the limit is refused naming the field a
   let deep: unknown = "leaf";
   for (let i = 0; i < 20; i += 1) deep = { inner: deep };
   const before = snapshotLedger(dataDir);
-  const message = await callError(world.servers.junior, "gate.validate_worker_report", {
+  const message = await callError(world().servers.junior, "gate.validate_worker_report", {
     work_package_id: 1,
     worker_report: { notes: deep },
   });
