@@ -56,8 +56,9 @@ export function jsonDepth(value: unknown, stopAfter = Number.POSITIVE_INFINITY):
 /**
  * The longest prefix of `items` whose JSON array fits `budget` bytes, but never empty when items
  * exist: a page always makes progress, and the answer's own bound catches a single oversized item.
+ * Items are drawn one at a time, so a lazy sequence is read only as far as the page goes.
  */
-export function fitByBytes<T>(items: readonly T[], budget: number): T[] {
+export function fitByBytes<T>(items: Iterable<T>, budget: number): T[] {
   const out: T[] = [];
   let used = 2;
   for (const item of items) {

@@ -28,7 +28,11 @@ export function compactEvent(event: HandoffEvent): HandoffEvent {
   return { ...event, payload };
 }
 
+function* compacted(events: readonly HandoffEvent[]): Generator<HandoffEvent> {
+  for (const event of events) yield compactEvent(event);
+}
+
 /** As many (compacted) events as fit a loop answer's list budget, in order, never none when some exist. */
 export function eventPage(events: readonly HandoffEvent[]): HandoffEvent[] {
-  return fitByBytes(events.map(compactEvent), LOOP_LIST_BUDGET_BYTES);
+  return fitByBytes(compacted(events), LOOP_LIST_BUDGET_BYTES);
 }

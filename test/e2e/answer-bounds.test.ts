@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { expect, test } from "vitest";
-import { appendEvent } from "../../src/handoff/outbox.js";
+import { newEventId } from "../../src/handoff/outbox.js";
 import { inTransaction, openLedger } from "../../src/ledger/database.js";
 import {
   STORE,
@@ -45,20 +45,22 @@ function fiveMegabytes(): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Rows written straight into the real ledger (one prepared insert, one transaction) with the next seqs. */
 function seedEvents(packageId: number, ids: { projectId: number; taskId: number }) {
   const db = openLedger(dataDir);
   try {
+    const insert = db.prepare(
+      `INSERT INTO handoff_events (event_id, project_id, task_id, work_package_id, seq, type, worker, payload_json, created_at)
+       VALUES (?, ?, ?, ?, ?, 'WORKER_BLOCKED', 'junior-1', ?, ?)`,
+    );
     inTransaction(db, () => {
-      for (let i = 0; i < EVENTS; i += 1) {
-        appendEvent(db, {
-          projectId: ids.projectId,
-          taskId: ids.taskId,
-          packageId,
-          type: "WORKER_BLOCKED",
-          worker: "junior-1",
-          payload: { message: `blocked ${i}` },
-          createdAt: new Date().toISOString(),
-        });
+      const { last } = db
+        .prepare("SELECT MAX(seq) AS last FROM handoff_events WHERE work_package_id = ?")
+        .get(packageId) as { last: number };
+      const now = new Date().toISOString();
+      for (let i = 1; i <= EVENTS; i += 1) {
+        const payload = JSON.stringify({ message: `blocked ${i}` });
+        insert.run(newEventId(), ids.projectId, ids.taskId, packageId, last + i, payload, now);
       }
     });
   } finally {
