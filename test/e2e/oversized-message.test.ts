@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { afterEach, expect, test } from "vitest";
-import { SERVER_ENTRY, tempDir } from "../helpers/mcp-client.js";
+import { call, connect, SERVER_ENTRY, tempDir } from "../helpers/mcp-client.js";
 
 interface Raw {
   child: ChildProcessWithoutNullStreams;
@@ -117,4 +117,16 @@ test("when the connection closes for another reason than end of input, the serve
   expect(code).not.toBe(0);
   expect(s.stderr()).toContain("the MCP connection closed");
   expect(s.stderr()).toContain("stdout failed");
+});
+
+test("the SDK client's own oversized call fails alone; the same client keeps working", async () => {
+  const c = await connect(tempDir("oversized-sdk"), { name: "codex-main", role: "codex" });
+  try {
+    await expect(
+      c.client.callTool({ name: "orchestrator.whoami", arguments: { pad: "x".repeat(11 * 1024 * 1024) } }),
+    ).rejects.toThrow("one message may be at most 10485760 bytes");
+    expect((await call(c, "orchestrator.whoami")).actor_name).toBe("codex-main");
+  } finally {
+    await c.close();
+  }
 });
