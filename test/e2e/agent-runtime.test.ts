@@ -5,7 +5,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { initRepo } from "../helpers/git-repo.js";
-import { call, connect, REPO_ROOT, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { call, connect, REPO_ROOT, resultValue, tempDir, type Connected } from "../helpers/mcp-client.js";
 
 let codex: Connected;
 let projectId: number;
@@ -84,7 +84,7 @@ test("with GRACE_MCP_HOME set, mimo.connection_profile starts the server from th
     const client = new Client({ name: "profile", version: "0.0.0" });
     await client.connect(transport);
     const me = (await client.callTool({ name: "orchestrator.whoami", arguments: {} })) as CallToolResult;
-    expect(me.structuredContent).toMatchObject({ actor_name: "glm-1", primary_role: "glm" });
+    expect(resultValue(me)).toMatchObject({ actor_name: "glm-1", primary_role: "glm" });
     await client.close();
   } finally {
     await c.close();
