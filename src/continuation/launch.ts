@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { captureIdentity, newLaunchNonce, type ProcessIdentity } from "../process/identity.js";
-import { isExecutableFile, resolveProgram, type ProgramSearch } from "../process/which.js";
+import { resolveCommand } from "../process/resolve-command.js";
+import { isExecutableFile, type ProgramSearch } from "../process/which.js";
 import {
   CommandTemplateError,
   controllerEnv,
@@ -99,8 +100,9 @@ export async function launchController(
     throw error;
   }
   try {
-    // Windows would look for a bare `codex` in the cwd (the worker's worktree) before PATH.
-    argv[0] = resolveProgram(argv[0]!, { ...deps.programSearch, isFile: deps.isFile ?? isExecutableFile });
+    // Windows would look for a bare `codex` in the cwd (the worker's worktree) before PATH, and
+    // `codex` installed by npm is a .cmd shim, which only a shell could start.
+    argv = resolveCommand(argv, { ...deps.programSearch, isFile: deps.isFile ?? isExecutableFile });
   } catch (error) {
     return { ok: false, attempted_mode: mode, argv, reason: (error as Error).message };
   }

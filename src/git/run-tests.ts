@@ -5,7 +5,8 @@ import path from "node:path";
 import { processProgramSearch } from "../config/program-search.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { killTree } from "../process/kill-tree.js";
-import { isExecutableFile, resolveProgram, type ProgramSearch } from "../process/which.js";
+import { CommandRefusedError, resolveCommand } from "../process/resolve-command.js";
+import { isExecutableFile, type ProgramSearch } from "../process/which.js";
 
 export interface RunTestsRequest {
   /** Allowlist key; also names the log files. */
@@ -36,8 +37,6 @@ export interface TestRunResult {
 
 export const DEFAULT_TEST_TIMEOUT_MS = 30 * 60_000;
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-/** Batch and PowerShell shims can only run through a shell, which we never use. */
-const SHELL_ONLY = /\.(cmd|bat|ps1)$/i;
 
 function validate(req: RunTestsRequest): void {
   if (!KEY_PATTERN.test(req.commandKey)) {
@@ -45,11 +44,6 @@ function validate(req: RunTestsRequest): void {
   }
   if (req.argv.length === 0 || req.argv.some((a) => typeof a !== "string" || a === "" || a.includes("\0"))) {
     throw new OrchestratorError(`Test command '${req.commandKey}' has invalid argv`);
-  }
-  if (SHELL_ONLY.test(req.argv[0] as string)) {
-    throw new OrchestratorError(
-      `Test command '${req.commandKey}' names a shell script (${req.argv[0]}); allowlist the real executable instead`,
-    );
   }
 }
 
@@ -59,14 +53,17 @@ function newRunId(): string {
   return `${stamp}-${randomBytes(4).toString("hex")}`;
 }
 
-/** argv[0] as an absolute path from PATH: never searched in `cwd` (the worktree), as Windows would. */
-function programOf(req: RunTestsRequest): string {
+/**
+ * argv with argv[0] as an absolute path from PATH (never searched in `cwd`, the worktree, as
+ * Windows would), and an npm `.cmd` shim replaced by what it runs.
+ */
+function commandOf(req: RunTestsRequest): string[] {
   try {
-    return resolveProgram(req.argv[0] as string, {
-      ...(req.search ?? processProgramSearch()),
-      isFile: isExecutableFile,
-    });
+    return resolveCommand(req.argv, { ...(req.search ?? processProgramSearch()), isFile: isExecutableFile });
   } catch (error) {
+    if (error instanceof CommandRefusedError) {
+      throw new OrchestratorError(`Test command '${req.commandKey}' cannot be started: ${error.message}`);
+    }
     throw new OrchestratorError(
       `Test command '${req.commandKey}' could not be started: ENOENT: ${(error as Error).message}`,
     );
@@ -76,7 +73,7 @@ function programOf(req: RunTestsRequest): string {
 /**
  * Runs an allowlisted argv with `shell: false` in `cwd`, stdout/stderr to a fresh log pair,
  * killing the process tree on timeout. The program is resolved from PATH first (see
- * programOf); there is no shell, so `.cmd`/`.bat` shims are refused.
+ * commandOf); there is no shell, so a `.cmd`/`.bat` runs only when it is an npm shim.
  */
 export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunResult> {
   validate(req);
@@ -85,7 +82,7 @@ export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunR
     () => false,
   );
   if (!cwdOk) throw new OrchestratorError(`Test working directory does not exist: ${req.cwd}`);
-  const program = programOf(req);
+  const [program, ...args] = commandOf(req);
   const logDir = path.join(req.dataDir, "logs");
   await mkdir(logDir, { recursive: true });
   const runId = newRunId();
@@ -101,7 +98,7 @@ export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunR
     const timeoutMs = req.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
     const outcome = await new Promise<{ code: number | null; signal: string | null; timedOut: boolean }>(
       (resolve, reject) => {
-        const child = spawn(program, req.argv.slice(1), {
+        const child = spawn(program!, args, {
           cwd: req.cwd,
           shell: false,
           stdio: ["ignore", out.fd, err.fd],

@@ -2,7 +2,8 @@ import { OrchestratorError } from "../domain/errors.js";
 import { validateBackendModel } from "./backend-families.js";
 
 export interface ArgvInput {
-  exe: string;
+  /** The program and any fixed arguments before Mimo's own (node.exe and the script of an npm shim). */
+  program: readonly string[];
   /** MiMoCode agent; `--agent` only when set. */
   agent: string | null;
   model: string;
@@ -42,7 +43,7 @@ function agentArgs(agent: string | null): string[] {
 export function tuiArgv(input: ArgvInput): string[] {
   const { model, family } = runnable(input.model);
   const modelArgs = family === "mimo_auto" ? [] : ["--model", model];
-  return [input.exe, ...agentArgs(input.agent), ...modelArgs, "--trust", "--prompt", input.prompt];
+  return [...input.program, ...agentArgs(input.agent), ...modelArgs, "--trust", "--prompt", input.prompt];
 }
 
 export function headlessArgv(input: HeadlessArgvInput): string[] {
@@ -53,7 +54,7 @@ export function headlessArgv(input: HeadlessArgvInput): string[] {
     );
   }
   return [
-    input.exe,
+    ...input.program,
     "run",
     ...agentArgs(input.agent),
     "--model",

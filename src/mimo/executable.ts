@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
+import { CommandRefusedError, resolveCommand } from "../process/resolve-command.js";
 import { ProgramNotFoundError, resolveProgram } from "../process/which.js";
 
 const SHIM_EXTENSIONS = [".cmd", ".bat", ".ps1"];
@@ -40,16 +41,35 @@ export function exeBehindShim(shimDir: string, platform: NodeJS.Platform = proce
   return null;
 }
 
-function shimRefusal(command: string): OrchestratorError {
+function shimRefusal(command: string, why: string): OrchestratorError {
   return new OrchestratorError(
-    `Mimo command '${command}' resolves to an npm shim and no real mimo.exe was found behind it; set GRACE_ORCHESTRATOR_MIMO_COMMAND to the full path of mimo.exe`,
+    `Mimo command '${command}' resolves to a shim and no real mimo.exe was found behind it${why}; set GRACE_ORCHESTRATOR_MIMO_COMMAND to the full path of mimo.exe`,
   );
 }
 
-function fromShim(shim: string, command: string, platform: NodeJS.Platform): string {
+/**
+ * The program behind a shim: Mimo's own mimo.exe in its npm package first (its bin script only
+ * re-launches it), else what an npm `.cmd` shim runs, read by the shared command resolver.
+ */
+function fromShim(
+  shim: string,
+  command: string,
+  platform: NodeJS.Platform,
+  search: { pathEnv: string; probe: (file: string) => boolean },
+): string[] {
   const exe = exeBehindShim(pathApi(platform).dirname(shim), platform);
-  if (!exe) throw shimRefusal(command);
-  return exe;
+  if (exe) return [exe];
+  if (platform !== "win32" || pathApi(platform).extname(shim).toLowerCase() === ".ps1") {
+    throw shimRefusal(command, "");
+  }
+  try {
+    return resolveCommand([shim], { platform, path: search.pathEnv, isFile: search.probe });
+  } catch (error) {
+    if (error instanceof CommandRefusedError || error instanceof ProgramNotFoundError) {
+      throw shimRefusal(command, ` (${error.message})`);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -57,7 +77,7 @@ function fromShim(shim: string, command: string, platform: NodeJS.Platform): str
  * itself, because on Windows libuv looks in the child's cwd (the worker's worktree, which the
  * worker controls) before PATH. For the same reason relative PATH entries ('.', '', 'bin') are
  * skipped: for Mimo they would mean that worktree. An existing file that is not a script shim is
- * used as is; on Windows `<cmd>.exe` on PATH wins, else the exe behind an npm shim. Never resolves
+ * used as is; on Windows `<cmd>.exe` on PATH wins, else what an npm shim runs. Never resolves
  * to something that needs a shell. `probe` (is this a file?) is injectable so the Windows rules
  * can be tested on any host.
  */
@@ -66,7 +86,7 @@ export function resolveMimoExecutable(
   pathEnv: string,
   platform: NodeJS.Platform = process.platform,
   probe: (file: string) => boolean = isFile,
-): string {
+): string[] {
   const cmd = command.trim();
   if (!cmd) throw new OrchestratorError("GRACE_ORCHESTRATOR_MIMO_COMMAND must not be blank");
   const p = pathApi(platform);
@@ -75,7 +95,7 @@ export function resolveMimoExecutable(
   if (hasDir || p.isAbsolute(cmd)) {
     const abs = p.resolve(cmd);
     if (!probe(abs)) throw new OrchestratorError(`Mimo executable not found: ${abs}`);
-    return isShim(abs) ? fromShim(abs, cmd, platform) : abs;
+    return isShim(abs) ? fromShim(abs, cmd, platform, { pathEnv, probe }) : [abs];
   }
   const notFound = new OrchestratorError(
     `Mimo executable '${cmd}' was not found on PATH; set GRACE_ORCHESTRATOR_MIMO_COMMAND to its full path` +
@@ -93,12 +113,12 @@ export function resolveMimoExecutable(
   if (platform === "win32") {
     const base = p.extname(cmd).toLowerCase() === ".exe" ? cmd.slice(0, -4) : cmd;
     const exe = search(base, ".EXE", () => true);
-    if (exe) return exe;
+    if (exe) return [exe];
     const shim = search(base, SHIM_EXTENSIONS.join(";"), () => true);
-    if (shim) return fromShim(shim, cmd, platform);
+    if (shim) return fromShim(shim, cmd, platform, { pathEnv, probe });
     throw notFound;
   }
   const found = search(cmd, undefined, (file) => !isShim(file));
   if (!found) throw notFound;
-  return found;
+  return [found];
 }

@@ -55,7 +55,12 @@ export function parseNpmCmdShim(text: string): NpmShim | null {
   if (direct?.groups) return { kind: "program", program: direct.groups.target! };
   const interpreted = INTERPRETED.exec(rest);
   if (!interpreted?.groups) return null;
-  const { near, prog, options, target } = interpreted.groups as Record<string, string>;
+  const { near, prog, options, target } = interpreted.groups as {
+    near: string;
+    prog: string;
+    options: string;
+    target: string;
+  };
   if (near !== prog) return null;
   if (prog !== "node") return { kind: "other-interpreter", interpreter: prog };
   const list = options.split(" ").filter((o) => o !== "");

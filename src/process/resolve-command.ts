@@ -28,8 +28,16 @@ function readSmallFile(file: string): string | null {
 
 const GIVE_INSTEAD = "give the .exe it runs, or node.exe with the script path, instead";
 
-function refusal(program: string, why: string): ProgramNotFoundError {
-  return new ProgramNotFoundError(
+/** The program exists but cannot be started without a shell. */
+export class CommandRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CommandRefusedError";
+  }
+}
+
+function refusal(program: string, why: string): CommandRefusedError {
+  return new CommandRefusedError(
     `program '${program}' ${why}; no shell is used to start programs, so ${GIVE_INSTEAD}`,
   );
 }

@@ -265,9 +265,9 @@ export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, i
   let pid: number;
   try {
     const workspace = await materialiseLaunch(ctx, plan, made);
-    const exe = resolveMimoExecutable(runtime.command, pathOf(runtime.env), runtime.platform);
+    const program = resolveMimoExecutable(runtime.command, pathOf(runtime.env), runtime.platform);
     const prompt = launchPrompt(paths.briefing);
-    const common = { exe, agent: s.mimo_agent, model: s.mimo_model ?? "", prompt };
+    const common = { program, agent: s.mimo_agent, model: s.mimo_model ?? "", prompt };
     if (input.mode === "tui") {
       argv = tuiArgv(common);
       pid = await spawnDetachedTui(argv, workspace, { ...runtime.env });

@@ -116,8 +116,8 @@ describe("runAllowlistedTest", () => {
       /is not a safe name/,
     );
     await expect(
-      runAllowlistedTest({ commandKey: "unit", argv: ["npm.cmd", "test"], cwd, dataDir }),
-    ).rejects.toThrow(/names a shell script/);
+      runAllowlistedTest({ commandKey: "unit", argv: [`${cwd}/npm.cmd`, "test"], cwd, dataDir }),
+    ).rejects.toThrow(/Test command 'unit' cannot be started: program '.*npm\.cmd' is a Windows batch file/);
     await expect(
       runAllowlistedTest({ commandKey: "unit", argv: ["grace-no-such-binary-xyz"], cwd, dataDir }),
     ).rejects.toThrow("Test command 'unit' could not be started: ENOENT");

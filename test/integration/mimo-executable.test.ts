@@ -33,7 +33,7 @@ describe("Mimo executable resolution (reference §8.5)", () => {
     const b = tempDir("grace-path-b-");
     dirs.push(a, b);
     const exe = file(path.join(b, "mimo"));
-    expect(resolveMimoExecutable("mimo", `${a}:${b}`, "linux")).toBe(exe);
+    expect(resolveMimoExecutable("mimo", `${a}:${b}`, "linux")).toEqual([exe]);
     expect(() => resolveMimoExecutable("not-there", `${a}:${b}`, "linux")).toThrow(
       "Mimo executable 'not-there' was not found on PATH; set GRACE_ORCHESTRATOR_MIMO_COMMAND to its full path",
     );
@@ -53,12 +53,12 @@ describe("Mimo executable resolution (reference §8.5)", () => {
 
     test("<name>.exe from an absolute PATH entry; '.', '' and relative entries are never searched", () => {
       const existing = ["mimo.exe", ".\\mimo.exe", "tools\\mimo.exe", "C:\\tools\\mimo.exe"];
-      expect(resolveMimoExecutable("mimo", ".;;tools;C:\\tools", "win32", probe(existing))).toBe(
+      expect(resolveMimoExecutable("mimo", ".;;tools;C:\\tools", "win32", probe(existing))).toEqual([
         "C:\\tools\\mimo.exe",
-      );
-      expect(resolveMimoExecutable("mimo.exe", "C:\\tools", "win32", probe(existing))).toBe(
+      ]);
+      expect(resolveMimoExecutable("mimo.exe", "C:\\tools", "win32", probe(existing))).toEqual([
         "C:\\tools\\mimo.exe",
-      );
+      ]);
     });
 
     test("only relative entries hold it: refused with advice instead of a path the worktree could supply", () => {
@@ -74,8 +74,8 @@ describe("Mimo executable resolution (reference §8.5)", () => {
     });
 
     test("an explicit Windows path is used as is", () => {
-      expect(resolveMimoExecutable("D:\\mimo\\mimo.exe", "", "win32", probe(["D:\\mimo\\mimo.exe"]))).toBe(
-        "D:\\mimo\\mimo.exe",
+      expect(resolveMimoExecutable("D:\\mimo\\mimo.exe", "", "win32", probe(["D:\\mimo\\mimo.exe"]))).toEqual(
+        ["D:\\mimo\\mimo.exe"],
       );
     });
   });
@@ -95,11 +95,18 @@ describe("Mimo executable resolution (reference §8.5)", () => {
 
   test("an npm .cmd shim resolves to the real mimo.exe behind it, preferring a non-baseline build", () => {
     const dir = shimDir(["mimocode-windows-x64-baseline", "mimocode-windows-x64"]);
-    expect(resolveMimoExecutable(path.join(dir, "mimo.cmd"), "", "linux")).toBe(
+    expect(resolveMimoExecutable(path.join(dir, "mimo.cmd"), "", "linux")).toEqual([
       path.join(dir, "node_modules/@mimo-ai/cli/node_modules/@mimo-ai/mimocode-windows-x64/bin/mimo.exe"),
-    );
+    ]);
     const baselineOnly = shimDir(["mimocode-windows-x64-baseline"]);
-    expect(resolveMimoExecutable(path.join(baselineOnly, "mimo.cmd"), "", "linux")).toContain("baseline");
+    expect(resolveMimoExecutable(path.join(baselineOnly, "mimo.cmd"), "", "linux")[0]).toContain("baseline");
+  });
+
+  test("on Windows a batch file with no mimo.exe behind it goes to the shared shim resolver, whose refusal is named", () => {
+    const existing = ["C:\\npm\\mimo.cmd"];
+    expect(() => resolveMimoExecutable("mimo", "C:\\npm", "win32", (p) => existing.includes(p))).toThrow(
+      /no real mimo\.exe was found behind it \(program 'C:\\npm\\mimo\.cmd' is a batch file that is not an npm-generated shim/,
+    );
   });
 
   test("a shim with nothing behind it is refused with advice, never run through a shell", () => {
