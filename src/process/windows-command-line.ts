@@ -52,3 +52,24 @@ export function windowsCommandLine(argv: readonly string[]): string {
   if (argv.some((a) => a.includes("\0"))) throw new CommandLineError("an argument contains a NUL character");
   return [quoteProgram(program), ...args.map(quoteArgument)].join(" ");
 }
+
+/**
+ * The environment block CreateProcessW takes with CREATE_UNICODE_ENVIRONMENT: `NAME=value\0`
+ * entries sorted by name without regard to case (as Windows keeps them), then one more NUL.
+ * Only the given variables reach the child: nothing is inherited beside them.
+ */
+export function windowsEnvironmentBlock(env: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(env);
+  for (const [name, value] of entries) {
+    // A leading "=" is Windows' own per-drive cwd variable; "=" elsewhere would split the name.
+    if (name === "" || name.slice(1).includes("=") || name.includes("\0") || value.includes("\0")) {
+      throw new CommandLineError(`environment variable name or value cannot be passed: ${JSON.stringify(name)}`);
+    }
+  }
+  entries.sort(([a], [b]) => {
+    const x = a.toUpperCase();
+    const y = b.toUpperCase();
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return `${entries.map(([name, value]) => `${name}=${value}\0`).join("")}\0`;
+}
