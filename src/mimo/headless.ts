@@ -1,11 +1,13 @@
-import { openSync, closeSync, mkdirSync } from "node:fs";
+import { appendFileSync, openSync, closeSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
-import { killTree } from "../process/kill-tree.js";
+import { killTree, releaseTree, trackTree, type ProcessTree } from "../process/kill-tree.js";
 import { spawnExact } from "./spawn.js";
 
 interface Tracked {
   child: ChildProcess;
+  tree: ProcessTree;
+  stderrPath: string;
   exit: Promise<number>;
   code: number | null;
 }
@@ -29,10 +31,14 @@ export async function startHeadless(
     const child = await spawnExact({ argv, cwd, env, stdio: ["ignore", out, err] });
     const entry: Tracked = {
       child,
+      // On Windows the session joins a Job Object so a cancel stops what it started too.
+      tree: trackTree(child),
+      stderrPath: logs.stderr,
       code: null,
       exit: new Promise<number>((resolve) => {
         child.once("exit", (code, signal) => {
           entry.code = code ?? (signal ? 128 : 1);
+          releaseTree(entry.tree);
           resolve(entry.code);
         });
       }),
@@ -59,15 +65,26 @@ function within(p: Promise<number>, ms: number): Promise<number | null> {
   return Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), ms).unref())]);
 }
 
+/** Stops the session's tree; a failed stop is written to the session's stderr log, which its owner reads. */
+async function stopReported(entry: Tracked, signal: NodeJS.Signals): Promise<void> {
+  const failure = await killTree(entry.tree, signal);
+  if (failure !== null) {
+    appendFileSync(
+      entry.stderrPath,
+      `\n[grace-orchestrator] stopping the session's process tree failed: ${failure}\n`,
+    );
+  }
+}
+
 /** Terminate, wait ≤ 10 s, then kill the group and wait ≤ 10 s. Returns the exit code, or null if it would not die. */
 export async function cancelHeadless(sessionId: number, waitMs = CANCEL_WAIT_MS): Promise<number | null> {
   const entry = tracked.get(sessionId);
   if (!entry) return null;
   if (entry.code !== null) return entry.code;
-  killTree(entry.child, "SIGTERM");
+  await stopReported(entry, "SIGTERM");
   const first = await within(entry.exit, waitMs);
   if (first !== null) return first;
-  killTree(entry.child, "SIGKILL");
+  await stopReported(entry, "SIGKILL");
   return within(entry.exit, waitMs);
 }
 

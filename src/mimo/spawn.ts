@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
+import { launchInNewConsole } from "../process/windows-console.js";
 
 export interface SpawnRequest {
   argv: readonly string[];
@@ -9,21 +10,26 @@ export interface SpawnRequest {
   stdio: StdioOptions;
 }
 
+function assertAbsolute(exe: string | undefined): asserts exe is string {
+  if (!exe) throw new OrchestratorError("Mimo argv is empty");
+  // A bare name would be searched by libuv, on Windows in the worker's worktree (cwd) first.
+  if (!path.isAbsolute(exe)) throw new OrchestratorError(`Mimo executable must be an absolute path: ${exe}`);
+}
+
 /**
  * Starts argv[0] with argv[1..] as exact arguments (shell:false: nothing is interpreted) and
  * resolves once the OS has created the process, so a missing executable fails the launch.
  */
 export async function spawnExact(req: SpawnRequest): Promise<ChildProcess> {
   const [exe, ...args] = req.argv;
-  if (!exe) throw new OrchestratorError("Mimo argv is empty");
-  // A bare name would be searched by libuv, on Windows in the worker's worktree (cwd) first.
-  if (!path.isAbsolute(exe)) throw new OrchestratorError(`Mimo executable must be an absolute path: ${exe}`);
+  assertAbsolute(exe);
   const child = spawn(exe, args, {
     cwd: req.cwd,
     env: { ...req.env },
     stdio: req.stdio,
     shell: false,
-    // Own process group on POSIX (the tree can be signalled); own console window on Windows.
+    // Own process group on POSIX (the tree can be signalled). On Windows this is DETACHED_PROCESS
+    // (no console), which suits a headless run writing to files; the TUI goes through CreateProcessW.
     detached: true,
     windowsHide: false,
     windowsVerbatimArguments: false,
@@ -43,8 +49,22 @@ export async function spawnExact(req: SpawnRequest): Promise<ChildProcess> {
   return child;
 }
 
-/** TUI: user-owned once started: no captured output, not tracked, not waited for. */
+/**
+ * TUI: user-owned once started: no captured output, not tracked, not waited for. On Windows it
+ * gets a console window of its own and no Job Object, so nothing of ours (the server closing
+ * included) ends it.
+ */
 export async function spawnDetachedTui(argv: readonly string[], cwd: string, env: Record<string, string>) {
+  if (process.platform === "win32") {
+    assertAbsolute(argv[0]);
+    try {
+      return launchInNewConsole({ argv, cwd, env, inJob: false }).pid;
+    } catch (error) {
+      throw new OrchestratorError(
+        `Mimo executable could not be started (${(error as Error).message}): ${argv[0]}; set GRACE_ORCHESTRATOR_MIMO_COMMAND`,
+      );
+    }
+  }
   const child = await spawnExact({ argv, cwd, env, stdio: "ignore" });
   child.unref();
   return child.pid!;

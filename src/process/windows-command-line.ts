@@ -63,7 +63,9 @@ export function windowsEnvironmentBlock(env: Readonly<Record<string, string>>): 
   for (const [name, value] of entries) {
     // A leading "=" is Windows' own per-drive cwd variable; "=" elsewhere would split the name.
     if (name === "" || name.slice(1).includes("=") || name.includes("\0") || value.includes("\0")) {
-      throw new CommandLineError(`environment variable name or value cannot be passed: ${JSON.stringify(name)}`);
+      throw new CommandLineError(
+        `environment variable name or value cannot be passed: ${JSON.stringify(name)}`,
+      );
     }
   }
   entries.sort(([a], [b]) => {

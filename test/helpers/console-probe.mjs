@@ -2,6 +2,7 @@
 // environment names to the JSON file named by GRACE_PROBE_OUT, then optionally starts a
 // grandchild (GRACE_PROBE_GRANDCHILD=1) and stays alive until killed.
 import { spawn } from "node:child_process";
+import { setInterval } from "node:timers";
 import fs from "node:fs";
 import { loadKernel32Process } from "../../dist/native-bindings/kernel32-process.js";
 

@@ -16,7 +16,17 @@ import { checkLiveness } from "../../dist/src/process/identity.js";
 
 const skip = process.platform === "win32" ? false : "needs Windows (CreateProcessW, Job Objects)";
 const PROBE = fileURLToPath(new URL("../helpers/console-probe.mjs", import.meta.url));
-const TRICKY = ["plain", "with space", "", 'say "hi"', "C:\\dir with space\\", 'a\\\\"b', "tab\there", "日本語 ü 😀", "\\\\server\\share\\"];
+const TRICKY = [
+  "plain",
+  "with space",
+  "",
+  'say "hi"',
+  "C:\\dir with space\\",
+  'a\\\\"b',
+  "tab\there",
+  "日本語 ü 😀",
+  "\\\\server\\share\\",
+];
 
 function tempDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), "grace-console-"));
@@ -57,49 +67,75 @@ function prng(seed) {
   };
 }
 
-test("windowsCommandLine round-trips through the real CommandLineToArgvW (500 random argvs)", { skip }, () => {
-  const alphabet = [" ", "\t", '"', "\\", "\\", "a", "é", "😀", "'", "&", "%"];
-  const rand = prng(20261130);
-  const pick = (max, chars) => {
-    let s = "";
-    const n = Math.floor(rand() * (max + 1));
-    for (let i = 0; i < n; i += 1) s += chars[Math.floor(rand() * chars.length)];
-    return s;
-  };
-  const cases = [["C:\\Program Files\\x.exe", ...TRICKY]];
-  for (let i = 0; i < 500; i += 1) {
-    const argv = [`p${pick(5, alphabet.filter((c) => c !== '"'))}`];
-    for (let j = Math.floor(rand() * 6); j > 0; j -= 1) argv.push(pick(8, alphabet));
-    cases.push(argv);
-  }
-  for (const argv of cases) {
-    const line = windowsCommandLine(argv);
-    assert.deepEqual(commandLineToArgvW(line), argv, `${JSON.stringify(argv)} -> ${line}`);
-  }
-});
+test(
+  "windowsCommandLine round-trips through the real CommandLineToArgvW (500 random argvs)",
+  { skip },
+  () => {
+    const alphabet = [" ", "\t", '"', "\\", "\\", "a", "é", "😀", "'", "&", "%"];
+    const rand = prng(20261130);
+    const pick = (max, chars) => {
+      let s = "";
+      const n = Math.floor(rand() * (max + 1));
+      for (let i = 0; i < n; i += 1) s += chars[Math.floor(rand() * chars.length)];
+      return s;
+    };
+    const cases = [["C:\\Program Files\\x.exe", ...TRICKY]];
+    for (let i = 0; i < 500; i += 1) {
+      const argv = [
+        `p${pick(
+          5,
+          alphabet.filter((c) => c !== '"'),
+        )}`,
+      ];
+      for (let j = Math.floor(rand() * 6); j > 0; j -= 1) argv.push(pick(8, alphabet));
+      cases.push(argv);
+    }
+    for (const argv of cases) {
+      const line = windowsCommandLine(argv);
+      assert.deepEqual(commandLineToArgvW(line), argv, `${JSON.stringify(argv)} -> ${line}`);
+    }
+  },
+);
 
-test("the child gets a console of its own, argv intact, the worktree as cwd and only the given env", { skip }, async () => {
-  const dir = tempDir();
-  const out = path.join(dir, "report.json");
-  const env = { GRACE_PROBE_OUT: out, SYSTEMROOT: process.env.SYSTEMROOT ?? "C:\\windows", GRACE_ALLOWED: "1" };
-  const launched = launchInNewConsole({ argv: [process.execPath, PROBE, ...TRICKY], cwd: dir, env, inJob: true });
-  try {
-    assert.ok(launched.pid > 0);
-    assert.ok(BigInt(launched.startTime) > 120_000_000_000_000_000n, launched.startTime);
-    const report = await waitForFile(out);
-    assert.equal(report.pid, launched.pid);
-    assert.deepEqual(report.argv, TRICKY);
-    assert.equal(report.cwd.toLowerCase(), dir.toLowerCase());
-    // GetConsoleCP() is 0 in a process with no console (what Node's `detached` gives, below).
-    // GetConsoleWindow() is also non-zero on Windows, but Wine without a display has no window.
-    assert.ok(report.consoleCP > 0, `GetConsoleCP() is ${report.consoleCP} in the child`);
-    assert.ok(report.envNames.includes("GRACE_ALLOWED"));
-    assert.ok(!report.envNames.includes("PATH") && !report.envNames.includes("Path"), report.envNames.join(","));
-  } finally {
-    launched.job?.terminate();
-    launched.job?.close();
-  }
-});
+test(
+  "the child gets a console of its own, argv intact, the worktree as cwd and only the given env",
+  { skip },
+  async () => {
+    const dir = tempDir();
+    const out = path.join(dir, "report.json");
+    const env = {
+      GRACE_PROBE_OUT: out,
+      SYSTEMROOT: process.env.SYSTEMROOT ?? "C:\\windows",
+      GRACE_ALLOWED: "1",
+    };
+    const launched = launchInNewConsole({
+      argv: [process.execPath, PROBE, ...TRICKY],
+      cwd: dir,
+      env,
+      inJob: true,
+    });
+    try {
+      assert.ok(launched.pid > 0);
+      assert.ok(BigInt(launched.startTime) > 120_000_000_000_000_000n, launched.startTime);
+      const report = await waitForFile(out);
+      assert.equal(report.pid, launched.pid);
+      assert.deepEqual(report.argv, TRICKY);
+      assert.equal(report.cwd.toLowerCase(), dir.toLowerCase());
+      // Both are 0 in a process with no console (what Node's `detached` gives, below). Under Wine
+      // a console window needs a display: scripts/ci-windows.sh runs the suite under Xvfb.
+      assert.ok(report.consoleCP > 0, `GetConsoleCP() is ${report.consoleCP} in the child`);
+      assert.notEqual(report.consoleWindow, "0", "GetConsoleWindow() is NULL in the child");
+      assert.ok(report.envNames.includes("GRACE_ALLOWED"));
+      assert.ok(
+        !report.envNames.includes("PATH") && !report.envNames.includes("Path"),
+        report.envNames.join(","),
+      );
+    } finally {
+      launched.job?.terminate();
+      launched.job?.close();
+    }
+  },
+);
 
 test("contrast: Node's spawn with `detached` gives the child no console at all", { skip }, async () => {
   const dir = tempDir();
@@ -113,6 +149,7 @@ test("contrast: Node's spawn with `detached` gives the child no console at all",
   const report = await waitForFile(out);
   child.unref();
   assert.equal(report.consoleCP, 0);
+  assert.equal(report.consoleWindow, "0");
 });
 
 test("stopping the job ends the child and the grandchild it started", { skip }, async () => {
