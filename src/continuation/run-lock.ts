@@ -214,6 +214,12 @@ export async function acquireRunLock(
     return { status: "acquired", lock: { dir, owner }, reclaimed: null };
   const judged = dirId(dir);
   const current = readOwner(dir);
+  if (current !== null && fs.existsSync(path.join(dir, releasedFile(current.token)))) {
+    const free = takeReleased(paths.locksDir, dir, current.token) && tryCreate(paths.locksDir, dir, owner);
+    return free
+      ? { status: "acquired", lock: { dir, owner }, reclaimed: null }
+      : { status: "busy", owner: current };
+  }
   const hasToken = current !== null && fs.existsSync(path.join(dir, tokenFile(current.token)));
   const verdict = await staleness(dir, current, nowMs, probe);
   if (verdict === null) return { status: "busy", owner: current };
@@ -234,17 +240,76 @@ export async function acquireRunLock(
   return { status: "acquired", lock: { dir, owner }, reclaimed };
 }
 
+/** Codes Windows gives for a rename of a directory some process has open (or a file in it). */
+const RENAME_REFUSED = new Set(["EPERM", "EACCES", "EBUSY"]);
+/** Waits between rename attempts (ms): a reader holding the directory open usually lets go at once. */
+const RENAME_RETRY_MS = [0, 10, 25, 50, 100];
+
+function pause(ms: number): void {
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Renames, retrying while the OS refuses because something holds the source open. */
+function renameRetrying(from: string, to: string): boolean {
+  for (const wait of RENAME_RETRY_MS) {
+    pause(wait);
+    try {
+      fs.renameSync(from, to);
+      return true;
+    } catch (error) {
+      if (!RENAME_REFUSED.has(errCode(error) ?? "")) return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * A lock released in place: its token file renamed `released-<token>` because the directory
+ * could not be moved. The next acquirer takes it apart as it would a dead owner's (see
+ * takeReleased), so the run is not blocked while the directory stays where it is.
+ */
+const releasedFile = (token: string) => `released-${token}`;
+
+/**
+ * Takes apart a lock its owner released in place. Moving `released-<token>` out is the
+ * compare-and-swap (exactly one acquirer wins it); the winner then moves the directory away,
+ * and, if the OS still refuses, puts the marker back for the next attempt.
+ */
+function takeReleased(locksDir: string, dir: string, token: string): boolean {
+  const marker = path.join(dir, releasedFile(token));
+  const taken = path.join(locksDir, `.gone-${releasedFile(token)}-${randomBytes(4).toString("hex")}`);
+  try {
+    fs.renameSync(marker, taken);
+  } catch {
+    return false;
+  }
+  const aside = path.join(locksDir, `.gone-${randomBytes(8).toString("hex")}`);
+  if (!renameRetrying(dir, aside)) {
+    fs.renameSync(taken, marker);
+    return false;
+  }
+  fs.rmSync(taken, { force: true });
+  fs.rmSync(aside, { recursive: true, force: true });
+  return true;
+}
+
+export type ReleaseOutcome = "removed" | "released-in-place" | "not-ours" | "failed";
+
 /**
  * Releases only our own lock: its token file is there (only a reclaimer that found us dead takes
- * it). Errors are ignored as in the reference.
+ * it). The directory is moved away and removed; when the OS keeps refusing the move (Windows
+ * refuses it while another process has the directory open), the lock is released by its token
+ * instead (see releasedFile), so the next event of the run can still take it.
  */
-export function releaseRunLock(paths: HostPaths, lock: HeldLock): void {
-  if (!fs.existsSync(path.join(lock.dir, tokenFile(lock.owner.token)))) return;
+export function releaseRunLock(paths: HostPaths, lock: HeldLock): ReleaseOutcome {
+  const token = path.join(lock.dir, tokenFile(lock.owner.token));
+  if (!fs.existsSync(token)) return "not-ours";
   const aside = path.join(paths.locksDir, `.gone-${randomBytes(8).toString("hex")}`);
-  try {
-    fs.renameSync(lock.dir, aside);
-  } catch {
-    return;
+  if (renameRetrying(lock.dir, aside)) {
+    fs.rmSync(aside, { recursive: true, force: true });
+    return "removed";
   }
-  fs.rmSync(aside, { recursive: true, force: true });
+  // A file inside an open directory can still be renamed: the token becomes the release marker.
+  if (!renameRetrying(token, path.join(lock.dir, releasedFile(lock.owner.token)))) return "failed";
+  return "released-in-place";
 }

@@ -135,3 +135,55 @@ describe("run lock reclaim", () => {
     expect(fs.readdirSync(paths.locksDir)).toEqual([]);
   });
 });
+
+describe("run lock release when the OS refuses to move the directory (Windows, while another process has it open)", () => {
+  /** Makes every rename of `dir` itself fail as Windows does; renames of files inside still work. */
+  function refuseDirRename(dir: string): { calls: () => number; lift: () => void } {
+    const realRename = fs.renameSync;
+    let refused = 0;
+    let on = true;
+    vi.spyOn(fs, "renameSync").mockImplementation((from, to) => {
+      if (on && String(from) === dir) {
+        refused += 1;
+        throw Object.assign(new Error(`EPERM: operation not permitted, rename '${String(from)}'`), {
+          code: "EPERM",
+        });
+      }
+      realRename(from, to);
+    });
+    return { calls: () => refused, lift: () => (on = false) };
+  }
+
+  test("release retries, then releases by token: the run's next event takes the lock without a restart", async () => {
+    const paths = hostPaths(tempDir("lock"));
+    const dir = path.join(paths.locksDir, lockDirName(RUN));
+    const first = await acquire(paths, 100);
+    if (first.status !== "acquired") throw new Error("first acquire failed");
+    const fault = refuseDirRename(dir);
+    expect(releaseRunLock(paths, first.lock)).toBe("released-in-place");
+    expect(fault.calls()).toBeGreaterThan(1);
+    // Still refused for the next acquirer: it does not take the lock, and leaves it takeable.
+    expect((await acquire(paths, 200)).status).toBe("busy");
+    fault.lift();
+    // The releasing process (pid 100) is alive; only the release by token lets the next event in.
+    const next = await acquire(paths, 200);
+    expect(next.status).toBe("acquired");
+    if (next.status === "acquired") {
+      expect(next.reclaimed).toBeNull();
+      expect(releaseRunLock(paths, next.lock)).toBe("removed");
+    }
+    expect(fs.readdirSync(paths.locksDir)).toEqual([]);
+  });
+
+  test("a lock released in place is taken by exactly one of several acquirers", async () => {
+    const paths = hostPaths(tempDir("lock"));
+    const dir = path.join(paths.locksDir, lockDirName(RUN));
+    const first = await acquire(paths, 100);
+    if (first.status !== "acquired") throw new Error("first acquire failed");
+    const fault = refuseDirRename(dir);
+    releaseRunLock(paths, first.lock);
+    fault.lift();
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => acquire(paths, 300 + i)));
+    expect(results.filter((r) => r.status === "acquired")).toHaveLength(1);
+  });
+});
