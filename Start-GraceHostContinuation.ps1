@@ -20,11 +20,19 @@ given the script stops with exit code 2. A relative path is resolved against the
 .PARAMETER Once
 Run one scan, print its JSON summary on stdout and exit.
 
+.PARAMETER Stop
+Ask the running supervisors of the data dir to stop cleanly (the named stop event they wait on),
+then exit: 0 when one was asked, 1 when none was running. This is how the scheduled task is
+stopped (scripts\Register-GraceHostContinuationTask.ps1 -Stop); Stop-ScheduledTask kills it hard.
+
 .PARAMETER PollIntervalSeconds
 Fallback poll interval in seconds (greater than 0). When omitted, the supervisor's default (5) applies.
 
 .EXAMPLE
 .\Start-GraceHostContinuation.ps1 -DataDir "$env:LOCALAPPDATA\GraceOrchestrator" -Once
+
+.EXAMPLE
+.\Start-GraceHostContinuation.ps1 -DataDir "$env:LOCALAPPDATA\GraceOrchestrator" -Stop
 
 .EXAMPLE
 powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\Start-GraceHostContinuation.ps1 -PollIntervalSeconds 2.5
@@ -33,6 +41,7 @@ powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\Start-GraceHostContinu
 param(
     [string]$DataDir = $env:GRACE_ORCHESTRATOR_DATA_DIR,
     [switch]$Once,
+    [switch]$Stop,
     [double]$PollIntervalSeconds = 5
 )
 
@@ -73,6 +82,9 @@ function Resolve-GraceNode {
 if ([string]::IsNullOrWhiteSpace($DataDir)) {
     Stop-WithUsageError 'set GRACE_ORCHESTRATOR_DATA_DIR or pass -DataDir'
 }
+if ($Once -and $Stop) {
+    Stop-WithUsageError '-Once and -Stop cannot be combined'
+}
 # NaN fails this comparison too.
 if (-not ($PollIntervalSeconds -gt 0) -or [double]::IsInfinity($PollIntervalSeconds)) {
     Stop-WithUsageError "-PollIntervalSeconds must be a number greater than 0, got $PollIntervalSeconds"
@@ -103,6 +115,9 @@ if ($dataDirFull.Length -gt 3 -and $dataDirFull.EndsWith('\')) {
 $nodeArgs = @($entry, '--data-dir', $dataDirFull)
 if ($Once) {
     $nodeArgs += '--once'
+}
+if ($Stop) {
+    $nodeArgs += '--stop'
 }
 if ($PSBoundParameters.ContainsKey('PollIntervalSeconds')) {
     # Invariant culture: a German locale would otherwise write 2,5.

@@ -20,7 +20,12 @@ The templates are split without a shell (CommandLineToArgvW rules on Windows), f
   -CodexStartCommand  'C:\Tools\codex.exe "{prompt_file}"'
 Point them at an .exe: Node refuses to start .cmd/.bat files without a shell.
 
--Unregister removes the task if it exists; the user environment variables are left in place.
+-Stop stops the running supervisor cleanly: it runs the launcher with -Stop, which sets the named
+event the supervisor waits on, and the supervisor finishes its scan, releases its locks and exits 0
+(so the task is not restarted). Stop-ScheduledTask would kill it hard instead.
+
+-Unregister first stops the supervisor the same way, then removes the task if it exists; the user
+environment variables are left in place.
 
 The orchestrator checkout (whose launcher the task runs) is $env:GRACE_MCP_HOME when set (so a consuming project can keep its
 own copy of this script), else the parent of this script's folder.
@@ -44,11 +49,17 @@ Command template for a logical continuation in a new controller session (GRACE_C
 Seconds the supervisor waits for a launched controller's exit code (GRACE_HOST_CONTINUATION_WAIT_SECONDS;
 0 = do not wait). Persisted like the command templates; an empty string deletes it.
 
+.PARAMETER Stop
+Stop the running supervisor cleanly instead of registering the task.
+
 .PARAMETER Unregister
-Remove the task instead of registering it.
+Stop the supervisor cleanly and remove the task instead of registering it.
 
 .EXAMPLE
 .\scripts\Register-GraceHostContinuationTask.ps1 -DataDir "$env:LOCALAPPDATA\GraceOrchestrator" -CodexStartCommand 'C:\Tools\codex.exe "{prompt_file}"'
+
+.EXAMPLE
+.\scripts\Register-GraceHostContinuationTask.ps1 -Stop
 
 .EXAMPLE
 .\scripts\Register-GraceHostContinuationTask.ps1 -Unregister
@@ -67,6 +78,8 @@ param(
     [ValidatePattern('^(|\d+(\.\d+)?)$')]
     [string]$WaitSeconds,
 
+    [switch]$Stop,
+
     [switch]$Unregister
 )
 
@@ -84,7 +97,28 @@ if ($null -eq (Get-Command -Name 'Register-ScheduledTask' -ErrorAction SilentlyC
     Stop-WithUsageError 'the ScheduledTasks module is not available; this script needs Windows 8 / Server 2012 or later'
 }
 
+# A consuming project's copy of this script finds the orchestrator checkout through GRACE_MCP_HOME.
+if (-not [string]::IsNullOrWhiteSpace($env:GRACE_MCP_HOME)) {
+    $repoRoot = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:GRACE_MCP_HOME)
+}
+else {
+    $repoRoot = Split-Path -Parent $PSScriptRoot
+}
+$launcher = Join-Path $repoRoot 'Start-GraceHostContinuation.ps1'
+
+# A clean stop: the supervisor waits on a named event that the launcher's -Stop sets.
+if ($Stop) {
+    if ([string]::IsNullOrWhiteSpace($DataDir)) {
+        Stop-WithUsageError 'set GRACE_ORCHESTRATOR_DATA_DIR or pass -DataDir to stop the supervisor'
+    }
+    & $launcher -DataDir $DataDir -Stop
+    exit $LASTEXITCODE
+}
+
 if ($Unregister) {
+    if (-not [string]::IsNullOrWhiteSpace($DataDir)) {
+        & $launcher -DataDir $DataDir -Stop | Out-Null
+    }
     $existing = Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue
     if ($null -eq $existing) {
         Write-Output "Task '$TaskName' is not registered; nothing to remove."
@@ -107,14 +141,6 @@ if ($dataDirFull.EndsWith(':')) {
     $dataDirFull = $dataDirFull + '\.'
 }
 
-# A consuming project's copy of this script finds the orchestrator checkout through GRACE_MCP_HOME.
-if (-not [string]::IsNullOrWhiteSpace($env:GRACE_MCP_HOME)) {
-    $repoRoot = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:GRACE_MCP_HOME)
-}
-else {
-    $repoRoot = Split-Path -Parent $PSScriptRoot
-}
-$launcher = Join-Path $repoRoot 'Start-GraceHostContinuation.ps1'
 if (-not (Test-Path -LiteralPath $launcher -PathType Leaf)) {
     Stop-WithUsageError "the launcher $launcher is missing"
 }
@@ -162,4 +188,5 @@ if ($PSCmdlet.ShouldProcess($TaskName, 'Register scheduled task')) {
         -Force | Out-Null
     Write-Output "Task '$TaskName' registered for $currentUser (data dir: $dataDirFull)."
     Write-Output "Start it now with: Start-ScheduledTask -TaskName '$TaskName'"
+    Write-Output "Stop it cleanly with: $PSCommandPath -Stop"
 }

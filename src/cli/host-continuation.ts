@@ -6,11 +6,14 @@ import { createLogger } from "../config/logger.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { stableJson } from "../ledger/json.js";
 import { DEFAULT_POLL_SECONDS } from "../continuation/limits.js";
+import { requestStop, watchStopEvent } from "../continuation/stop-event.js";
 import { Supervisor } from "../continuation/supervisor.js";
 
-const USAGE = `Usage: grace-host-continuation [--data-dir DIR] [--once] [--poll-interval-seconds N]
+const USAGE = `Usage: grace-host-continuation [--data-dir DIR] [--once | --stop] [--poll-interval-seconds N]
 
 Turns durable worker events (runs/**/events.ndjson) into controller launches, once each.
+--stop (Windows): asks the supervisors of the data dir to stop cleanly, then exits (1 if none runs).
+A running supervisor also stops on SIGTERM, Ctrl-C and Ctrl-Break.
 Environment: GRACE_ORCHESTRATOR_DATA_DIR, GRACE_CODEX_RESUME_COMMAND, GRACE_CODEX_START_COMMAND,
 GRACE_HOST_CONTINUATION_WAIT_SECONDS.`;
 
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
       options: {
         "data-dir": { type: "string" },
         once: { type: "boolean", default: false },
+        stop: { type: "boolean", default: false },
         "poll-interval-seconds": { type: "string" },
         help: { type: "boolean", default: false },
       },
@@ -50,6 +54,13 @@ async function main(): Promise<void> {
     fail(`--poll-interval-seconds must be a non-negative number, got '${pollText}'`);
   const settings = continuationSettingsFromEnv(process.env, values["data-dir"]);
   const logger = createLogger(settings.logLevel);
+
+  if (values.stop) {
+    if (process.platform !== "win32") fail("--stop is for Windows; elsewhere send the supervisor SIGTERM");
+    const requested = requestStop(settings.dataDir);
+    printJson({ status: requested ? "stop_requested" : "not_running", data_dir: settings.dataDir });
+    process.exit(requested ? 0 : 1);
+  }
 
   if (values.once) {
     if (!fs.existsSync(settings.dataDir)) {
@@ -79,7 +90,10 @@ async function main(): Promise<void> {
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.on("SIGTERM", stop);
+  // Ctrl-C; on Windows Ctrl-Break arrives as SIGBREAK, and the stop event is what --stop sets.
   process.on("SIGINT", stop);
+  process.on("SIGBREAK", stop);
+  const unwatch = process.platform === "win32" ? watchStopEvent(settings.dataDir, stop) : () => {};
   logger.info("host continuation supervisor started", {
     data_dir: settings.dataDir,
     poll_interval_seconds: poll,
@@ -89,8 +103,10 @@ async function main(): Promise<void> {
   try {
     await supervisor.run(abort.signal);
   } finally {
+    unwatch();
     supervisor.close();
   }
+  logger.info("host continuation supervisor stopped", { data_dir: settings.dataDir });
   process.exit(0);
 }
 

@@ -60,7 +60,8 @@ function removeEntry(entry: string): void {
   }
 }
 
-function hash16(dataDir: string): string {
+/** The data dir's key in kernel object names: the same dir (any letter case) gives the same key. */
+export function hash16(dataDir: string): string {
   return createHash("sha256").update(dataDir.toLowerCase()).digest("hex").slice(0, 16);
 }
 

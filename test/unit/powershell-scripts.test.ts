@@ -237,10 +237,11 @@ describe("the checker itself can fail", () => {
 describe("Start-GraceHostContinuation.ps1", () => {
   const script = () => load("Start-GraceHostContinuation.ps1").root;
 
-  it("declares -DataDir (default from the env), -Once and -PollIntervalSeconds", () => {
+  it("declares -DataDir (default from the env), -Once, -Stop and -PollIntervalSeconds", () => {
     expect(scriptParameters(script())).toEqual([
       { name: "DataDir", type: "string", default: "$env:GRACE_ORCHESTRATOR_DATA_DIR", attributes: [] },
       { name: "Once", type: "switch", default: undefined, attributes: [] },
+      { name: "Stop", type: "switch", default: undefined, attributes: [] },
       { name: "PollIntervalSeconds", type: "double", default: "5", attributes: [] },
     ]);
   });
@@ -253,6 +254,7 @@ describe("Start-GraceHostContinuation.ps1", () => {
     expect(assignmentsOf(root, "nodeArgs")).toEqual([
       "@($entry, '--data-dir', $dataDirFull)",
       "'--once'",
+      "'--stop'",
       "@('--poll-interval-seconds', $interval)",
     ]);
     expect(assignmentsOf(root, "node")).toEqual(["Resolve-GraceNode -Root $repoRoot"]);
@@ -263,6 +265,12 @@ describe("Start-GraceHostContinuation.ps1", () => {
     const once = stringLiterals(root, "--once");
     expect(once).toHaveLength(1);
     expect(enclosingIfConditions(once[0] as Node)).toEqual(["$Once"]);
+    const stop = stringLiterals(root, "--stop");
+    expect(stop).toHaveLength(1);
+    expect(enclosingIfConditions(stop[0] as Node)).toEqual(["$Stop"]);
+    const both = stringLiterals(root, "-Once and -Stop cannot be combined");
+    expect(both).toHaveLength(1);
+    expect(enclosingIfConditions(both[0] as Node)).toEqual(["$Once -and $Stop"]);
     const poll = stringLiterals(root, "--poll-interval-seconds");
     expect(poll).toHaveLength(1);
     expect(enclosingIfConditions(poll[0] as Node)).toEqual([
@@ -374,13 +382,14 @@ describe("scripts/Start-GraceOrchestratorMcp.ps1", () => {
 describe("scripts/Register-GraceHostContinuationTask.ps1", () => {
   const script = () => load("scripts/Register-GraceHostContinuationTask.ps1").root;
 
-  it("declares -DataDir, -TaskName, the two command templates, -WaitSeconds and -Unregister", () => {
+  it("declares -DataDir, -TaskName, the two command templates, -WaitSeconds, -Stop and -Unregister", () => {
     expect(scriptParameters(script()).map((param) => [param.name, param.type, param.default])).toEqual([
       ["DataDir", "string", "$env:GRACE_ORCHESTRATOR_DATA_DIR"],
       ["TaskName", "string", "'GraceHostContinuation'"],
       ["CodexResumeCommand", "string", undefined],
       ["CodexStartCommand", "string", undefined],
       ["WaitSeconds", "string", undefined],
+      ["Stop", "switch", undefined],
       ["Unregister", "switch", undefined],
     ]);
   });
@@ -415,6 +424,23 @@ describe("scripts/Register-GraceHostContinuationTask.ps1", () => {
     expect(settings?.get("multipleinstances")).toBe("IgnoreNew");
     expect(settings?.get("hidden")).toBe(true);
     expect(settings?.get("executiontimelimit")).toBe("([TimeSpan]::Zero)");
+  });
+
+  it("stops the supervisor cleanly through the launcher's -Stop: under -Stop (exiting with its code) and before -Unregister", () => {
+    const root = script();
+    const stops = callOperatorCommands(root).filter((call) => /^& \$launcher /.test(call.text));
+    expect(stops.map((call) => call.text.trim())).toEqual([
+      "& $launcher -DataDir $DataDir -Stop",
+      "& $launcher -DataDir $DataDir -Stop",
+    ]);
+    expect(enclosingIfConditions(stops[0] as Node)).toEqual(["$Stop"]);
+    expect(enclosingIfConditions(stops[1] as Node)).toContain("$Unregister");
+    expect(commandsNamed(root, "Stop-ScheduledTask")).toHaveLength(0);
+    const stopIf = descendants(root).find(
+      (n) =>
+        n.type === "if_statement" && n.namedChildren.find((c) => c.type === "pipeline")?.text === "$Stop",
+    );
+    expect(stopIf?.text).toMatch(/& \$launcher -DataDir \$DataDir -Stop\s+exit \$LASTEXITCODE\s*\}$/);
   });
 
   it("removes the task only under -Unregister, and persists the templates as user variables", () => {
