@@ -44,7 +44,7 @@ async function waitForFile(file, ms = 20_000) {
 async function gone(pid, ms = 5_000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    if ((await checkLiveness({ pid, os_start_time: "1" })) === "NOT_FOUND_OR_REUSED") {
+    if ((await checkLiveness({ pid, os_start_time: "UNKNOWN" })) === "NOT_FOUND_OR_REUSED") {
       try {
         process.kill(pid, 0);
       } catch {

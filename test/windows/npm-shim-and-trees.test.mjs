@@ -59,7 +59,8 @@ async function waitFor(fn, ms = 20_000) {
   throw new Error("timed out");
 }
 
-const gone = async (pid) => (await checkLiveness({ pid, os_start_time: "1" })) === "NOT_FOUND_OR_REUSED";
+const gone = async (pid) =>
+  (await checkLiveness({ pid, os_start_time: "UNKNOWN" })) === "NOT_FOUND_OR_REUSED";
 
 test(
   "an npm node shim runs as node.exe <script> with argv intact; an exe shim runs its .exe",
@@ -140,6 +141,29 @@ test("killTree on a spawned child ends the grandchild it started", { skip }, asy
     `grandchild ${report.grandchild} still runs`,
   );
 });
+
+test(
+  "when no job holds the tree, the taskkill fallback's failure is reported, not swallowed",
+  { skip },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grace-tree-"));
+    const out = path.join(dir, "report.json");
+    const env = { GRACE_PROBE_OUT: out, GRACE_PROBE_GRANDCHILD: "1", GRACE_PROBE_STAY: "1", SYSTEMROOT };
+    const child = spawn(process.execPath, [PROBE], { cwd: dir, env, stdio: "ignore", windowsHide: true });
+    const report = await waitFor(() => fs.existsSync(out) && JSON.parse(fs.readFileSync(out, "utf8")));
+    const reason = await killTree({ child, job: null, jobError: "no job (test)" });
+    if (reason === null) {
+      // Windows' own taskkill supports /T: then the tree must really be gone.
+      assert.ok(await waitFor(() => gone(report.grandchild), 5_000));
+    } else {
+      // Wine's taskkill has no /T: the failure comes back to the caller with the job's reason.
+      assert.match(reason, /^no job \(test\); taskkill \/T \/F failed/);
+      const tree = trackTree(child);
+      assert.equal(await killTree(tree), null);
+    }
+    assert.ok(await waitFor(() => gone(report.pid), 5_000));
+  },
+);
 
 test(
   "Mimo installed by npm: the shim resolves to node.exe <script>, and the TUI opens a console of its own",
