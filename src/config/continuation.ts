@@ -16,6 +16,8 @@ export interface ContinuationSettings {
   controllerBaseEnv: Readonly<Record<string, string | undefined>>;
   /** Where the controller program (argv[0]) is looked up: PATH/PATHEXT of this environment. */
   programSearch: ProgramSearchSettings;
+  /** Windows: start the controller in a console window of its own (an interactive Codex TUI). */
+  controllerWindow: boolean;
 }
 
 const blankToNull = (value: string | undefined): string | null =>
@@ -38,5 +40,8 @@ export function continuationSettingsFromEnv(env: Env, dataDirFlag?: string): Con
     logLevel: ["error", "warn", "info", "debug"].includes(logLevel) ? logLevel : "info",
     controllerBaseEnv: { ...env },
     programSearch: programSearchFromEnv(env),
+    controllerWindow: ["1", "true", "yes"].includes(
+      env.GRACE_HOST_CONTINUATION_CONTROLLER_WINDOW?.trim().toLowerCase() ?? "",
+    ),
   };
 }

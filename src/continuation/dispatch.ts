@@ -38,6 +38,8 @@ export interface DispatchEnv {
   baseEnv: Readonly<Record<string, string | undefined>>;
   /** Where the controller program is looked up (from config). */
   programSearch: ProgramSearch;
+  /** Windows: the controller gets a console window of its own. */
+  controllerWindow?: boolean;
   /** How long a released gate may take to report (default 15 s); tests make it tiny. */
   reportTimeoutMs?: number;
   takeGate(): Gate;
@@ -113,6 +115,7 @@ async function resumeThenLogical(
     waitSeconds: env.waitSeconds,
     reportTimeoutMs: env.reportTimeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS,
     programSearch: env.programSearch,
+    controllerWindow: env.controllerWindow ?? false,
   };
   let last: LaunchResult | null = null;
   if (ctx.controller_session_id) {

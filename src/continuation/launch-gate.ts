@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 /**
  * The launch gate: a tiny Node process that holds a controller launch until the supervisor has
@@ -33,17 +34,35 @@ process.stdin.on("data", (chunk) => {
   let spec = null;
   try { spec = JSON.parse(buf.slice(0, nl)); } catch {}
   if (!spec || !Array.isArray(spec.argv) || spec.argv.length === 0) process.exit(0);
+  if (spec.consoleModule) return launchInConsole(spec);
   const child = spawn(spec.argv[0], spec.argv.slice(1), { cwd: spec.cwd, env: spec.env, stdio: "ignore", windowsHide: true });
   child.on("spawn", () => process.stdout.write(JSON.stringify({ ok: true, pid: child.pid }) + "\\n"));
   child.on("error", (e) => process.stdout.write(JSON.stringify({ ok: false, reason: String(e && e.message) }) + "\\n", () => process.exit(127)));
   child.on("exit", (code) => process.stdout.write("", () => process.exit(code === null ? 1 : code)));
 });
+function launchInConsole(spec) {
+  import(require("node:url").pathToFileURL(spec.consoleModule).href).then((m) => {
+    let launched;
+    try {
+      launched = m.launchInNewConsole({ argv: spec.argv, cwd: spec.cwd, env: spec.env, inJob: false, waitable: true });
+    } catch (e) {
+      return process.stdout.write(JSON.stringify({ ok: false, reason: String(e && e.message) }) + "\\n", () => process.exit(127));
+    }
+    process.stdout.write(JSON.stringify({ ok: true, pid: launched.pid }) + "\\n");
+    launched.exited.then((code) => process.stdout.write("", () => process.exit(code)));
+  }, (e) => process.stdout.write(JSON.stringify({ ok: false, reason: String(e && e.message) }) + "\\n", () => process.exit(127)));
+}
 `;
+
+/** What the gate loads to start a controller in a console window of its own (Windows). */
+const CONSOLE_MODULE = fileURLToPath(new URL("../process/windows-console.js", import.meta.url));
 
 export interface GateSpec {
   argv: string[];
   cwd: string;
   env: Record<string, string>;
+  /** Windows: start the controller with CreateProcessW in a console window of its own. */
+  console?: boolean;
 }
 
 /** `unconfirmed`: the gate has the spec but did not say what it did, so it may still launch. */
@@ -134,7 +153,9 @@ export function releaseGate(gate: Gate, spec: GateSpec, timeoutMs: number): Prom
     );
     gate.child.stdout!.on("data", onData);
     gate.child.once("exit", onExit);
-    gate.child.stdin!.write(`${JSON.stringify(spec)}\n`);
+    const { console: inConsole, ...rest } = spec;
+    const wire = inConsole ? { ...rest, consoleModule: CONSOLE_MODULE } : rest;
+    gate.child.stdin!.write(`${JSON.stringify(wire)}\n`);
   });
 }
 

@@ -44,6 +44,8 @@ export interface LaunchDeps {
   reportTimeoutMs: number;
   /** Where argv[0] is looked up; a bare name is never searched in the controller's cwd. */
   programSearch: ProgramSearch;
+  /** Windows: start the controller in a console window of its own (CreateProcessW). */
+  controllerWindow?: boolean;
   /** Test seam for the file check of the program search. */
   isFile?: (candidate: string) => boolean;
   platform?: NodeJS.Platform;
@@ -127,7 +129,8 @@ export async function launchController(
     abortGate(gate);
     return { ok: false, ...base, gate_pid: gate.pid, outcome, reason: `launch not released: ${outcome}` };
   }
-  const report = await releaseGate(gate, { argv, cwd, env }, deps.reportTimeoutMs);
+  const inConsole = (deps.platform ?? process.platform) === "win32" && deps.controllerWindow === true;
+  const report = await releaseGate(gate, { argv, cwd, env, console: inConsole }, deps.reportTimeoutMs);
   if (!report.ok) {
     detachGate(gate);
     // A gate that holds the spec but has not answered may still launch: never treat that as a

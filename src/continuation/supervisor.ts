@@ -66,6 +66,7 @@ export class Supervisor {
       waitSeconds: s.waitSeconds,
       baseEnv: s.controllerBaseEnv,
       programSearch: s.programSearch,
+      controllerWindow: s.controllerWindow,
       ...(this.opts.reportTimeoutMs !== undefined ? { reportTimeoutMs: this.opts.reportTimeoutMs } : {}),
       takeGate: () => this.gates.take(),
       cursorCache: this.cursorCache,

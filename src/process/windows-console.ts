@@ -1,4 +1,4 @@
-import { loadKernel32, type FileTime } from "../../native-bindings/kernel32.js";
+import { INFINITE, loadKernel32, type FileTime, type Handle } from "../../native-bindings/kernel32.js";
 import {
   CREATE_NEW_CONSOLE,
   CREATE_SUSPENDED,
@@ -17,6 +17,8 @@ export interface ConsoleLaunchRequest {
   env: Readonly<Record<string, string>>;
   /** Put the process in a new Job Object so its tree can be stopped; off for a user-owned window. */
   inJob: boolean;
+  /** Keep the process handle to report the exit code (`exited`); the launch gate lives that long. */
+  waitable?: boolean;
 }
 
 export interface ConsoleLaunch {
@@ -24,6 +26,8 @@ export interface ConsoleLaunch {
   /** Creation FILETIME (100 ns since 1601) from the process handle: the identity's start time. */
   startTime: string;
   job: WindowsJob | null;
+  /** The exit code, once the process has exited; only for a `waitable` launch. */
+  exited?: Promise<number>;
 }
 
 const utf16z = (text: string): Buffer => Buffer.from(`${text}\0`, "utf16le");
@@ -40,6 +44,19 @@ function creationTime(info: ProcessInformation): string {
     throw new Error(`GetProcessTimes failed (error ${k32.GetLastError()})`);
   }
   return fileTimeString(creation);
+}
+
+/** Waits on a pool thread (the caller's only native wait) and closes the handle after. */
+function exitCode(process: Handle): Promise<number> {
+  const k32 = loadKernel32();
+  return new Promise((resolve) => {
+    k32.WaitForSingleObject.async(process, INFINITE, () => {
+      const code: [number] = [1];
+      loadKernel32Process().GetExitCodeProcess(process, code);
+      k32.CloseHandle(process);
+      resolve(code[0]);
+    });
+  });
 }
 
 /** Joins the job before the first instruction runs (the process starts suspended), then resumes. */
@@ -73,11 +90,17 @@ export function launchInNewConsole(req: ConsoleLaunchRequest): ConsoleLaunch {
   if (!proc.CreateProcessW(program!, commandLine, null, null, 0, flags, env, req.cwd, startup, info)) {
     throw new Error(`CreateProcessW failed for ${program} (error ${k32.GetLastError()})`);
   }
+  let keepHandle = false;
   try {
     const job = req.inJob ? joinJobAndResume(info) : null;
-    return { pid: info.dwProcessId, startTime: creationTime(info), job };
+    const launched: ConsoleLaunch = { pid: info.dwProcessId, startTime: creationTime(info), job };
+    if (req.waitable) {
+      launched.exited = exitCode(info.hProcess!);
+      keepHandle = true;
+    }
+    return launched;
   } finally {
     k32.CloseHandle(info.hThread!);
-    k32.CloseHandle(info.hProcess!);
+    if (!keepHandle) k32.CloseHandle(info.hProcess!);
   }
 }

@@ -21,6 +21,7 @@ const skip = process.platform === "win32" ? false : "needs Windows (the server u
 const SERVER = fileURLToPath(new URL("../../dist/src/cli/server.js", import.meta.url));
 const SUPERVISOR = fileURLToPath(new URL("../../dist/src/cli/host-continuation.js", import.meta.url));
 const ACKER = fileURLToPath(new URL("../helpers/acking-controller.mjs", import.meta.url));
+const PROBE = fileURLToPath(new URL("../helpers/console-probe.mjs", import.meta.url));
 const TRIALS = 15;
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "grace-wine-e2e-"));
@@ -135,6 +136,53 @@ test(
       t.diagnostic(`stop event set -> supervisor exited: ${Math.round(performance.now() - stopAt)} ms`);
       assert.equal(asked, true);
       assert.equal(code, 0);
+    }
+  },
+);
+
+test(
+  "a controller whose template asks for a window gets a console of its own, argv intact",
+  { skip },
+  async () => {
+    const log = path.join(root, "supervisor-window.log");
+    const probeOut = path.join(root, "window-probe.json");
+    const fd = fs.openSync(log, "w");
+    const supervisor = spawn(
+      process.execPath,
+      [SUPERVISOR, "--data-dir", dataDir, "--poll-interval-seconds", "60"],
+      {
+        stdio: ["ignore", fd, fd],
+        env: {
+          ...process.env,
+          GRACE_LOG_LEVEL: "info",
+          GRACE_HOST_CONTINUATION_CONTROLLER_WINDOW: "1",
+          GRACE_PROBE_OUT: probeOut,
+          GRACE_CODEX_START_COMMAND: `"${process.execPath}" "${PROBE}" "{prompt_file}" "two words" ""`,
+        },
+        windowsHide: true,
+      },
+    );
+    const exited = new Promise((resolve) => supervisor.once("exit", (code) => resolve(code)));
+    try {
+      assert.ok(await waitFor(() => fs.readFileSync(log, "utf8").includes("supervisor started"), 30_000));
+      await call(worker, "handoff.report_worker_event", {
+        work_package_id: seeded.packageIds[0],
+        event_type: "WORKER_BLOCKED",
+        message: "needs a window",
+      });
+      const report = await waitFor(
+        () => fs.existsSync(probeOut) && JSON.parse(fs.readFileSync(probeOut, "utf8")),
+        60_000,
+      );
+      assert.ok(report, `no controller report; supervisor log:\n${fs.readFileSync(log, "utf8")}`);
+      assert.equal(report.argv.length, 3);
+      assert.match(report.argv[0], /prompt/);
+      assert.deepEqual(report.argv.slice(1), ["two words", ""]);
+      assert.ok(report.consoleCP > 0, `GetConsoleCP() is ${report.consoleCP} in the controller`);
+      assert.notEqual(report.consoleWindow, "0");
+    } finally {
+      requestStop(dataDir);
+      assert.equal(await exited, 0);
     }
   },
 );
