@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { CommandLineError, windowsCommandLine } from "../../src/process/windows-command-line.js";
+import { prng } from "../helpers/prng.js";
 
 /**
  * CommandLineToArgvW's documented splitting, written out independently of the quoting code so the
@@ -55,18 +56,6 @@ function splitLikeWindows(line: string): string[] {
     }
     argv.push(arg);
   }
-}
-
-/** Small deterministic PRNG (mulberry32) so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ARG_ALPHABET = [" ", "\t", '"', "\\", "\\", "a", "b", "é", "ü", "😀", "'", "&", "%", "^"];

@@ -13,6 +13,7 @@ import { commandLineToArgvW } from "../../dist/native-bindings/shell32.js";
 import { windowsCommandLine } from "../../dist/src/process/windows-command-line.js";
 import { launchInNewConsole } from "../../dist/src/process/windows-console.js";
 import { checkLiveness } from "../../dist/src/process/identity.js";
+import { prng } from "../../dist/test/helpers/prng.js";
 
 const skip = process.platform === "win32" ? false : "needs Windows (CreateProcessW, Job Objects)";
 const PROBE = fileURLToPath(new URL("../helpers/console-probe.mjs", import.meta.url));
@@ -54,17 +55,6 @@ async function gone(pid, ms = 5_000) {
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
-}
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 test(

@@ -64,6 +64,22 @@ async function waitFor(fn, ms) {
   return null;
 }
 
+/** The built supervisor on the shared data dir (60 s poll: launches within seconds come from the wake). */
+function startSupervisor(logName, env) {
+  const log = path.join(root, logName);
+  const fd = fs.openSync(log, "w");
+  const child = spawn(
+    process.execPath,
+    [SUPERVISOR, "--data-dir", dataDir, "--poll-interval-seconds", "60"],
+    {
+      stdio: ["ignore", fd, fd],
+      env: { ...process.env, GRACE_LOG_LEVEL: "info", ...env },
+      windowsHide: true,
+    },
+  );
+  return { log, exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))) };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 before(async () => {
@@ -89,23 +105,10 @@ test(
   "the supervisor launches a stand-in controller that acknowledges through its own server, and stops by the named event",
   { skip },
   async (t) => {
-    const log = path.join(root, "supervisor.log");
     const resultFile = path.join(root, "acked.json");
-    const fd = fs.openSync(log, "w");
-    const supervisor = spawn(
-      process.execPath,
-      [SUPERVISOR, "--data-dir", dataDir, "--poll-interval-seconds", "60"],
-      {
-        stdio: ["ignore", fd, fd],
-        env: {
-          ...process.env,
-          GRACE_LOG_LEVEL: "info",
-          GRACE_CODEX_START_COMMAND: `"${process.execPath}" "${ACKER}" "{data_dir}" "${resultFile}"`,
-        },
-        windowsHide: true,
-      },
-    );
-    const exited = new Promise((resolve) => supervisor.once("exit", (code) => resolve(code)));
+    const { log, exited } = startSupervisor("supervisor.log", {
+      GRACE_CODEX_START_COMMAND: `"${process.execPath}" "${ACKER}" "{data_dir}" "${resultFile}"`,
+    });
     try {
       assert.ok(await waitFor(() => fs.readFileSync(log, "utf8").includes("supervisor started"), 30_000));
       await new Promise((r) => setTimeout(r, 1_500)); // first scan done, asleep on the runs channel
@@ -144,25 +147,12 @@ test(
   "a controller whose template asks for a window gets a console of its own, argv intact",
   { skip },
   async () => {
-    const log = path.join(root, "supervisor-window.log");
     const probeOut = path.join(root, "window-probe.json");
-    const fd = fs.openSync(log, "w");
-    const supervisor = spawn(
-      process.execPath,
-      [SUPERVISOR, "--data-dir", dataDir, "--poll-interval-seconds", "60"],
-      {
-        stdio: ["ignore", fd, fd],
-        env: {
-          ...process.env,
-          GRACE_LOG_LEVEL: "info",
-          GRACE_HOST_CONTINUATION_CONTROLLER_WINDOW: "1",
-          GRACE_PROBE_OUT: probeOut,
-          GRACE_CODEX_START_COMMAND: `"${process.execPath}" "${PROBE}" "{prompt_file}" "two words" ""`,
-        },
-        windowsHide: true,
-      },
-    );
-    const exited = new Promise((resolve) => supervisor.once("exit", (code) => resolve(code)));
+    const { log, exited } = startSupervisor("supervisor-window.log", {
+      GRACE_HOST_CONTINUATION_CONTROLLER_WINDOW: "1",
+      GRACE_PROBE_OUT: probeOut,
+      GRACE_CODEX_START_COMMAND: `"${process.execPath}" "${PROBE}" "{prompt_file}" "two words" ""`,
+    });
     try {
       assert.ok(await waitFor(() => fs.readFileSync(log, "utf8").includes("supervisor started"), 30_000));
       await call(worker, "handoff.report_worker_event", {
