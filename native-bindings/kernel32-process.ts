@@ -44,8 +44,6 @@ export interface Kernel32Process {
   CreateJobObjectW(attributes: null, name: string | null): Handle | null;
   AssignProcessToJobObject(job: Handle, process: Handle): number;
   TerminateJobObject(job: Handle, exitCode: number): number;
-  /** `result` is an out-parameter: [1] when the process is in the job. */
-  IsProcessInJob(process: Handle, job: Handle, result: [number]): number;
   GetConsoleWindow(): Handle | null;
   GetConsoleCP(): number;
   GetExitCodeProcess(process: Handle, code: [number]): number;
@@ -53,14 +51,11 @@ export interface Kernel32Process {
 }
 
 export const CREATE_SUSPENDED = 0x00000004;
-export const CREATE_NEW_PROCESS_GROUP = 0x00000200;
 export const CREATE_NEW_CONSOLE = 0x00000010;
 export const CREATE_UNICODE_ENVIRONMENT = 0x00000400;
-export const CREATE_BREAKAWAY_FROM_JOB = 0x01000000;
 
 export const PROCESS_TERMINATE = 0x0001;
 export const PROCESS_SET_QUOTA = 0x0100;
-export const STILL_ACTIVE = 259;
 
 let cached: Kernel32Process | undefined;
 
@@ -107,7 +102,6 @@ export function loadKernel32Process(): Kernel32Process {
     CreateJobObjectW: f("HANDLE __stdcall CreateJobObjectW(void *sa, const char16_t *name)"),
     AssignProcessToJobObject: f("int __stdcall AssignProcessToJobObject(HANDLE job, HANDLE process)"),
     TerminateJobObject: f("int __stdcall TerminateJobObject(HANDLE job, uint32_t exitCode)"),
-    IsProcessInJob: f("int __stdcall IsProcessInJob(HANDLE process, HANDLE job, _Out_ int *result)"),
     GetConsoleWindow: f("HANDLE __stdcall GetConsoleWindow()"),
     GetConsoleCP: f("uint32_t __stdcall GetConsoleCP()"),
     GetExitCodeProcess: f("int __stdcall GetExitCodeProcess(HANDLE h, _Out_ uint32_t *code)"),

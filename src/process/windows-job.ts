@@ -39,15 +39,6 @@ export class WindowsJob {
     }
   }
 
-  /** True when `process` (a handle) belongs to this job. */
-  contains(process: Handle): boolean {
-    const result: [number] = [0];
-    if (!loadKernel32Process().IsProcessInJob(process, this.live(), result)) {
-      throw new Error(`IsProcessInJob failed (error ${loadKernel32().GetLastError()})`);
-    }
-    return result[0] !== 0;
-  }
-
   /** Ends every process in the job; null when done, else why not. */
   terminate(exitCode = 1): string | null {
     if (this.handle === null) return "the job was already closed";
