@@ -11,9 +11,11 @@ export interface ProcessTree {
 }
 
 /**
- * Call right after the child has spawned. POSIX: the child must have been spawned with
+ * Call synchronously right after spawn(). POSIX: the child must have been spawned with
  * `detached: true` so it leads its own process group. Windows: the child joins a new Job
- * Object, and every process it starts from then on joins it too.
+ * Object, and every process it starts from then on joins it too. Node cannot start a child
+ * suspended, so a process it started before this call (in its first microseconds) would not
+ * be in the job; the console launch (windows-console.ts) starts suspended and has no such gap.
  */
 export function trackTree(child: ChildProcess): ProcessTree {
   if (process.platform !== "win32" || child.pid === undefined) return { child, job: null, jobError: null };
