@@ -54,11 +54,16 @@ export async function spawnExact(req: SpawnRequest): Promise<ChildProcess> {
  * gets a console window of its own and no Job Object, so nothing of ours (the server closing
  * included) ends it.
  */
-export async function spawnDetachedTui(argv: readonly string[], cwd: string, env: Record<string, string>) {
+export async function spawnDetachedTui(
+  argv: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ pid: number; startTime: string | null }> {
   if (process.platform === "win32") {
     assertAbsolute(argv[0]);
     try {
-      return launchInNewConsole({ argv, cwd, env, inJob: false }).pid;
+      const { pid, startTime } = launchInNewConsole({ argv, cwd, env, inJob: false });
+      return { pid, startTime };
     } catch (error) {
       throw new OrchestratorError(
         `Mimo executable could not be started (${(error as Error).message}): ${argv[0]}; set GRACE_ORCHESTRATOR_MIMO_COMMAND`,
@@ -67,5 +72,5 @@ export async function spawnDetachedTui(argv: readonly string[], cwd: string, env
   }
   const child = await spawnExact({ argv, cwd, env, stdio: "ignore" });
   child.unref();
-  return child.pid!;
+  return { pid: child.pid!, startTime: null };
 }

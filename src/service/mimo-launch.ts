@@ -263,6 +263,7 @@ export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, i
   const made: Made = { worktree: null, briefing: null };
   let argv: string[];
   let pid: number;
+  let startTime: string | null = null;
   try {
     const workspace = await materialiseLaunch(ctx, plan, made);
     const program = resolveMimoExecutable(runtime.command, pathOf(runtime.env), runtime.platform);
@@ -270,7 +271,7 @@ export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, i
     const common = { program, agent: s.mimo_agent, model: s.mimo_model ?? "", prompt };
     if (input.mode === "tui") {
       argv = tuiArgv(common);
-      pid = await spawnDetachedTui(argv, workspace, { ...runtime.env });
+      ({ pid, startTime } = await spawnDetachedTui(argv, workspace, { ...runtime.env }));
     } else {
       argv = headlessArgv({ ...common, workspace, briefing: paths.briefing, sessionId: s.id });
       pid = await startHeadless(s.id, argv, workspace, { ...runtime.env }, paths);
@@ -286,7 +287,10 @@ export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, i
     throw error;
   }
   const nonce = newLaunchNonce();
-  const identity = await captureIdentity(pid, argv, nonce);
+  const probed = await captureIdentity(pid, argv, nonce);
+  // Windows: the start time read from the handle CreateProcessW returned, known even for a
+  // window closed at once.
+  const identity = startTime === null ? probed : { ...probed, os_start_time: startTime };
   let recorded;
   try {
     recorded = record(ctx, plan, input.mode, { argv, pid, identity, made, paths });

@@ -48,7 +48,7 @@ async function crashAfterSpawn(w: World, pkg: number) {
   const plan = prepareLaunch(w.glm, { work_package_id: pkg, mode: "tui" });
   const made: Made = { worktree: null, briefing: null };
   const workspace = await materialiseLaunch(w.glm, plan, made);
-  const pid = await spawnDetachedTui([FAKE_MIMO], workspace, { ...w.runtime.env });
+  const { pid } = await spawnDetachedTui([FAKE_MIMO], workspace, { ...w.runtime.env });
   await waitForRecord(w.records, pid);
   return { id: plan.session.id, workspace, briefing: plan.paths.briefing, pid };
 }

@@ -15,7 +15,7 @@ import { killTree, trackTree } from "../../dist/src/process/kill-tree.js";
 import { runAllowlistedTest } from "../../dist/src/git/run-tests.js";
 import { resolveMimoExecutable } from "../../dist/src/mimo/executable.js";
 import { spawnDetachedTui } from "../../dist/src/mimo/spawn.js";
-import { checkLiveness } from "../../dist/src/process/identity.js";
+import { captureIdentity, checkLiveness } from "../../dist/src/process/identity.js";
 
 const skip = process.platform === "win32" ? false : "needs Windows";
 const FIXTURES = fileURLToPath(new URL("../fixtures/npm-shims/prefix", import.meta.url));
@@ -168,7 +168,7 @@ test(
 test(
   "Mimo installed by npm: the shim resolves to node.exe <script>, and the TUI opens a console of its own",
   { skip },
-  async () => {
+  async (t) => {
     const dir = prefix();
     const program = resolveMimoExecutable("mimo", `${NODE_DIR};${dir}`, "win32");
     assert.equal(program.length, 2);
@@ -177,7 +177,14 @@ test(
     // The TUI itself is the console probe here: same launch path, argv and env as a Mimo TUI.
     const out = path.join(dir, "tui.json");
     const argv = [process.execPath, PROBE, "--trust", "--prompt", "Read the briefing at C:\\My Work\\b.md"];
-    const pid = await spawnDetachedTui(argv, dir, { GRACE_PROBE_OUT: out, SYSTEMROOT });
+    const { pid, startTime } = await spawnDetachedTui(argv, dir, {
+      GRACE_PROBE_OUT: out,
+      GRACE_PROBE_STAY: "1",
+      SYSTEMROOT,
+    });
+    // The start time comes from the CreateProcessW handle and is the one a probe reads.
+    assert.equal((await captureIdentity(pid)).os_start_time, startTime);
+    t.after(() => process.kill(pid));
     const report = await waitFor(() => fs.existsSync(out) && JSON.parse(fs.readFileSync(out, "utf8")));
     assert.equal(report.pid, pid);
     assert.deepEqual(report.argv, argv.slice(2));
