@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport, getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { resultText, resultValue } from "../../dist/test/helpers/mcp-client.js";
 
 const [dataDir, resultFile] = process.argv.slice(2);
 const server = fileURLToPath(new URL("../../dist/src/cli/server.js", import.meta.url));
@@ -27,7 +28,7 @@ const client = new Client({ name: "acking-controller", version: "0.0.0" });
 try {
   await client.connect(transport);
   const whoami = await client.callTool({ name: "orchestrator.whoami", arguments: {} });
-  result.whoami = whoami.structuredContent;
+  result.whoami = resultValue(whoami);
   const ack = await client.callTool({
     name: "continuation.ack",
     arguments: {
@@ -37,7 +38,7 @@ try {
       controller_session_id: `acking-${process.pid}`,
     },
   });
-  result.ack = ack.isError ? { error: ack.content?.[0]?.text } : ack.structuredContent;
+  result.ack = ack.isError ? { error: resultText(ack) } : resultValue(ack);
 } catch (error) {
   result.error = String(error?.stack ?? error);
 } finally {

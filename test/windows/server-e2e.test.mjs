@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { resultText, resultValue } from "../../dist/test/helpers/mcp-client.js";
 import { seedClaimedPackage } from "../../dist/test/helpers/seed-ledger.js";
 import { requestStop } from "../../dist/src/continuation/stop-event.js";
 
@@ -50,8 +51,8 @@ async function connect(name, role) {
 
 async function call(client, name, args = {}) {
   const result = await client.callTool({ name, arguments: args });
-  if (result.isError) throw new Error(result.content.map((p) => p.text ?? "").join(""));
-  return result.structuredContent;
+  if (result.isError) throw new Error(resultText(result));
+  return resultValue(result);
 }
 
 async function waitFor(fn, ms) {
