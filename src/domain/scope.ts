@@ -1,11 +1,13 @@
 /**
  * Scope patterns and changed-file scope checks (architecture decision 6, reference §9.2–9.3).
  *
- * Semantics (deliberately stricter than the reference's fnmatch):
+ * The pattern language is in `glob/pattern.ts` (deliberately stricter than the reference's
+ * fnmatch, and smaller than a general glob library so that every accepted pattern matches in
+ * linear time and the package-within-task subset rule can be proved):
  * - `*` and `?` stay inside one path segment; `**` as a whole segment crosses segments
- *   (zero or more); `[...]` classes and `{a,b}` braces work as in picomatch.
- * - Extglobs and leading-`!` negation are disabled: in a security scope a pattern must
- *   never invert its meaning, so `!x` and `@(x)` are literal text.
+ *   (zero or more); `[...]` classes and `{a,b}` braces (expanded first) are supported.
+ * - Extglobs, regex groups and leading-`!` negation do not exist: in a security scope a
+ *   pattern must never invert its meaning, so `!x`, `@(x)` and `(a|b)` are literal text.
  * - Dot files are ordinary files (`src/**` covers `src/.env`).
  * - Backslashes in patterns and candidate paths are path separators (Windows input),
  *   so glob escaping with `\` is not available.
@@ -14,10 +16,9 @@
  *   case-insensitively, because on Windows/macOS file systems `SECRETS/a` and `secrets/a`
  *   are the same file and a forbidden rule must not be dodged by changing case.
  */
-import picomatch from "picomatch/posix.js";
 import { OrchestratorError } from "./errors.js";
-
-const MATCH_OPTIONS = { dot: true, nonegate: true, noextglob: true, windows: false } as const;
+import { matchAlternative } from "./glob/matcher.js";
+import { PATTERN_LANGUAGE, parsePattern, type Alternative } from "./glob/pattern.js";
 
 export type PathCheck = { ok: true; path: string } | { ok: false; reason: string };
 
@@ -62,14 +63,31 @@ export function isProjectRelativePattern(pattern: string): boolean {
   return normalizePattern(text) !== "";
 }
 
+function refusal(subject: string, pattern: string): string | null {
+  const parsed = parsePattern(pattern);
+  if (parsed.ok) return null;
+  if (parsed.kind === "not_relative") return `${subject} is not project-relative: ${pattern}`;
+  return `${subject} is not supported: ${pattern} (${parsed.reason}). ${PATTERN_LANGUAGE}`;
+}
+
 /**
- * Hook wording (reference §6.7): `<label> scope pattern is not project-relative: <p>` for
- * labels such as `Task allowed`, `Task forbidden`, `Work-package allowed`.
+ * Why `pattern` cannot be a scope pattern, as a refusal naming the field (`<label>` such as
+ * `Task allowed`, `Work-package forbidden`), or null when it is accepted. Keeps the hook
+ * wording `<label> scope pattern is not project-relative: <p>` for `..`, absolute and root paths.
  */
-export function nonRelativePatternIssues(label: string, patterns: readonly string[]): string[] {
-  return patterns
-    .filter((p) => !isProjectRelativePattern(p))
-    .map((p) => `${label} scope pattern is not project-relative: ${p}`);
+export function scopePatternIssue(label: string, pattern: string): string | null {
+  return refusal(`${label} scope pattern`, pattern);
+}
+
+export function scopePatternIssues(label: string, patterns: readonly string[]): string[] {
+  return patterns.flatMap((p) => scopePatternIssue(label, p) ?? []);
+}
+
+/** Parsed alternatives of `pattern`; throws a client-safe refusal for one the language refuses. */
+export function patternAlternatives(pattern: string): readonly Alternative[] {
+  const parsed = parsePattern(pattern);
+  if (!parsed.ok) throw new OrchestratorError(refusal("Scope pattern", pattern) ?? parsed.reason);
+  return parsed.alternatives;
 }
 
 /** A compiled list of patterns; build once, test many paths. */
@@ -79,21 +97,18 @@ export interface ScopeMatcher {
 }
 
 /**
- * Compiles project-relative patterns. A non-relative pattern is a programming or input
- * error here; callers that must report it as a gate issue check `isProjectRelativePattern`.
+ * Compiles scope patterns. A refused pattern is a programming or input error here; callers
+ * that must report it as a gate issue check `scopePatternIssue` first.
  */
 export function compileScope(patterns: readonly string[], caseInsensitive = false): ScopeMatcher {
-  for (const p of patterns) {
-    if (!isProjectRelativePattern(p)) {
-      throw new OrchestratorError(`Scope pattern is not project-relative: ${p}`);
-    }
-  }
-  const normalized = patterns.map(normalizePattern);
-  const isMatch =
-    normalized.length === 0
-      ? () => false
-      : picomatch(normalized, { ...MATCH_OPTIONS, nocase: caseInsensitive });
-  return { patterns: normalized, test: (path: string) => isMatch(path) };
+  const alternatives = patterns.flatMap(patternAlternatives);
+  return {
+    patterns: patterns.map(normalizePattern),
+    test: (path: string) => {
+      const names = path.split("/");
+      return alternatives.some((alt) => matchAlternative(alt, names, caseInsensitive));
+    },
+  };
 }
 
 /** True when the (already normalized) path matches at least one pattern. */

@@ -3,7 +3,7 @@
  * 40), parent task scope, the embedded contract discovery report, and a warning for each
  * worker-report field the compact report format does not name.
  */
-import { isPatternWithinScope, isProjectRelativePattern } from "../domain/scope.js";
+import { isPatternWithinScope, scopePatternIssue } from "../domain/scope.js";
 import { validateContractDiscoveryReport } from "./discovery-report.js";
 import { canonicalKey, isRecord, lookupField, requiredFieldIssues } from "./labels.js";
 import { defaultPolicy, type ProjectPolicy } from "./policy.js";
@@ -30,8 +30,9 @@ function parentScopeIssues(packet: Record<string, unknown>, parent: readonly str
   if (!field.found) return [];
   const issues: string[] = [];
   for (const pattern of stringItems(field.value)) {
-    if (!isProjectRelativePattern(pattern)) {
-      issues.push(`Execution packet allowed scope pattern is not project-relative: ${pattern}`);
+    const issue = scopePatternIssue("Execution packet allowed", pattern);
+    if (issue !== null) {
+      issues.push(issue);
     } else if (!isPatternWithinScope(pattern, parent)) {
       issues.push(`Execution packet allowed scope is outside parent task scope: ${pattern}`);
     }

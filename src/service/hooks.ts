@@ -1,5 +1,5 @@
 import { OrchestratorError } from "../domain/errors.js";
-import { checkChangedFiles, isPatternWithinScope, isProjectRelativePattern } from "../domain/scope.js";
+import { checkChangedFiles, isPatternWithinScope, scopePatternIssues } from "../domain/scope.js";
 import { FsRepoReader } from "../gates/index.js";
 import type { HookContext, HookEvent } from "../hooks/index.js";
 import { parseJson } from "../ledger/json.js";
@@ -16,11 +16,8 @@ export interface HookTarget {
 }
 
 function requireRelative(label: string, patterns: readonly string[]): void {
-  for (const p of patterns) {
-    if (!isProjectRelativePattern(p)) {
-      throw new OrchestratorError(`${label} scope pattern is not project-relative: ${p}`);
-    }
-  }
+  const issue = scopePatternIssues(label, patterns)[0];
+  if (issue !== undefined) throw new OrchestratorError(issue);
 }
 
 export function scopeOf(row: TaskRow | PackageRow): { allowed: string[]; forbidden: string[] } {

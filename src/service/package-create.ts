@@ -1,6 +1,6 @@
 import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
-import { isPatternWithinScope, isProjectRelativePattern } from "../domain/scope.js";
+import { isPatternWithinScope, scopePatternIssues } from "../domain/scope.js";
 import {
   EXECUTION_PACKET_GATE_LABEL,
   FsRepoReader,
@@ -92,16 +92,11 @@ function checkCreatable(ctx: ServiceContext, task: TaskRow): string {
 }
 
 function checkPackageScope(task: TaskRow, allowed: readonly string[], forbidden: readonly string[]): void {
-  for (const [label, list] of [
-    ["Work-package allowed", allowed],
-    ["Work-package forbidden", forbidden],
-  ] as const) {
-    for (const p of list) {
-      if (!isProjectRelativePattern(p)) {
-        throw new OrchestratorError(`${label} scope pattern is not project-relative: ${p}`);
-      }
-    }
-  }
+  const issue = [
+    ...scopePatternIssues("Work-package allowed", allowed),
+    ...scopePatternIssues("Work-package forbidden", forbidden),
+  ][0];
+  if (issue !== undefined) throw new OrchestratorError(issue);
   const parent = scopeOf(task).allowed;
   if (allowed.length === 0 || !allowed.every((p) => isPatternWithinScope(p, parent))) {
     throw new OrchestratorError("Work package scope must be a subset of its parent task scope");

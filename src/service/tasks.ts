@@ -2,7 +2,7 @@ import { OrchestratorError } from "../domain/errors.js";
 import { classifyNextAction, type NextAction } from "../domain/next-action.js";
 import type { PackageStatus } from "../domain/package-states.js";
 import { isRole } from "../domain/roles.js";
-import { isProjectRelativePattern } from "../domain/scope.js";
+import { scopePatternIssues } from "../domain/scope.js";
 import type { TaskStatus } from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
@@ -29,15 +29,11 @@ export interface CreateTaskInput {
 function checkTaskScope(allowed: readonly string[], forbidden: readonly string[]): void {
   if (allowed.length === 0)
     throw new OrchestratorError("Top-level task requires at least one allowed file pattern");
-  for (const p of allowed) {
-    if (!isProjectRelativePattern(p))
-      throw new OrchestratorError(`Task allowed scope pattern is not project-relative: ${p}`);
-  }
-  for (const p of forbidden) {
-    if (!isProjectRelativePattern(p)) {
-      throw new OrchestratorError(`Task forbidden scope pattern is not project-relative: ${p}`);
-    }
-  }
+  const issue = [
+    ...scopePatternIssues("Task allowed", allowed),
+    ...scopePatternIssues("Task forbidden", forbidden),
+  ][0];
+  if (issue !== undefined) throw new OrchestratorError(issue);
 }
 
 export function createCodexTask(ctx: ServiceContext, input: CreateTaskInput) {

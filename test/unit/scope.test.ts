@@ -6,7 +6,7 @@ import {
   isPatternWithinScope,
   isProjectRelativePattern,
   matchesAny,
-  nonRelativePatternIssues,
+  scopePatternIssues,
   normalizeRelativePath,
   patternCovers,
 } from "../../src/domain/scope.js";
@@ -61,13 +61,13 @@ describe("isProjectRelativePattern", () => {
   });
 });
 
-describe("nonRelativePatternIssues", () => {
+describe("scopePatternIssues", () => {
   it("uses the hook wording per label", () => {
-    expect(nonRelativePatternIssues("Task allowed", ["src/**", "../outside/**", "/abs"])).toEqual([
+    expect(scopePatternIssues("Task allowed", ["src/**", "../outside/**", "/abs"])).toEqual([
       "Task allowed scope pattern is not project-relative: ../outside/**",
       "Task allowed scope pattern is not project-relative: /abs",
     ]);
-    expect(nonRelativePatternIssues("Work-package forbidden", ["secrets/**"])).toEqual([]);
+    expect(scopePatternIssues("Work-package forbidden", ["secrets/**"])).toEqual([]);
   });
 });
 

@@ -1,0 +1,70 @@
+/**
+ * One path segment against one glob segment, as a set of positions in the pattern (a
+ * Thompson-style simulation): each character of the name is looked at once per live position,
+ * so the cost is (name length) × (pattern length) whatever the wildcards — no backtracking.
+ */
+import type { Atom } from "./pattern.js";
+
+/** Positions 0..atoms.length; position atoms.length means "the whole pattern consumed". */
+export type PositionSet = Uint8Array;
+
+function foldings(cp: number): number[] {
+  const ch = String.fromCodePoint(cp);
+  return [cp, ch.toLowerCase().codePointAt(0)!, ch.toUpperCase().codePointAt(0)!];
+}
+
+function inClass(atom: Extract<Atom, { kind: "class" }>, cp: number): boolean {
+  const hit = atom.ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
+  return hit !== atom.negated;
+}
+
+/** Whether `atom` (not a star) consumes the character `cp`; case-folded when `nocase`. */
+function consumes(atom: Atom, cp: number, nocase: boolean): boolean {
+  const candidates = nocase ? foldings(cp) : [cp];
+  return candidates.some((c) => {
+    if (atom.kind === "any") return true;
+    if (atom.kind === "char") return nocase ? foldings(atom.cp).includes(c) : atom.cp === c;
+    return atom.kind === "class" && inClass(atom, c);
+  });
+}
+
+/** A star may match nothing: a live position before a star makes the next one live too. */
+function closeOverStars(atoms: readonly Atom[], set: PositionSet): PositionSet {
+  for (let i = 0; i < atoms.length; i++) if (set[i] && atoms[i]!.kind === "star") set[i + 1] = 1;
+  return set;
+}
+
+export function startSet(atoms: readonly Atom[]): PositionSet {
+  const set = new Uint8Array(atoms.length + 1);
+  set[0] = 1;
+  return closeOverStars(atoms, set);
+}
+
+/** The positions live after reading `cp` from `set`; all zero when the match is dead. */
+export function step(atoms: readonly Atom[], set: PositionSet, cp: number, nocase: boolean): PositionSet {
+  const next = new Uint8Array(atoms.length + 1);
+  for (let i = 0; i < atoms.length; i++) {
+    if (!set[i]) continue;
+    const atom = atoms[i]!;
+    if (atom.kind === "star") next[i] = 1;
+    else if (consumes(atom, cp, nocase)) next[i + 1] = 1;
+  }
+  return closeOverStars(atoms, next);
+}
+
+export function isDead(set: PositionSet): boolean {
+  return !set.includes(1);
+}
+
+export function accepts(atoms: readonly Atom[], set: PositionSet): boolean {
+  return set[atoms.length] === 1;
+}
+
+export function matchSegment(atoms: readonly Atom[], name: string, nocase: boolean): boolean {
+  let set = startSet(atoms);
+  for (const ch of name) {
+    set = step(atoms, set, ch.codePointAt(0)!, nocase);
+    if (isDead(set)) return false;
+  }
+  return accepts(atoms, set);
+}
