@@ -8,6 +8,7 @@ import type { Atom } from "./pattern.js";
 /** Positions 0..atoms.length; position atoms.length means "the whole pattern consumed". */
 export type PositionSet = Uint8Array;
 
+/** The character and its lower- and upper-case forms: a case-folded compare tests all three. */
 function foldings(cp: number): number[] {
   const ch = String.fromCodePoint(cp);
   return [cp, ch.toLowerCase().codePointAt(0)!, ch.toUpperCase().codePointAt(0)!];
@@ -18,14 +19,11 @@ function inClass(atom: Extract<Atom, { kind: "class" }>, cp: number): boolean {
   return hit !== atom.negated;
 }
 
-/** Whether `atom` (not a star) consumes the character `cp`; case-folded when `nocase`. */
-function consumes(atom: Atom, cp: number, nocase: boolean): boolean {
-  const candidates = nocase ? foldings(cp) : [cp];
-  return candidates.some((c) => {
-    if (atom.kind === "any") return true;
-    if (atom.kind === "char") return nocase ? foldings(atom.cp).includes(c) : atom.cp === c;
-    return atom.kind === "class" && inClass(atom, c);
-  });
+/** Whether `atom` (not a star) consumes a character given as its case variants. */
+function consumes(atom: Atom, variants: readonly number[]): boolean {
+  if (atom.kind === "any") return true;
+  if (atom.kind === "char") return variants.includes(atom.cp);
+  return atom.kind === "class" && variants.some((c) => inClass(atom, c));
 }
 
 /** A star may match nothing: a live position before a star makes the next one live too. */
@@ -43,11 +41,12 @@ export function startSet(atoms: readonly Atom[]): PositionSet {
 /** The positions live after reading `cp` from `set`; all zero when the match is dead. */
 export function step(atoms: readonly Atom[], set: PositionSet, cp: number, nocase: boolean): PositionSet {
   const next = new Uint8Array(atoms.length + 1);
+  const variants = nocase ? foldings(cp) : [cp];
   for (let i = 0; i < atoms.length; i++) {
     if (!set[i]) continue;
     const atom = atoms[i]!;
     if (atom.kind === "star") next[i] = 1;
-    else if (consumes(atom, cp, nocase)) next[i + 1] = 1;
+    else if (consumes(atom, variants)) next[i + 1] = 1;
   }
   return closeOverStars(atoms, next);
 }
