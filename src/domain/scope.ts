@@ -118,7 +118,7 @@ export function matchesAny(path: string, patterns: readonly string[], caseInsens
   return compileScope(patterns, caseInsensitive).test(checked.path);
 }
 
-export type ScopeViolationKind = "not_project_relative" | "forbidden" | "outside_allowed";
+export type ScopeViolationKind = "not_project_relative" | "forbidden" | "outside_allowed" | "link_target";
 
 export interface ScopeViolation {
   path: string;
@@ -167,6 +167,36 @@ export function checkChangedFiles(
         message: `Submission changed file outside allowed scope: ${checked.path}`,
       });
     }
+  }
+  return violations;
+}
+
+/** A changed symlink with where it lands in the repository (or why it lands nowhere inside). */
+export interface LandedLink {
+  path: string;
+  target: string;
+  landing: { ok: true; path: string } | { ok: false; reason: string };
+}
+
+/**
+ * A symlink is content: the path it points at must itself be a file the scope lets the change
+ * touch — inside the repository, inside the allowed scope and outside the forbidden one.
+ */
+export function checkLinkTargets(
+  links: readonly LandedLink[],
+  allowed: readonly string[],
+  forbidden: readonly string[],
+): ScopeViolation[] {
+  const allowedMatcher = compileScope(allowed);
+  const forbiddenMatcher = compileScope(forbidden, true);
+  const violations: ScopeViolation[] = [];
+  for (const { path, target, landing } of links) {
+    const link = `Submission adds symlink ${path} -> ${JSON.stringify(target)}`;
+    let problem: string | null = null;
+    if (!landing.ok) problem = `: ${landing.reason}`;
+    else if (forbiddenMatcher.test(landing.path)) problem = ` into forbidden file: ${landing.path}`;
+    else if (!allowedMatcher.test(landing.path)) problem = ` pointing outside allowed scope: ${landing.path}`;
+    if (problem !== null) violations.push({ path, kind: "link_target", message: `${link}${problem}` });
   }
   return violations;
 }

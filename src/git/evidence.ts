@@ -2,12 +2,15 @@ import { createHash } from "node:crypto";
 import { OrchestratorError } from "../domain/errors.js";
 import { isAncestor, resolveCommit } from "./commits.js";
 import { runGit } from "./runner.js";
+import { changedLinks, SYMLINK_MODE, type ChangedLink } from "./symlinks.js";
 
 export interface SubmissionEvidence {
   base_commit: string;
   head_commit: string;
   /** Repository-relative POSIX paths; a rename lists both the old and the new path. */
   changed_files: string[];
+  /** Changed paths that are symlinks at head, with their targets read from git and resolved on head's tree. */
+  changed_links: ChangedLink[];
   /** The diff decoded as UTF-8 (lossy only for non-UTF-8 text content). */
   diff: string;
   /** The exact diff bytes `diff_sha256` was computed over. */
@@ -22,9 +25,21 @@ export interface SubmissionEvidence {
  */
 const STABLE_DIFF = ["--no-ext-diff", "--no-textconv", "--no-color", "--no-renames"];
 
+/** `git diff --raw -z` records: `:<old mode> <new mode> <old blob> <new blob> <status>` NUL `<path>` NUL. */
+function parseRaw(raw: Buffer): { path: string; mode: string; blob: string }[] {
+  const fields = raw.toString("utf8").split("\0");
+  const out: { path: string; mode: string; blob: string }[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [, mode = "", , blob = ""] = (fields[i] ?? "").split(" ");
+    out.push({ path: fields[i + 1] ?? "", mode, blob });
+  }
+  return out.filter((entry) => entry.path !== "");
+}
+
 /**
  * Derives submission evidence from git alone (reference §9.1): both commits must exist,
- * base must be an ancestor of head; changed files, binary diff and its sha256 come from git.
+ * base must be an ancestor of head; changed files, changed symlinks' targets, binary diff and
+ * its sha256 come from git.
  */
 export async function deriveEvidence(repo: string, base: string, head: string): Promise<SubmissionEvidence> {
   const baseCommit = await resolveCommit(repo, base);
@@ -32,11 +47,17 @@ export async function deriveEvidence(repo: string, base: string, head: string): 
   if (!(await isAncestor(repo, baseCommit, headCommit))) {
     throw new OrchestratorError(`Head commit ${headCommit} is not a descendant of base commit ${baseCommit}`);
   }
-  const names = await runGit(repo, ["diff", "--name-only", "-z", ...STABLE_DIFF, baseCommit, headCommit]);
-  const changedFiles = names.stdout
-    .toString("utf8")
-    .split("\0")
-    .filter((name) => name !== "");
+  const raw = await runGit(repo, [
+    "diff",
+    "--raw",
+    "-z",
+    "--no-abbrev",
+    ...STABLE_DIFF,
+    baseCommit,
+    headCommit,
+  ]);
+  const entries = parseRaw(raw.stdout);
+  const links = entries.filter((entry) => entry.mode === SYMLINK_MODE);
   const diff = await runGit(repo, [
     "diff",
     "--binary",
@@ -49,7 +70,8 @@ export async function deriveEvidence(repo: string, base: string, head: string): 
   return {
     base_commit: baseCommit,
     head_commit: headCommit,
-    changed_files: changedFiles,
+    changed_files: entries.map((entry) => entry.path),
+    changed_links: await changedLinks(repo, headCommit, links),
     diff: diff.stdout.toString("utf8"),
     diff_bytes: diff.stdout,
     diff_sha256: createHash("sha256").update(diff.stdout).digest("hex"),

@@ -1,5 +1,4 @@
 import { OrchestratorError } from "../domain/errors.js";
-import { checkChangedFiles } from "../domain/scope.js";
 import {
   CONTROLLER_COMPLETION_GATE_LABEL,
   FsRepoReader,
@@ -15,6 +14,7 @@ import { loadProject, loadTask, requireRole, requireTaskRead } from "./access.js
 import { insertReview } from "./review-rows.js";
 import { audit, type ServiceContext } from "./context.js";
 import { dispatchHook, scopeOf, taskTarget } from "./hooks.js";
+import { submissionScopeViolation } from "./submission-scope.js";
 import { transitionTask } from "./transitions.js";
 
 export interface ControllerCompletionInput {
@@ -47,9 +47,9 @@ export async function completeTaskByController(ctx: ServiceContext, input: Contr
   checkCompletable(ctx, before);
   const project = loadProject(ctx, before.project_id);
   const evidence = await deriveEvidence(project.repo_path, input.base_commit, input.head_commit);
+  const violation = submissionScopeViolation(evidence, [{ owner: `task ${before.id}`, row: before }]);
+  if (violation !== null) throw new OrchestratorError(violation);
   const { allowed, forbidden } = scopeOf(before);
-  const violation = checkChangedFiles(evidence.changed_files, allowed, forbidden)[0];
-  if (violation) throw new OrchestratorError(violation.message);
   const validation = requireGatePass(
     CONTROLLER_COMPLETION_GATE_LABEL,
     validateWorkerReport(input.controller_report, {

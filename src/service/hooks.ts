@@ -47,8 +47,11 @@ function validateScope(ctx: ServiceContext, target: HookTarget, payload: Record<
     if (!Array.isArray(files) || !files.every((f) => typeof f === "string")) {
       throw new OrchestratorError("Hook submission files must be a sequence");
     }
-    const violation = checkChangedFiles(files as string[], scope.allowed, scope.forbidden)[0];
-    if (violation) throw new OrchestratorError(violation.message);
+    // A package's change must also stay inside its task's scope (the task may forbid more).
+    for (const s of scope === task ? [task] : [scope, task]) {
+      const violation = checkChangedFiles(files as string[], s.allowed, s.forbidden)[0];
+      if (violation) throw new OrchestratorError(violation.message);
+    }
   }
   const artifactPath = payload["artifact_path"];
   if (typeof artifactPath === "string") {

@@ -1,6 +1,5 @@
 import { OrchestratorError } from "../domain/errors.js";
 import { WORKER_ROLES, type Role } from "../domain/roles.js";
-import { checkChangedFiles } from "../domain/scope.js";
 import {
   CONTROLLER_REPAIR_GATE_LABEL,
   FsRepoReader,
@@ -21,6 +20,7 @@ import { emitEvent, runIdsOf } from "./handoff.js";
 import { dispatchHook, scopeOf } from "./hooks.js";
 import { submissionView } from "./projections.js";
 import { writeReport } from "./submission-report.js";
+import { submissionScopeViolation } from "./submission-scope.js";
 import { transitionPackage } from "./transitions.js";
 import { loadWork, pkgStatus, requireUnchanged, type Work } from "./work-items.js";
 
@@ -45,9 +45,12 @@ async function checkedEvidence(
   gateLabel: string,
 ): Promise<{ evidence: SubmissionEvidence; validation: GateResult }> {
   const evidence = await deriveEvidence(w.project.repo_path, String(w.pkg["base_commit"]), head);
+  const violation = submissionScopeViolation(evidence, [
+    { owner: `work package ${w.pkg.id}`, row: w.pkg },
+    { owner: `task ${w.task.id}`, row: w.task },
+  ]);
+  if (violation !== null) throw new OrchestratorError(violation);
   const { allowed, forbidden } = scopeOf(w.pkg);
-  const violation = checkChangedFiles(evidence.changed_files, allowed, forbidden)[0];
-  if (violation) throw new OrchestratorError(violation.message);
   if (evidence.base_commit !== w.pkg["base_commit"]) {
     throw new OrchestratorError("Submission base commit does not match work package base commit");
   }

@@ -1,0 +1,24 @@
+import { checkChangedFiles, checkLinkTargets, type LandedLink } from "../domain/scope.js";
+import type { PackageRow, TaskRow } from "../ledger/rows.js";
+import { scopeOf } from "./hooks.js";
+
+/**
+ * The scope check of submitted evidence: every changed path and every changed symlink's
+ * landing must pass each scope given — the package's own and its task's, because a package
+ * scope stored before the subset proof was sound, or a forbidden rule only the task states,
+ * must not let a change through. The first scope's refusals keep their plain wording; the
+ * others name the record whose scope refused.
+ */
+export function submissionScopeViolation(
+  evidence: { changed_files: readonly string[]; changed_links: readonly LandedLink[] },
+  scopes: readonly { owner: string; row: TaskRow | PackageRow }[],
+): string | null {
+  for (const [index, { owner, row }] of scopes.entries()) {
+    const { allowed, forbidden } = scopeOf(row);
+    const violation =
+      checkChangedFiles(evidence.changed_files, allowed, forbidden)[0] ??
+      checkLinkTargets(evidence.changed_links, allowed, forbidden)[0];
+    if (violation) return index === 0 ? violation.message : `${violation.message} (scope of ${owner})`;
+  }
+  return null;
+}

@@ -1,0 +1,172 @@
+import { symlinkSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { commitAll, removeDir, tempDir } from "../helpers/git-repo.js";
+import {
+  commitFiles,
+  createPackage,
+  inProcessCaller,
+  makeGraceRepo,
+  planTask,
+  STORE,
+  submit,
+  type Caller,
+} from "../helpers/git-repo-lifecycle.js";
+
+let caller: (Caller & { ctx: { db: import("better-sqlite3").Database } }) | null = null;
+const dirs: string[] = [];
+afterEach(async () => {
+  await caller?.close();
+  caller = null;
+  dirs.splice(0).forEach(removeDir);
+});
+
+function setup() {
+  const dataDir = tempDir("grace-scope-data-");
+  const { repo, base } = makeGraceRepo();
+  dirs.push(dataDir, repo);
+  caller = inProcessCaller(dataDir);
+  return { call: caller.call, refuse: caller.refuse, db: caller.ctx.db, repo, base };
+}
+
+function commitLink(repo: string, link: string, target: string): string {
+  symlinkSync(target, path.join(repo, link));
+  return commitAll(repo, `link ${link}`);
+}
+
+describe("submission scope: the task's scope as well as the package's", () => {
+  test("a change the task forbids is refused even when the package's own scope allows it", async () => {
+    const { call, refuse, db, repo, base } = setup();
+    const { taskId } = await planTask(call, repo); // task: allowed src/**, tests/**; forbidden src/config/**
+    const pkg = await createPackage(call, taskId, base, { allowed_files: ["src/**"], forbidden_files: [] });
+    // Package creation copies the task's forbidden patterns; a package stored without them
+    // (an older ledger, or an edit) must still not reach what the task forbids.
+    db.prepare("UPDATE work_packages SET forbidden_files_json = '[]' WHERE id = ?").run(pkg.id);
+    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    const head = commitFiles(repo, { "src/config/settings.ts": "export const open = true;\n" });
+    const message = await refuse("junior", "submission.create", {
+      work_package_id: pkg.id,
+      summary: "x",
+      head_commit: head,
+      tests_run: [],
+      risk_notes: "low",
+      worker_report: {},
+    });
+    expect(message).toBe(
+      `Submission changed forbidden file: src/config/settings.ts (scope of task ${taskId})`,
+    );
+  });
+
+  test("a package stored with a scope wider than its task cannot submit outside the task", async () => {
+    const { call, refuse, db, repo, base } = setup();
+    const { taskId } = await planTask(call, repo);
+    const pkg = await createPackage(call, taskId, base);
+    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    // The state the unsound subset proof let in: task at src/*, package at src/{**,x}.
+    db.prepare("UPDATE tasks SET allowed_files_json = ? WHERE id = ?").run('["src/*"]', taskId);
+    db.prepare("UPDATE work_packages SET allowed_files_json = ? WHERE id = ?").run('["src/{**,x}"]', pkg.id);
+    const head = commitFiles(repo, { "src/deep/nested/evil.ts": "evil\n" });
+    const message = await refuse("junior", "submission.create", {
+      work_package_id: pkg.id,
+      summary: "x",
+      head_commit: head,
+      tests_run: [],
+      risk_notes: "low",
+      worker_report: {},
+    });
+    expect(message).toBe(
+      `Submission changed file outside allowed scope: src/deep/nested/evil.ts (scope of task ${taskId})`,
+    );
+  });
+
+  test("a package at src/{**,x} is not inside a task at src/*", async () => {
+    const { call, refuse, repo, base } = setup();
+    const { projectId } = await planTask(call, repo);
+    const task = await call("codex", "task.create_codex_task", {
+      project_id: projectId,
+      title: "Flat sources only",
+      objective: "o",
+      architecture_intent: "a",
+      constraints: [],
+      non_goals: [],
+      acceptance_criteria: ["c"],
+      allowed_files: ["src/*"],
+      forbidden_files: [],
+    });
+    await call("glm", "task.plan", { task_id: task.id });
+    await call("glm", "verification.register_plan", {
+      task_id: task.id,
+      test_strategy: "unit",
+      test_commands: ["unit"],
+    });
+    const message = await refuse("glm", "workpackage.create", {
+      task_id: task.id,
+      title: "t",
+      objective: "o",
+      allowed_files: ["src/{**,x}"],
+      forbidden_files: [],
+      assigned_junior_agent: "junior-1",
+      assigned_pro_agent: "pro-1",
+      base_commit: base,
+    });
+    expect(message).toBe("Work package scope must be a subset of its parent task scope");
+  });
+});
+
+describe("submission scope: symlinks are content", () => {
+  const refusals: [string, string, string][] = [
+    ["leaves the repository", "../../../../etc/passwd", ": its target leaves the repository"],
+    ["is absolute", "/etc/passwd", ": its target is an absolute path"],
+    ["lands in a forbidden path", "secrets/key.pem", " into forbidden file: src/orderdesk/secrets/key.pem"],
+    ["lands outside the allowed scope", "../../README.md", " pointing outside allowed scope: README.md"],
+    ["lands inside .git", "../../.git/config", ": its target is inside .git"],
+  ];
+  test.each(refusals)("a committed in-scope symlink that %s is refused", async (_what, target, tail) => {
+    const { call, refuse, repo, base } = setup();
+    const { taskId } = await planTask(call, repo);
+    const pkg = await createPackage(call, taskId, base);
+    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    const head = commitLink(repo, "src/orderdesk/link.ts", target);
+    const message = await refuse("junior", "submission.create", {
+      work_package_id: pkg.id,
+      summary: "x",
+      head_commit: head,
+      tests_run: [],
+      risk_notes: "low",
+      worker_report: {},
+    });
+    expect(message).toBe(
+      `Submission adds symlink src/orderdesk/link.ts -> ${JSON.stringify(target)}${tail}`,
+    );
+  });
+
+  test("a link through a symlink already in the tree is followed on the tree, not the checkout", async () => {
+    const { call, refuse, repo } = setup();
+    const base = commitLink(repo, "docs/up", ".."); // an unchanged link in the base tree
+    const { taskId } = await planTask(call, repo);
+    const pkg = await createPackage(call, taskId, base);
+    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    // Lexically docs/up/../x is docs/x (inside); through the link it is ../x (outside).
+    const head = commitLink(repo, "src/orderdesk/link.ts", "../../docs/up/../x");
+    const message = await refuse("junior", "submission.create", {
+      work_package_id: pkg.id,
+      summary: "x",
+      head_commit: head,
+      tests_run: [],
+      risk_notes: "low",
+      worker_report: {},
+    });
+    expect(message).toContain(": its target leaves the repository");
+  });
+
+  test("a symlink to a file inside the package scope is accepted", async () => {
+    const { call, repo, base } = setup();
+    const { taskId } = await planTask(call, repo);
+    const pkg = await createPackage(call, taskId, base);
+    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    const head = commitLink(repo, "src/orderdesk/alias.ts", "store.ts");
+    const submission = await submit(call, "junior", taskId, pkg.id, head, ["src/orderdesk/alias.ts"]);
+    expect(JSON.parse(submission["files_changed_json"] as string)).toEqual(["src/orderdesk/alias.ts"]);
+    expect(STORE).toBe("src/orderdesk/store.ts");
+  });
+});
