@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { Logger } from "../config/logger.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { ANSWER_MAX_BYTES } from "../domain/limits.js";
+import { osErrorMessage } from "../domain/os-errors.js";
 import type { Role } from "../domain/roles.js";
 import type { ServiceContext } from "../service/context.js";
 
@@ -88,7 +89,12 @@ export function toolResult(value: unknown, shape: AnswerShape): CallToolResult {
 }
 
 /** Runs the handler and shapes its answer: a bounded result, a refusal, or a logged internal error. */
-async function answerOf(def: ToolDef, logger: Logger, run: () => unknown): Promise<CallToolResult> {
+async function answerOf(
+  def: ToolDef,
+  logger: Logger,
+  ledgerPath: string,
+  run: () => unknown,
+): Promise<CallToolResult> {
   try {
     const answer = toolResult(await run(), {
       tool: def.name,
@@ -100,6 +106,11 @@ async function answerOf(def: ToolDef, logger: Logger, run: () => unknown): Promi
     return answer;
   } catch (error) {
     if (error instanceof OrchestratorError) return failure(error.message);
+    const os = osErrorMessage(error, ledgerPath);
+    if (os !== null) {
+      logger.warn("tool failed on an OS or SQLite error", { tool: def.name, error: String(error) });
+      return failure(`${def.name} failed. ${os}`);
+    }
     // Unexpected failures are logged in full on stderr; the client gets no stack trace.
     logger.error("tool failed unexpectedly", {
       tool: def.name,
@@ -139,7 +150,7 @@ export function registerTools(
             });
           },
         };
-        return answerOf(def, logger, () => def.handler(svc, input as never, call));
+        return answerOf(def, logger, svc.db.name, () => def.handler(svc, input as never, call));
       },
     );
     registered.push(def.name);
