@@ -8,8 +8,10 @@ import {
   inProcessCaller,
   makeGraceRepo,
   planTask,
+  PACKET_ARGS,
   STORE,
   submit,
+  workerReport,
   type Caller,
 } from "../helpers/git-repo-lifecycle.js";
 
@@ -29,6 +31,18 @@ function setup() {
   return { call: caller.call, refuse: caller.refuse, db: caller.ctx.db, repo, base };
 }
 
+/** A submission whose report passes its gate, so only the scope check can refuse it. */
+function refuseSubmission(taskId: number, pkgId: number, head: string, files: string[]): Promise<string> {
+  return caller!.refuse("junior", "submission.create", {
+    work_package_id: pkgId,
+    summary: "x",
+    head_commit: head,
+    tests_run: [{ command_key: "unit", exit_code: 0 }],
+    risk_notes: "low",
+    worker_report: workerReport(taskId, pkgId, files),
+  });
+}
+
 function commitLink(repo: string, link: string, target: string): string {
   symlinkSync(target, path.join(repo, link));
   return commitAll(repo, `link ${link}`);
@@ -36,7 +50,7 @@ function commitLink(repo: string, link: string, target: string): string {
 
 describe("submission scope: the task's scope as well as the package's", () => {
   test("a change the task forbids is refused even when the package's own scope allows it", async () => {
-    const { call, refuse, db, repo, base } = setup();
+    const { call, db, repo, base } = setup();
     const { taskId } = await planTask(call, repo); // task: allowed src/**, tests/**; forbidden src/config/**
     const pkg = await createPackage(call, taskId, base, { allowed_files: ["src/**"], forbidden_files: [] });
     // Package creation copies the task's forbidden patterns; a package stored without them
@@ -44,21 +58,14 @@ describe("submission scope: the task's scope as well as the package's", () => {
     db.prepare("UPDATE work_packages SET forbidden_files_json = '[]' WHERE id = ?").run(pkg.id);
     await call("junior", "workpackage.claim", { work_package_id: pkg.id });
     const head = commitFiles(repo, { "src/config/settings.ts": "export const open = true;\n" });
-    const message = await refuse("junior", "submission.create", {
-      work_package_id: pkg.id,
-      summary: "x",
-      head_commit: head,
-      tests_run: [],
-      risk_notes: "low",
-      worker_report: {},
-    });
+    const message = await refuseSubmission(taskId, pkg.id, head, ["src/config/settings.ts"]);
     expect(message).toBe(
       `Submission changed forbidden file: src/config/settings.ts (scope of task ${taskId})`,
     );
   });
 
   test("a package stored with a scope wider than its task cannot submit outside the task", async () => {
-    const { call, refuse, db, repo, base } = setup();
+    const { call, db, repo, base } = setup();
     const { taskId } = await planTask(call, repo);
     const pkg = await createPackage(call, taskId, base);
     await call("junior", "workpackage.claim", { work_package_id: pkg.id });
@@ -66,21 +73,14 @@ describe("submission scope: the task's scope as well as the package's", () => {
     db.prepare("UPDATE tasks SET allowed_files_json = ? WHERE id = ?").run('["src/*"]', taskId);
     db.prepare("UPDATE work_packages SET allowed_files_json = ? WHERE id = ?").run('["src/{**,x}"]', pkg.id);
     const head = commitFiles(repo, { "src/deep/nested/evil.ts": "evil\n" });
-    const message = await refuse("junior", "submission.create", {
-      work_package_id: pkg.id,
-      summary: "x",
-      head_commit: head,
-      tests_run: [],
-      risk_notes: "low",
-      worker_report: {},
-    });
+    const message = await refuseSubmission(taskId, pkg.id, head, ["src/deep/nested/evil.ts"]);
     expect(message).toBe(
       `Submission changed file outside allowed scope: src/deep/nested/evil.ts (scope of task ${taskId})`,
     );
   });
 
   test("a package at src/{**,x} is not inside a task at src/*", async () => {
-    const { call, refuse, repo, base } = setup();
+    const { call, repo, base } = setup();
     const { projectId } = await planTask(call, repo);
     const task = await call("codex", "task.create_codex_task", {
       project_id: projectId,
@@ -99,7 +99,7 @@ describe("submission scope: the task's scope as well as the package's", () => {
       test_strategy: "unit",
       test_commands: ["unit"],
     });
-    const message = await refuse("glm", "workpackage.create", {
+    const message = await caller!.refuse("glm", "workpackage.create", {
       task_id: task.id,
       title: "t",
       objective: "o",
@@ -108,6 +108,7 @@ describe("submission scope: the task's scope as well as the package's", () => {
       assigned_junior_agent: "junior-1",
       assigned_pro_agent: "pro-1",
       base_commit: base,
+      ...PACKET_ARGS,
     });
     expect(message).toBe("Work package scope must be a subset of its parent task scope");
   });
@@ -122,40 +123,24 @@ describe("submission scope: symlinks are content", () => {
     ["lands inside .git", "../../.git/config", ": its target is inside .git"],
   ];
   test.each(refusals)("a committed in-scope symlink that %s is refused", async (_what, target, tail) => {
-    const { call, refuse, repo, base } = setup();
+    const { call, repo, base } = setup();
     const { taskId } = await planTask(call, repo);
     const pkg = await createPackage(call, taskId, base);
     await call("junior", "workpackage.claim", { work_package_id: pkg.id });
     const head = commitLink(repo, "src/orderdesk/link.ts", target);
-    const message = await refuse("junior", "submission.create", {
-      work_package_id: pkg.id,
-      summary: "x",
-      head_commit: head,
-      tests_run: [],
-      risk_notes: "low",
-      worker_report: {},
-    });
-    expect(message).toBe(
-      `Submission adds symlink src/orderdesk/link.ts -> ${JSON.stringify(target)}${tail}`,
-    );
+    const message = await refuseSubmission(taskId, pkg.id, head, ["src/orderdesk/link.ts"]);
+    expect(message).toBe(`Submission adds symlink src/orderdesk/link.ts -> ${JSON.stringify(target)}${tail}`);
   });
 
   test("a link through a symlink already in the tree is followed on the tree, not the checkout", async () => {
-    const { call, refuse, repo } = setup();
+    const { call, repo } = setup();
     const base = commitLink(repo, "docs/up", ".."); // an unchanged link in the base tree
     const { taskId } = await planTask(call, repo);
     const pkg = await createPackage(call, taskId, base);
     await call("junior", "workpackage.claim", { work_package_id: pkg.id });
     // Lexically docs/up/../x is docs/x (inside); through the link it is ../x (outside).
     const head = commitLink(repo, "src/orderdesk/link.ts", "../../docs/up/../x");
-    const message = await refuse("junior", "submission.create", {
-      work_package_id: pkg.id,
-      summary: "x",
-      head_commit: head,
-      tests_run: [],
-      risk_notes: "low",
-      worker_report: {},
-    });
+    const message = await refuseSubmission(taskId, pkg.id, head, ["src/orderdesk/link.ts"]);
     expect(message).toContain(": its target leaves the repository");
   });
 
