@@ -13,6 +13,7 @@ import { identifyLedger, LedgerRefusedError } from "../ledger/identity.js";
 import { LATEST_VERSION } from "../ledger/migrations.js";
 import { openNamedSignal, type NamedSignal, type Waiter } from "../signal/named-signal.js";
 import { renderText } from "../status/render.js";
+import { terminalSafe, terminalSafeDeep, terminalSafeJson } from "../status/terminal-text.js";
 import { snapshot } from "../status/snapshot.js";
 
 const USAGE = `Usage: grace-status [--data-dir DIR] [--project ID] [--json] [--ascii] [--watch [SECONDS]]
@@ -28,7 +29,7 @@ and the open continuation deliveries of a data dir's ledger, read-only.
 const DEFAULT_WATCH_SECONDS = 2;
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${terminalSafe(message)}\n`);
   process.exit(2);
 }
 
@@ -140,9 +141,11 @@ function openReadOnly(options: Options): Db {
 
 function frame(db: Db, options: Options, clear: boolean): string {
   const snap = snapshot(db, { projectId: options.projectId });
-  if (options.json) return `${JSON.stringify(snap, null, 2)}\n`;
+  // Ledger text is agent-written: made terminal-safe here, at the print edge, before our own
+  // colour and clear-screen sequences are added.
+  if (options.json) return `${terminalSafeJson(snap)}\n`;
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const text = renderText(snap, { color, ascii: options.ascii });
+  const text = renderText(terminalSafeDeep(snap), { color, ascii: options.ascii });
   // Clearing only makes sense on a terminal; piped output keeps every frame.
   return clear && process.stdout.isTTY ? `\u001b[2J\u001b[H${text}` : text;
 }
@@ -195,6 +198,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`grace-status: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `grace-status: ${terminalSafe(error instanceof Error ? error.message : String(error))}\n`,
+  );
   process.exit(1);
 });
