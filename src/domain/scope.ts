@@ -126,17 +126,39 @@ export interface ScopeViolation {
   message: string;
 }
 
+/** Where a normalized path stands against a scope: forbidden wins over allowed. */
+function scopeStanding(
+  allowed: readonly string[],
+  forbidden: readonly string[],
+): (path: string) => "forbidden" | "outside_allowed" | null {
+  const allowedMatcher = compileScope(allowed);
+  const forbiddenMatcher = compileScope(forbidden, true);
+  return (path) => {
+    if (forbiddenMatcher.test(path)) return "forbidden";
+    return allowedMatcher.test(path) ? null : "outside_allowed";
+  };
+}
+
 /**
  * Reference §9.2, in order per path: not project-relative (or containing a backslash), then
  * forbidden, then outside allowed. The paths are git's, so "/" is the only separator. Returns every violation (callers that want the first one take `[0]`).
  */
+const CHANGED = {
+  forbidden: "Submission changed forbidden file: ",
+  outside_allowed: "Submission changed file outside allowed scope: ",
+} as const;
+
+const LINKED = {
+  forbidden: " into forbidden file: ",
+  outside_allowed: " pointing outside allowed scope: ",
+} as const;
+
 export function checkChangedFiles(
   files: readonly string[],
   allowed: readonly string[],
   forbidden: readonly string[],
 ): ScopeViolation[] {
-  const allowedMatcher = compileScope(allowed);
-  const forbiddenMatcher = compileScope(forbidden, true);
+  const standing = scopeStanding(allowed, forbidden);
   const violations: ScopeViolation[] = [];
   for (const file of files) {
     const checked = normalizeRelativePath(file);
@@ -154,18 +176,10 @@ export function checkChangedFiles(
         kind: "not_project_relative",
         message: `Submission path contains a backslash (git never uses one as a separator): ${file}`,
       });
-    } else if (forbiddenMatcher.test(checked.path)) {
-      violations.push({
-        path: checked.path,
-        kind: "forbidden",
-        message: `Submission changed forbidden file: ${checked.path}`,
-      });
-    } else if (!allowedMatcher.test(checked.path)) {
-      violations.push({
-        path: checked.path,
-        kind: "outside_allowed",
-        message: `Submission changed file outside allowed scope: ${checked.path}`,
-      });
+    } else {
+      const kind = standing(checked.path);
+      if (kind !== null)
+        violations.push({ path: checked.path, kind, message: `${CHANGED[kind]}${checked.path}` });
     }
   }
   return violations;
@@ -187,15 +201,13 @@ export function checkLinkTargets(
   allowed: readonly string[],
   forbidden: readonly string[],
 ): ScopeViolation[] {
-  const allowedMatcher = compileScope(allowed);
-  const forbiddenMatcher = compileScope(forbidden, true);
+  const standing = scopeStanding(allowed, forbidden);
   const violations: ScopeViolation[] = [];
   for (const { path, target, landing } of links) {
     const link = `Submission adds symlink ${path} -> ${JSON.stringify(target)}`;
-    let problem: string | null = null;
-    if (!landing.ok) problem = `: ${landing.reason}`;
-    else if (forbiddenMatcher.test(landing.path)) problem = ` into forbidden file: ${landing.path}`;
-    else if (!allowedMatcher.test(landing.path)) problem = ` pointing outside allowed scope: ${landing.path}`;
+    const kind = landing.ok ? standing(landing.path) : null;
+    let problem: string | null = landing.ok ? null : `: ${landing.reason}`;
+    if (landing.ok && kind !== null) problem = `${LINKED[kind]}${landing.path}`;
     if (problem !== null) violations.push({ path, kind: "link_target", message: `${link}${problem}` });
   }
   return violations;

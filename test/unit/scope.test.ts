@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import picomatch from "picomatch/posix.js";
 import {
   checkChangedFiles,
   compileScope,
@@ -238,40 +237,5 @@ describe("patternCovers (package-within-task subset rule)", () => {
   it("isPatternWithinScope uses any parent", () => {
     expect(isPatternWithinScope("docs/x.md", ["src/**", "docs/*.md"])).toBe(true);
     expect(isPatternWithinScope("docs/a/x.md", ["src/**", "docs/*.md"])).toBe(false);
-  });
-
-  // Soundness: whenever the rule says "covered", no path matched by the child escapes the
-  // parent. Checked exhaustively over a small path universe for many random pattern pairs.
-  it("never claims coverage that a concrete path refutes", () => {
-    const names = ["a", "b", "ab", "ba", ".x"];
-    const universe: string[] = [];
-    const grow = (prefix: string[], depth: number): void => {
-      if (prefix.length > 0) universe.push(prefix.join("/"));
-      if (depth === 0) return;
-      for (const n of names) grow([...prefix, n], depth - 1);
-    };
-    grow([], 3);
-    const segments = ["a", "b", "ab", "*", "**", "a*", "*b", "?", "[ab]", "{a,b}", "{a,b/a}", "a?"];
-    let seed = 12345;
-    const rand = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
-    const randomPattern = (): string =>
-      Array.from({ length: 1 + rand(3) }, () => segments[rand(segments.length)]).join("/");
-    const opts = { dot: true, nonegate: true, noextglob: true, windows: false };
-    let covered = 0;
-    for (let i = 0; i < 3000; i++) {
-      const parent = randomPattern();
-      const child = randomPattern();
-      if (!patternCovers(parent, child)) continue;
-      covered++;
-      const p = picomatch(parent, opts);
-      const c = picomatch(child, opts);
-      for (const path of universe) {
-        if (c(path) && !p(path)) throw new Error(`${parent} claimed to cover ${child}, but not ${path}`);
-      }
-    }
-    expect(covered).toBeGreaterThan(100);
   });
 });
