@@ -10,6 +10,11 @@ export type PositionSet = Uint8Array;
 
 /** The character and its lower- and upper-case forms: a case-folded compare tests all three. */
 function foldings(cp: number): number[] {
+  if (cp < 0x80) {
+    // ASCII without building strings: the common case, and it keeps the per-character cost flat.
+    const lower = cp >= 0x41 && cp <= 0x5a ? cp + 0x20 : cp;
+    return [cp, lower, cp >= 0x61 && cp <= 0x7a ? cp - 0x20 : cp];
+  }
   const ch = String.fromCodePoint(cp);
   return [cp, ch.toLowerCase().codePointAt(0)!, ch.toUpperCase().codePointAt(0)!];
 }
@@ -38,17 +43,34 @@ export function startSet(atoms: readonly Atom[]): PositionSet {
   return closeOverStars(atoms, set);
 }
 
-/** The positions live after reading `cp` from `set`; all zero when the match is dead. */
-export function step(atoms: readonly Atom[], set: PositionSet, cp: number, nocase: boolean): PositionSet {
-  const next = new Uint8Array(atoms.length + 1);
+/** Fills `into` with the positions live after reading `cp` from `set`; false when none are. */
+function advance(
+  atoms: readonly Atom[],
+  set: PositionSet,
+  cp: number,
+  nocase: boolean,
+  into: PositionSet,
+): boolean {
+  into.fill(0);
   const variants = nocase ? foldings(cp) : [cp];
+  let alive = false;
   for (let i = 0; i < atoms.length; i++) {
     if (!set[i]) continue;
     const atom = atoms[i]!;
-    if (atom.kind === "star") next[i] = 1;
-    else if (consumes(atom, variants)) next[i + 1] = 1;
+    if (atom.kind === "star") into[i] = 1;
+    else if (consumes(atom, variants)) into[i + 1] = 1;
+    else continue;
+    alive = true;
   }
-  return closeOverStars(atoms, next);
+  closeOverStars(atoms, into);
+  return alive;
+}
+
+/** The positions live after reading `cp` from `set` (a new set; all zero when the match is dead). */
+export function step(atoms: readonly Atom[], set: PositionSet, cp: number, nocase: boolean): PositionSet {
+  const next = new Uint8Array(atoms.length + 1);
+  advance(atoms, set, cp, nocase, next);
+  return next;
 }
 
 export function isDead(set: PositionSet): boolean {
@@ -60,10 +82,12 @@ export function accepts(atoms: readonly Atom[], set: PositionSet): boolean {
 }
 
 export function matchSegment(atoms: readonly Atom[], name: string, nocase: boolean): boolean {
-  let set = startSet(atoms);
+  // Two position sets, swapped per character (no allocation per character).
+  let set: PositionSet = startSet(atoms);
+  let next: PositionSet = new Uint8Array(atoms.length + 1);
   for (const ch of name) {
-    set = step(atoms, set, ch.codePointAt(0)!, nocase);
-    if (isDead(set)) return false;
+    if (!advance(atoms, set, ch.codePointAt(0)!, nocase, next)) return false;
+    [set, next] = [next, set];
   }
   return accepts(atoms, set);
 }
