@@ -1,5 +1,5 @@
 /**
- * Package-within-task subset rule on the scope pattern language (architecture decision 6).
+ * Package-within-task subset rule on the scope pattern language.
  *
  * Definition: parent pattern P covers child pattern C iff every project-relative path that
  * C matches is also matched by P. The proof works on the parsed patterns the matcher itself
