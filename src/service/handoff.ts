@@ -104,7 +104,34 @@ function claimerRole(pkg: PackageRow): Role {
   return pkg.claimed_by_agent === pkg.assigned_junior_agent ? "worker_junior" : "worker_pro";
 }
 
-export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput) {
+const RATE_WINDOW_MS = 60_000;
+
+/**
+ * Refuses a worker event once the package has taken `perMinute` of them in the last minute
+ * (0 = no limit). It counts in the ledger inside the report's transaction, so servers in
+ * different processes share one budget. Reading the newest `perMinute` worker events walks the
+ * package's (seq) index backwards and stops there, whatever the history.
+ */
+function requireWithinRate(ctx: ServiceContext, packageId: number, perMinute: number): void {
+  if (perMinute <= 0) return;
+  const types = WORKER_REPORTABLE.map(() => "?").join(", ");
+  const oldest = ctx.db
+    .prepare(
+      `SELECT created_at FROM handoff_events WHERE work_package_id = ? AND type IN (${types})
+       ORDER BY seq DESC LIMIT 1 OFFSET ?`,
+    )
+    .get(packageId, ...WORKER_REPORTABLE, perMinute - 1) as { created_at: string } | undefined;
+  if (!oldest) return;
+  const freeInMs = Date.parse(oldest.created_at) + RATE_WINDOW_MS - ctx.clock().getTime();
+  if (freeInMs <= 0) return;
+  throw new OrchestratorError(
+    `Work package ${packageId} has reached its limit of ${perMinute} worker events a minute ` +
+      `(GRACE_HANDOFF_WORKER_EVENTS_PER_MINUTE); retry in ${Math.ceil(freeInMs / 1000)} s. ` +
+      "The controller reads every event since its cursor: one event per problem is enough.",
+  );
+}
+
+export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput, perMinute: number) {
   if (!isHandoffEventType(input.event_type) || !WORKER_REPORTABLE.includes(input.event_type)) {
     throw new OrchestratorError(
       "Workers may report only WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER, or WORKER_FAILED",
@@ -125,6 +152,7 @@ export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput) {
     const role = claimerRole(pkg);
     const assigned = role === "worker_junior" ? pkg.assigned_junior_agent : pkg.assigned_pro_agent;
     const effective = requireWorker(ctx, role, task.project_id, task.id, assigned);
+    requireWithinRate(ctx, pkg.id, perMinute);
     const emitted = emitEvent(ctx, pkg, task, type, ctx.actor.name, { message });
     audit(ctx, effective, "handoff.worker_reported", "work_package", pkg.id, emitted.event);
     return emitted;

@@ -9,7 +9,7 @@ import { args, id, name } from "./schemas.js";
 const cursor = z.string().trim().max(200).nullable();
 
 /** The wait's bounds come from settings, so the tool list is built per server. */
-export function handoffTools(limits: WaitLimits): ToolDef[] {
+export function handoffTools(limits: WaitLimits, workerEventsPerMinute: number): ToolDef[] {
   return [
     defineTool({
       name: "handoff.list_events",
@@ -61,7 +61,11 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
     defineTool({
       name: "handoff.report_worker_event",
       title: "Report a worker event",
-      description: `The worker that claimed the package reports WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER or WORKER_FAILED with a message (at most ${EVENT_MESSAGE_MAX_CHARS} characters). It wakes the controller; it does not change the package.`,
+      description:
+        `The worker that claimed the package reports WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER or WORKER_FAILED with a message (at most ${EVENT_MESSAGE_MAX_CHARS} characters). It wakes the controller; it does not change the package. ` +
+        (workerEventsPerMinute > 0
+          ? `A package takes at most ${workerEventsPerMinute} worker events a minute; more are refused (report once per problem: the controller reads every event since its cursor).`
+          : "There is no per-package rate limit on this server."),
       roles: ["codex", "glm", "test_owner", "worker_junior", "worker_pro"],
       readOnly: false,
       answerBytes: LOOP_ANSWER_MAX_BYTES,
@@ -70,7 +74,7 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
         event_type: name,
         message: z.string().trim().min(1).max(EVENT_MESSAGE_MAX_CHARS),
       }),
-      handler: (svc, a) => reportWorkerEvent(svc, a),
+      handler: (svc, a) => reportWorkerEvent(svc, a, workerEventsPerMinute),
     }),
   ];
 }

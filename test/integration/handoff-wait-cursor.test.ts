@@ -28,7 +28,11 @@ function world() {
   const codex = as("codex-main", "codex");
   const worker = as("junior-1", "worker_junior");
   const report = (message: string) =>
-    reportWorkerEvent(worker, { work_package_id: seeded.packageId, event_type: "WORKER_BLOCKED", message });
+    reportWorkerEvent(
+      worker,
+      { work_package_id: seeded.packageId, event_type: "WORKER_BLOCKED", message },
+      0,
+    );
   const close = () => {
     for (const o of open) {
       o.ctx.signal.close();
