@@ -28,15 +28,27 @@ function linesOf(text: Buffer, offset: number, skipFirst: boolean): Line[] {
   return out;
 }
 
+/**
+ * Judges one line: its seq if it is good, null if it is not, undefined if that cannot be told
+ * without its 1-based line number (`index` is null while only the tail has been read).
+ */
+export type LineJudge = (line: string, index: number | null) => number | null | undefined;
+
 /** Newest first: the first line `accept` takes, searched in the tail, then in the whole file. */
-function lastAccepted(fd: number, size: number, accept: (line: string) => number | null) {
+function lastAccepted(fd: number, size: number, accept: LineJudge) {
   const tailStart = Math.max(0, size - TAIL_BYTES);
-  for (const from of tailStart > 0 ? [tailStart, 0] : [0]) {
-    const lines = linesOf(readAt(fd, from, size), from, from > 0);
+  if (tailStart > 0) {
+    const lines = linesOf(readAt(fd, tailStart, size), tailStart, true);
     for (let i = lines.length - 1; i >= 0; i -= 1) {
-      const seq = accept(lines[i]!.text);
+      const seq = accept(lines[i]!.text, null);
+      if (seq === undefined) break;
       if (seq !== null) return { seq, end: lines[i]!.end };
     }
+  }
+  const lines = linesOf(readAt(fd, 0, size), 0, false);
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const seq = accept(lines[i]!.text, i + 1);
+    if (seq !== null && seq !== undefined) return { seq, end: lines[i]!.end };
   }
   return { seq: 0, end: 0 };
 }
@@ -48,13 +60,13 @@ export interface TailRepair {
 }
 
 /**
- * Makes the file end on its last line that `accept` vouches for (it returns that line's seq, or
- * null for a line it does not recognise) and returns that seq, 0 if no line is good. A torn
+ * Makes the file end on its last line that `accept` vouches for and returns that line's seq, 0
+ * if no line is good. A torn
  * last line (a crash mid-append) and any damaged lines after the last good one are cut, so the
  * caller can write the rest again from its source of truth. Only the tail is read in the usual
  * case (the last line is good), so the cost does not grow with the file.
  */
-export function repairTail(file: string, accept: (line: string) => number | null): TailRepair {
+export function repairTail(file: string, accept: LineJudge): TailRepair {
   let fd: number;
   try {
     fd = fs.openSync(file, "r+");

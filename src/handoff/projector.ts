@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
+import { eventIdentity } from "../continuation/ids.js";
 import { inTransaction, type Db } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
 import { packageEventsAfter, packageSeqOf } from "./event-reads.js";
 import { appendLines, repairTail } from "./ndjson-file.js";
 import { type EventRow } from "./outbox.js";
-import { eventsPath, type RunIds } from "./run-paths.js";
+import { eventsPath, runId, type RunIds } from "./run-paths.js";
 
 /** What one projection did: runs that got lines, files whose damaged tail was rewritten, and failures. */
 export interface Projection {
@@ -14,15 +15,26 @@ export interface Projection {
   failed: { events_path: string; error: string }[];
 }
 
-/** The seq of a line if it is exactly the ledger's event at that seq for this package, else null. */
-function ledgerSeqOf(db: Db, packageId: number, line: string): number | null {
+/**
+ * The ledger's seq for a line if the line is that event, else null. A line names its event by
+ * its own event_id; a line without one (written by the predecessor and imported) by the identity
+ * the import gave it, which needs its line number (undefined until it is known). A line whose
+ * seq disagrees with the ledger's is damaged.
+ */
+function ledgerSeqOf(db: Db, ids: RunIds, line: string, index: number | null): number | null | undefined {
+  let value: Record<string, unknown>;
   try {
-    const value = JSON.parse(line) as { event_id?: unknown; seq?: unknown };
-    if (typeof value.event_id !== "string" || typeof value.seq !== "number") return null;
-    return packageSeqOf(db, packageId, value.event_id) === value.seq ? value.seq : null;
+    const parsed = JSON.parse(line) as unknown;
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return null;
+    value = parsed as Record<string, unknown>;
   } catch {
     return null;
   }
+  const own = typeof value.event_id === "string" && value.event_id.trim() !== "";
+  if (!own && index === null) return undefined;
+  const seq = packageSeqOf(db, ids.packageId, eventIdentity(runId(ids), index ?? 0, value));
+  if (seq === null) return null;
+  return value.seq === undefined || value.seq === seq ? seq : null;
 }
 
 /**
@@ -34,7 +46,7 @@ function ledgerSeqOf(db: Db, packageId: number, line: string): number | null {
 function projectPackage(db: Db, dataDir: string, ids: RunIds, out: Projection): void {
   const file = eventsPath(dataDir, ids);
   fs.mkdirSync(path.join(path.dirname(file), "handoff"), { recursive: true });
-  const tail = repairTail(file, (line) => ledgerSeqOf(db, ids.packageId, line));
+  const tail = repairTail(file, (line, index) => ledgerSeqOf(db, ids, line, index));
   if (tail.cutBytes > 0)
     out.repaired.push({ events_path: file, from_seq: tail.seq, cut_bytes: tail.cutBytes });
   const lines = packageEventsAfter(db, ids.packageId, tail.seq, Number.MAX_SAFE_INTEGER).map((e) =>
