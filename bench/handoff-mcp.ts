@@ -30,6 +30,8 @@ async function start(name: string, role: string): Promise<Client> {
         GRACE_ORCHESTRATOR_ACTOR_NAME: name,
         GRACE_ORCHESTRATOR_ACTOR_ROLE: role,
         GRACE_LOG_LEVEL: "warn",
+        // Every trial reports one event on the same package: no per-minute limit here.
+        GRACE_HANDOFF_WORKER_EVENTS_PER_MINUTE: "0",
       },
     }),
   );

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
         transportGraceSeconds: settings.handoffWaitTransportGraceSeconds,
       },
       mimo: { command: settings.mimoCommand, env: mimoChildEnv(process.env), mcpHome: settings.mcpHome },
+      workerEventsPerMinute: settings.handoffWorkerEventsPerMinute,
     },
     logger,
   );

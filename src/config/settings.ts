@@ -14,7 +14,12 @@ export interface Settings {
   handoffWaitTransportGraceSeconds: number;
   /** GRACE_MCP_HOME: the orchestrator checkout consuming projects point their launchers and profiles at. */
   mcpHome: string | null;
+  /** Worker events one package may take a minute (handoff.report_worker_event); 0 = no limit. */
+  handoffWorkerEventsPerMinute: number;
 }
+
+/** One worker's flood of reports must not become a flood of controller launches. */
+export const DEFAULT_WORKER_EVENTS_PER_MINUTE = 10;
 
 const LOG_LEVELS = ["error", "warn", "info", "debug"];
 
@@ -38,6 +43,16 @@ function positiveNumber(env: Env, key: string, fallback: number): number {
   return value;
 }
 
+function wholeNumber(env: Env, key: string, fallback: number): number {
+  const text = env[key]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new OrchestratorError(`${key} must be a whole number ≥ 0 (0 = no limit), got '${text}'`);
+  }
+  return value;
+}
+
 export function settingsFromEnv(env: Env): Settings {
   const dataDirText = env.GRACE_ORCHESTRATOR_DATA_DIR?.trim();
   const logLevel = (env.GRACE_LOG_LEVEL?.trim() || "info").toLowerCase();
@@ -51,6 +66,11 @@ export function settingsFromEnv(env: Env): Settings {
     handoffWaitToolCallLimitSeconds: positiveNumber(env, "GRACE_HANDOFF_WAIT_TOOL_CALL_LIMIT_SECONDS", 60),
     handoffWaitTransportGraceSeconds: positiveNumber(env, "GRACE_HANDOFF_WAIT_TRANSPORT_GRACE_SECONDS", 10),
     mcpHome: env.GRACE_MCP_HOME?.trim() ? path.resolve(env.GRACE_MCP_HOME.trim()) : null,
+    handoffWorkerEventsPerMinute: wholeNumber(
+      env,
+      "GRACE_HANDOFF_WORKER_EVENTS_PER_MINUTE",
+      DEFAULT_WORKER_EVENTS_PER_MINUTE,
+    ),
   };
 }
 

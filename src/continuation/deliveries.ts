@@ -41,18 +41,44 @@ export function findDelivery(db: Db, continuationId: string): DeliveryRow | unde
     DeliveryRow | undefined;
 }
 
-/** Inserts the deliveries that do not exist yet, in one transaction; returns how many were new. */
+/**
+ * Inserts the deliveries that do not exist yet, in one transaction; returns how many were new.
+ * While a run has a delivery no controller has acknowledged yet, a further event of that run
+ * joins it instead of queueing a launch of its own: the controller that delivery starts reads
+ * every event since its cursor anyway. The joined event is recorded as RESOLVED with
+ * `coalesced_into`, so it stays idempotent and visible, and never launches anything.
+ */
 export function enqueueDeliveries(db: Db, items: readonly NewDelivery[], nowIso: string): number {
   if (items.length === 0) return 0;
+  const open = db.prepare(
+    `SELECT continuation_id FROM continuation_deliveries
+     WHERE run_id = ? AND state IN ('PENDING', 'CLAIMED', 'CONTROLLER_STARTED', 'RETRY_WAIT') ORDER BY id LIMIT 1`,
+  );
   const insert = db.prepare(
     `INSERT OR IGNORE INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, attempt_count, next_attempt_at, created_at)
      VALUES (?, ?, ?, 'PENDING', 0, ?, ?)`,
   );
+  const join = db.prepare(
+    `INSERT OR IGNORE INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, attempt_count, next_attempt_at, created_at, resolved_at, resolution_json)
+     VALUES (?, ?, ?, 'RESOLVED', 0, ?, ?, ?, ?)`,
+  );
   return inTransaction(db, () =>
-    items.reduce(
-      (n, d) => n + insert.run(d.continuationId, d.runId, d.sourceEventId, nowIso, nowIso).changes,
-      0,
-    ),
+    items.reduce((n, d) => {
+      const into = open.get(d.runId) as { continuation_id: string } | undefined;
+      const added =
+        into === undefined || into.continuation_id === d.continuationId
+          ? insert.run(d.continuationId, d.runId, d.sourceEventId, nowIso, nowIso)
+          : join.run(
+              d.continuationId,
+              d.runId,
+              d.sourceEventId,
+              nowIso,
+              nowIso,
+              nowIso,
+              JSON.stringify({ coalesced_into: into.continuation_id }),
+            );
+      return n + added.changes;
+    }, 0),
   );
 }
 

@@ -1,8 +1,9 @@
 import fs from "node:fs";
+import path from "node:path";
 import type { Logger } from "../config/logger.js";
 import type { ContinuationSettings } from "../config/continuation.js";
-import { projectPending } from "../handoff/projector.js";
-import type { Db } from "../ledger/database.js";
+import { projectAndLog } from "../handoff/publisher.js";
+import { LEDGER_FILE, openLedger, type Db } from "../ledger/database.js";
 import { LedgerRefusedError } from "../ledger/identity.js";
 import { captureIdentity, checkLiveness } from "../process/identity.js";
 import { openNamedSignal, type NamedSignal } from "../signal/named-signal.js";
@@ -28,9 +29,13 @@ export interface SupervisorOptions {
   reportTimeoutMs?: number;
 }
 
+/** How soon a scan looks again while committed events could not be written to their files. */
+const PROJECTION_RETRY_MS = 250;
+
 /** A supervisor bound to one data dir: scan() runs one scan; run() loops until aborted. */
 export class Supervisor {
   private db: Db | null = null;
+  private projectionBehind = false;
   private self: Claimer | null = null;
   private readonly gates: GatePool;
   private readonly cursorCache = new CursorCache();
@@ -75,26 +80,32 @@ export class Supervisor {
   }
 
   async scan(): Promise<ScanSummary> {
+    this.catchUpProjection();
     const { summary, db } = await scanOnce(await this.env());
-    if (db && !this.db) {
-      this.db = db;
-      this.project();
-    }
+    this.db ??= db;
     return summary;
   }
 
-  /** Events committed by a server that died before projecting them are projected now (architecture). */
-  private project(): void {
-    try {
-      if (this.db) projectPending(this.db, this.dataDir, () => new Date().toISOString());
-    } catch (error) {
-      this.opts.logger?.warn("start-up projection failed", { error: String(error) });
+  /**
+   * Before reading the files, copies into them every committed event a server has not projected
+   * (it died first, or its write failed): the files are what a scan reads. With nothing pending
+   * this is one index probe. While it keeps failing, the loop looks again soon (sleepMs).
+   */
+  private catchUpProjection(): void {
+    if (this.db === null && fs.existsSync(path.join(this.dataDir, LEDGER_FILE))) {
+      this.db = openLedger(this.dataDir);
     }
+    if (this.db === null) return;
+    const result = projectAndLog(this.db, this.dataDir, this.opts.logger);
+    this.projectionBehind = result === null || result.failed.length > 0;
   }
 
   /** Milliseconds until the next retry or lease expiry, capped by the poll interval. */
   private sleepMs(): number {
-    const poll = Math.max(MIN_POLL_SECONDS, this.opts.pollIntervalSeconds) * 1000;
+    const poll = Math.min(
+      Math.max(MIN_POLL_SECONDS, this.opts.pollIntervalSeconds) * 1000,
+      this.projectionBehind ? PROJECTION_RETRY_MS : Infinity,
+    );
     const due = this.db ? nextDueAt(this.db) : null;
     if (due === null) return poll;
     return Math.min(poll, Math.max(10, Date.parse(due) - this.clock().getTime() + 5));

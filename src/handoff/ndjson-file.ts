@@ -8,61 +8,82 @@ function readAt(fd: number, start: number, end: number): Buffer {
   return buf;
 }
 
+interface Line {
+  text: string;
+  /** Byte offset just after the line's newline. */
+  end: number;
+}
+
+/** Complete lines of `text` (which starts at `offset`); with `skipFirst`, the first is a fragment. */
+function linesOf(text: Buffer, offset: number, skipFirst: boolean): Line[] {
+  const out: Line[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] !== 0x0a) continue;
+    if (!(skipFirst && start === 0)) {
+      out.push({ text: text.subarray(start, i).toString("utf8"), end: offset + i + 1 });
+    }
+    start = i + 1;
+  }
+  return out;
+}
+
 /**
- * Makes the file end on a complete line (a crash mid-append can leave a torn last line: it is
- * cut off) and returns the `seq` of the last event line that parses, 0 if none. Only the tail
- * is read, so the cost does not grow with the file; a tail that holds no whole line (one huge
- * line) or ends in lines that do not parse falls back to reading the whole file.
+ * Judges one line: its seq if it is good, null if it is not, undefined if that cannot be told
+ * without its 1-based line number (`index` is null while only the tail has been read).
  */
-export function repairAndLastSeq(file: string): number {
+export type LineJudge = (line: string, index: number | null) => number | null | undefined;
+
+/** Newest first: the first line `accept` takes, searched in the tail, then in the whole file. */
+function lastAccepted(fd: number, size: number, accept: LineJudge) {
+  const tailStart = Math.max(0, size - TAIL_BYTES);
+  if (tailStart > 0) {
+    const lines = linesOf(readAt(fd, tailStart, size), tailStart, true);
+    for (let i = lines.length - 1; i >= 0; i -= 1) {
+      const seq = accept(lines[i]!.text, null);
+      if (seq === undefined) break;
+      if (seq !== null) return { seq, end: lines[i]!.end };
+    }
+  }
+  const lines = linesOf(readAt(fd, 0, size), 0, false);
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const seq = accept(lines[i]!.text, i + 1);
+    if (seq !== null && seq !== undefined) return { seq, end: lines[i]!.end };
+  }
+  return { seq: 0, end: 0 };
+}
+
+/** What repairTail found: the last good seq, and how many bytes after its line were cut. */
+export interface TailRepair {
+  seq: number;
+  cutBytes: number;
+}
+
+/**
+ * Makes the file end on its last line that `accept` vouches for and returns that line's seq, 0
+ * if no line is good. A torn
+ * last line (a crash mid-append) and any damaged lines after the last good one are cut, so the
+ * caller can write the rest again from its source of truth. Only the tail is read in the usual
+ * case (the last line is good), so the cost does not grow with the file.
+ */
+export function repairTail(file: string, accept: LineJudge): TailRepair {
   let fd: number;
   try {
     fd = fs.openSync(file, "r+");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { seq: 0, cutBytes: 0 };
     throw error;
   }
   try {
     const size = fs.fstatSync(fd).size;
-    const tailStart = Math.max(0, size - TAIL_BYTES);
-    let text = readAt(fd, tailStart, size);
-    let offset = tailStart;
-    if (text.lastIndexOf(0x0a) === -1 && tailStart > 0) {
-      text = readAt(fd, 0, size);
-      offset = 0;
-    }
-    const end = text.lastIndexOf(0x0a) + 1;
-    if (offset + end !== size) {
-      fs.ftruncateSync(fd, offset + end);
+    const good = lastAccepted(fd, size, accept);
+    if (good.end !== size) {
+      fs.ftruncateSync(fd, good.end);
       fs.fsyncSync(fd);
     }
-    const lines = text.subarray(0, end).toString("utf8").split("\n");
-    // In a partial tail the first line may be a fragment; it never counts.
-    for (let i = lines.length - 1; i >= (offset === 0 ? 0 : 1); i -= 1) {
-      const seq = seqOf(lines[i]!);
-      if (seq !== null) return seq;
-    }
-    if (offset === 0) return 0;
-    const whole = readAt(fd, 0, offset + end)
-      .toString("utf8")
-      .split("\n");
-    for (let i = whole.length - 1; i >= 0; i -= 1) {
-      const seq = seqOf(whole[i]!);
-      if (seq !== null) return seq;
-    }
-    return 0;
+    return { seq: good.seq, cutBytes: size - good.end };
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-function seqOf(line: string): number | null {
-  if (!line.trim()) return null;
-  try {
-    const value = JSON.parse(line) as { seq?: unknown };
-    return typeof value.seq === "number" ? value.seq : null;
-  } catch {
-    return null;
   }
 }
 

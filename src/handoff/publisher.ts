@@ -1,15 +1,37 @@
 import type { Logger } from "../config/logger.js";
 import type { Db } from "../ledger/database.js";
 import type { NamedSignal } from "../signal/named-signal.js";
-import { projectPending } from "./projector.js";
+import { projectPending, type Projection } from "./projector.js";
 import { wakeChannels, type RunIds } from "./run-paths.js";
 
 export interface EventPublisher {
   /**
    * Call after a commit that wrote outbox rows for `committed` runs: projects every pending row
    * to NDJSON, then wakes the waiters of each run. Never throws: the events are already durable.
+   * A projection that fails is retried on a timer until it succeeds.
    */
   publish(committed: readonly RunIds[]): void;
+}
+
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 30_000;
+
+/** Runs the projection and logs what it repaired or could not write; null when it failed outright. */
+export function projectAndLog(db: Db, dataDir: string, logger?: Logger): Projection | null {
+  let result: Projection;
+  try {
+    result = projectPending(db, dataDir, () => new Date().toISOString());
+  } catch (error) {
+    logger?.error("handoff projection failed; it will be retried", { error: String(error) });
+    return null;
+  }
+  for (const repair of result.repaired) {
+    logger?.warn("events file had a damaged tail; it was rewritten from the ledger", { ...repair });
+  }
+  for (const failure of result.failed) {
+    logger?.error("handoff projection failed; it will be retried", { ...failure });
+  }
+  return result;
 }
 
 export function createPublisher(
@@ -18,26 +40,40 @@ export function createPublisher(
   signal: NamedSignal,
   logger?: Logger,
 ): EventPublisher {
+  let timer: NodeJS.Timeout | null = null;
+  let delay = FIRST_RETRY_MS;
+  const wake = (runs: readonly RunIds[]) => {
+    for (const channel of new Set(runs.flatMap(wakeChannels))) {
+      try {
+        signal.notify(channel);
+      } catch (error) {
+        logger?.warn("wake signal failed; waiters fall back to their timeout", {
+          channel,
+          error: String(error),
+        });
+      }
+    }
+  };
+  const project = (): RunIds[] => {
+    const result = projectAndLog(db, dataDir, logger);
+    if (result && result.failed.length === 0) {
+      delay = FIRST_RETRY_MS;
+      return result.touched;
+    }
+    // Not only at the next start: a file that was locked or a disk that was full clears on its own.
+    if (timer === null && db.open) {
+      timer = setTimeout(() => {
+        timer = null;
+        if (db.open) wake(project());
+      }, delay);
+      timer.unref();
+      delay = Math.min(delay * 2, MAX_RETRY_MS);
+    }
+    return result?.touched ?? [];
+  };
   return {
     publish(committed) {
-      let projected: RunIds[] = [];
-      try {
-        projected = projectPending(db, dataDir, () => new Date().toISOString());
-      } catch (error) {
-        // The next publish or the start-up projection retries; ledger readers are still woken.
-        logger?.error("handoff projection failed; it will be retried", { error: String(error) });
-      }
-      const channels = new Set([...committed, ...projected].flatMap(wakeChannels));
-      for (const channel of channels) {
-        try {
-          signal.notify(channel);
-        } catch (error) {
-          logger?.warn("wake signal failed; waiters fall back to their timeout", {
-            channel,
-            error: String(error),
-          });
-        }
-      }
+      wake([...committed, ...project()]);
     },
   };
 }

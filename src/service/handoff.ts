@@ -6,7 +6,15 @@ import {
   type HandoffEvent,
   type HandoffEventType,
 } from "../handoff/event-types.js";
-import { appendEvent, toEvent, type EventRow } from "../handoff/outbox.js";
+import {
+  packageSource,
+  readSnapshot,
+  resolveCount,
+  resolveCursor,
+  taskSource,
+  type EventSource,
+} from "../handoff/event-cursor.js";
+import { appendEvent, toEvent } from "../handoff/outbox.js";
 import { eventsPath, runDir, type RunIds } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { waitUntil } from "../signal/wait-until.js";
@@ -37,66 +45,50 @@ function withPaths(ctx: ServiceContext, event: HandoffEvent, run: RunIds) {
   return { ...event, events_path: eventsPath(ctx.dataDir, run), run_root: runDir(ctx.dataDir, run) };
 }
 
-function packageEvents(ctx: ServiceContext, packageId: number): HandoffEvent[] {
-  return (
-    ctx.db
-      .prepare("SELECT * FROM handoff_events WHERE work_package_id = ? ORDER BY seq")
-      .all(packageId) as EventRow[]
-  ).map(toEvent);
-}
-
-function taskEvents(ctx: ServiceContext, taskId: number): HandoffEvent[] {
-  return (
-    ctx.db.prepare("SELECT * FROM handoff_events WHERE task_id = ? ORDER BY id").all(taskId) as EventRow[]
-  ).map(toEvent);
-}
+/** Most events one read takes before an answer is fitted to its byte budget. */
+const READ_PAGE = 200;
 
 export function listEvents(ctx: ServiceContext, packageId: number) {
   const pkg = loadPackage(ctx, packageId);
   const task = loadTask(ctx, pkg.task_id);
   requireRole(ctx, "codex", task.project_id, task.id);
-  const all = packageEvents(ctx, pkg.id);
-  // Only the first page: a long history is read on with list_events_page from next_after_id.
-  const events = eventPage(all);
-  const hasMore = events.length < all.length;
-  return {
-    events,
-    event_count: all.length,
-    has_more: hasMore,
-    next_after_id: hasMore ? events[events.length - 1]!.event_id : null,
-  };
-}
-
-/** Position after a cursor: an event id, or a 1-based position given as a string (reference §7.5). */
-function positionAfter(events: readonly HandoffEvent[], cursor: string | undefined): number {
-  const text = cursor?.trim();
-  if (!text || text === "0") return 0;
-  const index = events.findIndex((e) => e.event_id === text);
-  if (index >= 0) return index + 1;
-  if (/^\d+$/.test(text) && Number(text) <= events.length) return Number(text);
-  throw new OrchestratorError(`Unknown after_event_id cursor: '${text}'`);
+  return readSnapshot(ctx.db, () => {
+    const source = packageSource(ctx.db, pkg.id);
+    const count = source.count();
+    // Only the first page: a long history is read on with list_events_page from next_after_id.
+    const events = eventPage(source.after(0, READ_PAGE));
+    const hasMore = events.length < count;
+    return {
+      events,
+      event_count: count,
+      has_more: hasMore,
+      next_after_id: hasMore ? events[events.length - 1]!.event_id : null,
+    };
+  });
 }
 
 export function listEventsPage(
   ctx: ServiceContext,
   packageId: number,
-  afterEventId: string | undefined,
+  afterEventId: string | null | undefined,
   limit: number,
 ) {
   const pkg = loadPackage(ctx, packageId);
   const task = loadTask(ctx, pkg.task_id);
   requirePackageRead(ctx, pkg, task);
-  const size = Math.min(200, Math.max(1, Math.trunc(limit)));
-  const events = packageEvents(ctx, pkg.id);
-  const start = positionAfter(events, afterEventId);
-  const items = eventPage(events.slice(start, start + size));
-  const hasMore = start + items.length < events.length;
-  return {
-    items,
-    has_more: hasMore,
-    next_after_id: hasMore ? items[items.length - 1]!.event_id : null,
-    limit: size,
-  };
+  const size = Math.min(READ_PAGE, Math.max(1, Math.trunc(limit)));
+  return readSnapshot(ctx.db, () => {
+    const source = packageSource(ctx.db, pkg.id);
+    const read = source.after(resolveCursor(source, afterEventId), size + 1);
+    const items = eventPage(read.slice(0, size));
+    const hasMore = items.length < read.length;
+    return {
+      items,
+      has_more: hasMore,
+      next_after_id: hasMore ? items[items.length - 1]!.event_id : null,
+      limit: size,
+    };
+  });
 }
 
 export interface ReportInput {
@@ -112,7 +104,34 @@ function claimerRole(pkg: PackageRow): Role {
   return pkg.claimed_by_agent === pkg.assigned_junior_agent ? "worker_junior" : "worker_pro";
 }
 
-export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput) {
+const RATE_WINDOW_MS = 60_000;
+
+/**
+ * Refuses a worker event once the package has taken `perMinute` of them in the last minute
+ * (0 = no limit). It counts in the ledger inside the report's transaction, so servers in
+ * different processes share one budget. Reading the newest `perMinute` worker events walks the
+ * package's (seq) index backwards and stops there, whatever the history.
+ */
+function requireWithinRate(ctx: ServiceContext, packageId: number, perMinute: number): void {
+  if (perMinute <= 0) return;
+  const types = WORKER_REPORTABLE.map(() => "?").join(", ");
+  const oldest = ctx.db
+    .prepare(
+      `SELECT created_at FROM handoff_events WHERE work_package_id = ? AND type IN (${types})
+       ORDER BY seq DESC LIMIT 1 OFFSET ?`,
+    )
+    .get(packageId, ...WORKER_REPORTABLE, perMinute - 1) as { created_at: string } | undefined;
+  if (!oldest) return;
+  const freeInMs = Date.parse(oldest.created_at) + RATE_WINDOW_MS - ctx.clock().getTime();
+  if (freeInMs <= 0) return;
+  throw new OrchestratorError(
+    `Work package ${packageId} has reached its limit of ${perMinute} worker events a minute ` +
+      `(GRACE_HANDOFF_WORKER_EVENTS_PER_MINUTE); retry in ${Math.ceil(freeInMs / 1000)} s. ` +
+      "The controller reads every event since its cursor: one event per problem is enough.",
+  );
+}
+
+export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput, perMinute: number) {
   if (!isHandoffEventType(input.event_type) || !WORKER_REPORTABLE.includes(input.event_type)) {
     throw new OrchestratorError(
       "Workers may report only WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER, or WORKER_FAILED",
@@ -133,6 +152,7 @@ export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput) {
     const role = claimerRole(pkg);
     const assigned = role === "worker_junior" ? pkg.assigned_junior_agent : pkg.assigned_pro_agent;
     const effective = requireWorker(ctx, role, task.project_id, task.id, assigned);
+    requireWithinRate(ctx, pkg.id, perMinute);
     const emitted = emitEvent(ctx, pkg, task, type, ctx.actor.name, { message });
     audit(ctx, effective, "handoff.worker_reported", "work_package", pkg.id, emitted.event);
     return emitted;
@@ -141,18 +161,11 @@ export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput) {
   return withPaths(ctx, event, run);
 }
 
-function newestPath(dataDir: string, events: readonly HandoffEvent[]): string | null {
-  const e = events[events.length - 1];
-  return e
-    ? eventsPath(dataDir, { projectId: e.project_id, taskId: e.task_id, packageId: e.work_package_id })
-    : null;
-}
-
 export interface WaitInput {
   work_package_id?: number | undefined;
   task_id?: number | undefined;
-  after_event_count?: number | undefined;
-  after_event_id?: string | undefined;
+  after_event_count?: number | null | undefined;
+  after_event_id?: string | null | undefined;
   timeout_seconds?: number | undefined;
 }
 
@@ -165,6 +178,8 @@ export interface WaitLimits {
 export interface WaitControl {
   signal: AbortSignal;
   progress(progress: number, message: string): Promise<void>;
+  /** Test seam: runs once the wait has ended, before its answer is built. */
+  afterWait?: () => void;
 }
 
 const PROGRESS_EVERY_MS = 5_000;
@@ -177,78 +192,112 @@ export function waitBudget(timeoutSeconds: number, limits: WaitLimits) {
   return { requested: timeoutSeconds, effective: Math.min(requested, transport) };
 }
 
+interface WaitTarget {
+  task: TaskRow;
+  source: EventSource;
+  channel: string;
+  /** The package's events file; a task-wide wait names the file of the newest event it read. */
+  path: string | null;
+}
+
+function waitTarget(ctx: ServiceContext, input: WaitInput): WaitTarget {
+  if ((input.work_package_id === undefined) === (input.task_id === undefined)) {
+    throw new OrchestratorError(
+      "Waiting requires exactly one of work_package_id (one package) or task_id (every package of a task)",
+    );
+  }
+  if (input.work_package_id !== undefined) {
+    const pkg = loadPackage(ctx, input.work_package_id);
+    const task = loadTask(ctx, pkg.task_id);
+    return {
+      task,
+      source: packageSource(ctx.db, pkg.id),
+      channel: `package-${pkg.id}`,
+      path: eventsPath(ctx.dataDir, runIdsOf(pkg, task)),
+    };
+  }
+  const task = loadTask(ctx, input.task_id!);
+  return { task, source: taskSource(ctx.db, task.id), channel: `task-${task.id}`, path: null };
+}
+
+/** What one check of a wait saw, from one snapshot: the events after the cursor, the count, the newest event. */
+interface WaitRead {
+  fresh: HandoffEvent[];
+  count: number;
+  newest: HandoffEvent | null;
+}
+
+/**
+ * A reader for the wait's cursor. An event-id cursor is resolved once (an unknown one is an error);
+ * a count beyond what exists means "nothing new yet" and is resolved once that many events exist.
+ */
+function cursorReader(ctx: ServiceContext, source: EventSource, input: WaitInput): () => WaitRead {
+  const hasId = input.after_event_id !== undefined && input.after_event_id !== null;
+  let key: number | null = hasId
+    ? readSnapshot(ctx.db, () => resolveCursor(source, input.after_event_id))
+    : null;
+  return () =>
+    readSnapshot(ctx.db, () => {
+      key ??= resolveCount(source, input.after_event_count ?? 0);
+      const fresh = key === null ? [] : source.after(key, READ_PAGE + 1);
+      return { fresh, count: source.count(), newest: fresh.length > 0 ? null : source.newest() };
+    });
+}
+
+function runIdsOfEvent(e: HandoffEvent): RunIds {
+  return { projectId: e.project_id, taskId: e.task_id, packageId: e.work_package_id };
+}
+
 export async function waitForEvent(
   ctx: ServiceContext,
   input: WaitInput,
   limits: WaitLimits,
   control: WaitControl,
 ) {
-  if ((input.work_package_id === undefined) === (input.task_id === undefined)) {
-    throw new OrchestratorError(
-      "Waiting requires exactly one of work_package_id (one package) or task_id (every package of a task)",
-    );
-  }
-  if (input.after_event_count !== undefined && input.after_event_id !== undefined) {
+  const given = (v: unknown) => v !== undefined && v !== null;
+  if (given(input.after_event_count) && given(input.after_event_id)) {
     throw new OrchestratorError("Waiting accepts after_event_count or after_event_id, not both");
   }
-  let task: TaskRow;
-  let read: () => HandoffEvent[];
-  let channel: string;
-  let path: string | null = null;
-  if (input.work_package_id !== undefined) {
-    const pkg = loadPackage(ctx, input.work_package_id);
-    task = loadTask(ctx, pkg.task_id);
-    read = () => packageEvents(ctx, pkg.id);
-    channel = `package-${pkg.id}`;
-    path = eventsPath(ctx.dataDir, runIdsOf(pkg, task));
-  } else {
-    task = loadTask(ctx, input.task_id!);
-    const taskId = task.id;
-    read = () => taskEvents(ctx, taskId);
-    channel = `task-${taskId}`;
-  }
-  requireRole(ctx, "codex", task.project_id, task.id);
+  const target = waitTarget(ctx, input);
+  requireRole(ctx, "codex", target.task.project_id, target.task.id);
+  // A server that waits first catches the files up with the outbox (one index probe when nothing is pending).
+  ctx.events.publish([]);
   const budget = waitBudget(input.timeout_seconds ?? 600, limits);
-  // A count beyond what exists simply means "nothing new yet"; an unknown event id is an error.
-  const start = (all: readonly HandoffEvent[]) =>
-    input.after_event_id !== undefined
-      ? positionAfter(all, input.after_event_id)
-      : (input.after_event_count ?? 0);
+  const read = cursorReader(ctx, target.source, input);
   const started = Date.now();
-  const deadline = started + budget.effective * 1000;
-  const result = (status: "event" | "timeout" | "cancelled", all: HandoffEvent[], fresh: HandoffEvent[]) => {
-    // More new events than one answer holds: the cursor stops at the last one shown, so none is skipped.
-    const shown = eventPage(fresh);
-    const cursorAt = shown.length < fresh.length ? shown[shown.length - 1] : all[all.length - 1];
-    return {
-      status,
-      events: shown,
-      has_more: shown.length < fresh.length,
-      event_count: all.length,
-      next_after_event_id: cursorAt ? cursorAt.event_id : null,
-      // A task-wide wait spans packages: it names the file of the newest event it knows of.
-      events_path: path ?? newestPath(ctx.dataDir, all),
-      requested_timeout_seconds: budget.requested,
-      effective_timeout_seconds: budget.effective,
-      waited_ms: Date.now() - started,
-    };
-  };
+  let last: WaitRead | undefined;
   let ticks = 0;
   const outcome = await waitUntil(
     ctx.signal,
-    channel,
+    target.channel,
     () => {
-      const all = read();
-      const fresh = all.slice(start(all));
-      return fresh.length > 0 ? { all, fresh } : undefined;
+      last = read();
+      return last.fresh.length > 0 ? last : undefined;
     },
     {
-      deadline,
+      deadline: started + budget.effective * 1000,
       abort: control.signal,
       sliceMs: PROGRESS_EVERY_MS,
-      onSlice: () => control.progress(++ticks, `waiting for a handoff event on ${channel}`),
+      onSlice: () => control.progress(++ticks, `waiting for a handoff event on ${target.channel}`),
     },
   );
-  if (outcome.status === "ready") return result("event", outcome.value.all, outcome.value.fresh);
-  return result(outcome.status === "aborted" ? "cancelled" : "timeout", read(), []);
+  control.afterWait?.();
+  // The answer is built from the last check alone: an event committed after it is left for the next wait.
+  const seen = last!;
+  // More new events than one answer holds: the cursor stops at the last one shown, so none is skipped.
+  const shown = eventPage(seen.fresh.slice(0, READ_PAGE));
+  const cursorAt = shown[shown.length - 1] ?? seen.newest;
+  const status =
+    outcome.status === "ready" ? "event" : outcome.status === "aborted" ? "cancelled" : "timeout";
+  return {
+    status,
+    events: shown,
+    has_more: shown.length < seen.fresh.length,
+    event_count: seen.count,
+    next_after_event_id: cursorAt?.event_id ?? null,
+    events_path: target.path ?? (cursorAt ? eventsPath(ctx.dataDir, runIdsOfEvent(cursorAt)) : null),
+    requested_timeout_seconds: budget.requested,
+    effective_timeout_seconds: budget.effective,
+    waited_ms: Date.now() - started,
+  };
 }

@@ -5,10 +5,11 @@ import { CODEX_ONLY, STAFF, defineTool, type ToolDef } from "./registry.js";
 import { EVENT_MESSAGE_MAX_CHARS, LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
 import { args, id, name } from "./schemas.js";
 
-const cursor = z.string().trim().max(200);
+/** A cursor as a previous answer returned it: null (nothing seen yet) means from the start. */
+const cursor = z.string().trim().max(200).nullable();
 
 /** The wait's bounds come from settings, so the tool list is built per server. */
-export function handoffTools(limits: WaitLimits): ToolDef[] {
+export function handoffTools(limits: WaitLimits, workerEventsPerMinute: number): ToolDef[] {
   return [
     defineTool({
       name: "handoff.list_events",
@@ -25,7 +26,7 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
       name: "handoff.list_events_page",
       title: "List handoff events, one page",
       description:
-        "Handoff events of a package after a cursor (an event_id, or a 1-based position), at most limit (1–200) and at most what fits one answer (large payload fields are shortened; the full event is in events.ndjson). Continue with next_after_id while has_more.",
+        "Handoff events of a package after a cursor (an event_id, or a 1-based position; null or omitted = from the start), at most limit (1–200) and at most what fits one answer (large payload fields are shortened; the full event is in events.ndjson). Continue with next_after_id while has_more.",
       roles: STAFF,
       readOnly: true,
       answerBytes: LOOP_ANSWER_MAX_BYTES,
@@ -42,7 +43,7 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
       description:
         `Blocks until a new handoff event exists for one work package (work_package_id) or any package of a task (task_id), ` +
         `after a cursor (after_event_id, or after_event_count events already seen). Returns status "event" with the new events, ` +
-        `or "timeout" with the cursor: call again with next_after_event_id. When more events are new than one answer holds, ` +
+        `or "timeout" with the cursor: call again with next_after_event_id (null = from the start). When more events are new than one answer holds, ` +
         `has_more is true and next_after_event_id is the last event shown: call again with it. The wait is capped at ` +
         `${Math.max(0.1, limits.toolCallLimitSeconds - limits.transportGraceSeconds)} s so it answers before the client's tool timeout.`,
       roles: CODEX_ONLY,
@@ -51,7 +52,7 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
       input: args({
         work_package_id: id.optional(),
         task_id: id.optional(),
-        after_event_count: z.number().int().min(0).max(1_000_000).optional(),
+        after_event_count: z.number().int().min(0).max(1_000_000).nullable().optional(),
         after_event_id: cursor.optional(),
         timeout_seconds: z.number().min(1).max(600).optional(),
       }),
@@ -60,7 +61,11 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
     defineTool({
       name: "handoff.report_worker_event",
       title: "Report a worker event",
-      description: `The worker that claimed the package reports WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER or WORKER_FAILED with a message (at most ${EVENT_MESSAGE_MAX_CHARS} characters). It wakes the controller; it does not change the package.`,
+      description:
+        `The worker that claimed the package reports WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER or WORKER_FAILED with a message (at most ${EVENT_MESSAGE_MAX_CHARS} characters). It wakes the controller; it does not change the package. ` +
+        (workerEventsPerMinute > 0
+          ? `A package takes at most ${workerEventsPerMinute} worker events a minute; more are refused (report once per problem: the controller reads every event since its cursor).`
+          : "There is no per-package rate limit on this server."),
       roles: ["codex", "glm", "test_owner", "worker_junior", "worker_pro"],
       readOnly: false,
       answerBytes: LOOP_ANSWER_MAX_BYTES,
@@ -69,7 +74,7 @@ export function handoffTools(limits: WaitLimits): ToolDef[] {
         event_type: name,
         message: z.string().trim().min(1).max(EVENT_MESSAGE_MAX_CHARS),
       }),
-      handler: (svc, a) => reportWorkerEvent(svc, a),
+      handler: (svc, a) => reportWorkerEvent(svc, a, workerEventsPerMinute),
     }),
   ];
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_WORKER_EVENTS_PER_MINUTE } from "../config/settings.js";
 import type { MimoRuntime } from "../mimo/runtime.js";
 import type { WaitLimits } from "../service/handoff.js";
 import { adminTools } from "./admin-tools.js";
@@ -19,6 +20,8 @@ import { taskTools } from "./task-tools.js";
 
 export interface ToolSettings {
   wait: WaitLimits;
+  /** Worker events a package may take a minute (0 = no limit); absent → the documented default. */
+  workerEventsPerMinute?: number;
   /** How Mimo is started; absent (tests listing tools) → `mimo` on an empty environment. */
   mimo?: MimoRuntime;
 }
@@ -31,7 +34,7 @@ export function allTools(settings: ToolSettings): ToolDef[] {
     ...delegationTools,
     ...taskTools,
     ...graceTools,
-    ...handoffTools(settings.wait),
+    ...handoffTools(settings.wait, settings.workerEventsPerMinute ?? DEFAULT_WORKER_EVENTS_PER_MINUTE),
     ...auditTools,
     ...continuationTools,
     ...packageTools,

@@ -32,6 +32,25 @@ describe("handoff wait across server processes", () => {
     await Promise.all([codex, worker, other].map((c) => c?.close()));
   });
 
+  test("the null cursor of a timeout on an empty package is taken back by the wait and the page", async () => {
+    const empty = await call<WaitResult>(codex, "handoff.wait_for_event", {
+      work_package_id: seeded.packageIds[1],
+      timeout_seconds: 1,
+    });
+    expect(empty).toMatchObject({ status: "timeout", event_count: 0, next_after_event_id: null });
+    const again = await call<WaitResult>(codex, "handoff.wait_for_event", {
+      work_package_id: seeded.packageIds[1],
+      after_event_id: empty.next_after_event_id,
+      timeout_seconds: 1,
+    });
+    expect(again).toMatchObject({ status: "timeout", next_after_event_id: null });
+    const page = await call<{ items: unknown[]; has_more: boolean }>(codex, "handoff.list_events_page", {
+      work_package_id: seeded.packageIds[1],
+      after_event_id: null,
+    });
+    expect(page).toMatchObject({ items: [], has_more: false });
+  });
+
   test("a codex wait on a package returns the worker's WORKER_BLOCKED as soon as it is reported", async () => {
     const started = performance.now();
     const waiting = call<WaitResult>(codex, "handoff.wait_for_event", {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { loadCursor } from "../../src/continuation/cursor.js";
 import { hostPaths } from "../../src/continuation/paths.js";
 import { fakeControllerTemplate } from "../helpers/fake-controller-harness.js";
+import { openLedger } from "../../src/ledger/database.js";
 import {
   appendTrigger,
   hostEvents,
@@ -216,7 +217,7 @@ describe("launch", () => {
     expect(badResult.delivery_results[0]!.reason).toMatch(/unknown placeholder \{promt_file\}/);
   });
 
-  test("a corrupt line and non-trigger events are skipped and reported; the trigger after them still launches", async () => {
+  test("a corrupt line and non-trigger events are skipped and reported; the trigger after them is still delivered", async () => {
     const s = make();
     const dir = runDirOf(s.dataDir, RUN);
     fs.mkdirSync(dir, { recursive: true });
@@ -238,7 +239,15 @@ describe("launch", () => {
     await new Promise((r) => setTimeout(r, 300));
     const next = await s.supervisor.scan();
     expect(next.enqueued_count).toBe(1);
-    expect(await s.waitForLaunches(2)).toHaveLength(2);
+    // The first controller has not acknowledged yet: the completed line joins its delivery.
+    const db = openLedger(s.dataDir);
+    const joined = db
+      .prepare("SELECT state, resolution_json FROM continuation_deliveries WHERE source_event_id = 'evt_t'")
+      .get() as { state: string; resolution_json: string };
+    db.close();
+    expect(joined.state).toBe("RESOLVED");
+    expect(JSON.parse(joined.resolution_json)).toHaveProperty("coalesced_into");
+    expect(await s.waitForLaunches(1)).toHaveLength(1);
   });
 
   test("a legacy line without event_id gets a stable identity: re-reading it never enqueues it twice", async () => {

@@ -121,21 +121,27 @@ test("the high-water mark is read from the tail of a large file, and a torn tail
   const file = eventsPath(dataDir, seeded);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const big = "y".repeat(1000);
-  const lines = Array.from({ length: 500 }, (_, i) => JSON.stringify({ seq: i + 1, pad: big }));
-  fs.writeFileSync(file, `${lines.join("\n")}\n{"seq":501,"pad":"torn`);
+  const lines = Array.from({ length: 500 }, (_, i) =>
+    JSON.stringify({ event_id: `evt_${i + 1}`, seq: i + 1, pad: big }),
+  );
+  fs.writeFileSync(file, `${lines.join("\n")}\n{"event_id":"evt_501","seq":501,"pad":"torn`);
   const db = openLedger(dataDir);
   const insert = db.prepare(
-    `INSERT INTO handoff_events (event_id, project_id, task_id, work_package_id, seq, type, worker, payload_json, created_at)
-     VALUES (?, ?, ?, ?, ?, 'WORKER_BLOCKED', 'junior-1', '{}', '2026-01-01T00:00:00Z')`,
+    `INSERT INTO handoff_events (event_id, project_id, task_id, work_package_id, seq, type, worker, payload_json, created_at, projected_at)
+     VALUES (?, ?, ?, ?, ?, 'WORKER_BLOCKED', 'junior-1', '{}', '2026-01-01T00:00:00Z', ?)`,
   );
-  for (const seq of [500, 501])
-    insert.run(`evt_${seq}`, seeded.projectId, seeded.taskId, seeded.packageId, seq);
+  for (let seq = 1; seq <= 501; seq += 1) {
+    const projected = seq < 500 ? "2026-01-01T00:00:00Z" : null;
+    insert.run(`evt_${seq}`, seeded.projectId, seeded.taskId, seeded.packageId, seq, projected);
+  }
   projectPending(db, dataDir, () => new Date().toISOString());
-  const seqs = fs
-    .readFileSync(file, "utf8")
+  const text = fs.readFileSync(file, "utf8");
+  const seqs = text
     .split("\n")
     .filter(Boolean)
     .map((l) => (JSON.parse(l) as { seq: number }).seq);
   expect(seqs).toEqual(Array.from({ length: 501 }, (_, i) => i + 1));
+  // Lines 1–500 were kept as they were (with their padding), not rewritten.
+  expect(text.startsWith(`${lines.join("\n")}\n`)).toBe(true);
   db.close();
 });

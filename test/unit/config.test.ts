@@ -75,4 +75,14 @@ describe("settings", () => {
     );
     expect(() => settingsFromEnv({ GRACE_LOG_LEVEL: "loud" })).toThrow(/GRACE_LOG_LEVEL/);
   });
+
+  test("worker events a package takes a minute: 10 by default, 0 = no limit, anything else refused", () => {
+    const rate = (value?: string) =>
+      settingsFromEnv(value === undefined ? {} : { GRACE_HANDOFF_WORKER_EVENTS_PER_MINUTE: value })
+        .handoffWorkerEventsPerMinute;
+    expect([rate(), rate(""), rate("0"), rate(" 25 ")]).toEqual([10, 10, 0, 25]);
+    for (const bad of ["-1", "2.5", "many"]) {
+      expect(() => rate(bad)).toThrow(/GRACE_HANDOFF_WORKER_EVENTS_PER_MINUTE must be a whole number/);
+    }
+  });
 });
