@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { requireArgvValue } from "../domain/argv-values.js";
 import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { isWithin, resolveReal } from "../git/paths.js";
@@ -99,6 +100,10 @@ export function prepareLaunch(ctx: ServiceContext, input: LaunchInput): Plan {
     }
     const backend = resolveLaunchBackend(agentRow, r.role);
     const mimoAgent = mimoAgentOf(agentRow);
+    // Registration refuses these too; rows written before that rule are refused here.
+    const registration = `Agent '${r.agent}' (agent ${agentRow.id}) on project ${project.id}`;
+    requireArgvValue("mimo_model", backend.model, registration);
+    requireArgvValue("mimo_agent", mimoAgent, registration);
     const rejection = r.repair ? latestRejection(ctx, pkg.id) : null;
     const holder = activeSession(ctx, pkg.id, { rejectedAt: rejection?.created_at ?? null });
     if (holder) throw new OrchestratorError(`Work package already has an active Mimo session: ${holder.id}`);

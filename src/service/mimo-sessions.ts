@@ -7,7 +7,7 @@ import { inTransaction } from "../ledger/database.js";
 import { cancelHeadless, forgetHeadless, headlessExitCode, ownsHeadless } from "../mimo/headless.js";
 import { sessionView, type MimoSessionRow, type SessionState } from "../mimo/session-row.js";
 import { checkLiveness, type ProbeOptions } from "../process/identity.js";
-import { loadPackage, loadProject, loadTask, requireProjectMember } from "./access.js";
+import { loadPackage, loadProject, loadTask, requireBinding, requireProjectMember } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { unsavedWork } from "./mimo-cleanup.js";
 import { loadSession, requireGlmOnSession } from "./mimo.js";
@@ -17,6 +17,7 @@ const WORKERS: readonly Role[] = ["worker_junior", "worker_pro"];
 /** Reference §1.8: workers read only sessions they were assigned or requested; staff need the project. */
 export function getSession(ctx: ServiceContext, sessionId: number) {
   const s = loadSession(ctx, sessionId);
+  requireBinding(ctx, s.project_id, s.task_id);
   if (WORKERS.includes(ctx.actor.primaryRole)) {
     if (s.assigned_agent !== ctx.actor.name && s.requested_by_agent !== ctx.actor.name) {
       throw new OrchestratorError(
