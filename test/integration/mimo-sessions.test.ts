@@ -209,6 +209,8 @@ describe("Mimo session tools", () => {
     const s = await launchPackage(w.glm, w.runtime, { work_package_id: pkg, mode: "tui" });
     const mine = getSession(w.ctxAs("junior", "worker_junior"), s.id);
     expect(mine.command?.[0]).toBe(FAKE_MIMO);
+    expect(() => getSession(w.ctxAs("other", "worker_junior"), s.id)).toThrow(/^ACTOR_ROLE_NOT_GRANTED: /);
+    addAgent(w, "other", "worker_junior", { mimo_model: "xiaomi/mimo-v2.5" });
     expect(() => getSession(w.ctxAs("other", "worker_junior"), s.id)).toThrow(/not authorized/);
     expect(getSession(w.codex, s.id).id).toBe(s.id);
     tellExit(w.records, s.pid!);
