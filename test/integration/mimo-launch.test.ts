@@ -98,7 +98,7 @@ describe("mimo.launch_package with a fake mimo", () => {
       .prepare("SELECT event_type FROM audit_log WHERE target_type = 'mimo_session' ORDER BY id")
       .all()
       .map((r) => (r as { event_type: string }).event_type);
-    expect(audits).toEqual(["mimo.session_prepared", "mimo.session_launched"]);
+    expect(audits).toEqual(["mimo.session_prepared", "mimo.launch_gate_recorded", "mimo.session_launched"]);
     tellExit(w.records, s.pid!);
   });
 

@@ -158,9 +158,10 @@ describe("Mimo session tools", () => {
       briefing_path: "/no/such.md",
     });
     expect((await recoverPreparedSession(w.glm, planned, "obs")).lifecycle_state).toBe("FAILED");
-    const withEvidence = handSession(w, pkg, { pid: 999_999 });
+    // A recorded process whose start time was never known may be alive: refused.
+    const withEvidence = handSession(w, pkg, { pid: process.pid });
     await expect(recoverPreparedSession(w.glm, withEvidence, "obs")).rejects.toThrow(
-      "Prepared Mimo recovery requires a session with no launch evidence",
+      `Prepared Mimo recovery refused: process ${process.pid} recorded for Mimo session ${withEvidence}`,
     );
     await expect(recoverPreparedSession(w.glm, bare, "obs")).rejects.toThrow(
       "Only a prepared Mimo session may be recovered",

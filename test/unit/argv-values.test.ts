@@ -36,7 +36,7 @@ describe("values placed into a child's argv", () => {
   });
 
   test("the argv builders refuse a flag-shaped agent or model even when a caller skipped the checks", () => {
-    const base = { exe: "/usr/bin/mimo", model: "xiaomi/mimo-v2.5", prompt: "p" };
+    const base = { program: ["/usr/bin/mimo"], model: "xiaomi/mimo-v2.5", prompt: "p" };
     expect(() => tuiArgv({ ...base, agent: "--dangerously-skip-permissions" })).toThrow(
       `Mimo launch argv: mimo_agent "--dangerously-skip-permissions" is not allowed ${FLAG}`,
     );
