@@ -24,6 +24,8 @@ const report = (value) => {
   return sent;
 };
 process.on("disconnect", () => { if (!started) process.exit(0); });
+// A polite stop reaches Mimo too (one process group): outlive it so it is reaped, not left a zombie.
+process.on("SIGTERM", () => { if (!started) process.exit(0); });
 process.once("message", (spec) => {
   if (!spec || !Array.isArray(spec.argv) || spec.argv.length === 0) process.exit(0);
   started = true;
