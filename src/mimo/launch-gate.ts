@@ -2,8 +2,8 @@ import type { ChildProcess } from "node:child_process";
 import { spawnExact } from "./spawn.js";
 
 /**
- * The Mimo launch gate: a tiny Node process started (through spawnExact, so it gets Mimo's own
- * process group and console) in place of Mimo. The server records the gate's identity on the
+ * The Mimo launch gate: a tiny Node process started through spawnExact (its own process group
+ * on POSIX) in place of Mimo; a Windows TUI, which needs a console of its own, does not use it. The server records the gate's identity on the
  * PREPARED session before it sends the gate Mimo's argv; only then does the gate start Mimo
  * (no shell, argv as given, sharing the gate's console and output), report Mimo's pid, and live
  * exactly as long as Mimo, exiting with its exit code. A server that dies before sending the
