@@ -48,7 +48,12 @@ export function isDelegationActive(d: DelegationFacts, taskId: number | null, no
 export function decideEffectiveRole(q: EffectiveRoleQuery): Decision {
   if (q.actorPrimaryRole === q.requiredRole) {
     if (UNREGISTERED_PRIMARY.includes(q.requiredRole)) return { granted: true, via: "primary" };
-    if (q.agent !== null && q.agent.availability === "available") return { granted: true, via: "registered" };
+    // Registered means registered with this role: a name is not trusted for whatever role its
+    // environment claims.
+    const agent = q.agent;
+    if (agent !== null && agent.availability === "available" && agent.capabilities.includes(q.requiredRole)) {
+      return { granted: true, via: "registered" };
+    }
   }
   const delegation = q.delegations.find(
     (d) =>

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { testCommandEnv } from "../config/child-env.js";
 import { processProgramSearch } from "../config/program-search.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { killTree, releaseTree, trackTree } from "../process/kill-tree.js";
@@ -22,6 +23,11 @@ export interface RunTestsRequest {
   killGraceMs?: number;
   /** Where argv[0] is looked up (default: this process's PATH, read in config). */
   search?: ProgramSearch;
+  /**
+   * Variable names the command declares beyond the shared child allowlist. The command runs
+   * code the worker wrote: it never sees this server's identity, data dir or provider keys.
+   */
+  declaredEnv?: readonly string[];
 }
 
 export interface TestRunResult {
@@ -109,6 +115,7 @@ export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunR
     const outcome = await new Promise<RunOutcome>((resolve, reject) => {
       const child = spawn(program!, args, {
         cwd: req.cwd,
+        env: testCommandEnv(req.declaredEnv ?? []),
         shell: false,
         stdio: ["ignore", out.fd, err.fd],
         // Own process group on POSIX so the timeout can kill grandchildren too.

@@ -102,6 +102,18 @@ export function listAgents(db: Db, projectId: number): AgentRow[] {
   return db.prepare("SELECT * FROM agents WHERE project_id = ? ORDER BY id").all(projectId) as AgentRow[];
 }
 
+/** Every registration of one name, across projects. */
+export function listRegistrationsOf(db: Db, name: string): AgentRow[] {
+  return db.prepare("SELECT * FROM agents WHERE name = ? ORDER BY project_id").all(name) as AgentRow[];
+}
+
+/** Every delegation naming one substitute, across projects. */
+export function listDelegationsNaming(db: Db, actorName: string): DelegationRow[] {
+  return db
+    .prepare("SELECT * FROM role_delegations WHERE substitute_actor = ? ORDER BY id")
+    .all(actorName) as DelegationRow[];
+}
+
 export function listDelegationsFor(db: Db, projectId: number, actorName: string): DelegationRow[] {
   return db
     .prepare("SELECT * FROM role_delegations WHERE project_id = ? AND substitute_actor = ? ORDER BY id")

@@ -1,3 +1,4 @@
+import { requireArgvValue } from "../domain/argv-values.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { validateBackendModel } from "./backend-families.js";
 
@@ -28,6 +29,7 @@ export function launchPrompt(briefingPath: string): string {
 /** Normalises and classifies the model for the runner; external Codex never runs through Mimo. */
 function runnable(model: string) {
   const checked = validateBackendModel(model, "user");
+  requireArgvValue("mimo_model", checked.model, "Mimo launch argv");
   if (checked.family === "codex_external") {
     throw new OrchestratorError(`External Codex backend '${checked.model}' cannot be launched through Mimo`);
   }
@@ -36,7 +38,7 @@ function runnable(model: string) {
 
 function agentArgs(agent: string | null): string[] {
   const a = agent?.trim();
-  return a ? ["--agent", a] : [];
+  return a ? ["--agent", requireArgvValue("mimo_agent", a, "Mimo launch argv")] : [];
 }
 
 /** TUI argv: `--trust --prompt`; the free auto backend runs without `--model`. Never skips permissions. */

@@ -2,7 +2,7 @@ import { appendFileSync, openSync, closeSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { killTree, releaseTree, trackTree, type ProcessTree } from "../process/kill-tree.js";
-import { spawnExact } from "./spawn.js";
+import { startMimoGate, type MimoGate } from "./launch-gate.js";
 
 interface Tracked {
   child: ChildProcess;
@@ -17,39 +17,50 @@ const tracked = new Map<number, Tracked>();
 
 export const CANCEL_WAIT_MS = 10_000;
 
-export async function startHeadless(
-  sessionId: number,
-  argv: readonly string[],
+/**
+ * Opens the session's log pair and starts the launch gate whose Mimo will write to it. The
+ * gate's tree is tracked at once (on Windows it joins a Job Object before Mimo exists, so Mimo
+ * joins it too).
+ */
+export async function startHeadlessGate(
   cwd: string,
-  env: Record<string, string>,
+  env: Readonly<Record<string, string>>,
   logs: { stdout: string; stderr: string },
-): Promise<number> {
+): Promise<{ gate: MimoGate; tree: ProcessTree }> {
   mkdirSync(path.dirname(logs.stdout), { recursive: true });
   const out = openSync(logs.stdout, "w");
   const err = openSync(logs.stderr, "w");
   try {
-    const child = await spawnExact({ argv, cwd, env, stdio: ["ignore", out, err] });
-    const entry: Tracked = {
-      child,
-      // On Windows the session joins a Job Object so a cancel stops what it started too.
-      tree: trackTree(child),
-      stderrPath: logs.stderr,
-      code: null,
-      exit: new Promise<number>((resolve) => {
-        child.once("exit", (code, signal) => {
-          entry.code = code ?? (signal ? 128 : 1);
-          releaseTree(entry.tree);
-          resolve(entry.code);
-        });
-      }),
-    };
-    child.unref();
-    tracked.set(sessionId, entry);
-    return child.pid!;
+    const gate = await startMimoGate({ cwd, env, out, err });
+    return { gate, tree: trackTree(gate.child) };
   } finally {
     closeSync(out);
     closeSync(err);
   }
+}
+
+function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? (signal ? 128 : 1);
+}
+
+/** Tracks a released headless gate: it exits with Mimo's exit code. */
+export function trackHeadless(
+  sessionId: number,
+  launched: { child: ChildProcess; tree: ProcessTree; stderrPath: string },
+): void {
+  const { child, tree, stderrPath } = launched;
+  const entry: Tracked = { child, tree, stderrPath, code: null, exit: Promise.resolve(0) };
+  const done = (code: number | null, signal: NodeJS.Signals | null) => {
+    entry.code = exitCodeOf(code, signal);
+    releaseTree(entry.tree);
+    return entry.code;
+  };
+  entry.exit =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve(done(child.exitCode, child.signalCode))
+      : new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(done(code, signal))));
+  child.unref();
+  tracked.set(sessionId, entry);
 }
 
 export function ownsHeadless(sessionId: number): boolean {

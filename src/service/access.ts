@@ -5,6 +5,7 @@ import {
   type Decision,
   type DelegationFacts,
 } from "../domain/authorization.js";
+import { bindingRefusal } from "../domain/binding.js";
 import { NOT_FOUND, OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { parseJson } from "../ledger/json.js";
@@ -13,8 +14,11 @@ import {
   findProject,
   findTask,
   listDelegationsFor,
+  listDelegationsNaming,
   listPackagesOfTask,
+  listRegistrationsOf,
   type AgentRow,
+  type DelegationRow,
   type PackageRow,
   type ProjectRow,
   type TaskRow,
@@ -30,15 +34,55 @@ export function agentFacts(row: AgentRow): AgentFacts {
   };
 }
 
-function delegationFacts(ctx: ServiceContext, projectId: number): DelegationFacts[] {
-  return listDelegationsFor(ctx.db, projectId, ctx.actor.name).map((d) => ({
+function delegationOf(d: DelegationRow): DelegationFacts {
+  return {
     id: d.id,
     taskId: d.task_id,
     substituteActor: d.substitute_actor,
     delegatedRole: d.delegated_role as Role,
     expiresAt: d.expires_at,
     revokedAt: d.revoked_at,
-  }));
+  };
+}
+
+function delegationFacts(ctx: ServiceContext, projectId: number): DelegationFacts[] {
+  return listDelegationsFor(ctx.db, projectId, ctx.actor.name).map(delegationOf);
+}
+
+/**
+ * Why the ledger does not grant the role this server was started with, or null when it does.
+ * With a project, that project's registration or delegations must grant it; without one (a tool
+ * with no project context), any project's will do.
+ */
+export function bindingProblem(
+  ctx: ServiceContext,
+  projectId: number | null = null,
+  taskId: number | null = null,
+): string | null {
+  const role = ctx.actor.primaryRole;
+  if (role === "user" || role === "codex") return null;
+  const name = ctx.actor.name;
+  return bindingRefusal({
+    actorName: name,
+    boundRole: role,
+    projectId,
+    taskId,
+    registrations: listRegistrationsOf(ctx.db, name).map((a) => ({
+      ...agentFacts(a),
+      projectId: a.project_id,
+    })),
+    delegations: listDelegationsNaming(ctx.db, name).map((d) => ({
+      ...delegationOf(d),
+      projectId: d.project_id,
+    })),
+    now: ctx.clock(),
+  });
+}
+
+/** Refuses any use of a bound role the ledger does not give this name (see bindingProblem). */
+export function requireBinding(ctx: ServiceContext, projectId: number | null, taskId: number | null): void {
+  const problem = bindingProblem(ctx, projectId, taskId);
+  if (problem !== null) throw new OrchestratorError(problem);
 }
 
 function query(ctx: ServiceContext, requiredRole: Role, projectId: number, taskId: number | null) {
@@ -66,6 +110,7 @@ export function effectiveRoleDecision(
 
 /** Effective-role check (reference §1.4); returns the role the actor acts in. */
 export function requireRole(ctx: ServiceContext, role: Role, projectId: number, taskId: number | null): Role {
+  requireBinding(ctx, projectId, taskId);
   const decision = effectiveRoleDecision(ctx, role, projectId, taskId);
   if (!decision.granted) throw new OrchestratorError(decision.reason);
   return role;
@@ -79,6 +124,7 @@ export function requireWorker(
   taskId: number,
   assignedAgent: string | null,
 ): Role {
+  requireBinding(ctx, projectId, taskId);
   const decision = decideWorker({ ...query(ctx, role, projectId, taskId), assignedAgent });
   if (!decision.granted) throw new OrchestratorError(decision.reason);
   return role;
@@ -107,6 +153,7 @@ const WORKERS: readonly Role[] = ["worker_junior", "worker_pro"];
 export function requireTaskRead(ctx: ServiceContext, task: TaskRow): void {
   const role = ctx.actor.primaryRole;
   if (role === "user" || role === "codex") return;
+  requireBinding(ctx, task.project_id, task.id);
   if (WORKERS.includes(role)) {
     const name = ctx.actor.name;
     const involved = listPackagesOfTask(ctx.db, task.id).some(
@@ -126,6 +173,7 @@ export function requireTaskRead(ctx: ServiceContext, task: TaskRow): void {
 export function requireProjectMember(ctx: ServiceContext, projectId: number, taskId: number | null): void {
   const role = ctx.actor.primaryRole;
   if (role === "user" || role === "codex") return;
+  requireBinding(ctx, projectId, taskId);
   if (WORKERS.includes(role)) {
     throw new OrchestratorError(`Worker role ${role} is not authorized to read project details`);
   }
@@ -141,6 +189,7 @@ export function loadPackage(ctx: ServiceContext, id: number): PackageRow {
 /** Read authorization for one package: workers only for packages they are assigned to or claimed. */
 export function requirePackageRead(ctx: ServiceContext, pkg: PackageRow, task: TaskRow): void {
   const role = ctx.actor.primaryRole;
+  requireBinding(ctx, task.project_id, task.id);
   if (WORKERS.includes(role)) {
     const name = ctx.actor.name;
     if (

@@ -1,3 +1,4 @@
+import { requireArgvValue } from "../domain/argv-values.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { ROLES, isRole, type Role } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
@@ -37,6 +38,8 @@ function blankToNull(value: string | null | undefined): string | null {
 }
 
 export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
+  const record = `Agent registration '${input.name}' on project ${input.project_id}`;
+  requireArgvValue("agent_name", input.name, `Agent registration on project ${input.project_id}`);
   const roles = [input.primary_role, ...input.capabilities];
   if (!roles.every(isRole))
     throw new OrchestratorError("Agent registration contains an unknown role capability");
@@ -51,12 +54,13 @@ export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
     if (!input.mimo_model.trim()) {
       throw new OrchestratorError("Mimo model must be a non-empty provider/model identifier when supplied");
     }
-    mimoModel = validateBackendModel(input.mimo_model, primary).model;
+    mimoModel = requireArgvValue("mimo_model", validateBackendModel(input.mimo_model, primary).model, record);
   }
   let mimoAgent: string | null = null;
   if (input.mimo_agent !== undefined && input.mimo_agent !== null) {
     mimoAgent = input.mimo_agent.trim();
     if (!mimoAgent) throw new OrchestratorError("MiMoCode agent binding must be non-empty when supplied");
+    requireArgvValue("mimo_agent", mimoAgent, record);
   }
   const row = {
     // Stored as given (trimmed): a runtime such as `mimo-cli` is informational and kept verbatim.

@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { requireArgvValue } from "../domain/argv-values.js";
 import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { isWithin, resolveReal } from "../git/paths.js";
@@ -10,13 +11,21 @@ import { headlessArgv, launchPrompt, tuiArgv } from "../mimo/argv.js";
 import { mimoAgentOf, resolveLaunchBackend } from "../mimo/backend-families.js";
 import { renderBriefing } from "../mimo/briefing.js";
 import { resolveMimoExecutable } from "../mimo/executable.js";
-import { startHeadless } from "../mimo/headless.js";
+import { startHeadlessGate, trackHeadless } from "../mimo/headless.js";
+import {
+  abortMimoGate,
+  detachMimoGate,
+  releaseMimoGate,
+  startMimoGate,
+  type MimoGate,
+} from "../mimo/launch-gate.js";
 import { selectRepairRoute, type RouteAgent } from "../mimo/repair-route.js";
 import { pathOf, type MimoRuntime } from "../mimo/runtime.js";
 import { sessionPaths, type SessionPaths } from "../mimo/session-paths.js";
 import { sessionView, type MimoSessionRow } from "../mimo/session-row.js";
 import { spawnDetachedTui } from "../mimo/spawn.js";
 import { captureIdentity, newLaunchNonce, type ProcessIdentity } from "../process/identity.js";
+import { killTree, releaseTree, trackTree, type ProcessTree } from "../process/kill-tree.js";
 import { agentFacts, loadPackage, loadProject, loadTask, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { emitEvent } from "./handoff.js";
@@ -99,6 +108,10 @@ export function prepareLaunch(ctx: ServiceContext, input: LaunchInput): Plan {
     }
     const backend = resolveLaunchBackend(agentRow, r.role);
     const mimoAgent = mimoAgentOf(agentRow);
+    // Registration refuses these too; rows written before that rule are refused here.
+    const registration = `Agent '${r.agent}' (agent ${agentRow.id}) on project ${project.id}`;
+    requireArgvValue("mimo_model", backend.model, registration);
+    requireArgvValue("mimo_agent", mimoAgent, registration);
     const rejection = r.repair ? latestRejection(ctx, pkg.id) : null;
     const holder = activeSession(ctx, pkg.id, { rejectedAt: rejection?.created_at ?? null });
     if (holder) throw new OrchestratorError(`Work package already has an active Mimo session: ${holder.id}`);
@@ -251,31 +264,139 @@ function fail(ctx: ServiceContext, plan: Plan, reason: string, cleared: boolean)
   });
 }
 
+/** Mimo's exact argv for this launch. */
+function launchArgv(runtime: MimoRuntime, plan: Plan, mode: LaunchMode, workspace: string): string[] {
+  const s = plan.session;
+  const program = resolveMimoExecutable(runtime.command, pathOf(runtime.env), runtime.platform);
+  const common = {
+    program,
+    agent: s.mimo_agent,
+    model: s.mimo_model ?? "",
+    prompt: launchPrompt(plan.paths.briefing),
+  };
+  if (mode === "tui") return tuiArgv(common);
+  return headlessArgv({ ...common, workspace, briefing: plan.paths.briefing, sessionId: s.id });
+}
+
+/**
+ * The gate's identity on the PREPARED row, committed before Mimo exists: from here on a crash
+ * leaves a recorded process standing for the Mimo it may start (recovery checks its liveness).
+ */
+export async function recordGate(ctx: ServiceContext, plan: Plan, gate: MimoGate): Promise<void> {
+  const identity = await captureIdentity(gate.pid, gate.argv, newLaunchNonce());
+  inTransaction(ctx.db, () => {
+    const changed = ctx.db
+      .prepare(
+        `UPDATE mimo_sessions SET pid = ?, process_started_at_os = ?, executable_path = ?, argv_hash = ?, launch_nonce = ?
+         WHERE id = ? AND lifecycle_state = 'PREPARED'`,
+      )
+      .run(
+        gate.pid,
+        identity.os_start_time,
+        identity.executable_path,
+        identity.argv_hash,
+        identity.launch_nonce,
+        plan.session.id,
+      );
+    if (changed.changes !== 1) {
+      throw new OrchestratorError(
+        `Mimo session ${plan.session.id} was ended by an administrator while it was launching`,
+      );
+    }
+    audit(ctx, plan.role, "mimo.launch_gate_recorded", "mimo_session", plan.session.id, {
+      gate_pid: gate.pid,
+      process_started_at_os: identity.os_start_time,
+    });
+  });
+}
+
+interface LaunchSpec {
+  argv: string[];
+  workspace: string;
+  env: Readonly<Record<string, string>>;
+  mode: LaunchMode;
+}
+
+/** Starts the gate, records it, then lets it start Mimo; returns the gate, its tree and Mimo's pid. */
+export async function startGated(
+  ctx: ServiceContext,
+  plan: Plan,
+  l: LaunchSpec,
+): Promise<{ gate: MimoGate; tree: ProcessTree; pid: number }> {
+  const { gate, tree } =
+    l.mode === "tui"
+      ? await startMimoGate({ cwd: l.workspace, env: l.env }).then((g) => ({
+          gate: g,
+          tree: trackTree(g.child),
+        }))
+      : await startHeadlessGate(l.workspace, l.env, plan.paths);
+  try {
+    await recordGate(ctx, plan, gate);
+  } catch (error) {
+    abortMimoGate(gate);
+    releaseTree(tree);
+    throw error;
+  }
+  const report = await releaseMimoGate(gate, { argv: l.argv, cwd: l.workspace, env: l.env });
+  if (!report.ok) {
+    // It may still start Mimo (a report that did not come): end it and all it started.
+    await killTree(tree, "SIGKILL");
+    releaseTree(tree);
+    throw new OrchestratorError(report.reason);
+  }
+  return { gate, tree, pid: report.pid };
+}
+
+interface Started {
+  pid: number;
+  /** Windows TUI: the start time read from the CreateProcessW handle. */
+  startTime: string | null;
+  gated: { gate: MimoGate; tree: ProcessTree } | null;
+}
+
+/**
+ * Behind the gate everywhere except a Windows TUI, which needs a console window of its own
+ * through CreateProcessW and is started directly (recorded right after it starts).
+ */
+async function startMimo(ctx: ServiceContext, plan: Plan, l: LaunchSpec): Promise<Started> {
+  if (l.mode === "tui" && process.platform === "win32") {
+    const { pid, startTime } = await spawnDetachedTui(l.argv, l.workspace, { ...l.env });
+    return { pid, startTime, gated: null };
+  }
+  const { gate, tree, pid } = await startGated(ctx, plan, l);
+  return { pid, startTime: null, gated: { gate, tree } };
+}
+
+/** Ends a Mimo that could not be recorded: no one else could see or stop it. */
+async function stopUnrecorded(started: Started): Promise<void> {
+  if (started.gated) {
+    await killTree(started.gated.tree, "SIGKILL");
+    releaseTree(started.gated.tree);
+    return;
+  }
+  try {
+    process.kill(process.platform === "win32" ? started.pid : -started.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
 /**
  * Reference §8.3: dispatch a package to its worker through Mimo. The PREPARED row is committed
- * first; then worktree, briefing and the fixed-argv spawn; any failure marks the session FAILED
- * and removes what this launch made. The launch never claims the package.
+ * first; then worktree, briefing, the launch gate (recorded before it may start Mimo) and the
+ * fixed-argv Mimo; any failure marks the session FAILED and removes what this launch made. The
+ * launch never claims the package.
  */
 export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, input: LaunchInput) {
   const plan = prepareLaunch(ctx, input);
   const s = plan.session;
-  const paths = plan.paths;
   const made: Made = { worktree: null, briefing: null };
   let argv: string[];
-  let pid: number;
-  let startTime: string | null = null;
+  let started: Started;
   try {
     const workspace = await materialiseLaunch(ctx, plan, made);
-    const program = resolveMimoExecutable(runtime.command, pathOf(runtime.env), runtime.platform);
-    const prompt = launchPrompt(paths.briefing);
-    const common = { program, agent: s.mimo_agent, model: s.mimo_model ?? "", prompt };
-    if (input.mode === "tui") {
-      argv = tuiArgv(common);
-      ({ pid, startTime } = await spawnDetachedTui(argv, workspace, { ...runtime.env }));
-    } else {
-      argv = headlessArgv({ ...common, workspace, briefing: paths.briefing, sessionId: s.id });
-      pid = await startHeadless(s.id, argv, workspace, { ...runtime.env }, paths);
-    }
+    argv = launchArgv(runtime, plan, input.mode, workspace);
+    started = await startMimo(ctx, plan, { argv, workspace, env: runtime.env, mode: input.mode });
   } catch (error) {
     // A failed undo must not keep the session PREPARED: it is FAILED either way, and what is
     // left on disk stays on the row for mimo.cleanup_worktrees.
@@ -286,30 +407,29 @@ export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, i
     fail(ctx, plan, (error as Error).message, cleared);
     throw error;
   }
-  const nonce = newLaunchNonce();
-  const probed = await captureIdentity(pid, argv, nonce);
+  const { pid, startTime, gated } = started;
+  const probed = await captureIdentity(pid, argv, newLaunchNonce());
   // Windows: the start time read from the handle CreateProcessW returned, known even for a
   // window closed at once.
   const identity = startTime === null ? probed : { ...probed, os_start_time: startTime };
   let recorded;
   try {
-    recorded = record(ctx, plan, input.mode, { argv, pid, identity, made, paths });
+    recorded = record(ctx, plan, input.mode, { argv, pid, identity, made, paths: plan.paths });
   } catch (error) {
-    // Never recorded, so no one else can see or stop it: end it rather than leave a stray window.
-    stopUnrecorded(pid);
+    await stopUnrecorded(started);
     await undo(plan.repoRoot, made);
     throw error;
   }
+  if (gated) {
+    if (input.mode === "headless") {
+      trackHeadless(s.id, { child: gated.gate.child, tree: gated.tree, stderrPath: plan.paths.stderr });
+    } else {
+      releaseTree(gated.tree);
+    }
+    detachMimoGate(gated.gate);
+  }
   ctx.events.publish([recorded.run]);
   return { ...sessionView(recorded.row), handoff_event: recorded.event, detached_tui: input.mode === "tui" };
-}
-
-function stopUnrecorded(pid: number): void {
-  try {
-    process.kill(process.platform === "win32" ? pid : -pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
 }
 
 interface Launched {

@@ -7,7 +7,7 @@ import { inTransaction } from "../ledger/database.js";
 import { cancelHeadless, forgetHeadless, headlessExitCode, ownsHeadless } from "../mimo/headless.js";
 import { sessionView, type MimoSessionRow, type SessionState } from "../mimo/session-row.js";
 import { checkLiveness, type ProbeOptions } from "../process/identity.js";
-import { loadPackage, loadProject, loadTask, requireProjectMember } from "./access.js";
+import { loadPackage, loadProject, loadTask, requireBinding, requireProjectMember } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { unsavedWork } from "./mimo-cleanup.js";
 import { loadSession, requireGlmOnSession } from "./mimo.js";
@@ -17,6 +17,7 @@ const WORKERS: readonly Role[] = ["worker_junior", "worker_pro"];
 /** Reference §1.8: workers read only sessions they were assigned or requested; staff need the project. */
 export function getSession(ctx: ServiceContext, sessionId: number) {
   const s = loadSession(ctx, sessionId);
+  requireBinding(ctx, s.project_id, s.task_id);
   if (WORKERS.includes(ctx.actor.primaryRole)) {
     if (s.assigned_agent !== ctx.actor.name && s.requested_by_agent !== ctx.actor.name) {
       throw new OrchestratorError(
@@ -110,24 +111,44 @@ function launchTraces(s: MimoSessionRow): { worktree: string | null; briefing: s
 }
 
 /**
- * A PREPARED session whose launch stopped (server crash, kill) before it recorded a process.
- * A recorded pid means a process was started: refused. The paths on the row are only where the
+ * A PREPARED session with a recorded process is one whose launch gate was recorded: the gate
+ * lives exactly as long as the Mimo it may have started. Recovery waits until that process is
+ * observed gone; MATCH (alive) and UNKNOWN (the OS would not say) both refuse.
+ */
+async function requireRecordedProcessGone(s: MimoSessionRow, probe: ProbeOptions): Promise<void> {
+  if (!s.pid) return;
+  const liveness = await checkLiveness(
+    { pid: s.pid, os_start_time: s.process_started_at_os ?? "UNKNOWN" },
+    probe,
+  );
+  if (liveness === "NOT_FOUND_OR_REUSED") return;
+  throw new OrchestratorError(
+    `Prepared Mimo recovery refused: process ${s.pid} recorded for Mimo session ${s.id} (its launch gate, which lives as long as ` +
+      `the Mimo it started) ${liveness === "MATCH" ? "is still running" : "may still be running (liveness UNKNOWN)"}. ` +
+      `Close that Mimo window or wait for it to end, then recover again`,
+  );
+}
+
+/**
+ * A PREPARED session whose launch stopped (server crash, kill) before it recorded Mimo.
+ * A recorded process that may be alive refuses (see requireRecordedProcessGone). The paths on the row are only where the
  * launch would have written, so the evidence looked at is what exists on disk: a worktree that
  * holds work the ledger does not have is refused (a worker may have started in it); otherwise the
  * session becomes FAILED first — an in-flight launch then sees it and undoes itself — and the
  * clean worktree (never forced) and the briefing are removed.
  */
-export async function recoverPreparedSession(ctx: ServiceContext, sessionId: number, observation: string) {
+export async function recoverPreparedSession(
+  ctx: ServiceContext,
+  sessionId: number,
+  observation: string,
+  probe: ProbeOptions = {},
+) {
   const s = loadSession(ctx, sessionId);
   const role = requireGlmOnSession(ctx, s);
   if (s.lifecycle_state !== "PREPARED") {
     throw new OrchestratorError("Only a prepared Mimo session may be recovered");
   }
-  if (s.pid) {
-    throw new OrchestratorError(
-      `Prepared Mimo recovery requires a session with no launch evidence: process ${s.pid} is recorded for session ${s.id}`,
-    );
-  }
+  await requireRecordedProcessGone(s, probe);
   const reason = requireObservation(observation);
   const traces = launchTraces(s);
   if (traces.worktree) {
@@ -147,7 +168,7 @@ export async function recoverPreparedSession(ctx: ServiceContext, sessionId: num
   }
   const view = inTransaction(ctx.db, () => {
     const fresh = loadSession(ctx, sessionId);
-    if (fresh.lifecycle_state !== "PREPARED" || fresh.pid) {
+    if (fresh.lifecycle_state !== "PREPARED" || fresh.pid !== s.pid) {
       throw new OrchestratorError(`Mimo session ${s.id} changed state concurrently; read it again`);
     }
     const ended = end(ctx, fresh, "FAILED", { failure_reason: reason });

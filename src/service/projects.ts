@@ -7,17 +7,7 @@ import type { ProjectRow } from "../ledger/rows.js";
 import { loadProject, requirePrimary, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { projectView } from "./projections.js";
-
-export type TestCommands = Record<string, string[]>;
-
-function checkTestCommands(commands: TestCommands): TestCommands {
-  for (const [key, argv] of Object.entries(commands)) {
-    if (!key.trim() || argv.length === 0 || argv.some((a) => a === "") || !argv[0]?.trim()) {
-      throw new OrchestratorError("Registered test commands require a non-empty key and argv");
-    }
-  }
-  return commands;
-}
+import { checkTestCommands, type TestCommands } from "./test-commands.js";
 
 export interface InitProjectInput {
   name: string;

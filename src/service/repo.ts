@@ -9,6 +9,7 @@ import { runAllowlistedTest } from "../git/run-tests.js";
 import { inTransaction } from "../ledger/database.js";
 import { parseJson, stableJson } from "../ledger/json.js";
 import type { PackageRow } from "../ledger/rows.js";
+import { testCommandOf } from "./test-commands.js";
 import {
   loadPackage,
   loadProject,
@@ -119,13 +120,11 @@ export async function runTests(ctx: ServiceContext, input: RunTestsInput, timeou
   if (!Object.hasOwn(allowlist, input.command_key)) {
     throw new OrchestratorError(`Test command '${input.command_key}' is not allowlisted`);
   }
-  const argv = allowlist[input.command_key];
-  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === "string" && a !== "")) {
-    throw new OrchestratorError(`Test command '${input.command_key}' has invalid argv`);
-  }
+  const { argv, env } = testCommandOf(input.command_key, allowlist[input.command_key]);
   const run = await runAllowlistedTest({
     commandKey: input.command_key,
-    argv: argv as string[],
+    argv,
+    declaredEnv: env,
     cwd: testRoot(ctx, project.repo_path, pkg),
     dataDir: ctx.dataDir,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),

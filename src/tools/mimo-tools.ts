@@ -86,7 +86,7 @@ export function mimoTools(runtime: MimoRuntime): ToolDef[] {
       name: "mimo.recover_prepared_session",
       title: "Recover a stuck PREPARED session",
       description:
-        "Ends a PREPARED session left by an interrupted launch as FAILED (your observation is the reason) and removes its clean worktree and briefing. Refused while a process is recorded or the worktree holds uncommitted or unsubmitted work, which is kept.",
+        "Ends a PREPARED session left by an interrupted launch as FAILED (your observation is the reason) and removes its clean worktree and briefing. Refused while the process recorded for the session (the launch gate, which lives as long as the Mimo it started) is running or its liveness is unknown, and while the worktree holds uncommitted or unsubmitted work, which is kept.",
       roles: STAFF,
       readOnly: false,
       input: observed,

@@ -11,7 +11,7 @@ export const projectTools = [
     name: "project.init",
     title: "Register a project",
     description:
-      "Registers a product repository (absolute repo_path, grace_path inside it, main branch) and the allowlisted test commands (key → argv, run without a shell). The caller becomes an agent of the project.",
+      "Registers a product repository (absolute repo_path, grace_path inside it, main branch) and the allowlisted test commands (key → argv, or key → {argv, env: [variable names the command needs]}, run without a shell and with only the default child environment plus the declared names). The caller becomes an agent of the project.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({
@@ -27,7 +27,7 @@ export const projectTools = [
     name: "project.set_test_commands",
     title: "Replace the test-command allowlist",
     description:
-      "Replaces the project's allowlisted test commands (key → argv). Only these keys can be run by repo.run_tests.",
+      "Replaces the project's allowlisted test commands (key → argv, or key → {argv, env: [variable names]}). Only these keys can be run by repo.run_tests, with only the default child environment plus the names a command declares (never this server's GRACE_ORCHESTRATOR_* settings).",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({ project_id: id, allowed_test_commands: testCommands }),
@@ -37,7 +37,7 @@ export const projectTools = [
     name: "agent.register",
     title: "Register or update an agent",
     description:
-      "Registers an agent of the project by name with its primary role, capabilities (roles it may be delegated), availability and optional Mimo backend model / MiMoCode agent. Re-registering a name overwrites it.",
+      "Registers an agent of the project by name with its primary role, capabilities (the roles its server may be started with, and may be delegated), availability and optional Mimo backend model / MiMoCode agent. A server started with a role its name is not registered (or delegated) for is refused on every call. Names, mimo_agent and mimo_model go onto Mimo's command line: letters, digits, '.', '_', '-' (the model also ':', '@', '+', '/'), starting with a letter or digit; anything else, such as a value starting with '-', is refused. Re-registering a name overwrites it.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({

@@ -6,6 +6,7 @@ import { OrchestratorError } from "../domain/errors.js";
 import { ANSWER_MAX_BYTES } from "../domain/limits.js";
 import { osErrorMessage } from "../domain/os-errors.js";
 import type { Role } from "../domain/roles.js";
+import { requireBinding } from "../service/access.js";
 import type { ServiceContext } from "../service/context.js";
 
 /** What a handler may use of the MCP request besides its arguments. */
@@ -22,6 +23,11 @@ export interface ToolDef<S extends z.ZodObject = z.ZodObject> {
   /** Primary roles whose server exposes this tool; every handler still runs its own service check. */
   roles: readonly Role[];
   readOnly: boolean;
+  /**
+   * Answers even when the ledger does not grant the bound role (whoami reports that problem);
+   * every other tool is refused first.
+   */
+  withoutAuthority?: true;
   input: S;
   /** Declared output shape; a tool with one also answers structuredContent (the SDK then requires it). */
   output?: z.ZodObject;
@@ -150,7 +156,11 @@ export function registerTools(
             });
           },
         };
-        return answerOf(def, logger, svc.db.name, () => def.handler(svc, input as never, call));
+        return answerOf(def, logger, svc.db.name, () => {
+          // Checked on every call, not once at start: registrations and delegations change.
+          if (def.withoutAuthority !== true) requireBinding(svc, null, null);
+          return def.handler(svc, input as never, call);
+        });
       },
     );
     registered.push(def.name);

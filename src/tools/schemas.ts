@@ -12,6 +12,7 @@ export const stringList = z.array(z.string().max(2_000)).max(500);
 export const patternList = z.array(pattern).max(500);
 const jsonObject = z.record(z.string().max(200), z.unknown());
 export const argv = z.array(z.string().min(1).max(4_000)).min(1).max(200);
+const envNames = z.array(z.string().min(1).max(128)).max(64);
 export const reason = z.string().trim().min(1).max(4_000);
 
 export interface JsonLimits {
@@ -56,7 +57,18 @@ export function jsonArg(field: string, limits: JsonLimits = JSON_ARG_LIMITS) {
 
 export const testCommands = boundedJson(
   "allowed_test_commands",
-  z.record(z.string().trim().min(1).max(200), argv),
+  z.record(
+    z.string().trim().min(1).max(200),
+    z.union([
+      argv,
+      z.strictObject({
+        argv,
+        env: envNames
+          .optional()
+          .describe("Names (never values) of variables the command needs beyond the default child allowlist"),
+      }),
+    ]),
+  ),
 );
 
 /** Tool inputs reject unknown keys: a misspelt argument is an error, never silently ignored. */

@@ -157,13 +157,14 @@ describe("foundation over MCP with one server process per identity", () => {
     expect(await toolNames(worker)).toEqual(WORKER_TOOLS);
   });
 
-  test("whoami reports the identity bound at start", async () => {
+  test("whoami reports the identity bound at start, and that the ledger does not grant it yet", async () => {
     expect(await call(glm, "orchestrator.whoami")).toMatchObject({
       actor_id: "actor-glm-1",
       actor_name: "glm-1",
       primary_role: "glm",
-      granted_role: "glm",
+      granted_role: null,
       requested_role: "glm",
+      authority_problem: expect.stringContaining("agent 'glm-1' is not registered in any project"),
     });
   });
 
@@ -188,9 +189,12 @@ describe("foundation over MCP with one server process per identity", () => {
     });
     expect(task.status).toBe("CODEX_TASK_CREATED");
 
-    // GLM is not registered yet: refused with the reference's message, nothing changes.
+    // GLM is not registered yet: its bound role is not granted by the ledger, nothing changes.
     expect(await callError(glm, "task.plan", { task_id: task.id })).toBe(
-      `Actor 'glm-1' is not authorized for role glm on project ${project.id}`,
+      "ACTOR_ROLE_NOT_GRANTED: this server was started as 'glm-1' with role glm (GRACE_ORCHESTRATOR_ACTOR_ROLE), " +
+        "but the ledger does not grant that role in any project: agent 'glm-1' is not registered in any project, " +
+        "and no active delegation gives it glm. Restart the server with a role the agent is registered for, " +
+        "or have codex register or delegate it.",
     );
 
     await call(codex, "agent.register", {

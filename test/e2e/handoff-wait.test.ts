@@ -27,6 +27,13 @@ describe("handoff wait across server processes", () => {
       connect(dataDir, { name: "junior-1", role: "worker_junior" }),
       connect(dataDir, { name: "junior-2", role: "worker_junior" }),
     ]);
+    // A registered worker that did not claim the package: refused by the claim, not by the ledger's grant.
+    await call(codex, "agent.register", {
+      project_id: seeded.projectId,
+      name: "junior-2",
+      primary_role: "worker_junior",
+      capabilities: ["worker_junior"],
+    });
   });
   afterAll(async () => {
     await Promise.all([codex, worker, other].map((c) => c?.close()));

@@ -53,7 +53,7 @@ describe("resources and prompts", () => {
 
   test("read authorization applies: an unregistered GLM is refused, then allowed once registered", async () => {
     await expect(glm.client.readResource({ uri: `orchestrator://project/${projectId}` })).rejects.toThrow(
-      /not authorized/,
+      /ACTOR_ROLE_NOT_GRANTED: .* agent 'glm-1' is not registered in project/,
     );
     await call(codex, "agent.register", {
       project_id: projectId,
@@ -92,7 +92,13 @@ describe("resources and prompts", () => {
       "orchestrator://task/{id}/summary",
       "orchestrator://workpackage/{id}/summary",
     ]);
-    // Not assigned to any package of the task: the summary is refused like task.get_summary.
+    // Registered, but not assigned to any package of the task: the summary is refused like task.get_summary.
+    await call(codex, "agent.register", {
+      project_id: projectId,
+      name: "junior-1",
+      primary_role: "worker_junior",
+      capabilities: ["worker_junior"],
+    });
     await expect(
       worker.client.readResource({ uri: `orchestrator://task/${taskId}/summary` }),
     ).rejects.toThrow(/not authorized|not assigned/);

@@ -91,6 +91,7 @@ describe("mimo.cleanup_worktrees", () => {
   test("workers may not clean up", async () => {
     const w = await makeWorld();
     worlds.push(w);
+    addAgent(w, "junior", "worker_junior", { mimo_model: "xiaomi/mimo-v2.5" });
     await expect(
       cleanupWorktrees(w.ctxAs("junior", "worker_junior"), { project_id: w.projectId, older_than_hours: 0 }),
     ).rejects.toThrow(/not authorized|requires/);

@@ -61,6 +61,33 @@ describe("the Mimo child environment is an allowlist (issue 5: never credentials
     });
   });
 
+  test("GRACE_ORCHESTRATOR_MIMO_ENV_PASSTHROUGH adds the names it lists, and only names", () => {
+    const env = mimoChildEnv({
+      ...SECRETS,
+      PATH: "/usr/bin",
+      ZAI_API_KEY: "zai-key",
+      MIMO_REGION: "eu",
+      GRACE_ORCHESTRATOR_MIMO_ENV_PASSTHROUGH: " ZAI_API_KEY, MIMO_REGION ,,",
+    });
+    expect(env).toEqual({ PATH: "/usr/bin", ZAI_API_KEY: "zai-key", MIMO_REGION: "eu" });
+    const refusals: [string, string][] = [
+      [
+        "ZAI_API_KEY=zai-key",
+        `GRACE_ORCHESTRATOR_MIMO_ENV_PASSTHROUGH: "ZAI_API_KEY=zai-key" is not a variable name (letters, digits and '_', not starting with a digit; names only, never values)`,
+      ],
+      [
+        "PATH,GRACE_ORCHESTRATOR_ACTOR_NAME",
+        "GRACE_ORCHESTRATOR_MIMO_ENV_PASSTHROUGH: GRACE_ORCHESTRATOR_ACTOR_NAME is this server's own setting and never passes to a child",
+      ],
+      ["--flag", `GRACE_ORCHESTRATOR_MIMO_ENV_PASSTHROUGH: "--flag" is not a variable name`],
+    ];
+    for (const [setting, message] of refusals) {
+      expect(() =>
+        mimoChildEnv({ PATH: "/usr/bin", GRACE_ORCHESTRATOR_MIMO_ENV_PASSTHROUGH: setting }),
+      ).toThrow(message);
+    }
+  });
+
   test("a launched Mimo sees PATH and HOME but none of the server's secrets or identity", async () => {
     const w = await makeWorld();
     worlds.push(w);

@@ -98,7 +98,7 @@ describe("mimo.launch_package with a fake mimo", () => {
       .prepare("SELECT event_type FROM audit_log WHERE target_type = 'mimo_session' ORDER BY id")
       .all()
       .map((r) => (r as { event_type: string }).event_type);
-    expect(audits).toEqual(["mimo.session_prepared", "mimo.session_launched"]);
+    expect(audits).toEqual(["mimo.session_prepared", "mimo.launch_gate_recorded", "mimo.session_launched"]);
     tellExit(w.records, s.pid!);
   });
 
@@ -124,23 +124,42 @@ describe("mimo.launch_package with a fake mimo", () => {
     tellExit(w.records, s.pid!);
   });
 
-  test("hostile model, agent and data-dir characters stay single argv elements; nothing is interpreted", async () => {
+  test("hostile data-dir characters stay inside single argv elements; nothing is interpreted", async () => {
     const hostileDir = `data dir 'q' "dq" ; echo pwned && $(touch PWNED) %PATH% \`id\``;
     const w = await world(hostileDir);
-    const model = `xiaomi/mimo-v2.5 "quoted" 'single' ; rm -rf ~ && $(touch PWNED) %USERPROFILE% \`id\``;
-    const agent = `build; echo $(touch PWNED) && %COMSPEC%`;
-    addAgent(w, "odd", "worker_junior", { mimo_model: model, mimo_agent: agent });
+    addAgent(w, "odd", "worker_junior", { mimo_model: "xiaomi/mimo-v2.5", mimo_agent: "build" });
     const pkg = insertPackage(w, { status: "ASSIGNED", junior: "odd" });
     const s = await launchPackage(w.glm, w.runtime, { work_package_id: pkg, mode: "tui" });
     const rec = await waitForRecord(w.records, s.pid!);
     const briefing = path.join(w.dataDir, "briefings", `mimo-session-${s.id}.md`);
-    expect(rec.argv).toEqual(["--agent", agent, "--model", model, "--trust", "--prompt", rec.argv[6]]);
+    expect(rec.argv).toEqual([
+      "--agent",
+      "build",
+      "--model",
+      "xiaomi/mimo-v2.5",
+      "--trust",
+      "--prompt",
+      rec.argv[6],
+    ]);
     expect(rec.argv[6]).toEqual(prompt(briefing));
     expect(fs.existsSync(briefing)).toBe(true);
     expect(fs.realpathSync(rec.cwd)).toBe(fs.realpathSync(s.workspace_path!));
     for (const dir of [w.root, w.repo, w.dataDir, rec.cwd])
       expect(fs.existsSync(path.join(dir, "PWNED"))).toBe(false);
     tellExit(w.records, s.pid!);
+  });
+
+  test("an agent binding or model written before the argv rule is refused at launch, before any side effect", async () => {
+    const w = await world();
+    addAgent(w, "old", "worker_junior", { mimo_model: "xiaomi/mimo-v2.5" });
+    // A row as an older server stored it: the binding is a flag, not a name.
+    w.db.prepare("UPDATE agents SET mimo_agent = ? WHERE name = 'old'").run("--dangerously-skip-permissions");
+    const pkg = insertPackage(w, { status: "ASSIGNED", junior: "old" });
+    await expect(launchPackage(w.glm, w.runtime, { work_package_id: pkg, mode: "tui" })).rejects.toThrow(
+      /^Agent 'old' \(agent \d+\) on project \d+: mimo_agent "--dangerously-skip-permissions" is not allowed \(a value starting with '-' would be read as an option\)/,
+    );
+    expect(w.db.prepare("SELECT COUNT(*) AS n FROM mimo_sessions").get()).toEqual({ n: 0 });
+    expect(fs.existsSync(path.join(w.dataDir, "briefings"))).toBe(false);
   });
 
   test("a missing Mimo executable fails the session and leaves no worktree or briefing", async () => {
@@ -168,5 +187,41 @@ describe("mimo.launch_package with a fake mimo", () => {
     const s = await launchPackage(w.glm, w.runtime, { work_package_id: pkg, mode: "tui" });
     expect(s.lifecycle_state).toBe("TUI_DETACHED");
     tellExit(w.records, s.pid!);
+  });
+});
+
+describe("agent registration keeps argv values names, not flags", () => {
+  const cases: [string, { name?: string; mimo_agent?: string; mimo_model?: string }, string][] = [
+    [
+      "a flag as the MiMoCode agent",
+      { mimo_agent: "--dangerously-skip-permissions" },
+      `Agent registration 'w1' on project PID: mimo_agent "--dangerously-skip-permissions" is not allowed (a value starting with '-' would be read as an option)`,
+    ],
+    [
+      "a flag as the agent name",
+      { name: "--help" },
+      `Agent registration on project PID: agent_name "--help" is not allowed (a value starting with '-' would be read as an option)`,
+    ],
+    [
+      "a space-separated second argument inside the agent",
+      { mimo_agent: "build --yolo" },
+      `Agent registration 'w1' on project PID: mimo_agent "build --yolo" is not allowed: use`,
+    ],
+    [
+      "shell syntax inside the model",
+      { mimo_model: "xiaomi/mimo-v2.5;rm" },
+      `Agent registration 'w1' on project PID: mimo_model "xiaomi/mimo-v2.5;rm" is not allowed: use`,
+    ],
+  ];
+  test.each(cases)("%s is refused and nothing is stored", async (_label, over, message) => {
+    const w = await world();
+    const before = w.db.prepare("SELECT COUNT(*) AS n FROM agents").get();
+    expect(() =>
+      addAgent(w, over.name ?? "w1", "worker_junior", {
+        mimo_model: over.mimo_model ?? "xiaomi/mimo-v2.5",
+        ...(over.mimo_agent ? { mimo_agent: over.mimo_agent } : {}),
+      }),
+    ).toThrow(message.replace("PID", String(w.projectId)));
+    expect(w.db.prepare("SELECT COUNT(*) AS n FROM agents").get()).toEqual(before);
   });
 });

@@ -2,9 +2,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { cleanupWorktrees } from "../../src/service/mimo-cleanup.js";
-import { launchPackage, materialiseLaunch, prepareLaunch, type Made } from "../../src/service/mimo-launch.js";
+import { detachMimoGate } from "../../src/mimo/launch-gate.js";
+import { captureIdentity } from "../../src/process/identity.js";
+import {
+  launchPackage,
+  materialiseLaunch,
+  prepareLaunch,
+  startGated,
+  type Made,
+} from "../../src/service/mimo-launch.js";
 import { recoverPreparedSession } from "../../src/service/mimo-sessions.js";
-import { spawnDetachedTui } from "../../src/mimo/spawn.js";
 import { commitAll, git, writeFile } from "../helpers/git-repo.js";
 import {
   addAgent,
@@ -42,15 +49,26 @@ const row = (w: World, id: number) => w.db.prepare("SELECT * FROM mimo_sessions 
 
 /**
  * The launch's own steps up to and including the Mimo spawn, then nothing: what a server that
- * died before record() leaves behind (the PREPARED row, the worktree, the briefing, a live Mimo).
+ * died before record() leaves behind (the PREPARED row with the gate recorded, the worktree, the
+ * briefing, a live Mimo under its gate).
  */
 async function crashAfterSpawn(w: World, pkg: number) {
   const plan = prepareLaunch(w.glm, { work_package_id: pkg, mode: "tui" });
   const made: Made = { worktree: null, briefing: null };
   const workspace = await materialiseLaunch(w.glm, plan, made);
-  const { pid } = await spawnDetachedTui([FAKE_MIMO], workspace, { ...w.runtime.env });
+  const { gate, pid } = await startGated(w.glm, plan, {
+    argv: [FAKE_MIMO],
+    workspace,
+    env: w.runtime.env,
+    mode: "tui",
+  });
+  detachMimoGate(gate);
   await waitForRecord(w.records, pid);
-  return { id: plan.session.id, workspace, briefing: plan.paths.briefing, pid };
+  const gateGone = new Promise<void>((resolve) => {
+    if (gate.child.exitCode !== null || gate.child.signalCode !== null) resolve();
+    else gate.child.once("exit", () => resolve());
+  });
+  return { id: plan.session.id, workspace, briefing: plan.paths.briefing, pid, gatePid: gate.pid, gateGone };
 }
 
 const worktrees = (w: World) => git(w.repo, "worktree", "list", "--porcelain");
@@ -98,6 +116,15 @@ describe("a launch that crashed before record() (PREPARED with work on disk)", (
       `Work package already has an active Mimo session: ${crash.id}`,
     );
 
+    // Mimo runs: its gate is the recorded process, so recovery refuses and the worktree stays.
+    expect(row(w, crash.id).pid).toBe(crash.gatePid);
+    await expect(recoverPreparedSession(w.glm, crash.id, "server crashed during the launch")).rejects.toThrow(
+      `Prepared Mimo recovery refused: process ${crash.gatePid} recorded for Mimo session ${crash.id} (its launch gate, which lives as long as the Mimo it started) is still running.`,
+    );
+    expect(fs.existsSync(crash.workspace)).toBe(true);
+    tellExit(w.records, crash.pid);
+    await crash.gateGone;
+
     const recovered = await recoverPreparedSession(w.glm, crash.id, "server crashed during the launch");
     expect(recovered).toMatchObject({
       lifecycle_state: "FAILED",
@@ -109,7 +136,6 @@ describe("a launch that crashed before record() (PREPARED with work on disk)", (
     expect(worktrees(w)).not.toContain(crash.workspace);
     const next = await launchPackage(w.glm, w.runtime, { work_package_id: pkg, mode: "tui" });
     expect(next.lifecycle_state).toBe("TUI_DETACHED");
-    tellExit(w.records, crash.pid);
     tellExit(w.records, next.pid!);
   });
 
@@ -131,6 +157,9 @@ describe("a launch that crashed before record() (PREPARED with work on disk)", (
     const { w, pkg } = await setup();
     const crash = await crashAfterSpawn(w, pkg);
     work(crash.workspace);
+    // The worker is gone (its gate with it); what it left in the worktree is still evidence.
+    tellExit(w.records, crash.pid);
+    await crash.gateGone;
     const attempt = recoverPreparedSession(w.glm, crash.id, "server crashed");
     await expect(attempt).rejects.toThrow(
       /requires a session with no launch evidence: the worktree .* holds work/,
@@ -145,17 +174,27 @@ describe("a launch that crashed before record() (PREPARED with work on disk)", (
     const cleanup = await cleanupWorktrees(w.glm, { project_id: w.projectId, older_than_hours: 0 });
     expect(cleanup.kept.map((k) => k.session_id)).toEqual([crash.id]);
     expect(fs.existsSync(crash.workspace)).toBe(true);
-    tellExit(w.records, crash.pid);
   });
 
-  test("a recorded pid is launch evidence; a briefing alone is removed with the recovery", async () => {
+  test("a recorded process refuses while it is alive or its liveness is UNKNOWN; a briefing alone is removed with the recovery", async () => {
     const { w, pkg } = await setup();
     const plan = prepareLaunch(w.glm, { work_package_id: pkg, mode: "tui" });
-    w.db.prepare("UPDATE mimo_sessions SET pid = 999999 WHERE id = ?").run(plan.session.id);
+    const me = await captureIdentity(process.pid);
+    const setProcess = (pid: number | null, start: string | null) =>
+      w.db
+        .prepare("UPDATE mimo_sessions SET pid = ?, process_started_at_os = ? WHERE id = ?")
+        .run(pid, start, plan.session.id);
+    setProcess(process.pid, me.os_start_time);
     await expect(recoverPreparedSession(w.glm, plan.session.id, "obs")).rejects.toThrow(
-      "Prepared Mimo recovery requires a session with no launch evidence: process 999999 is recorded",
+      `process ${process.pid} recorded for Mimo session ${plan.session.id} (its launch gate, which lives as long as the Mimo it started) is still running`,
     );
-    w.db.prepare("UPDATE mimo_sessions SET pid = NULL WHERE id = ?").run(plan.session.id);
+    setProcess(process.pid, null);
+    await expect(recoverPreparedSession(w.glm, plan.session.id, "obs")).rejects.toThrow(
+      "may still be running (liveness UNKNOWN)",
+    );
+    expect(row(w, plan.session.id).lifecycle_state).toBe("PREPARED");
+    // A recorded process that is gone (here a pid that names nothing) no longer holds the session.
+    setProcess(0x3ffffff0, me.os_start_time);
     fs.mkdirSync(path.dirname(plan.paths.briefing), { recursive: true });
     fs.writeFileSync(plan.paths.briefing, "briefing");
     const recovered = await recoverPreparedSession(w.glm, plan.session.id, "died after the briefing");

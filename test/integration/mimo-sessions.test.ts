@@ -158,9 +158,10 @@ describe("Mimo session tools", () => {
       briefing_path: "/no/such.md",
     });
     expect((await recoverPreparedSession(w.glm, planned, "obs")).lifecycle_state).toBe("FAILED");
-    const withEvidence = handSession(w, pkg, { pid: 999_999 });
+    // A recorded process whose start time was never known may be alive: refused.
+    const withEvidence = handSession(w, pkg, { pid: process.pid });
     await expect(recoverPreparedSession(w.glm, withEvidence, "obs")).rejects.toThrow(
-      "Prepared Mimo recovery requires a session with no launch evidence",
+      `Prepared Mimo recovery refused: process ${process.pid} recorded for Mimo session ${withEvidence}`,
     );
     await expect(recoverPreparedSession(w.glm, bare, "obs")).rejects.toThrow(
       "Only a prepared Mimo session may be recovered",
@@ -209,6 +210,8 @@ describe("Mimo session tools", () => {
     const s = await launchPackage(w.glm, w.runtime, { work_package_id: pkg, mode: "tui" });
     const mine = getSession(w.ctxAs("junior", "worker_junior"), s.id);
     expect(mine.command?.[0]).toBe(FAKE_MIMO);
+    expect(() => getSession(w.ctxAs("other", "worker_junior"), s.id)).toThrow(/^ACTOR_ROLE_NOT_GRANTED: /);
+    addAgent(w, "other", "worker_junior", { mimo_model: "xiaomi/mimo-v2.5" });
     expect(() => getSession(w.ctxAs("other", "worker_junior"), s.id)).toThrow(/not authorized/);
     expect(getSession(w.codex, s.id).id).toBe(s.id);
     tellExit(w.records, s.pid!);

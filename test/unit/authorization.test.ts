@@ -54,6 +54,16 @@ describe("effective role", () => {
       "registered",
     ],
     [
+      "glm primary registered under another role is refused",
+      { actorPrimaryRole: "glm", agent: agent("sub", "worker_junior") },
+      false,
+    ],
+    [
+      "glm primary registered as test_owner without the glm capability is refused",
+      { actorPrimaryRole: "glm", agent: agent("sub", "test_owner", ["test_owner"]) },
+      false,
+    ],
+    [
       "glm primary registered but unavailable",
       { actorPrimaryRole: "glm", agent: agent("sub", "glm", ["glm"], false) },
       false,
