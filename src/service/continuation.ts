@@ -1,4 +1,4 @@
-import { ConflictError, OrchestratorError } from "../domain/errors.js";
+import { ConflictError, OrchestratorError, notFound } from "../domain/errors.js";
 import { findDelivery, type DeliveryRow } from "../continuation/deliveries.js";
 import { parseRunId } from "../continuation/paths.js";
 import { inTransaction } from "../ledger/database.js";
@@ -33,7 +33,7 @@ function view(row: DeliveryRow) {
 
 function load(ctx: ServiceContext, continuationId: string): DeliveryRow {
   const row = findDelivery(ctx.db, continuationId);
-  if (!row) throw new OrchestratorError(`Continuation delivery not found: ${continuationId}`);
+  if (!row) throw notFound("continuation delivery", continuationId);
   return row;
 }
 

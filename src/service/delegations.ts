@@ -1,5 +1,5 @@
 import { delegationRefusal } from "../domain/authorization.js";
-import { NOT_FOUND, OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, notFound } from "../domain/errors.js";
 import { isRole } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { findAgent, listAgents, type DelegationRow } from "../ledger/rows.js";
@@ -29,7 +29,7 @@ export function parseExpiry(text: string): Date {
 function loadDelegation(ctx: ServiceContext, id: number): DelegationRow {
   const row = ctx.db.prepare("SELECT * FROM role_delegations WHERE id = ?").get(id) as
     DelegationRow | undefined;
-  if (!row) throw new OrchestratorError(NOT_FOUND);
+  if (!row) throw notFound("role delegation", id);
   return row;
 }
 
@@ -52,6 +52,7 @@ export function delegateRole(ctx: ServiceContext, input: DelegateInput): Delegat
     const substitute = findAgent(ctx.db, input.project_id, input.substitute_actor);
     const refusal = delegationRefusal({
       role,
+      substituteName: input.substitute_actor,
       substitute: substitute ? agentFacts(substitute) : null,
       projectAgents: listAgents(ctx.db, input.project_id).map(agentFacts),
     });

@@ -90,7 +90,7 @@ export function prepareLaunch(ctx: ServiceContext, input: LaunchInput): Plan {
     const r = route(ctx, pkg, project.id);
     const agentRow = findAgent(ctx.db, project.id, r.agent);
     if (!agentRow)
-      throw new OrchestratorError(`Assigned agent '${r.agent}' is not registered for this project`);
+      throw new OrchestratorError(`Assigned agent '${r.agent}' is not registered in project ${project.id}`);
     const facts = agentFacts(agentRow);
     if (facts.availability !== "available")
       throw new OrchestratorError(`Assigned agent '${r.agent}' is not available`);

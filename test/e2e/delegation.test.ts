@@ -4,6 +4,7 @@ import { call, callError, connect, tempDir, type Connected } from "../helpers/mc
 let codex: Connected, owner: Connected;
 const dataDir = tempDir("deleg-data");
 const repo = tempDir("deleg-repo");
+const repo2 = tempDir("deleg-repo2");
 
 beforeAll(async () => {
   [codex, owner] = await Promise.all([
@@ -93,7 +94,7 @@ test("a task-scoped delegation lets a substitute act on that task only, until it
 test("delegation refusals: codex authority, an available owner, a past expiry", async () => {
   const project = await call<{ id: number }>(codex, "project.init", {
     name: "q",
-    repo_path: repo,
+    repo_path: repo2,
     grace_path: ".",
     main_branch: "main",
   });
