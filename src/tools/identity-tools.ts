@@ -6,7 +6,7 @@ export const identityTools = [
     name: "orchestrator.whoami",
     title: "Who am I",
     description:
-      "Returns the identity this server process was started with (name, role, runtime). Authority is bound at start from the environment; call this first in every session and stop if it is not who you expect.",
+      "Returns the identity this server process was started with (name, role, runtime) and its data dir. Authority is bound at start from the environment; call this first in every session and stop if it is not who you expect. Every actor of one workflow must show the same data_dir, or their events never reach each other.",
     roles: ALL_ROLES,
     readOnly: true,
     input: args({}),
@@ -20,6 +20,7 @@ export const identityTools = [
       provider: svc.actor.provider,
       model: svc.actor.model,
       reasoning_profile: svc.actor.reasoningProfile,
+      data_dir: svc.dataDir,
     }),
   }),
 ];

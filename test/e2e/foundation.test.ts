@@ -157,13 +157,14 @@ describe("foundation over MCP with one server process per identity", () => {
     expect(await toolNames(worker)).toEqual(WORKER_TOOLS);
   });
 
-  test("whoami reports the identity bound at start", async () => {
+  test("whoami reports the identity bound at start and the data dir it serves", async () => {
     expect(await call(glm, "orchestrator.whoami")).toMatchObject({
       actor_id: "actor-glm-1",
       actor_name: "glm-1",
       primary_role: "glm",
       granted_role: "glm",
       requested_role: "glm",
+      data_dir: dataDir,
     });
   });
 
