@@ -29,6 +29,19 @@ export function notFound(kind: RecordKind, id: number | string): OrchestratorErr
   return new OrchestratorError(`${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${id} does not exist`);
 }
 
+/** "Task 5 belongs to project 2, not project 3": a record named under the wrong parent. */
+export function notPartOf(
+  kind: RecordKind,
+  id: number,
+  parent: RecordKind,
+  given: number,
+  actual: number,
+): OrchestratorError {
+  return new OrchestratorError(
+    `${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${id} belongs to ${parent} ${actual}, not ${parent} ${given}`,
+  );
+}
+
 /** The clause a refusal of a value outside a fixed set ends with: the field and every allowed value. */
 export function oneOf(field: string, allowed: readonly string[]): string {
   return `${field} must be one of ${allowed.join(", ")}`;

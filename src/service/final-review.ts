@@ -56,7 +56,9 @@ export interface CodexReviewInput extends ReviewInput {
 function checkCodexReviewable(ctx: ServiceContext, task: TaskRow): string {
   const role = requireRole(ctx, "codex", task.project_id, task.id);
   if (task.status !== "CODEX_FINAL_REVIEW") {
-    throw new OrchestratorError("Codex review requires CODEX_FINAL_REVIEW task status");
+    throw new OrchestratorError(
+      `Codex review requires CODEX_FINAL_REVIEW task status: task ${task.id} is ${task.status}`,
+    );
   }
   return role;
 }

@@ -127,7 +127,9 @@ function claimRoute(ctx: ServiceContext, pkg: PackageRow, task: TaskRow) {
     }
     return { role: "worker_junior" as Role, to: "CLAIMED_JUNIOR" as const };
   }
-  throw new OrchestratorError("Only the assigned worker may claim the package in its current state");
+  throw new OrchestratorError(
+    `Only the assigned worker may claim the package in its current state: work package ${pkg.id} is ${pkg.status}`,
+  );
 }
 
 export function claimPackage(ctx: ServiceContext, packageId: number) {
@@ -169,7 +171,9 @@ export function cancelPackage(ctx: ServiceContext, packageId: number, reasonText
     const { pkg, task } = loadWork(ctx, packageId);
     const role = requireRole(ctx, "glm", task.project_id, task.id);
     if (NOT_CANCELLABLE.includes(pkg.status)) {
-      throw new OrchestratorError("Only unclaimed, assigned, or repair-required packages may be cancelled");
+      throw new OrchestratorError(
+        `Only unclaimed, assigned, or repair-required packages may be cancelled: work package ${pkg.id} is ${pkg.status}`,
+      );
     }
     transitionPackage(ctx, pkg.id, pkgStatus(pkg), "CANCELLED", role, "work_package.cancelled");
     audit(ctx, role, "work_package.cancel_reason", "work_package", pkg.id, { reason });

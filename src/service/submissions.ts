@@ -194,7 +194,9 @@ function authorizeSubmitter(ctx: ServiceContext, w: Work): string {
     requireProjectMember(ctx, w.task.project_id, w.task.id);
   }
   if (w.pkg.claimed_by_agent !== me) {
-    throw new OrchestratorError("Only the worker that claimed a package may submit it");
+    throw new OrchestratorError(
+      `Only the worker that claimed a package may submit it: work package ${w.pkg.id} is claimed by ${w.pkg.claimed_by_agent ?? "nobody"}`,
+    );
   }
   const role = submitterRole(w);
   const assigned = role === "worker_junior" ? w.pkg.assigned_junior_agent : w.pkg.assigned_pro_agent;

@@ -101,6 +101,34 @@ describe("refusals of a value outside a fixed set name the field and every allow
   });
 });
 
+test("a record named under the wrong parent says whose it is", async () => {
+  const task = await call<{ id: number }>(codex, "task.create_codex_task", {
+    project_id: projectId,
+    title: "t",
+    objective: "o",
+    architecture_intent: "a",
+    constraints: [],
+    non_goals: [],
+    acceptance_criteria: [],
+    allowed_files: ["src/**"],
+    forbidden_files: [],
+  });
+  const other = await call<{ id: number }>(codex, "project.init", {
+    name: "other",
+    repo_path: tempDir("refusals-repo2"),
+    grace_path: ".",
+    main_branch: "main",
+  });
+  expect(
+    await callError(codex, "repo.run_tests", {
+      project_id: other.id,
+      task_id: task.id,
+      work_package_id: null,
+      command_key: "unit",
+    }),
+  ).toBe(`Task ${task.id} belongs to project ${projectId}, not project ${other.id}`);
+});
+
 describe("project.init is idempotent per repository", () => {
   test("the same repo and name returns the existing project; nothing is duplicated", async () => {
     const again = await call<{ id: number; name: string }>(codex, "project.init", {
@@ -112,9 +140,15 @@ describe("project.init is idempotent per repository", () => {
     expect(again).toMatchObject({ id: projectId, name: "p" });
     const db = new Database(path.join(dataDir, LEDGER_FILE), { readonly: true });
     try {
-      expect(db.prepare("SELECT id FROM projects").all()).toEqual([{ id: projectId }]);
+      expect(db.prepare("SELECT id FROM projects WHERE repo_path = ?").all(repo)).toEqual([
+        { id: projectId },
+      ]);
       expect(
-        db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE event_type = 'project.initialized'").get(),
+        db
+          .prepare(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE event_type = 'project.initialized' AND target_id = ?",
+          )
+          .get(projectId),
       ).toEqual({ n: 1 });
     } finally {
       db.close();
