@@ -9,14 +9,12 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+// Node 22 strips the helper's types itself; it imports only packages, so no build step is needed.
+import { REPO_ROOT, call, connect } from "../helpers/mcp-client.ts";
 import { say, startScriptedModel, toolCall } from "./scripted-model.mjs";
 
 const CODEX = process.env.GRACE_CODEX_BIN;
 const skip = CODEX ? false : "GRACE_CODEX_BIN is not set: run scripts/ci-codex.sh (npm run test:codex)";
-const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
-const SERVER = path.join(REPO_ROOT, "dist", "src", "cli", "server.js");
 const SUPERVISOR = path.join(REPO_ROOT, "dist", "src", "cli", "host-continuation.js");
 const README_ROOT = "/home/me/src/grace-orchestrator-mcp";
 const README_DATA = "/home/me/.local/state/grace-orchestrator";
@@ -70,33 +68,16 @@ const state = { reportAt: null, woken: null, seeded: null, resumeKeys: null };
 
 /** The worker: its own server process, reporting through MCP as Mimo's worker would. */
 async function workerReports(taskId, packageId) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [SERVER],
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: home,
-      GRACE_ORCHESTRATOR_DATA_DIR: dataDir,
-      GRACE_ORCHESTRATOR_ACTOR_NAME: "junior-1",
-      GRACE_ORCHESTRATOR_ACTOR_ROLE: "worker_junior",
-      GRACE_LOG_LEVEL: "warn",
-    },
-  });
-  const client = new Client({ name: "worker", version: "0.0.0" });
-  await client.connect(transport);
+  const worker = await connect(dataDir, { name: "junior-1", role: "worker_junior" });
   try {
     state.reportAt = Date.now();
-    const r = await client.callTool({
-      name: "handoff.report_worker_event",
-      arguments: {
-        work_package_id: packageId,
-        event_type: "WORKER_NEEDS_CONTROLLER",
-        message: `task ${taskId}: which schema?`,
-      },
+    await call(worker, "handoff.report_worker_event", {
+      work_package_id: packageId,
+      event_type: "WORKER_NEEDS_CONTROLLER",
+      message: `task ${taskId}: which schema?`,
     });
-    assert.equal(r.isError ?? false, false, JSON.stringify(r.content));
   } finally {
-    await client.close();
+    await worker.close();
   }
 }
 

@@ -2,7 +2,14 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { LEDGER_FILE } from "../../src/ledger/database.js";
-import { call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import {
+  call,
+  callError,
+  connect,
+  createMinimalTask,
+  tempDir,
+  type Connected,
+} from "../helpers/mcp-client.js";
 
 const dataDir = tempDir("refusals-data");
 const repo = tempDir("refusals-repo");
@@ -102,17 +109,7 @@ describe("refusals of a value outside a fixed set name the field and every allow
 });
 
 test("a record named under the wrong parent says whose it is", async () => {
-  const task = await call<{ id: number }>(codex, "task.create_codex_task", {
-    project_id: projectId,
-    title: "t",
-    objective: "o",
-    architecture_intent: "a",
-    constraints: [],
-    non_goals: [],
-    acceptance_criteria: [],
-    allowed_files: ["src/**"],
-    forbidden_files: [],
-  });
+  const taskId = await createMinimalTask(codex, projectId);
   const other = await call<{ id: number }>(codex, "project.init", {
     name: "other",
     repo_path: tempDir("refusals-repo2"),
@@ -122,11 +119,11 @@ test("a record named under the wrong parent says whose it is", async () => {
   expect(
     await callError(codex, "repo.run_tests", {
       project_id: other.id,
-      task_id: task.id,
+      task_id: taskId,
       work_package_id: null,
       command_key: "unit",
     }),
-  ).toBe(`Task ${task.id} belongs to project ${projectId}, not project ${other.id}`);
+  ).toBe(`Task ${taskId} belongs to project ${projectId}, not project ${other.id}`);
 });
 
 describe("project.init is idempotent per repository", () => {
