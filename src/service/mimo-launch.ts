@@ -70,10 +70,14 @@ function route(ctx: ServiceContext, pkg: PackageRow, projectId: number) {
       .prepare("SELECT head_commit FROM submissions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1")
       .get(pkg.id) as { head_commit: string } | undefined;
     if (!latest)
-      throw new OrchestratorError("Mimo repair dispatch requires a submitted worker commit to repair");
+      throw new OrchestratorError(
+        `Mimo repair dispatch requires a submitted worker commit to repair (work package ${pkg.id} has no submission)`,
+      );
     return { agent: r.agent, role: r.role as Role, label: r.label, base: latest.head_commit, repair: true };
   }
-  throw new OrchestratorError("Mimo dispatch requires an ASSIGNED package or a REPAIR_REQUIRED package");
+  throw new OrchestratorError(
+    `Mimo dispatch requires an ASSIGNED package or a REPAIR_REQUIRED package (work package ${pkg.id} is ${pkg.status})`,
+  );
 }
 
 /**

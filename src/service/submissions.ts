@@ -49,7 +49,9 @@ async function checkedEvidence(
   const violation = checkChangedFiles(evidence.changed_files, allowed, forbidden)[0];
   if (violation) throw new OrchestratorError(violation.message);
   if (evidence.base_commit !== w.pkg["base_commit"]) {
-    throw new OrchestratorError("Submission base commit does not match work package base commit");
+    throw new OrchestratorError(
+      `Submission base commit ${evidence.base_commit} does not match work package ${w.pkg.id} base commit ${String(w.pkg["base_commit"])}`,
+    );
   }
   const validation = validateWorkerReport(report, {
     taskId: w.task.id,
@@ -233,10 +235,14 @@ export async function createSubmission(ctx: ServiceContext, input: SubmissionInp
 function authorizeControllerRepair(ctx: ServiceContext, w: Work): string {
   const role = requireRole(ctx, "codex", w.task.project_id, w.task.id);
   if (w.pkg.status !== "REPAIR_REQUIRED") {
-    throw new OrchestratorError("Controller repair submission requires a REPAIR_REQUIRED package");
+    throw new OrchestratorError(
+      `Controller repair submission requires a REPAIR_REQUIRED package (work package ${w.pkg.id} is ${w.pkg.status})`,
+    );
   }
   if (w.task.status !== "GLM_REJECTED_REPAIR_REQUIRED") {
-    throw new OrchestratorError("Controller repair submission requires a GLM_REJECTED_REPAIR_REQUIRED task");
+    throw new OrchestratorError(
+      `Controller repair submission requires a GLM_REJECTED_REPAIR_REQUIRED task (task ${w.task.id} is ${w.task.status})`,
+    );
   }
   return role;
 }
