@@ -8,7 +8,7 @@ import {
   startSupervisor,
   type RunningSupervisor,
 } from "../helpers/fake-controller-harness.js";
-import { REPO_ROOT, call, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { REPO_ROOT, call, connect, resultValue, tempDir, type Connected } from "../helpers/mcp-client.js";
 import { seedClaimedPackage } from "../helpers/seed-ledger.js";
 
 interface StatusJson {
@@ -29,7 +29,7 @@ async function callWithMeta(
 ) {
   const result = (await c.client.callTool({ name, arguments: args, _meta: meta })) as CallToolResult;
   expect(result.isError ?? false).toBe(false);
-  return result.structuredContent as Record<string, unknown>;
+  return resultValue(result);
 }
 
 function status(dataDir: string): StatusJson {
