@@ -53,6 +53,12 @@ function toolJson(output) {
   return JSON.parse(text.slice(start, text.lastIndexOf("}") + 1));
 }
 
+/** A tool output as the model reads it: Codex sends a string, or text parts (one per content item). */
+function outputText(output) {
+  if (typeof output === "string") return output;
+  return Array.isArray(output) ? output.map((p) => p.text ?? "").join("\n") : JSON.stringify(output);
+}
+
 function outputsOf(body) {
   const input = Array.isArray(body.input) ? body.input : [];
   const lastUser = input.findLastIndex((i) => i.type === "message" && i.role === "user");
@@ -60,7 +66,7 @@ function outputsOf(body) {
   const prompt = JSON.stringify(input[lastUser]?.content ?? "");
   return {
     prompt,
-    outputs: outputs.map((o) => (typeof o.output === "string" ? o.output : JSON.stringify(o.output))),
+    outputs: outputs.map((o) => outputText(o.output)),
   };
 }
 
