@@ -62,7 +62,12 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => shutdown(0));
   process.on("SIGINT", () => shutdown(0));
   await server.connect(transport);
-  logger.debug("server ready", { actor: identity.name, role: identity.primaryRole, tools: tools.length });
+  logger.debug("server ready", {
+    actor: identity.name,
+    role: identity.primaryRole,
+    tools: tools.length,
+    data_dir: settings.dataDir,
+  });
 }
 
 main().catch((error: unknown) => {

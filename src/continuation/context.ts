@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { sessionForScope } from "../ledger/controller-sessions.js";
 import type { Db } from "../ledger/database.js";
 import { parseRunId } from "./paths.js";
 
@@ -128,6 +129,15 @@ function sessionIdOf(meta: Record<string, unknown>): string | null {
   );
 }
 
+/**
+ * The controller session to resume: the one the ledger recorded from the controller's own tool
+ * calls on this package (else its task) wins over a session named in the run directory's files.
+ */
+function recordedSession(db: Db | null, taskId: number | null, packageId: number | null): string | null {
+  if (!db || taskId === null) return null;
+  return sessionForScope(db, taskId, packageId)?.session_id ?? null;
+}
+
 function moduleAndVerification(pkg: Row | null, session: Row | null): [string | null, string | null] {
   const discovery = json<Record<string, unknown>>(pkg?.contract_discovery_json, {});
   const first = (v: unknown) => (Array.isArray(v) ? text(v[0]) : null);
@@ -195,7 +205,7 @@ export function buildContext(db: Db | null, trigger: Trigger): ContinuationConte
     worker_worktree: text(session?.workspace_path) ?? text(payload.workspace_path),
     handoff_report_path: reportPath(trigger.runRoot, event, packageId),
     controller_metadata: meta,
-    controller_session_id: sessionIdOf(meta),
+    controller_session_id: recordedSession(db, taskId, packageId) ?? sessionIdOf(meta),
     controller_state: {
       task_status: text(task?.status),
       package_status: text(pkg?.status),

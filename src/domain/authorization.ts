@@ -76,7 +76,7 @@ export interface WorkerQuery extends EffectiveRoleQuery {
 /** Reference §1.6: worker actions are authorized by exact assignment, by name. */
 export function decideWorker(q: WorkerQuery): Decision {
   if (q.agent === null) {
-    return { granted: false, reason: `Agent '${q.actorName}' is not registered for this project` };
+    return { granted: false, reason: `Agent '${q.actorName}' is not registered in project ${q.projectId}` };
   }
   if (q.agent.availability !== "available") {
     return { granted: false, reason: `Assigned agent '${q.actorName}' is not available` };
@@ -90,6 +90,8 @@ export function decideWorker(q: WorkerQuery): Decision {
 
 export interface DelegationRequest {
   role: Role;
+  /** The name the caller gave, for the refusal when no agent has it. */
+  substituteName: string;
   substitute: AgentFacts | null;
   /** Every agent of the project, to find an available owner of the role. */
   projectAgents: readonly AgentFacts[];
@@ -104,7 +106,8 @@ function ownsRole(agent: AgentFacts, role: Role): boolean {
 /** Reference §1.5: the rules a new delegation must satisfy; returns the refusal, or null. */
 export function delegationRefusal(r: DelegationRequest): string | null {
   if (r.role === "codex") return "Codex authority cannot be delegated";
-  if (r.substitute === null) return "Requested record does not exist";
+  if (r.substitute === null)
+    return `Fallback substitute '${r.substituteName}' is not a registered agent of the project`;
   const s = r.substitute;
   if (s.availability !== "available") return `Fallback substitute '${s.name}' is not available`;
   if (!s.capabilities.includes(r.role)) return `Fallback substitute '${s.name}' lacks capability ${r.role}`;

@@ -14,8 +14,35 @@ export class ConflictError extends OrchestratorError {
   override readonly name = "ConflictError";
 }
 
-export const NOT_FOUND = "Requested record does not exist";
+/** The kinds of record a refusal can name, in the words an agent reads them. */
+export type RecordKind =
+  | "project"
+  | "task"
+  | "work package"
+  | "Mimo session"
+  | "role delegation"
+  | "agent"
+  | "continuation delivery";
 
-export function notFound(): OrchestratorError {
-  return new OrchestratorError(NOT_FOUND);
+/** "Work package 42 does not exist": the kind and the id the caller gave, so it can correct the call. */
+export function notFound(kind: RecordKind, id: number | string): OrchestratorError {
+  return new OrchestratorError(`${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${id} does not exist`);
+}
+
+/** "Task 5 belongs to project 2, not project 3": a record named under the wrong parent. */
+export function notPartOf(
+  kind: RecordKind,
+  id: number,
+  parent: RecordKind,
+  given: number,
+  actual: number,
+): OrchestratorError {
+  return new OrchestratorError(
+    `${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${id} belongs to ${parent} ${actual}, not ${parent} ${given}`,
+  );
+}
+
+/** The clause a refusal of a value outside a fixed set ends with: the field and every allowed value. */
+export function oneOf(field: string, allowed: readonly string[]): string {
+  return `${field} must be one of ${allowed.join(", ")}`;
 }

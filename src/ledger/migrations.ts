@@ -291,6 +291,22 @@ ALTER TABLE continuation_deliveries ADD COLUMN claimer_started_at_os TEXT;
 CREATE INDEX continuation_deliveries_state ON continuation_deliveries(state, next_attempt_at);
 `;
 
+/**
+ * The controller's own session (the client's thread id, read from each tool call) per task and per
+ * package, so the host supervisor resumes that exact session. work_package_id 0 is the task-level
+ * row: the session that last acted on the task as a whole.
+ */
+const CONTROLLER_SESSIONS = `
+CREATE TABLE controller_sessions (
+  task_id INTEGER NOT NULL REFERENCES tasks(id),
+  work_package_id INTEGER NOT NULL DEFAULT 0,
+  session_id TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (task_id, work_package_id)
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -306,6 +322,7 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: MIMO_SESSION_EVIDENCE,
   },
   { version: 6, description: "continuation claimer identity and due index", sql: CONTINUATION_CLAIMER },
+  { version: 7, description: "controller session per task and package", sql: CONTROLLER_SESSIONS },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -6,7 +6,7 @@ import {
   type DelegationFacts,
 } from "../domain/authorization.js";
 import { bindingRefusal } from "../domain/binding.js";
-import { NOT_FOUND, OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, notFound } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { parseJson } from "../ledger/json.js";
 import {
@@ -137,13 +137,13 @@ export function requirePrimary(ctx: ServiceContext, roles: readonly Role[], mess
 
 export function loadProject(ctx: ServiceContext, id: number): ProjectRow {
   const row = findProject(ctx.db, id);
-  if (!row) throw new OrchestratorError(NOT_FOUND);
+  if (!row) throw notFound("project", id);
   return row;
 }
 
 export function loadTask(ctx: ServiceContext, id: number): TaskRow {
   const row = findTask(ctx.db, id);
-  if (!row) throw new OrchestratorError(NOT_FOUND);
+  if (!row) throw notFound("task", id);
   return row;
 }
 
@@ -182,7 +182,7 @@ export function requireProjectMember(ctx: ServiceContext, projectId: number, tas
 
 export function loadPackage(ctx: ServiceContext, id: number): PackageRow {
   const row = ctx.db.prepare("SELECT * FROM work_packages WHERE id = ?").get(id) as PackageRow | undefined;
-  if (!row) throw new OrchestratorError(NOT_FOUND);
+  if (!row) throw notFound("work package", id);
   return row;
 }
 

@@ -1,6 +1,16 @@
-import { ConflictError, OrchestratorError } from "../domain/errors.js";
-import { isPackageStatus, TERMINAL_PACKAGE_STATUSES, type PackageStatus } from "../domain/package-states.js";
-import { isTaskStatus, TERMINAL_TASK_STATUSES, type TaskStatus } from "../domain/task-states.js";
+import { ConflictError, OrchestratorError, oneOf } from "../domain/errors.js";
+import {
+  isPackageStatus,
+  PACKAGE_STATUSES,
+  TERMINAL_PACKAGE_STATUSES,
+  type PackageStatus,
+} from "../domain/package-states.js";
+import {
+  isTaskStatus,
+  TASK_STATUSES,
+  TERMINAL_TASK_STATUSES,
+  type TaskStatus,
+} from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
 import { cancelHeadless, forgetHeadless } from "../mimo/headless.js";
 import type { MimoSessionRow } from "../mimo/session-row.js";
@@ -47,6 +57,9 @@ export interface ForceTransitionInput {
  * Reference §3.3: an audited administrative status write that bypasses the state table, guarded
  * by an optimistic lock, a descriptive reason and (unless overridden) the terminal statuses.
  */
+/** The entity_type values force_transition accepts (both spellings of a work package). */
+const ENTITY_TYPES = ["task", "work_package", "workpackage"];
+
 export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput) {
   const role = requirePrimary(
     ctx,
@@ -54,8 +67,10 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
     `ADMINISTRATIVE_RECOVERY_REJECTED: ${ctx.actor.primaryRole} is not authorized to perform administrative transitions`,
   );
   const kind = input.entity_type.trim().toLowerCase();
-  if (!["task", "workpackage", "work_package"].includes(kind)) {
-    throw new OrchestratorError(`Unknown entity type for force transition: ${input.entity_type}`);
+  if (!ENTITY_TYPES.includes(kind)) {
+    throw new OrchestratorError(
+      `Unknown entity type for force transition: ${input.entity_type}; ${oneOf("entity_type", ENTITY_TYPES)}`,
+    );
   }
   const isTask = kind === "task";
   const allow = input.allow_terminal ?? false;
@@ -66,7 +81,9 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
     const valid = isTask ? isTaskStatus : isPackageStatus;
     for (const s of [row.status, input.target_status]) {
       if (!valid(s))
-        throw new OrchestratorError(`Invalid ${isTask ? "TaskStatus" : "WorkPackageStatus"} value: ${s}`);
+        throw new OrchestratorError(
+          `Invalid ${isTask ? "TaskStatus" : "WorkPackageStatus"} value: ${s}; ${oneOf("target_status", isTask ? TASK_STATUSES : PACKAGE_STATUSES)}`,
+        );
     }
     const reason = checkReason(input.reason);
     const terminal: readonly string[] = isTask ? TERMINAL_TASK_STATUSES : TERMINAL_PACKAGE_STATUSES;

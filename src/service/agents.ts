@@ -1,5 +1,5 @@
 import { requireArgvValue } from "../domain/argv-values.js";
-import { OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, oneOf } from "../domain/errors.js";
 import { ROLES, isRole, type Role } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
@@ -9,7 +9,8 @@ import { loadProject, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { agentView } from "./projections.js";
 
-export type Availability = "available" | "unavailable";
+export const AVAILABILITIES = ["available", "unavailable"] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
 
 export interface RegisterAgentInput {
   project_id: number;
@@ -27,7 +28,7 @@ export interface RegisterAgentInput {
 
 function checkAvailability(value: string): Availability {
   if (value !== "available" && value !== "unavailable") {
-    throw new OrchestratorError("Agent availability must be available or unavailable");
+    throw new OrchestratorError(`Agent ${oneOf("availability", AVAILABILITIES)}, got '${value}'`);
   }
   return value;
 }
@@ -40,9 +41,17 @@ function blankToNull(value: string | null | undefined): string | null {
 export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
   const record = `Agent registration '${input.name}' on project ${input.project_id}`;
   requireArgvValue("agent_name", input.name, `Agent registration on project ${input.project_id}`);
-  const roles = [input.primary_role, ...input.capabilities];
-  if (!roles.every(isRole))
-    throw new OrchestratorError("Agent registration contains an unknown role capability");
+  if (!isRole(input.primary_role)) {
+    throw new OrchestratorError(
+      `Agent registration contains an unknown role '${input.primary_role}': ${oneOf("primary_role", ROLES)}`,
+    );
+  }
+  const unknown = input.capabilities.find((c) => !isRole(c));
+  if (unknown !== undefined) {
+    throw new OrchestratorError(
+      `Agent registration contains an unknown role capability '${unknown}': ${oneOf("each of capabilities", ROLES)}`,
+    );
+  }
   const primary = input.primary_role as Role;
   const availability = checkAvailability(input.availability ?? "available");
   const capabilities = ROLES.filter((r) => r === primary || input.capabilities.includes(r)).sort();
@@ -113,7 +122,7 @@ export function setAvailability(ctx: ServiceContext, projectId: number, name: st
     loadProject(ctx, projectId);
     const role = requireRole(ctx, "codex", projectId, null);
     const agent = findAgent(ctx.db, projectId, name);
-    if (!agent) throw new OrchestratorError(`Agent '${name}' is not registered for this project`);
+    if (!agent) throw new OrchestratorError(`Agent '${name}' is not registered in project ${projectId}`);
     ctx.db
       .prepare("UPDATE agents SET availability = ?, updated_at = ? WHERE id = ?")
       .run(value, nowIso(ctx), agent.id);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { OrchestratorError } from "../domain/errors.js";
+import { notPartOf } from "../domain/errors.js";
 import { confineRelative } from "../git/paths.js";
 import { inTransaction } from "../ledger/database.js";
 import type { TaskRow } from "../ledger/rows.js";
@@ -74,7 +74,7 @@ export async function upsertArtifact(ctx: ServiceContext, input: UpsertArtifactI
   return inTransaction(ctx.db, () => {
     const task = loadTask(ctx, input.task_id);
     if (task.project_id !== input.project_id)
-      throw new OrchestratorError("Artifact task does not belong to project");
+      throw notPartOf("task", task.id, "project", input.project_id, task.project_id);
     const role = requireRole(ctx, "glm", task.project_id, task.id);
     const { id, revision } = insertArtifactRevision(ctx, task, role, {
       type: input.artifact_type,

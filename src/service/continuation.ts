@@ -1,9 +1,11 @@
-import { ConflictError, OrchestratorError } from "../domain/errors.js";
+import { ConflictError, OrchestratorError, notFound } from "../domain/errors.js";
 import { findDelivery, type DeliveryRow } from "../continuation/deliveries.js";
+import { parseRunId } from "../continuation/paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
 import { requirePrimary } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
+import { controllerSessionOf } from "./controller-session.js";
 
 /** Continuation delivery tools (reference §4.13): the revived controller's ACK / resolve, and admin requeue. */
 
@@ -31,7 +33,7 @@ function view(row: DeliveryRow) {
 
 function load(ctx: ServiceContext, continuationId: string): DeliveryRow {
   const row = findDelivery(ctx.db, continuationId);
-  if (!row) throw new OrchestratorError(`Continuation delivery not found: ${continuationId}`);
+  if (!row) throw notFound("continuation delivery", continuationId);
   return row;
 }
 
@@ -129,7 +131,14 @@ export function resolveContinuation(
 
 export function getContinuation(ctx: ServiceContext, continuationId: string) {
   requirePrimary(ctx, ADMIN, "Only USER or CODEX may read continuation deliveries");
-  return view(load(ctx, continuationId));
+  const row = load(ctx, continuationId);
+  const run = parseRunId(row.run_id);
+  return {
+    ...view(row),
+    // The session the supervisor resumes for this delivery, recorded from the controller's calls.
+    recorded_controller_session:
+      run.taskId === null ? null : controllerSessionOf(ctx, run.taskId, run.packageId),
+  };
 }
 
 export function requeueDeadLetter(ctx: ServiceContext, continuationId: string, reason: string) {

@@ -31,11 +31,13 @@ function checkCompletable(ctx: ServiceContext, task: TaskRow): string {
   const role = requireRole(ctx, "codex", task.project_id, task.id);
   if (listPackagesOfTask(ctx.db, task.id).length > 0) {
     throw new OrchestratorError(
-      "Controller task completion is only allowed when the task has no work packages",
+      `Controller task completion is only allowed when the task has no work packages (task ${task.id} has some)`,
     );
   }
   if (task.status !== "GLM_GRACE_PLANNED" && task.status !== "GLM_TESTS_PREPARED") {
-    throw new OrchestratorError("Controller task completion requires a planned task with no worker packages");
+    throw new OrchestratorError(
+      `Controller task completion requires a planned task with no worker packages (task ${task.id} is ${task.status})`,
+    );
   }
   return role;
 }

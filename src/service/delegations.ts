@@ -1,5 +1,5 @@
 import { delegationRefusal } from "../domain/authorization.js";
-import { NOT_FOUND, OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, notFound, notPartOf } from "../domain/errors.js";
 import { isRole } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { findAgent, listAgents, type DelegationRow } from "../ledger/rows.js";
@@ -29,7 +29,7 @@ export function parseExpiry(text: string): Date {
 function loadDelegation(ctx: ServiceContext, id: number): DelegationRow {
   const row = ctx.db.prepare("SELECT * FROM role_delegations WHERE id = ?").get(id) as
     DelegationRow | undefined;
-  if (!row) throw new OrchestratorError(NOT_FOUND);
+  if (!row) throw notFound("role delegation", id);
   return row;
 }
 
@@ -45,13 +45,15 @@ export function delegateRole(ctx: ServiceContext, input: DelegateInput): Delegat
   if (!input.reason.trim()) throw new OrchestratorError("Role delegation requires a non-empty reason");
   return inTransaction(ctx.db, () => {
     loadProject(ctx, input.project_id);
-    if (input.task_id !== null && loadTask(ctx, input.task_id).project_id !== input.project_id) {
-      throw new OrchestratorError("Delegation task does not belong to project");
+    const taskProject = input.task_id === null ? input.project_id : loadTask(ctx, input.task_id).project_id;
+    if (input.task_id !== null && taskProject !== input.project_id) {
+      throw notPartOf("task", input.task_id, "project", input.project_id, taskProject);
     }
     const effective = requireRole(ctx, "codex", input.project_id, input.task_id);
     const substitute = findAgent(ctx.db, input.project_id, input.substitute_actor);
     const refusal = delegationRefusal({
       role,
+      substituteName: input.substitute_actor,
       substitute: substitute ? agentFacts(substitute) : null,
       projectAgents: listAgents(ctx.db, input.project_id).map(agentFacts),
     });

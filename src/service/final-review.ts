@@ -30,7 +30,9 @@ function requireLintPass(label: string, lint: GateResult | null): void {
 function checkFinalReviewable(ctx: ServiceContext, task: TaskRow): string {
   const role = requireRole(ctx, "codex", task.project_id, task.id);
   if (task.status !== "GLM_ACCEPTED") {
-    throw new OrchestratorError("Codex final review requires GLM acceptance of every work package");
+    throw new OrchestratorError(
+      `Codex final review requires GLM acceptance of every work package (task ${task.id} is ${task.status})`,
+    );
   }
   return role;
 }
@@ -56,7 +58,9 @@ export interface CodexReviewInput extends ReviewInput {
 function checkCodexReviewable(ctx: ServiceContext, task: TaskRow): string {
   const role = requireRole(ctx, "codex", task.project_id, task.id);
   if (task.status !== "CODEX_FINAL_REVIEW") {
-    throw new OrchestratorError("Codex review requires CODEX_FINAL_REVIEW task status");
+    throw new OrchestratorError(
+      `Codex review requires CODEX_FINAL_REVIEW task status: task ${task.id} is ${task.status}`,
+    );
   }
   return role;
 }
@@ -107,7 +111,9 @@ export function closeTask(ctx: ServiceContext, taskId: number) {
     const role = requireRole(ctx, "codex", task.project_id, task.id);
     if (task.status === "TASK_CLOSED") return taskProjection(ctx, task);
     if (task.status !== "CODEX_ACCEPTED")
-      throw new OrchestratorError("Only a Codex-accepted task may be closed");
+      throw new OrchestratorError(
+        `Only a Codex-accepted task may be closed (task ${task.id} is ${task.status})`,
+      );
     transitionTask(ctx, task, "TASK_CLOSED", role, "task.closed");
     return taskProjection(ctx, loadTask(ctx, task.id));
   });

@@ -1,4 +1,4 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { notPartOf } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import {
   FsRepoReader,
@@ -32,7 +32,7 @@ export function gateContractDiscovery(ctx: ServiceContext, input: DiscoveryInput
   else {
     const task = loadTask(ctx, input.task_id);
     if (task.project_id !== project.id) {
-      throw new OrchestratorError("Contract discovery task does not belong to project");
+      throw notPartOf("task", task.id, "project", project.id, task.project_id);
     }
     role = requireRole(ctx, "glm", project.id, task.id);
   }

@@ -134,7 +134,7 @@ function requireWithinRate(ctx: ServiceContext, packageId: number, perMinute: nu
 export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput, perMinute: number) {
   if (!isHandoffEventType(input.event_type) || !WORKER_REPORTABLE.includes(input.event_type)) {
     throw new OrchestratorError(
-      "Workers may report only WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER, or WORKER_FAILED",
+      `Workers may report only WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER, or WORKER_FAILED as event_type, got '${input.event_type}'`,
     );
   }
   const type = input.event_type;
@@ -144,7 +144,9 @@ export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput, perMi
     const pkg = loadPackage(ctx, input.work_package_id);
     const task = loadTask(ctx, pkg.task_id);
     if (pkg.claimed_by_agent !== ctx.actor.name) {
-      throw new OrchestratorError("Only the currently claimed worker may report a handoff event");
+      throw new OrchestratorError(
+        `Only the currently claimed worker may report a handoff event: work package ${pkg.id} is claimed by ${pkg.claimed_by_agent ?? "nobody"}, not ${ctx.actor.name}`,
+      );
     }
     if (pkg.status === "GLM_ACCEPTED" || pkg.status === "CANCELLED") {
       throw new OrchestratorError(`Work package ${pkg.id} is ${pkg.status}; it takes no more worker events`);

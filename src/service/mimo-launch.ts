@@ -79,10 +79,14 @@ function route(ctx: ServiceContext, pkg: PackageRow, projectId: number) {
       .prepare("SELECT head_commit FROM submissions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1")
       .get(pkg.id) as { head_commit: string } | undefined;
     if (!latest)
-      throw new OrchestratorError("Mimo repair dispatch requires a submitted worker commit to repair");
+      throw new OrchestratorError(
+        `Mimo repair dispatch requires a submitted worker commit to repair (work package ${pkg.id} has no submission)`,
+      );
     return { agent: r.agent, role: r.role as Role, label: r.label, base: latest.head_commit, repair: true };
   }
-  throw new OrchestratorError("Mimo dispatch requires an ASSIGNED package or a REPAIR_REQUIRED package");
+  throw new OrchestratorError(
+    `Mimo dispatch requires an ASSIGNED package or a REPAIR_REQUIRED package (work package ${pkg.id} is ${pkg.status})`,
+  );
 }
 
 /**
@@ -99,7 +103,7 @@ export function prepareLaunch(ctx: ServiceContext, input: LaunchInput): Plan {
     const r = route(ctx, pkg, project.id);
     const agentRow = findAgent(ctx.db, project.id, r.agent);
     if (!agentRow)
-      throw new OrchestratorError(`Assigned agent '${r.agent}' is not registered for this project`);
+      throw new OrchestratorError(`Assigned agent '${r.agent}' is not registered in project ${project.id}`);
     const facts = agentFacts(agentRow);
     if (facts.availability !== "available")
       throw new OrchestratorError(`Assigned agent '${r.agent}' is not available`);

@@ -33,7 +33,7 @@ export function connectionProfile(
   const project = loadProject(ctx, projectId);
   requireRole(ctx, "codex", project.id, null);
   const agent = findAgent(ctx.db, project.id, agentName);
-  if (!agent) throw new OrchestratorError(`Agent '${agentName}' is not registered for this project`);
+  if (!agent) throw new OrchestratorError(`Agent '${agentName}' is not registered in project ${project.id}`);
   const install = profileInstall(mcpHome);
   return buildConnectionProfile({
     agent,

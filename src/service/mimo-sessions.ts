@@ -86,7 +86,9 @@ export async function cancelSession(ctx: ServiceContext, sessionId: number) {
   const s = loadSession(ctx, sessionId);
   requireGlmOnSession(ctx, s);
   if (s.lifecycle_state !== "RUNNING" || s.mode !== "headless") {
-    throw new OrchestratorError("Only a running headless Mimo session can be cancelled by the service");
+    throw new OrchestratorError(
+      `Only a running headless Mimo session can be cancelled by the service (Mimo session ${s.id} is ${s.mode} ${s.lifecycle_state})`,
+    );
   }
   if (!ownsHeadless(s.id)) {
     throw new OrchestratorError("Mimo session is not a service-owned active headless process");
@@ -146,7 +148,9 @@ export async function recoverPreparedSession(
   const s = loadSession(ctx, sessionId);
   const role = requireGlmOnSession(ctx, s);
   if (s.lifecycle_state !== "PREPARED") {
-    throw new OrchestratorError("Only a prepared Mimo session may be recovered");
+    throw new OrchestratorError(
+      `Only a prepared Mimo session may be recovered (Mimo session ${s.id} is ${s.mode} ${s.lifecycle_state})`,
+    );
   }
   await requireRecordedProcessGone(s, probe);
   const reason = requireObservation(observation);
@@ -222,7 +226,9 @@ export async function recoverOrphanedRunningSession(
   const s = loadSession(ctx, sessionId);
   requireGlmOnSession(ctx, s);
   if (s.lifecycle_state !== "RUNNING" || s.mode !== "headless") {
-    throw new OrchestratorError("Only a running headless Mimo session may be recovered");
+    throw new OrchestratorError(
+      `Only a running headless Mimo session may be recovered (Mimo session ${s.id} is ${s.mode} ${s.lifecycle_state})`,
+    );
   }
   if (!Number.isInteger(s.pid) || (s.pid ?? 0) <= 0) {
     throw new OrchestratorError("Running Mimo recovery requires a persisted process ID");
@@ -255,7 +261,9 @@ export function recordTuiClosed(ctx: ServiceContext, sessionId: number, observat
     const s = loadSession(ctx, sessionId);
     const role = requireGlmOnSession(ctx, s);
     if (s.lifecycle_state !== "TUI_DETACHED") {
-      throw new OrchestratorError("Only a detached TUI Mimo session may be marked closed");
+      throw new OrchestratorError(
+        `Only a detached TUI Mimo session may be marked closed (Mimo session ${s.id} is ${s.mode} ${s.lifecycle_state})`,
+      );
     }
     const text = requireObservation(observation);
     const view = end(ctx, s, "EXITED", { release: true });

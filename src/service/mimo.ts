@@ -1,4 +1,4 @@
-import { OrchestratorError, NOT_FOUND } from "../domain/errors.js";
+import { notFound } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { ACTIVE_STATES, type MimoSessionRow } from "../mimo/session-row.js";
 import { loadPackage, loadTask, requireRole } from "./access.js";
@@ -8,7 +8,7 @@ import type { ServiceContext } from "./context.js";
 export function loadSession(ctx: ServiceContext, id: number): MimoSessionRow {
   const row = ctx.db.prepare("SELECT * FROM mimo_sessions WHERE id = ?").get(id) as
     MimoSessionRow | undefined;
-  if (!row) throw new OrchestratorError(NOT_FOUND);
+  if (!row) throw notFound("Mimo session", id);
   return row;
 }
 

@@ -71,7 +71,7 @@ export function requireAgent(
   mustBeAvailable: boolean,
 ): AgentRow {
   const agent = findAgent(ctx.db, projectId, name);
-  if (!agent) throw new OrchestratorError(`Agent '${name}' is not registered for this project`);
+  if (!agent) throw new OrchestratorError(`Agent '${name}' is not registered in project ${projectId}`);
   if (mustBeAvailable && agent.availability !== "available") {
     throw new OrchestratorError(`Assigned agent '${name}' is not available`);
   }

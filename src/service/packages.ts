@@ -25,7 +25,9 @@ export function assignPackage(ctx: ServiceContext, packageId: number) {
     const { pkg, task } = loadWork(ctx, packageId);
     const role = requireRole(ctx, "glm", task.project_id, task.id);
     if (task.status !== "WORK_PACKAGES_CREATED" && task.status !== "WORK_PACKAGES_ASSIGNED") {
-      throw new OrchestratorError("Work package assignment requires a packaged task");
+      throw new OrchestratorError(
+        `Work package assignment requires a packaged task (task ${task.id} is ${task.status})`,
+      );
     }
     transitionPackage(ctx, pkg.id, pkgStatus(pkg), "ASSIGNED", role, "work_package.assigned");
     if (task.status === "WORK_PACKAGES_CREATED") {
@@ -61,7 +63,9 @@ export function reassignPackage(ctx: ServiceContext, input: ReassignInput, byCon
     const required: Role = mode === "glm_direct" ? "glm" : "codex";
     const role = requireRole(ctx, required, task.project_id, task.id);
     if (pkg.status !== "CREATED" && pkg.status !== "ASSIGNED") {
-      throw new OrchestratorError("Only created or unclaimed assigned packages may be reassigned");
+      throw new OrchestratorError(
+        `Only created or unclaimed assigned packages may be reassigned (work package ${pkg.id} is ${pkg.status})`,
+      );
     }
     const junior = requireAgent(ctx, task.project_id, input.assigned_junior_agent, "worker_junior", true);
     ctx.db
@@ -127,7 +131,9 @@ function claimRoute(ctx: ServiceContext, pkg: PackageRow, task: TaskRow) {
     }
     return { role: "worker_junior" as Role, to: "CLAIMED_JUNIOR" as const };
   }
-  throw new OrchestratorError("Only the assigned worker may claim the package in its current state");
+  throw new OrchestratorError(
+    `Only the assigned worker may claim the package in its current state: work package ${pkg.id} is ${pkg.status}`,
+  );
 }
 
 export function claimPackage(ctx: ServiceContext, packageId: number) {
@@ -169,7 +175,9 @@ export function cancelPackage(ctx: ServiceContext, packageId: number, reasonText
     const { pkg, task } = loadWork(ctx, packageId);
     const role = requireRole(ctx, "glm", task.project_id, task.id);
     if (NOT_CANCELLABLE.includes(pkg.status)) {
-      throw new OrchestratorError("Only unclaimed, assigned, or repair-required packages may be cancelled");
+      throw new OrchestratorError(
+        `Only unclaimed, assigned, or repair-required packages may be cancelled: work package ${pkg.id} is ${pkg.status}`,
+      );
     }
     transitionPackage(ctx, pkg.id, pkgStatus(pkg), "CANCELLED", role, "work_package.cancelled");
     audit(ctx, role, "work_package.cancel_reason", "work_package", pkg.id, { reason });

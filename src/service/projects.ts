@@ -17,6 +17,22 @@ export interface InitProjectInput {
   allowed_test_commands?: TestCommands | undefined;
 }
 
+/**
+ * One project per repository, so an agent retrying project.init after a timeout gets the project
+ * it made instead of a second one. The same name returns it; another name is refused, naming it.
+ */
+function projectOfRepo(ctx: ServiceContext, repoPath: string, name: string): ProjectRow | undefined {
+  const row = ctx.db
+    .prepare("SELECT * FROM projects WHERE repo_path = ? ORDER BY id LIMIT 1")
+    .get(repoPath) as ProjectRow | undefined;
+  if (row && row.name !== name) {
+    throw new OrchestratorError(
+      `Project ${row.id} '${row.name}' already uses repo_path ${repoPath}: call project.init with name '${row.name}' to get it, or use project_id ${row.id}`,
+    );
+  }
+  return row;
+}
+
 export async function initProject(ctx: ServiceContext, input: InitProjectInput) {
   requirePrimary(ctx, ["codex"], "Only codex may initialize a project");
   const commands = checkTestCommands(input.allowed_test_commands ?? {});
@@ -33,6 +49,8 @@ export async function initProject(ctx: ServiceContext, input: InitProjectInput) 
     );
   }
   return inTransaction(ctx.db, () => {
+    const existing = projectOfRepo(ctx, repoPath, input.name);
+    if (existing) return projectView(existing);
     const now = nowIso(ctx);
     const id = Number(
       ctx.db

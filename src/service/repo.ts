@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { bytePage } from "../domain/byte-page.js";
-import { OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, notPartOf } from "../domain/errors.js";
 import { DIFF_PAGE_DEFAULT_BYTES, DIFF_PAGE_MAX_BYTES } from "../domain/limits.js";
 import { WORKER_ROLES, type Role } from "../domain/roles.js";
 import { repoDiff } from "../git/repo-diff.js";
@@ -98,9 +98,10 @@ function authorizeTestRun(
   input: RunTestsInput,
 ): { role: string; pkg: PackageRow | null } {
   const task = loadTask(ctx, input.task_id);
-  if (task.project_id !== input.project_id) throw new OrchestratorError("Task does not belong to project");
+  if (task.project_id !== input.project_id)
+    throw notPartOf("task", task.id, "project", input.project_id, task.project_id);
   const pkg = input.work_package_id === null ? null : loadPackage(ctx, input.work_package_id);
-  if (pkg && pkg.task_id !== task.id) throw new OrchestratorError("Work package does not belong to task");
+  if (pkg && pkg.task_id !== task.id) throw notPartOf("work package", pkg.id, "task", task.id, pkg.task_id);
   if (!WORKER_ROLES.includes(ctx.actor.primaryRole)) {
     return { role: requireRole(ctx, "glm", task.project_id, task.id), pkg };
   }

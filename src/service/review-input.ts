@@ -1,4 +1,4 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, oneOf } from "../domain/errors.js";
 
 export const REVIEW_DECISIONS = ["accepted", "rejected_repair_required", "blocked"] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
@@ -12,7 +12,9 @@ export interface ReviewInput {
 /** `Unsupported <who> review decision: <d>` (reference §4.7). */
 export function parseDecision(who: "GLM" | "Codex", decision: string): ReviewDecision {
   if (!(REVIEW_DECISIONS as readonly string[]).includes(decision)) {
-    throw new OrchestratorError(`Unsupported ${who} review decision: ${decision}`);
+    throw new OrchestratorError(
+      `Unsupported ${who} review decision: ${decision}; ${oneOf("decision", REVIEW_DECISIONS)}`,
+    );
   }
   return decision as ReviewDecision;
 }

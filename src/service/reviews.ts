@@ -44,7 +44,10 @@ export function submitGlmReview(ctx: ServiceContext, input: GlmReviewInput) {
     const accepted = decision === "accepted";
     if (accepted) {
       const latest = latestSubmission(ctx, pkg.id);
-      if (!latest) throw new OrchestratorError("GLM acceptance requires a worker submission");
+      if (!latest)
+        throw new OrchestratorError(
+          `GLM acceptance requires a worker submission (work package ${pkg.id} has none)`,
+        );
       const validation = parseJson<{ status?: unknown; issues?: string[] }>(
         latest.worker_report_validation_json,
         {},

@@ -52,7 +52,9 @@ async function checkedEvidence(
   if (violation !== null) throw new OrchestratorError(violation);
   const { allowed, forbidden } = scopeOf(w.pkg);
   if (evidence.base_commit !== w.pkg["base_commit"]) {
-    throw new OrchestratorError("Submission base commit does not match work package base commit");
+    throw new OrchestratorError(
+      `Submission base commit ${evidence.base_commit} does not match work package ${w.pkg.id} base commit ${String(w.pkg["base_commit"])}`,
+    );
   }
   const validation = validateWorkerReport(report, {
     taskId: w.task.id,
@@ -197,7 +199,9 @@ function authorizeSubmitter(ctx: ServiceContext, w: Work): string {
     requireProjectMember(ctx, w.task.project_id, w.task.id);
   }
   if (w.pkg.claimed_by_agent !== me) {
-    throw new OrchestratorError("Only the worker that claimed a package may submit it");
+    throw new OrchestratorError(
+      `Only the worker that claimed a package may submit it: work package ${w.pkg.id} is claimed by ${w.pkg.claimed_by_agent ?? "nobody"}`,
+    );
   }
   const role = submitterRole(w);
   const assigned = role === "worker_junior" ? w.pkg.assigned_junior_agent : w.pkg.assigned_pro_agent;
@@ -234,10 +238,14 @@ export async function createSubmission(ctx: ServiceContext, input: SubmissionInp
 function authorizeControllerRepair(ctx: ServiceContext, w: Work): string {
   const role = requireRole(ctx, "codex", w.task.project_id, w.task.id);
   if (w.pkg.status !== "REPAIR_REQUIRED") {
-    throw new OrchestratorError("Controller repair submission requires a REPAIR_REQUIRED package");
+    throw new OrchestratorError(
+      `Controller repair submission requires a REPAIR_REQUIRED package (work package ${w.pkg.id} is ${w.pkg.status})`,
+    );
   }
   if (w.task.status !== "GLM_REJECTED_REPAIR_REQUIRED") {
-    throw new OrchestratorError("Controller repair submission requires a GLM_REJECTED_REPAIR_REQUIRED task");
+    throw new OrchestratorError(
+      `Controller repair submission requires a GLM_REJECTED_REPAIR_REQUIRED task (task ${w.task.id} is ${w.task.status})`,
+    );
   }
   return role;
 }

@@ -1,4 +1,4 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, notPartOf } from "../domain/errors.js";
 import { classifyNextAction, type NextAction } from "../domain/next-action.js";
 import type { PackageStatus } from "../domain/package-states.js";
 import { isRole } from "../domain/roles.js";
@@ -42,8 +42,9 @@ export function createCodexTask(ctx: ServiceContext, input: CreateTaskInput) {
     loadProject(ctx, input.project_id);
     const role = requireRole(ctx, "codex", input.project_id, null);
     const parent = input.parent_task_id ?? null;
-    if (parent !== null && loadTask(ctx, parent).project_id !== input.project_id) {
-      throw new OrchestratorError("Parent task does not belong to project");
+    const parentProject = parent === null ? input.project_id : loadTask(ctx, parent).project_id;
+    if (parent !== null && parentProject !== input.project_id) {
+      throw notPartOf("task", parent, "project", input.project_id, parentProject);
     }
     const now = nowIso(ctx);
     const id = Number(

@@ -26,7 +26,9 @@ export function registerVerificationPlan(ctx: ServiceContext, input: Verificatio
       );
     }
     if (task.status !== "GLM_GRACE_PLANNED") {
-      throw new OrchestratorError("Verification plan requires GLM_GRACE_PLANNED task status");
+      throw new OrchestratorError(
+        `Verification plan requires GLM_GRACE_PLANNED task status: task ${task.id} is ${task.status}`,
+      );
     }
     const revision =
       (

@@ -77,7 +77,7 @@ function taskNode(t: TaskView, paint: Paint): Node {
   const next = `Next: ${t.next_action.role} -> ${t.next_action.action}`;
   const packages = t.work_packages.map((w) => packageNode(w, paint));
   return {
-    label: `Task #${t.id}: ${t.title} ${paint(t.status, `[${t.status}]`)} ${next}`,
+    label: `Task #${t.id}: ${t.title} ${paint(t.status, `[${t.status}]`)} ${next}${sessionNote(t.controller_session_id)}`,
     children: packages.length ? packages : [leaf("No work packages.")],
   };
 }
@@ -87,8 +87,12 @@ function packageNode(w: PackageView, paint: Paint): Node {
   const parts = [`WP #${w.id}: ${w.title} ${paint(w.status, `[${w.status}]`)}`];
   if (w.claimed_by_agent) parts.push(`(Claimed: ${w.claimed_by_agent})`);
   if (assigned.length) parts.push(`(Assigned: ${assigned.join(", ")})`);
-  parts.push(`(Events: ${w.event_count})`);
+  parts.push(`(Events: ${w.event_count})${sessionNote(w.controller_session_id)}`);
   return { label: parts.join(" "), children: w.mimo_sessions.map((s) => leaf(sessionLabel(s, paint))) };
+}
+
+function sessionNote(sessionId: string | null): string {
+  return sessionId ? ` (Codex session: ${sessionId})` : "";
 }
 
 function sessionLabel(s: SessionView, paint: Paint): string {

@@ -8,6 +8,7 @@ import type { PackageStatus } from "../domain/package-states.js";
 import type { TaskStatus } from "../domain/task-states.js";
 import type { DeliveryRow } from "../continuation/deliveries.js";
 import { parseRunId } from "../continuation/paths.js";
+import { TASK_LEVEL } from "../ledger/controller-sessions.js";
 import type { Db } from "../ledger/database.js";
 import type { PackageRow, ProjectRow, TaskRow } from "../ledger/rows.js";
 
@@ -32,6 +33,8 @@ export interface PackageView {
   updated_at: string;
   event_count: number;
   latest_session_state: string | null;
+  /** The Codex session recorded from the controller's calls on this package; the supervisor resumes it. */
+  controller_session_id: string | null;
   /** Newest first. */
   mimo_sessions: SessionView[];
 }
@@ -43,6 +46,8 @@ export interface TaskView {
   created_at: string;
   updated_at: string;
   next_action: NextAction;
+  /** The Codex session that last acted on the task, recorded from its calls. */
+  controller_session_id: string | null;
   work_packages: PackageView[];
 }
 
@@ -103,6 +108,9 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
     `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
        FROM mimo_sessions WHERE task_id = ? ORDER BY id DESC`,
   );
+  const controllerSessionsOf = db.prepare(
+    "SELECT work_package_id AS id, session_id FROM controller_sessions WHERE task_id = ?",
+  );
   const eventCounts = db.prepare(
     "SELECT work_package_id AS id, COUNT(*) AS n FROM handoff_events WHERE task_id = ? GROUP BY work_package_id",
   );
@@ -113,6 +121,12 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
       const sessions = sessionsOf.all(t.id) as SessionRow[];
       const counts = new Map((eventCounts.all(t.id) as { id: number; n: number }[]).map((r) => [r.id, r.n]));
       const briefs = packages.map((w) => ({ id: w.id, status: w.status as PackageStatus }));
+      const controller = new Map(
+        (controllerSessionsOf.all(t.id) as { id: number; session_id: string }[]).map((r) => [
+          r.id,
+          r.session_id,
+        ]),
+      );
       return {
         id: t.id,
         title: t.title,
@@ -120,7 +134,11 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
         created_at: t.created_at,
         updated_at: t.updated_at,
         next_action: classifyNextAction(t.status as TaskStatus, briefs),
-        work_packages: packages.map((w) => packageView(w, sessions, counts.get(w.id) ?? 0)),
+        controller_session_id: controller.get(TASK_LEVEL) ?? null,
+        work_packages: packages.map((w) => ({
+          ...packageView(w, sessions, counts.get(w.id) ?? 0),
+          controller_session_id: controller.get(w.id) ?? null,
+        })),
       };
     });
     return {
@@ -151,7 +169,11 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
   };
 }
 
-function packageView(w: PackageRow, sessions: readonly SessionRow[], eventCount: number): PackageView {
+function packageView(
+  w: PackageRow,
+  sessions: readonly SessionRow[],
+  eventCount: number,
+): Omit<PackageView, "controller_session_id"> {
   const own = sessions
     .filter((s) => s.work_package_id === w.id)
     .map(({ work_package_id: _drop, ...s }): SessionView => s);

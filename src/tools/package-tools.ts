@@ -10,7 +10,7 @@ import {
 import { packageSummary, taskSummary } from "../service/summaries.js";
 import { LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
-import { ALL_ROLES, CODEX_ONLY, STAFF, defineTool } from "./registry.js";
+import { ALL_ROLES, CODEX_ONLY, STAFF, createdId, defineTool } from "./registry.js";
 import {
   args,
   id,
@@ -69,6 +69,7 @@ export const packageTools = [
       pro_api_assignment: optionalText,
     }),
     handler: (svc, a) => createWorkPackage(svc, a),
+    concerns: (a, result) => ({ taskId: a.task_id, packageId: createdId(result) }),
   }),
   defineTool({
     name: "workpackage.assign",

@@ -8,6 +8,8 @@ import { osErrorMessage } from "../domain/os-errors.js";
 import type { Role } from "../domain/roles.js";
 import { requireBinding } from "../service/access.js";
 import type { ServiceContext } from "../service/context.js";
+import { recordControllerSession } from "../service/controller-session.js";
+import { clientSessionId } from "./client-session.js";
 
 /** What a handler may use of the MCP request besides its arguments. */
 export interface ToolCall {
@@ -34,6 +36,28 @@ export interface ToolDef<S extends z.ZodObject = z.ZodObject> {
   /** The answer's size bound in bytes (ANSWER_MAX_BYTES unless the agent reads it in its loop). */
   answerBytes?: number;
   handler(svc: ServiceContext, args: z.infer<S>, call: ToolCall): unknown;
+  /**
+   * The task and package a successful call concerned, for recording the controller's session.
+   * By default its `task_id` / `work_package_id` arguments; tools that create one read their result.
+   */
+  concerns?(args: z.infer<S>, result: unknown): Concerned;
+}
+
+export interface Concerned {
+  taskId: number | null;
+  packageId: number | null;
+}
+
+const int = (v: unknown): number | null => (typeof v === "number" && Number.isInteger(v) ? v : null);
+
+/** The `id` of a created record in a tool's result. */
+export const createdId = (result: unknown): number | null =>
+  result !== null && typeof result === "object" ? int((result as { id?: unknown }).id) : null;
+
+function concernedBy(def: ToolDef, args: unknown, result: unknown): Concerned {
+  if (def.concerns) return def.concerns(args as never, result);
+  const a = (args ?? {}) as Record<string, unknown>;
+  return { taskId: int(a.task_id), packageId: int(a.work_package_id) };
 }
 
 export function defineTool<S extends z.ZodObject>(def: ToolDef<S>): ToolDef {
@@ -126,6 +150,16 @@ async function answerOf(
   }
 }
 
+/** A failure to record the session must not fail the call it rode on: it is logged instead. */
+function noteSession(svc: ServiceContext, logger: Logger, sessionId: string | null, c: Concerned): void {
+  if (sessionId === null || (c.taskId === null && c.packageId === null)) return;
+  try {
+    recordControllerSession(svc, { sessionId, ...c });
+  } catch (error) {
+    logger.warn("could not record the controller session", { error: String(error) });
+  }
+}
+
 export function registerTools(
   server: McpServer,
   svc: ServiceContext,
@@ -156,10 +190,12 @@ export function registerTools(
             });
           },
         };
-        return answerOf(def, logger, svc.db.name, () => {
+        return answerOf(def, logger, svc.db.name, async () => {
           // Checked on every call, not once at start: registrations and delegations change.
           if (def.withoutAuthority !== true) requireBinding(svc, null, null);
-          return def.handler(svc, input as never, call);
+          const result = await def.handler(svc, input as never, call);
+          noteSession(svc, logger, clientSessionId(extra._meta), concernedBy(def, input, result));
+          return result;
         });
       },
     );

@@ -1,6 +1,6 @@
 import { LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
 import { createCodexTask, getNextAction, getTask, planTask } from "../service/tasks.js";
-import { CODEX_ONLY, STAFF, defineTool } from "./registry.js";
+import { CODEX_ONLY, STAFF, createdId, defineTool } from "./registry.js";
 import { args, id, longText, name, patternList, requiredText, stringList } from "./schemas.js";
 
 export const taskTools = [
@@ -24,6 +24,7 @@ export const taskTools = [
       parent_task_id: id.nullable().optional(),
     }),
     handler: (svc, a) => createCodexTask(svc, a),
+    concerns: (_a, result) => ({ taskId: createdId(result), packageId: null }),
   }),
   defineTool({
     name: "task.get",

@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import {
+  call,
+  callError,
+  connect,
+  createMinimalTask,
+  tempDir,
+  type Connected,
+} from "../helpers/mcp-client.js";
 
 let codex: Connected, owner: Connected;
 const dataDir = tempDir("deleg-data");
 const repo = tempDir("deleg-repo");
+const repo2 = tempDir("deleg-repo2");
 
 beforeAll(async () => {
   [codex, owner] = await Promise.all([
@@ -14,21 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([codex?.close(), owner?.close()]);
 });
-
-async function newTask(projectId: number, title: string): Promise<number> {
-  const task = await call<{ id: number }>(codex, "task.create_codex_task", {
-    project_id: projectId,
-    title,
-    objective: "o",
-    architecture_intent: "a",
-    constraints: [],
-    non_goals: [],
-    acceptance_criteria: [],
-    allowed_files: ["src/**"],
-    forbidden_files: [],
-  });
-  return task.id;
-}
 
 test("a task-scoped delegation lets a substitute act on that task only, until it is revoked", async () => {
   const project = await call<{ id: number }>(codex, "project.init", {
@@ -51,8 +44,8 @@ test("a task-scoped delegation lets a substitute act on that task only, until it
     primary_role: "test_owner",
     capabilities: ["test_owner", "glm"],
   });
-  const taskA = await newTask(project.id, "A");
-  const taskB = await newTask(project.id, "B");
+  const taskA = await createMinimalTask(codex, project.id, "A");
+  const taskB = await createMinimalTask(codex, project.id, "B");
   const refused = `Actor 'owner-1' is not authorized for role glm on project ${project.id}`;
   expect(await callError(owner, "task.plan", { task_id: taskA })).toBe(refused);
 
@@ -93,7 +86,7 @@ test("a task-scoped delegation lets a substitute act on that task only, until it
 test("delegation refusals: codex authority, an available owner, a past expiry", async () => {
   const project = await call<{ id: number }>(codex, "project.init", {
     name: "q",
-    repo_path: repo,
+    repo_path: repo2,
     grace_path: ".",
     main_branch: "main",
   });

@@ -157,7 +157,7 @@ describe("foundation over MCP with one server process per identity", () => {
     expect(await toolNames(worker)).toEqual(WORKER_TOOLS);
   });
 
-  test("whoami reports the identity bound at start, and that the ledger does not grant it yet", async () => {
+  test("whoami reports the identity bound at start, the data dir it serves, and that the ledger does not grant the role yet", async () => {
     expect(await call(glm, "orchestrator.whoami")).toMatchObject({
       actor_id: "actor-glm-1",
       actor_name: "glm-1",
@@ -165,6 +165,7 @@ describe("foundation over MCP with one server process per identity", () => {
       granted_role: null,
       requested_role: "glm",
       authority_problem: expect.stringContaining("agent 'glm-1' is not registered in any project"),
+      data_dir: dataDir,
     });
   });
 

@@ -203,14 +203,18 @@ describe("handoff wait across server processes", () => {
         event_type: "WORKER_BLOCKED",
         message: "x",
       }),
-    ).toBe("Only the currently claimed worker may report a handoff event");
+    ).toBe(
+      `Only the currently claimed worker may report a handoff event: work package ${seeded.packageId} is claimed by junior-1, not junior-2`,
+    );
     expect(
       await callError(worker, "handoff.report_worker_event", {
         work_package_id: seeded.packageId,
         event_type: "CONTROLLER_ACCEPTED",
         message: "x",
       }),
-    ).toBe("Workers may report only WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER, or WORKER_FAILED");
+    ).toBe(
+      "Workers may report only WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER, or WORKER_FAILED as event_type, got 'CONTROLLER_ACCEPTED'",
+    );
     expect(
       await callError(worker, "handoff.report_worker_event", {
         work_package_id: seeded.packageId,

@@ -157,7 +157,7 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
 
     // SUBMITTED is not launchable; closing the window releases only the lock.
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" })).toBe(
-      "Mimo dispatch requires an ASSIGNED package or a REPAIR_REQUIRED package",
+      `Mimo dispatch requires an ASSIGNED package or a REPAIR_REQUIRED package (work package ${pkg.id} is SUBMITTED)`,
     );
     const closed = await call<Result>(glm, "mimo.record_tui_closed", {
       session_id: session.id,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { call, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { call, connect, createMinimalTask, tempDir, type Connected } from "../helpers/mcp-client.js";
 
 describe("resources and prompts", () => {
   const dataDir = tempDir("res-data");
@@ -22,19 +22,7 @@ describe("resources and prompts", () => {
         main_branch: "main",
       })
     ).id;
-    taskId = (
-      await call<{ id: number }>(codex, "task.create_codex_task", {
-        project_id: projectId,
-        title: "t",
-        objective: "o",
-        architecture_intent: "a",
-        constraints: [],
-        non_goals: [],
-        acceptance_criteria: [],
-        allowed_files: ["src/**"],
-        forbidden_files: [],
-      })
-    ).id;
+    taskId = await createMinimalTask(codex, projectId);
   });
   afterAll(async () => {
     await Promise.all([codex, glm, worker].map((c) => c?.close()));

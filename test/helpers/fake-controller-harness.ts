@@ -57,6 +57,7 @@ export async function startSupervisor(
   dataDir: string,
   recordDir: string,
   startArgs: string,
+  extraEnv: Record<string, string> = {},
 ): Promise<RunningSupervisor> {
   const cli = path.join(REPO_ROOT, "dist", "src", "cli", "host-continuation.js");
   const child = spawn(process.execPath, [cli, "--data-dir", dataDir, "--poll-interval-seconds", "60"], {
@@ -66,6 +67,7 @@ export async function startSupervisor(
       GRACE_LOG_LEVEL: "info",
       GRACE_CODEX_START_COMMAND: fakeControllerTemplate(startArgs),
       FAKE_CONTROLLER_RECORD_DIR: recordDir,
+      ...extraEnv,
     },
   });
   let err = "";

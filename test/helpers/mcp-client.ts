@@ -80,6 +80,22 @@ export async function call<T = Record<string, unknown>>(
   return resultValue<T>(result);
 }
 
+/** A task with the least a task needs (one allowed pattern), for tests about something else. */
+export async function createMinimalTask(c: Connected, projectId: number, title = "t"): Promise<number> {
+  const task = await call<{ id: number }>(c, "task.create_codex_task", {
+    project_id: projectId,
+    title,
+    objective: "o",
+    architecture_intent: "a",
+    constraints: [],
+    non_goals: [],
+    acceptance_criteria: [],
+    allowed_files: ["src/**"],
+    forbidden_files: [],
+  });
+  return task.id;
+}
+
 /** Calls a tool expecting isError; returns the message. */
 export async function callError(
   c: Connected,

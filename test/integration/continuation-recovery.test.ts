@@ -176,7 +176,7 @@ describe("recovery", () => {
         .map((r) => (r as { event_type: string }).event_type);
       expect(audit).toEqual(["CONTINUATION_ACKNOWLEDGED", "CONTINUATION_RESOLVED"]);
       expect(() => getContinuation(ctx, "cont_0000000000000000")).toThrow(
-        "Continuation delivery not found: cont_0000000000000000",
+        "Continuation delivery cont_0000000000000000 does not exist",
       );
     } finally {
       db.close();

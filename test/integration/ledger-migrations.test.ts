@@ -80,6 +80,7 @@ const COUNTED = [
   "handoff_events",
   "mimo_sessions",
   "continuation_deliveries",
+  "controller_sessions",
 ];
 
 describe("ledger migrations", () => {
@@ -114,6 +115,20 @@ describe("ledger migrations", () => {
       db.close();
     },
   );
+
+  test("a ledger at version 6 gains controller sessions keyed per task and package", () => {
+    const db = openLedger(ledgerAt(6));
+    expect(version(db)).toBe(LATEST_VERSION);
+    const insert = db.prepare(
+      `INSERT INTO controller_sessions (task_id, work_package_id, session_id, actor_name, recorded_at)
+       VALUES (?, ?, 'thr', 'codex-main', '2026-11-25T00:00:00.000Z')`,
+    );
+    insert.run(1, 0);
+    insert.run(1, 1);
+    expect(() => insert.run(1, 1)).toThrow(/UNIQUE/);
+    expect(() => insert.run(99, 0)).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
 
   test("migrating twice is a no-op", () => {
     const dir = tempDir("twice");

@@ -114,7 +114,7 @@ describe("mimo.connection_profile", () => {
     const w = await world();
     expect(() => connectionProfile(w.glm, w.projectId, "glm-1")).toThrow(/not authorized|requires/);
     expect(() => connectionProfile(w.codex, w.projectId, "nobody")).toThrow(
-      "Agent 'nobody' is not registered for this project",
+      `Agent 'nobody' is not registered in project ${w.projectId}`,
     );
   });
 });

@@ -56,8 +56,8 @@ beforeAll(async () => {
     const pkg = await createPackage(caller.call, a.taskId, base);
     await caller.call("junior", "workpackage.claim", { work_package_id: pkg.id });
     await submit(caller.call, "junior", a.taskId, pkg.id, commitFiles(repo, { [STORE]: "// v1\n" }), [STORE]);
-    // Project B: planned and tests prepared, no packages yet.
-    const b = await planTask(caller.call, repo);
+    // Project B (its own repository: one project per repo): planned and tests prepared, no packages yet.
+    const b = await planTask(caller.call, makeGraceRepo().repo);
     // One pending and one dead-lettered delivery for A, one pending for B.
     const runA = `project-${a.projectId}/task-${a.taskId}/package-${pkg.id}`;
     const runB = `project-${b.projectId}/task-${b.taskId}/package-999`;

@@ -111,7 +111,7 @@ describe("worker exact assignment", () => {
   };
   const cases: [string, Partial<Parameters<typeof decideWorker>[0]>, string][] = [
     ["assigned junior", { agent: agent("w1", "worker_junior"), assignedAgent: "w1" }, "granted"],
-    ["not registered", { agent: null, assignedAgent: "w1" }, "Agent 'w1' is not registered for this project"],
+    ["not registered", { agent: null, assignedAgent: "w1" }, "Agent 'w1' is not registered in project 1"],
     [
       "unavailable",
       { agent: agent("w1", "worker_junior", ["worker_junior"], false), assignedAgent: "w1" },
@@ -163,7 +163,13 @@ describe("delegation rules", () => {
       [],
       "Codex authority cannot be delegated",
     ],
-    ["unknown substitute", "glm", null, [], "Requested record does not exist"],
+    [
+      "unknown substitute",
+      "glm",
+      null,
+      [],
+      "Fallback substitute 'ghost' is not a registered agent of the project",
+    ],
     [
       "substitute lacks capability",
       "glm",
@@ -208,6 +214,7 @@ describe("delegation rules", () => {
     ],
   ];
   test.each(cases)("%s", (_name, role, substitute, projectAgents, expected) => {
-    expect(delegationRefusal({ role, substitute, projectAgents })).toBe(expected);
+    const substituteName = substitute?.name ?? "ghost";
+    expect(delegationRefusal({ role, substituteName, substitute, projectAgents })).toBe(expected);
   });
 });

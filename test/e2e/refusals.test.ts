@@ -1,0 +1,165 @@
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { LEDGER_FILE } from "../../src/ledger/database.js";
+import {
+  call,
+  callError,
+  connect,
+  createMinimalTask,
+  tempDir,
+  type Connected,
+} from "../helpers/mcp-client.js";
+
+const dataDir = tempDir("refusals-data");
+const repo = tempDir("refusals-repo");
+const MISSING = 424242;
+let codex: Connected;
+let projectId: number;
+
+beforeAll(async () => {
+  codex = await connect(dataDir, { name: "codex-main", role: "codex" });
+  projectId = (
+    await call<{ id: number }>(codex, "project.init", {
+      name: "p",
+      repo_path: repo,
+      grace_path: ".",
+      main_branch: "main",
+    })
+  ).id;
+});
+afterAll(async () => {
+  await codex?.close();
+});
+
+describe("every not-found refusal over MCP names the record kind and the id the caller gave", () => {
+  const cases: [string, () => Record<string, unknown>, string][] = [
+    ["task.get", () => ({ task_id: MISSING }), `Task ${MISSING} does not exist`],
+    ["task.plan", () => ({ task_id: MISSING }), `Task ${MISSING} does not exist`],
+    ["task.get_next_action", () => ({ task_id: MISSING }), `Task ${MISSING} does not exist`],
+    ["task.get_summary", () => ({ task_id: MISSING }), `Task ${MISSING} does not exist`],
+    ["task.request_final_review", () => ({ task_id: MISSING }), `Task ${MISSING} does not exist`],
+    ["task.close", () => ({ task_id: MISSING }), `Task ${MISSING} does not exist`],
+    [
+      "workpackage.get_summary",
+      () => ({ work_package_id: MISSING }),
+      `Work package ${MISSING} does not exist`,
+    ],
+    ["workpackage.assign", () => ({ work_package_id: MISSING }), `Work package ${MISSING} does not exist`],
+    [
+      "workpackage.cancel",
+      () => ({ work_package_id: MISSING, reason: "no longer needed here" }),
+      `Work package ${MISSING} does not exist`,
+    ],
+    ["handoff.list_events", () => ({ work_package_id: MISSING }), `Work package ${MISSING} does not exist`],
+    ["mimo.launch_package", () => ({ work_package_id: MISSING }), `Work package ${MISSING} does not exist`],
+    ["mimo.get_session", () => ({ session_id: MISSING }), `Mimo session ${MISSING} does not exist`],
+    [
+      "role.revoke",
+      () => ({ delegation_id: MISSING, reason: "not needed any more" }),
+      `Role delegation ${MISSING} does not exist`,
+    ],
+    [
+      "project.set_test_commands",
+      () => ({ project_id: MISSING, allowed_test_commands: {} }),
+      `Project ${MISSING} does not exist`,
+    ],
+    ["repo.status", () => ({ project_id: MISSING }), `Project ${MISSING} does not exist`],
+    [
+      "continuation.get",
+      () => ({ continuation_id: "cont_0000000000000000" }),
+      "Continuation delivery cont_0000000000000000 does not exist",
+    ],
+    [
+      "agent.set_availability",
+      () => ({ project_id: projectId, name: "ghost", availability: "available" }),
+      "Agent 'ghost' is not registered in project 1", // the first project of a fresh ledger
+    ],
+  ];
+  test.each(cases)("%s", async (tool, args, expected) => {
+    expect(await callError(codex, tool, args())).toContain(expected);
+  });
+});
+
+describe("refusals of a value outside a fixed set name the field and every allowed value", () => {
+  test("agent.register: capabilities and primary_role", async () => {
+    const base = { project_id: projectId, name: "glm-1", primary_role: "glm", capabilities: ["glm"] };
+    const roles = "user, codex, glm, test_owner, worker_junior, worker_pro";
+    expect(await callError(codex, "agent.register", { ...base, capabilities: ["glm", "planner"] })).toBe(
+      `Agent registration contains an unknown role capability 'planner': each of capabilities must be one of ${roles}`,
+    );
+    expect(await callError(codex, "agent.register", { ...base, primary_role: "boss" })).toBe(
+      `Agent registration contains an unknown role 'boss': primary_role must be one of ${roles}`,
+    );
+    expect(await callError(codex, "agent.register", { ...base, availability: "away" })).toBe(
+      "Agent availability must be one of available, unavailable, got 'away'",
+    );
+  });
+
+  test("review decisions name the decision field and its three values", async () => {
+    expect(
+      await callError(codex, "review.codex_submit", {
+        task_id: MISSING,
+        decision: "maybe",
+        findings: [],
+        required_fixes: [],
+      }),
+    ).toContain("decision must be one of accepted, rejected_repair_required, blocked");
+  });
+});
+
+test("a record named under the wrong parent says whose it is", async () => {
+  const taskId = await createMinimalTask(codex, projectId);
+  const other = await call<{ id: number }>(codex, "project.init", {
+    name: "other",
+    repo_path: tempDir("refusals-repo2"),
+    grace_path: ".",
+    main_branch: "main",
+  });
+  expect(
+    await callError(codex, "repo.run_tests", {
+      project_id: other.id,
+      task_id: taskId,
+      work_package_id: null,
+      command_key: "unit",
+    }),
+  ).toBe(`Task ${taskId} belongs to project ${projectId}, not project ${other.id}`);
+});
+
+describe("project.init is idempotent per repository", () => {
+  test("the same repo and name returns the existing project; nothing is duplicated", async () => {
+    const again = await call<{ id: number; name: string }>(codex, "project.init", {
+      name: "p",
+      repo_path: repo,
+      grace_path: ".",
+      main_branch: "main",
+    });
+    expect(again).toMatchObject({ id: projectId, name: "p" });
+    const db = new Database(path.join(dataDir, LEDGER_FILE), { readonly: true });
+    try {
+      expect(db.prepare("SELECT id FROM projects WHERE repo_path = ?").all(repo)).toEqual([
+        { id: projectId },
+      ]);
+      expect(
+        db
+          .prepare(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE event_type = 'project.initialized' AND target_id = ?",
+          )
+          .get(projectId),
+      ).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
+  test("another name for the same repo is refused, naming the existing project", async () => {
+    expect(
+      await callError(codex, "project.init", {
+        name: "other",
+        repo_path: repo,
+        grace_path: ".",
+        main_branch: "main",
+      }),
+    ).toContain(`Project ${projectId} 'p' already uses repo_path`);
+  });
+});
