@@ -7,6 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import { missingDataDirProblem } from "../config/data-dir.js";
+import { packageVersion } from "../config/node-guard.js";
 import { settingsFromEnv } from "../config/settings.js";
 import { LEDGER_FILE, type Db } from "../ledger/database.js";
 import { identifyLedger, LedgerRefusedError } from "../ledger/identity.js";
@@ -15,7 +17,7 @@ import { openNamedSignal, type NamedSignal, type Waiter } from "../signal/named-
 import { renderText } from "../status/render.js";
 import { snapshot } from "../status/snapshot.js";
 
-const USAGE = `Usage: grace-status [--data-dir DIR] [--project ID] [--json] [--ascii] [--watch [SECONDS]]
+const USAGE = `Usage: grace-status [--data-dir DIR] [--project ID] [--json] [--ascii] [--watch [SECONDS]] [--help] [--version]
 
 Prints projects -> tasks -> work packages (with next actions, Mimo sessions, handoff event counts)
 and the open continuation deliveries of a data dir's ledger, read-only.
@@ -52,7 +54,8 @@ function parseOptions(argv: string[]): Options | null {
         json: { type: "boolean", default: false },
         ascii: { type: "boolean", default: false },
         watch: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", default: false },
       },
       strict: true,
       // The only positional is the optional interval after --watch (parseArgs has no optional values).
@@ -64,6 +67,10 @@ function parseOptions(argv: string[]): Options | null {
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return null;
+  }
+  if (values.version) {
+    process.stdout.write(`${packageVersion(import.meta.url)}\n`);
     return null;
   }
   if (positionals.length > (values.watch ? 1 : 0))
@@ -104,11 +111,8 @@ function parseOptions(argv: string[]): Options | null {
 
 /** Read-only and fileMustExist: a wrong path must never leave a fresh, empty ledger behind. */
 function openReadOnly(options: Options): Db {
-  if (!fs.existsSync(options.dataDir)) {
-    fail(
-      `The data dir does not exist: ${options.dataDir}. Pass --data-dir or set GRACE_ORCHESTRATOR_DATA_DIR.`,
-    );
-  }
+  const missing = missingDataDirProblem(options.dataDir);
+  if (missing) fail(missing);
   if (!fs.existsSync(options.ledgerFile)) {
     fail(`No ledger at ${options.ledgerFile}: the orchestrator has not used this data dir yet.`);
   }
