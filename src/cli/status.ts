@@ -14,16 +14,23 @@ import { LEDGER_FILE, type Db } from "../ledger/database.js";
 import { identifyLedger, LedgerRefusedError } from "../ledger/identity.js";
 import { LATEST_VERSION } from "../ledger/migrations.js";
 import { openNamedSignal, type NamedSignal, type Waiter } from "../signal/named-signal.js";
+import { supervisorState } from "../continuation/heartbeat.js";
+import { goneSessionIds } from "../status/attention.js";
+import { renderHtml } from "../status/html.js";
 import { renderText } from "../status/render.js";
-import { snapshot } from "../status/snapshot.js";
+import { snapshot, type StatusSnapshot } from "../status/snapshot.js";
+import { timelines } from "../status/timeline.js";
 
-const USAGE = `Usage: grace-status [--data-dir DIR] [--project ID] [--json] [--ascii] [--watch [SECONDS]] [--help] [--version]
+const USAGE = `Usage: grace-status [--data-dir DIR] [--project ID] [--json] [--ascii] [--watch [SECONDS]] [--html FILE] [--help] [--version]
 
-Prints projects -> tasks -> work packages (with next actions, Mimo sessions, handoff event counts)
-and the open continuation deliveries of a data dir's ledger, read-only.
+Prints what needs a person first (workers asking for help, controllers not acknowledging,
+dead-lettered continuations, Mimo sessions whose process is gone) and whether a supervisor runs,
+then projects -> tasks -> work packages (next actions, Mimo sessions, handoff events) and the open
+continuation deliveries of a data dir's ledger, read-only. Exit 2: no such data dir or project.
   --data-dir DIR   data dir (or the ledger .sqlite3 file); default GRACE_ORCHESTRATOR_DATA_DIR
   --project ID     only this project
-  --json           the snapshot as JSON
+  --json           the snapshot as JSON (with --watch: one line per frame, NDJSON)
+  --html FILE      write the snapshot and a timeline per work package as one self-contained page
   --ascii          ASCII tree glyphs
   --watch [N]      re-render every N seconds (default 2) and on handoff events, until Ctrl-C`;
 
@@ -41,6 +48,7 @@ interface Options {
   json: boolean;
   ascii: boolean;
   watchSeconds: number | null;
+  html: string | null;
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -54,6 +62,7 @@ function parseOptions(argv: string[]): Options | null {
         json: { type: "boolean", default: false },
         ascii: { type: "boolean", default: false },
         watch: { type: "boolean", default: false },
+        html: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
       },
@@ -106,6 +115,7 @@ function parseOptions(argv: string[]): Options | null {
     json: values.json,
     ascii: values.ascii,
     watchSeconds,
+    html: values.html === undefined ? null : path.resolve(values.html),
   };
 }
 
@@ -142,13 +152,43 @@ function openReadOnly(options: Options): Db {
   return db;
 }
 
-function frame(db: Db, options: Options, clear: boolean): string {
-  const snap = snapshot(db, { projectId: options.projectId });
-  if (options.json) return `${JSON.stringify(snap, null, 2)}\n`;
+/** Every byte this command prints goes through here. */
+function print(text: string): void {
+  process.stdout.write(text);
+}
+
+/** The probes (session processes, supervisor heartbeat) run first; the ledger read is one transaction. */
+async function takeSnapshot(db: Db, options: Options): Promise<StatusSnapshot> {
+  const [goneSessions, supervisor] = await Promise.all([
+    goneSessionIds(db),
+    supervisorState(options.dataDir),
+  ]);
+  return snapshot(db, { projectId: options.projectId, goneSessions, supervisor });
+}
+
+async function frame(db: Db, options: Options, watching: boolean): Promise<string> {
+  const snap = await takeSnapshot(db, options);
+  // A watch stream is NDJSON: one snapshot per line, so `| head -1` or `| jq -c` work.
+  if (options.json) return watching ? `${JSON.stringify(snap)}\n` : `${JSON.stringify(snap, null, 2)}\n`;
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const text = renderText(snap, { color, ascii: options.ascii });
   // Clearing only makes sense on a terminal; piped output keeps every frame.
-  return clear && process.stdout.isTTY ? `\u001b[2J\u001b[H${text}` : text;
+  return watching && process.stdout.isTTY ? `\u001b[2J\u001b[H${text}` : text;
+}
+
+function requireProject(db: Db, options: Options): void {
+  if (options.projectId === undefined) return;
+  const found = db.prepare("SELECT 1 FROM projects WHERE id = ?").get(options.projectId);
+  if (!found)
+    fail(
+      `No project ${options.projectId} in ${options.ledgerFile}; run grace-status without --project to list them.`,
+    );
+}
+
+async function writeHtml(db: Db, options: Options, file: string): Promise<void> {
+  const snap = await takeSnapshot(db, options);
+  fs.writeFileSync(file, renderHtml(snap, timelines(db, snap)));
+  print(`Wrote ${file}\n`);
 }
 
 async function watch(db: Db, options: Options, seconds: number): Promise<void> {
@@ -169,7 +209,7 @@ async function watch(db: Db, options: Options, seconds: number): Promise<void> {
   }
   try {
     while (!abort.signal.aborted) {
-      process.stdout.write(frame(db, options, true));
+      print(await frame(db, options, true));
       if (waiter) await waiter.wait(seconds * 1000, abort.signal);
       else await sleep(seconds * 1000, abort.signal);
     }
@@ -189,9 +229,16 @@ function sleep(ms: number, abort: AbortSignal): Promise<void> {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (!options) return;
+  // A reader that goes away (`| head`) ends the output, not with a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   const db = openReadOnly(options);
   try {
-    if (options.watchSeconds === null) process.stdout.write(frame(db, options, false));
+    requireProject(db, options);
+    if (options.html !== null) await writeHtml(db, options, options.html);
+    else if (options.watchSeconds === null) print(await frame(db, options, false));
     else await watch(db, options, options.watchSeconds);
   } finally {
     db.close();

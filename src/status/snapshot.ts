@@ -8,8 +8,10 @@ import type { PackageStatus } from "../domain/package-states.js";
 import type { TaskStatus } from "../domain/task-states.js";
 import type { DeliveryRow } from "../continuation/deliveries.js";
 import { parseRunId } from "../continuation/paths.js";
+import type { SupervisorState } from "../continuation/heartbeat.js";
 import type { Db } from "../ledger/database.js";
 import type { PackageRow, ProjectRow, TaskRow } from "../ledger/rows.js";
+import { attentionItems, type AttentionItem } from "./attention.js";
 
 export interface SessionView {
   id: number;
@@ -20,6 +22,13 @@ export interface SessionView {
   pid: number | null;
   started_at: string | null;
   ended_at: string | null;
+  /** The ledger says it runs, but its process is gone. */
+  process_gone: boolean;
+}
+
+export interface LatestEvent {
+  type: string;
+  created_at: string;
 }
 
 export interface PackageView {
@@ -31,6 +40,7 @@ export interface PackageView {
   claimed_by_agent: string | null;
   updated_at: string;
   event_count: number;
+  latest_event: LatestEvent | null;
   latest_session_state: string | null;
   /** Newest first. */
   mimo_sessions: SessionView[];
@@ -69,8 +79,21 @@ export interface DeliveryView {
   created_at: string;
 }
 
+export interface StatusCounts {
+  tasks: number;
+  work_packages: number;
+  running_sessions: number;
+  open_deliveries: number;
+  needs_attention: number;
+}
+
 export interface StatusSnapshot {
   snapshot_timestamp: string;
+  /** Whether a host continuation supervisor runs on this data dir (from its heartbeat). */
+  supervisor: SupervisorState;
+  /** What a person should look at first; see attention.ts. */
+  needs_attention: AttentionItem[];
+  counts: StatusCounts;
   projects_count: number;
   projects: ProjectView[];
   /** Every delivery not yet RESOLVED: pending, in flight, waiting to retry or dead-lettered. */
@@ -81,9 +104,13 @@ export interface SnapshotOptions {
   projectId?: number | undefined;
   /** Injected so renders and tests are deterministic. */
   now?: Date;
+  /** Sessions whose process was probed gone (goneSessionIds), probed before the read. */
+  goneSessions?: ReadonlySet<number>;
+  supervisor?: SupervisorState;
 }
 
-type SessionRow = SessionView & { work_package_id: number };
+type SessionRow = Omit<SessionView, "process_gone"> & { work_package_id: number };
+type EventSummary = { id: number; n: number; type: string; created_at: string };
 
 /** Reads the whole picture in one read transaction, so a concurrent writer cannot tear it. */
 export function snapshot(db: Db, options: SnapshotOptions = {}): StatusSnapshot {
@@ -103,15 +130,18 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
     `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
        FROM mimo_sessions WHERE task_id = ? ORDER BY id DESC`,
   );
+  // SQLite returns the bare columns of the row holding MAX(id): the newest event per package.
   const eventCounts = db.prepare(
-    "SELECT work_package_id AS id, COUNT(*) AS n FROM handoff_events WHERE task_id = ? GROUP BY work_package_id",
+    `SELECT work_package_id AS id, COUNT(*) AS n, type, created_at, MAX(id) AS newest
+       FROM handoff_events WHERE task_id = ? GROUP BY work_package_id`,
   );
+  const gone = options.goneSessions ?? new Set<number>();
 
   const projectViews = projects.map((p): ProjectView => {
     const tasks = (tasksOf.all(p.id) as TaskRow[]).map((t): TaskView => {
       const packages = packagesOf.all(t.id) as PackageRow[];
       const sessions = sessionsOf.all(t.id) as SessionRow[];
-      const counts = new Map((eventCounts.all(t.id) as { id: number; n: number }[]).map((r) => [r.id, r.n]));
+      const counts = new Map((eventCounts.all(t.id) as EventSummary[]).map((r) => [r.id, r]));
       const briefs = packages.map((w) => ({ id: w.id, status: w.status as PackageStatus }));
       return {
         id: t.id,
@@ -120,7 +150,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
         created_at: t.created_at,
         updated_at: t.updated_at,
         next_action: classifyNextAction(t.status as TaskStatus, briefs),
-        work_packages: packages.map((w) => packageView(w, sessions, counts.get(w.id) ?? 0)),
+        work_packages: packages.map((w) => packageView(w, sessions, counts.get(w.id), gone)),
       };
     });
     return {
@@ -143,18 +173,37 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
     // Run ids name their project, so the filter needs no join (and never shows a foreign run).
     .filter((d) => projectId === undefined || d.project_id === projectId);
 
+  const attention = attentionItems(db, gone, projectId);
+  const tasks = projectViews.flatMap((p) => p.tasks);
+  const packages = tasks.flatMap((t) => t.work_packages);
   return {
     snapshot_timestamp: (options.now ?? new Date()).toISOString(),
+    supervisor: options.supervisor ?? { state: "never_started" },
+    needs_attention: attention,
+    counts: {
+      tasks: tasks.length,
+      work_packages: packages.length,
+      running_sessions: packages
+        .flatMap((w) => w.mimo_sessions)
+        .filter((s) => ["RUNNING", "TUI_DETACHED"].includes(s.lifecycle_state) && !s.process_gone).length,
+      open_deliveries: deliveries.length,
+      needs_attention: attention.length,
+    },
     projects_count: projectViews.length,
     projects: projectViews,
     continuation_deliveries: deliveries,
   };
 }
 
-function packageView(w: PackageRow, sessions: readonly SessionRow[], eventCount: number): PackageView {
+function packageView(
+  w: PackageRow,
+  sessions: readonly SessionRow[],
+  events: EventSummary | undefined,
+  gone: ReadonlySet<number>,
+): PackageView {
   const own = sessions
     .filter((s) => s.work_package_id === w.id)
-    .map(({ work_package_id: _drop, ...s }): SessionView => s);
+    .map(({ work_package_id: _drop, ...s }): SessionView => ({ ...s, process_gone: gone.has(s.id) }));
   return {
     id: w.id,
     title: w.title,
@@ -163,7 +212,8 @@ function packageView(w: PackageRow, sessions: readonly SessionRow[], eventCount:
     assigned_pro_agent: w.assigned_pro_agent,
     claimed_by_agent: w.claimed_by_agent,
     updated_at: String(w.updated_at),
-    event_count: eventCount,
+    event_count: events?.n ?? 0,
+    latest_event: events ? { type: events.type, created_at: events.created_at } : null,
     latest_session_state: own[0]?.lifecycle_state ?? null,
     mimo_sessions: own,
   };
