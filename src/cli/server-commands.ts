@@ -12,6 +12,10 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  scaffold: {
+    summary: "write the six GRACE artifacts (docs/*.xml) for an existing git repository",
+    load: () => import("./scaffold.js"),
+  },
   doctor: {
     summary: "check this installation and its data dir; exit 1 on a problem",
     load: () => import("./doctor.js"),
