@@ -16,6 +16,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "write the six GRACE artifacts (docs/*.xml) for an existing git repository",
     load: () => import("./scaffold.js"),
   },
+  demo: {
+    summary: "play one task end to end in a temp folder (fake Mimo and controller)",
+    load: () => import("./demo.js"),
+  },
   doctor: {
     summary: "check this installation and its data dir; exit 1 on a problem",
     load: () => import("./doctor.js"),

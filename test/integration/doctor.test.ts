@@ -25,7 +25,7 @@ import { captureIdentity } from "../../src/process/identity.js";
 import { initRepo, tempDir } from "../helpers/git-repo.js";
 import { REPO_ROOT } from "../helpers/mcp-client.js";
 
-const FAKE_MIMO = path.join(REPO_ROOT, "test", "helpers", "fake-mimo.mjs");
+const FAKE_MIMO = path.join(REPO_ROOT, "scripts", "demo", "fake-mimo.mjs");
 const BIN = path.join(REPO_ROOT, "dist", "src", "cli", "bin", "grace-orchestrator-mcp.js");
 
 function ctx(env: Env = {}, over: Partial<DoctorContext> = {}): DoctorContext {
