@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import { quote } from "shell-quote";
 import { REPO_ROOT } from "./mcp-client.js";
 
-export const FAKE_CONTROLLER_PATH = fileURLToPath(new URL("../../scripts/demo/fake-controller.mjs", import.meta.url));
+export const FAKE_CONTROLLER_PATH = fileURLToPath(
+  new URL("../../scripts/demo/fake-controller.mjs", import.meta.url),
+);
 
 export interface LaunchRecord {
   argv: string[];
