@@ -3,25 +3,11 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { DEFAULT_WORKER_REPORT_FIELDS } from "../gates/labels.js";
+import { exampleWorkerReport } from "./worker-report.js";
 import { git, type Result, type World } from "./world.js";
 
 export type Say = (text: string) => void;
 
-const REPORT_FIELDS = {
-  authority_mode: "codex_led",
-  module_id: "M-SRC",
-  contract_delta: "none",
-  commands_run_with_exact_results: ["unit: exit 0"],
-  scaffolded: "nothing",
-  wired: "saveOrder keeps its contract",
-  verified: "unit tests pass",
-  unverified_gaps: "none",
-  stop_conditions_encountered: "none",
-  protected_test_and_forbidden_scope_statement: "no protected tests or forbidden files touched",
-  graph_delta_proposal: "none",
-  verification_delta_proposal: "none",
-  next_action: "GLM review",
-};
 const STORE = "src/orderdesk/store.ts";
 
 export interface Planned {
@@ -78,13 +64,13 @@ export async function plan(w: World, say: Say): Promise<Planned> {
   say("GLM plans the task and registers its verification plan (the 'unit' command).");
   const pkg = await w.call("glm", "workpackage.create", {
     task_id: task.id,
-    title: "Duplicate check in the order store",
-    objective: "saveOrder raises DUPLICATE_ORDER for a known id",
+    title: "Refuse duplicate ids in saveOrder",
+    objective: "saveOrder throws DUPLICATE_ORDER when the id is already stored",
+    base_commit: w.base,
     allowed_files: ["src/orderdesk/**"],
-    forbidden_files: ["src/orderdesk/secrets/**"],
+    forbidden_files: ["src/orderdesk/generated/**"],
     assigned_junior_agent: "junior-1",
     assigned_pro_agent: "pro-1",
-    base_commit: w.base,
     test_surface: ["unit"],
     commands_allowed: ["unit"],
     rollback_boundary: "reset to the package base commit",
@@ -233,14 +219,13 @@ export async function finish(w: World, p: Planned, worked: Worked, say: Say): Pr
     head_commit: head,
     tests_run: [{ command_key: "unit", exit_code: 0 }],
     risk_notes: "low",
-    worker_report: {
-      ...REPORT_FIELDS,
-      operation_id: `task-${p.taskId}`,
-      task_id: p.taskId,
-      work_package_id: p.packageId,
-      files_read: ["docs/development-plan.xml", STORE],
-      files_changed: [STORE],
-    },
+    worker_report: exampleWorkerReport({
+      taskId: p.taskId,
+      packageId: p.packageId,
+      moduleId: "M-SRC",
+      filesRead: ["docs/development-plan.xml", STORE],
+      filesChanged: [STORE],
+    }),
   });
   say("junior-1 submits: the gates check the commit, the scope and the 17-field worker report.");
   await closeMimo(w, worked, say);

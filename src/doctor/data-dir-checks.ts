@@ -101,22 +101,24 @@ function freeSpace(dataDir: string): CheckResult {
   return freeSpaceCheck(stats.bavail * stats.bsize);
 }
 
-/** Under 100 MiB fails (writes will), under 1 GiB warns (a few worktrees fill it). */
+/** Lowest first: under 100 MiB fails (writes will), under 1 GiB warns (a few worktrees fill it). */
+const SPACE_LIMITS = [
+  {
+    below: TOO_LITTLE_SPACE_BYTES,
+    verdict: "fail",
+    fix: "Free space: worktrees and the ledger need room to write.",
+  },
+  {
+    below: LOW_SPACE_BYTES,
+    verdict: "warn",
+    fix: "Free some space before starting work packages (each has a worktree).",
+  },
+] as const;
+
 export function freeSpaceCheck(free: number): CheckResult {
   const text = `${(free / 1024 ** 3).toFixed(1)} GiB free`;
-  if (free < TOO_LITTLE_SPACE_BYTES)
-    return problem(
-      "fail",
-      SECTION,
-      `Only ${text} on the data dir's disk`,
-      "Free space: worktrees and the ledger need room to write.",
-    );
-  if (free < LOW_SPACE_BYTES)
-    return problem(
-      "warn",
-      SECTION,
-      `Only ${text} on the data dir's disk`,
-      "Free some space before starting work packages (each has a worktree).",
-    );
-  return ok(SECTION, text);
+  const limit = SPACE_LIMITS.find((l) => free < l.below);
+  return limit
+    ? problem(limit.verdict, SECTION, `Only ${text} on the data dir's disk`, limit.fix)
+    : ok(SECTION, text);
 }
