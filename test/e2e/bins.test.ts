@@ -127,3 +127,14 @@ describe.skipIf(OLD_NODE === null)("an old Node without the pinned Node installe
     expect(lines[0]).toMatch(new RegExp(`^${bin} needs Node >=22\\.12, this is v\\d+.*npm ci.*${root}`));
   });
 });
+
+test.each(BINS)("the README's 'npx %s' from inside the checkout runs the bin", (bin) => {
+  const r = spawnSync("npx", ["--no-install", bin, "--version"], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.homedir() },
+    timeout: 60_000,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toBe(`${VERSION}\n`);
+});
