@@ -51,6 +51,24 @@ interface Options {
   html: string | null;
 }
 
+/** --data-dir (or the configured data dir); a .sqlite3 name or an existing file is the ledger itself. */
+function ledgerLocation(dirFlag: string | undefined): { dataDir: string; ledgerFile: string } {
+  let dirText = dirFlag;
+  if (dirText === undefined) {
+    try {
+      dirText = settingsFromEnv(process.env).dataDir;
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  }
+  const target = path.resolve(dirText);
+  const isFile = target.endsWith(".sqlite3") || (fs.existsSync(target) && fs.statSync(target).isFile());
+  return {
+    dataDir: isFile ? path.dirname(target) : target,
+    ledgerFile: isFile ? target : path.join(target, LEDGER_FILE),
+  };
+}
+
 function parseOptions(argv: string[]): Options | null {
   let parsed;
   try {
@@ -97,20 +115,8 @@ function parseOptions(argv: string[]): Options | null {
     if (!Number.isSafeInteger(projectId) || projectId <= 0)
       fail(`--project needs a project id, got '${values.project}'`);
   }
-  let dirText = values["data-dir"];
-  if (dirText === undefined) {
-    try {
-      dirText = settingsFromEnv(process.env).dataDir;
-    } catch (error) {
-      fail((error as Error).message);
-    }
-  }
-  const target = path.resolve(dirText);
-  // A .sqlite3 name or an existing file is the ledger itself; anything else is a data dir.
-  const isFile = target.endsWith(".sqlite3") || (fs.existsSync(target) && fs.statSync(target).isFile());
   return {
-    dataDir: isFile ? path.dirname(target) : target,
-    ledgerFile: isFile ? target : path.join(target, LEDGER_FILE),
+    ...ledgerLocation(values["data-dir"]),
     projectId,
     json: values.json,
     ascii: values.ascii,

@@ -5,6 +5,7 @@ import path from "node:path";
 import { DEFAULT_WORKER_REPORT_FIELDS } from "../gates/labels.js";
 import { exampleWorkerReport } from "./worker-report.js";
 import { git, type Result, type World } from "./world.js";
+import { processProgramSearch } from "../config/program-search.js";
 
 export type Say = (text: string) => void;
 
@@ -170,7 +171,7 @@ function supervisorOnce(w: World): Result {
   const text = execFileSync(process.execPath, [bin, "--once", "--data-dir", w.paths.dataDir], {
     encoding: "utf8",
     env: {
-      PATH: process.env.PATH ?? "",
+      PATH: processProgramSearch().path ?? "",
       GRACE_CODEX_START_COMMAND: `"${process.execPath}" "${controller}"`,
       GRACE_LOG_LEVEL: "warn",
       FAKE_CONTROLLER_RECORD_DIR: w.paths.records,

@@ -11,6 +11,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { scaffoldRepo } from "../scaffold/scaffold.js";
+import { processProgramSearch } from "../config/program-search.js";
 
 export type Who = "codex" | "glm" | "junior";
 export type Result = Record<string, unknown>;
@@ -81,7 +82,7 @@ async function connect(paths: DemoPaths, who: Who): Promise<Client> {
     command: process.execPath,
     args: [path.join(paths.install, "dist", "src", "cli", "bin", "grace-orchestrator-mcp.js")],
     env: {
-      PATH: process.env.PATH ?? "",
+      PATH: processProgramSearch().path ?? "",
       HOME: os.homedir(),
       GRACE_ORCHESTRATOR_DATA_DIR: paths.dataDir,
       GRACE_ORCHESTRATOR_ACTOR_NAME: ACTORS[who].name,

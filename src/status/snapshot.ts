@@ -174,24 +174,31 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
     .filter((d) => projectId === undefined || d.project_id === projectId);
 
   const attention = attentionItems(db, gone, projectId);
-  const tasks = projectViews.flatMap((p) => p.tasks);
-  const packages = tasks.flatMap((t) => t.work_packages);
   return {
     snapshot_timestamp: (options.now ?? new Date()).toISOString(),
     supervisor: options.supervisor ?? { state: "never_started" },
     needs_attention: attention,
-    counts: {
-      tasks: tasks.length,
-      work_packages: packages.length,
-      running_sessions: packages
-        .flatMap((w) => w.mimo_sessions)
-        .filter((s) => ["RUNNING", "TUI_DETACHED"].includes(s.lifecycle_state) && !s.process_gone).length,
-      open_deliveries: deliveries.length,
-      needs_attention: attention.length,
-    },
+    counts: countsOf(projectViews, deliveries.length, attention.length),
     projects_count: projectViews.length,
     projects: projectViews,
     continuation_deliveries: deliveries,
+  };
+}
+
+const LIVE_STATES = ["RUNNING", "TUI_DETACHED"];
+
+function countsOf(projects: readonly ProjectView[], openDeliveries: number, attention: number): StatusCounts {
+  const tasks = projects.flatMap((p) => p.tasks);
+  const packages = tasks.flatMap((t) => t.work_packages);
+  const running = packages
+    .flatMap((w) => w.mimo_sessions)
+    .filter((s) => LIVE_STATES.includes(s.lifecycle_state) && !s.process_gone);
+  return {
+    tasks: tasks.length,
+    work_packages: packages.length,
+    running_sessions: running.length,
+    open_deliveries: openDeliveries,
+    needs_attention: attention,
   };
 }
 
