@@ -20,6 +20,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "play one task end to end in a temp folder (fake Mimo and controller)",
     load: () => import("./demo.js"),
   },
+  "import-legacy": {
+    summary: "copy a data dir of the Python predecessor into a new data dir",
+    load: () => import("./import-legacy.js"),
+  },
   doctor: {
     summary: "check this installation and its data dir; exit 1 on a problem",
     load: () => import("./doctor.js"),
