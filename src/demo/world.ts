@@ -115,7 +115,9 @@ export async function makeWorld(install: string): Promise<World> {
         const text = result.content.map((p) => (p.type === "text" ? p.text : "")).join("");
         throw new Error(`${tool} (${ACTORS[who].name}) refused: ${text}`);
       }
-      return result.structuredContent as Result;
+      // A tool without an output schema answers with its JSON as text only.
+      if (result.structuredContent !== undefined) return result.structuredContent as Result;
+      return JSON.parse(result.content.map((p) => (p.type === "text" ? p.text : "")).join("")) as Result;
     },
     close: async () => {
       // Every fake Mimo still waiting is told to leave.
