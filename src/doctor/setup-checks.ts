@@ -49,9 +49,11 @@ export function identityCheck(ctx: DoctorContext): CheckResult {
 export function mimoCheck(settings: Settings, ctx: DoctorContext): CheckResult {
   const search = programSearchFromEnv(ctx.env, ctx.platform);
   try {
-    const exe = resolveMimoExecutable(settings.mimoCommand, search.path ?? "", ctx.platform);
-    const kind = exe.toLowerCase().endsWith(".exe") || ctx.platform !== "win32" ? "executable" : "shim";
-    return ok("Mimo", `'${settings.mimoCommand}' → ${exe}`, [kind]);
+    // An npm shim resolves to the program it starts plus its script; an executable to itself.
+    const argv = resolveMimoExecutable(settings.mimoCommand, search.path ?? "", ctx.platform);
+    const kind =
+      argv.length > 1 ? `through its npm shim: ${argv[0]} runs ${argv.slice(1).join(" ")}` : "executable";
+    return ok("Mimo", `'${settings.mimoCommand}' → ${argv.join(" ")}`, [kind]);
   } catch (error) {
     return problem(
       "warn",
