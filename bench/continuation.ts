@@ -33,7 +33,7 @@ const SCANS = arg("--scans", 30);
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const CLI = path.join(ROOT, "dist", "src", "cli", "host-continuation.js");
-const FAKE = path.join(ROOT, "test", "helpers", "fake-controller.mjs");
+const FAKE = path.join(ROOT, "scripts", "demo", "fake-controller.mjs");
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), `bench-cont-${p}-`));
 
 function startSupervisor(dataDir: string, recordDir: string, pollSeconds: number): ChildProcess {

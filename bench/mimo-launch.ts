@@ -18,7 +18,7 @@ import { fmt, median, percentile } from "./stats.js";
 const FILES = 5_000;
 const RUNS = Number(process.argv[2] ?? 15);
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const FAKE_MIMO = path.join(ROOT, "test", "helpers", "fake-mimo.mjs");
+const FAKE_MIMO = path.join(ROOT, "scripts", "demo", "fake-mimo.mjs");
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd, encoding: "utf8" }).trim();

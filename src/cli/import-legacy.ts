@@ -53,7 +53,7 @@ export function renderSummary(s: ImportSummary): string {
   return `${lines.join("\n")}\n`;
 }
 
-function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -72,7 +72,7 @@ function main(argv: string[]): void {
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return;
+    return 0;
   }
   if (!values.from || !values["data-dir"]) fail(`--from and --data-dir are both required.\n${USAGE}`);
   let summary: ImportSummary;
@@ -83,6 +83,5 @@ function main(argv: string[]): void {
     throw error;
   }
   process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
+  return 0;
 }
-
-main(process.argv.slice(3));

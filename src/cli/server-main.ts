@@ -1,7 +1,9 @@
 import { identityFromEnv } from "../config/identity.js";
-import { createLogger } from "../config/logger.js";
+import { repoDataDirProblem } from "../config/data-dir.js";
+import { createLogger, logFilePath } from "../config/logger.js";
 import { mimoChildEnv } from "../config/mimo-env.js";
 import { MESSAGE_MAX_BYTES } from "../domain/limits.js";
+import { packageVersion } from "../config/node-guard.js";
 import { settingsFromEnv } from "../config/settings.js";
 import { openLedger } from "../ledger/database.js";
 import { createServiceContext } from "../service/context.js";
@@ -19,7 +21,14 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  const logger = createLogger(settings.logLevel);
+  const refusal = repoDataDirProblem(settings.dataDir);
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(settings.logLevel, {
+    file: logFilePath(settings.dataDir, "grace-orchestrator-mcp", identity.name),
+  });
   const db = openLedger(settings.dataDir);
   const svc = createServiceContext(db, identity, settings.dataDir, logger);
   // Events committed by a process that died before projecting them are projected now.
@@ -43,7 +52,7 @@ async function main(): Promise<void> {
     void server.close().finally(() => {
       svc.signal.close();
       db.close();
-      process.exit(code);
+      void (logger.close?.() ?? Promise.resolve()).finally(() => process.exit(code));
     });
   };
   const transport = new BoundedStdioServerTransport(
@@ -62,7 +71,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => shutdown(0));
   process.on("SIGINT", () => shutdown(0));
   await server.connect(transport);
-  logger.debug("server ready", {
+  logger.info("grace-orchestrator-mcp ready", {
+    version: packageVersion(import.meta.url),
     actor: identity.name,
     role: identity.primaryRole,
     tools: tools.length,

@@ -7,22 +7,31 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import { missingDataDirProblem } from "../config/data-dir.js";
+import { packageVersion } from "../config/node-guard.js";
 import { settingsFromEnv } from "../config/settings.js";
 import { LEDGER_FILE, type Db } from "../ledger/database.js";
 import { identifyLedger, LedgerRefusedError } from "../ledger/identity.js";
 import { LATEST_VERSION } from "../ledger/migrations.js";
 import { openNamedSignal, type NamedSignal, type Waiter } from "../signal/named-signal.js";
+import { supervisorState } from "../continuation/heartbeat.js";
+import { goneSessionIds } from "../status/attention.js";
+import { renderHtml } from "../status/html.js";
 import { renderText } from "../status/render.js";
 import { terminalSafe, terminalSafeDeep, terminalSafeJson } from "../status/terminal-text.js";
-import { snapshot } from "../status/snapshot.js";
+import { snapshot, type StatusSnapshot } from "../status/snapshot.js";
+import { timelines } from "../status/timeline.js";
 
-const USAGE = `Usage: grace-status [--data-dir DIR] [--project ID] [--json] [--ascii] [--watch [SECONDS]]
+const USAGE = `Usage: grace-status [--data-dir DIR] [--project ID] [--json] [--ascii] [--watch [SECONDS]] [--html FILE] [--help] [--version]
 
-Prints projects -> tasks -> work packages (with next actions, Mimo sessions, handoff event counts)
-and the open continuation deliveries of a data dir's ledger, read-only.
+Prints what needs a person first (workers asking for help, controllers not acknowledging,
+dead-lettered continuations, Mimo sessions whose process is gone) and whether a supervisor runs,
+then projects -> tasks -> work packages (next actions, Mimo sessions, handoff events) and the open
+continuation deliveries of a data dir's ledger, read-only. Exit 2: no such data dir or project.
   --data-dir DIR   data dir (or the ledger .sqlite3 file); default GRACE_ORCHESTRATOR_DATA_DIR
   --project ID     only this project
-  --json           the snapshot as JSON
+  --json           the snapshot as JSON (with --watch: one line per frame, NDJSON)
+  --html FILE      write the snapshot and a timeline per work package as one self-contained page
   --ascii          ASCII tree glyphs
   --watch [N]      re-render every N seconds (default 2) and on handoff events, until Ctrl-C`;
 
@@ -40,6 +49,25 @@ interface Options {
   json: boolean;
   ascii: boolean;
   watchSeconds: number | null;
+  html: string | null;
+}
+
+/** --data-dir (or the configured data dir); a .sqlite3 name or an existing file is the ledger itself. */
+function ledgerLocation(dirFlag: string | undefined): { dataDir: string; ledgerFile: string } {
+  let dirText = dirFlag;
+  if (dirText === undefined) {
+    try {
+      dirText = settingsFromEnv(process.env).dataDir;
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  }
+  const target = path.resolve(dirText);
+  const isFile = target.endsWith(".sqlite3") || (fs.existsSync(target) && fs.statSync(target).isFile());
+  return {
+    dataDir: isFile ? path.dirname(target) : target,
+    ledgerFile: isFile ? target : path.join(target, LEDGER_FILE),
+  };
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -53,7 +81,9 @@ function parseOptions(argv: string[]): Options | null {
         json: { type: "boolean", default: false },
         ascii: { type: "boolean", default: false },
         watch: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
+        html: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", default: false },
       },
       strict: true,
       // The only positional is the optional interval after --watch (parseArgs has no optional values).
@@ -65,6 +95,10 @@ function parseOptions(argv: string[]): Options | null {
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return null;
+  }
+  if (values.version) {
+    process.stdout.write(`${packageVersion(import.meta.url)}\n`);
     return null;
   }
   if (positionals.length > (values.watch ? 1 : 0))
@@ -82,34 +116,20 @@ function parseOptions(argv: string[]): Options | null {
     if (!Number.isSafeInteger(projectId) || projectId <= 0)
       fail(`--project needs a project id, got '${values.project}'`);
   }
-  let dirText = values["data-dir"];
-  if (dirText === undefined) {
-    try {
-      dirText = settingsFromEnv(process.env).dataDir;
-    } catch (error) {
-      fail((error as Error).message);
-    }
-  }
-  const target = path.resolve(dirText);
-  // A .sqlite3 name or an existing file is the ledger itself; anything else is a data dir.
-  const isFile = target.endsWith(".sqlite3") || (fs.existsSync(target) && fs.statSync(target).isFile());
   return {
-    dataDir: isFile ? path.dirname(target) : target,
-    ledgerFile: isFile ? target : path.join(target, LEDGER_FILE),
+    ...ledgerLocation(values["data-dir"]),
     projectId,
     json: values.json,
     ascii: values.ascii,
     watchSeconds,
+    html: values.html === undefined ? null : path.resolve(values.html),
   };
 }
 
 /** Read-only and fileMustExist: a wrong path must never leave a fresh, empty ledger behind. */
 function openReadOnly(options: Options): Db {
-  if (!fs.existsSync(options.dataDir)) {
-    fail(
-      `The data dir does not exist: ${options.dataDir}. Pass --data-dir or set GRACE_ORCHESTRATOR_DATA_DIR.`,
-    );
-  }
+  const missing = missingDataDirProblem(options.dataDir);
+  if (missing) fail(missing);
   if (!fs.existsSync(options.ledgerFile)) {
     fail(`No ledger at ${options.ledgerFile}: the orchestrator has not used this data dir yet.`);
   }
@@ -139,15 +159,45 @@ function openReadOnly(options: Options): Db {
   return db;
 }
 
-function frame(db: Db, options: Options, clear: boolean): string {
-  const snap = snapshot(db, { projectId: options.projectId });
+/** Every byte this command prints goes through here. */
+function print(text: string): void {
+  process.stdout.write(text);
+}
+
+/** The probes (session processes, supervisor heartbeat) run first; the ledger read is one transaction. */
+async function takeSnapshot(db: Db, options: Options): Promise<StatusSnapshot> {
+  const [goneSessions, supervisor] = await Promise.all([
+    goneSessionIds(db),
+    supervisorState(options.dataDir),
+  ]);
+  return snapshot(db, { projectId: options.projectId, goneSessions, supervisor });
+}
+
+async function frame(db: Db, options: Options, watching: boolean): Promise<string> {
+  const snap = await takeSnapshot(db, options);
+  // A watch stream is NDJSON: one snapshot per line, so `| head -1` or `| jq -c` work.
   // Ledger text is agent-written: made terminal-safe here, at the print edge, before our own
   // colour and clear-screen sequences are added.
-  if (options.json) return `${terminalSafeJson(snap)}\n`;
+  if (options.json) return `${terminalSafeJson(snap, watching ? undefined : 2)}\n`;
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const text = renderText(terminalSafeDeep(snap), { color, ascii: options.ascii });
   // Clearing only makes sense on a terminal; piped output keeps every frame.
-  return clear && process.stdout.isTTY ? `\u001b[2J\u001b[H${text}` : text;
+  return watching && process.stdout.isTTY ? `\u001b[2J\u001b[H${text}` : text;
+}
+
+function requireProject(db: Db, options: Options): void {
+  if (options.projectId === undefined) return;
+  const found = db.prepare("SELECT 1 FROM projects WHERE id = ?").get(options.projectId);
+  if (!found)
+    fail(
+      `No project ${options.projectId} in ${options.ledgerFile}; run grace-status without --project to list them.`,
+    );
+}
+
+async function writeHtml(db: Db, options: Options, file: string): Promise<void> {
+  const snap = await takeSnapshot(db, options);
+  fs.writeFileSync(file, renderHtml(snap, timelines(db, snap)));
+  print(`Wrote ${file}\n`);
 }
 
 async function watch(db: Db, options: Options, seconds: number): Promise<void> {
@@ -168,7 +218,7 @@ async function watch(db: Db, options: Options, seconds: number): Promise<void> {
   }
   try {
     while (!abort.signal.aborted) {
-      process.stdout.write(frame(db, options, true));
+      print(await frame(db, options, true));
       if (waiter) await waiter.wait(seconds * 1000, abort.signal);
       else await sleep(seconds * 1000, abort.signal);
     }
@@ -188,9 +238,16 @@ function sleep(ms: number, abort: AbortSignal): Promise<void> {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (!options) return;
+  // A reader that goes away (`| head`) ends the output, not with a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   const db = openReadOnly(options);
   try {
-    if (options.watchSeconds === null) process.stdout.write(frame(db, options, false));
+    requireProject(db, options);
+    if (options.html !== null) await writeHtml(db, options, options.html);
+    else if (options.watchSeconds === null) print(await frame(db, options, false));
     else await watch(db, options, options.watchSeconds);
   } finally {
     db.close();

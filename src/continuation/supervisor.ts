@@ -9,6 +9,7 @@ import { captureIdentity, checkLiveness } from "../process/identity.js";
 import { openNamedSignal, type NamedSignal } from "../signal/named-signal.js";
 import { CursorCache } from "./cursor.js";
 import { nextDueAt, type Claimer } from "./deliveries.js";
+import { writeHeartbeat } from "./heartbeat.js";
 import { GatePool } from "./launch-gate.js";
 import type { LivenessProbe } from "./lease-recovery.js";
 import { DEFAULT_LIMITS, MIN_POLL_SECONDS, type DeliveryLimits } from "./limits.js";
@@ -83,7 +84,31 @@ export class Supervisor {
     this.catchUpProjection();
     const { summary, db } = await scanOnce(await this.env());
     this.db ??= db;
+    this.logDecisions(summary);
     return summary;
+  }
+
+  /** One info line per decision a scan made, so a hidden supervisor's log tells what it did and why. */
+  private logDecisions(summary: ScanSummary): void {
+    const log = this.opts.logger;
+    if (!log) return;
+    if (summary.enqueued_count > 0) log.info("scan enqueued deliveries", { count: summary.enqueued_count });
+    for (const r of summary.recovered) log.info("lease recovered", { ...r });
+    for (const r of summary.delivery_results) log.info(`delivery ${r.status}`, { ...r });
+  }
+
+  private async beat(): Promise<void> {
+    const self = await this.identity();
+    try {
+      writeHeartbeat(this.dataDir, {
+        pid: self.pid,
+        os_start_time: self.startedAtOs,
+        at: this.clock().toISOString(),
+        poll_interval_seconds: Math.max(MIN_POLL_SECONDS, this.opts.pollIntervalSeconds),
+      });
+    } catch (error) {
+      this.opts.logger?.warn("could not write the heartbeat", { error: String(error) });
+    }
   }
 
   /**
@@ -130,15 +155,9 @@ export class Supervisor {
       while (!abort.aborted) {
         let summary: ScanSummary | null = null;
         try {
+          await this.beat();
           summary = await this.scan();
           onScan?.(summary);
-          if (summary.delivery_results.length > 0 || summary.recovered.length > 0) {
-            log?.info("scan", {
-              enqueued: summary.enqueued_count,
-              results: summary.delivery_results.map((r) => `${r.continuation_id}:${r.status}`),
-              recovered: summary.recovered.map((r) => `${r.continuation_id}:${r.status}`),
-            });
-          }
         } catch (error) {
           // A ledger that is not ours stays so: retrying would only repeat the refusal.
           if (error instanceof LedgerRefusedError) throw error;

@@ -1,4 +1,6 @@
 /** Text rendering of a status snapshot (reference §12.7): a pure function of the snapshot. */
+import { ago, timeLeft } from "./ages.js";
+import type { AttentionItem } from "./attention.js";
 import type { DeliveryView, PackageView, SessionView, StatusSnapshot, TaskView } from "./snapshot.js";
 
 export interface RenderOptions {
@@ -40,15 +42,20 @@ export function renderText(snap: StatusSnapshot, options: RenderOptions): string
     const code = GOOD.has(state) ? 32 : BAD.has(state) ? 31 : 33;
     return `\u001b[${code}m${text}\u001b[0m`;
   };
+  const now = new Date(snap.snapshot_timestamp);
+  const c = snap.counts;
   const lines = [
     `GRACE Orchestrator Status Snapshot [${snap.snapshot_timestamp}]`,
-    `Total Projects: ${snap.projects_count}`,
+    supervisorLine(snap, now, paint),
+    ...attentionLines(snap.needs_attention, now, paint),
+    `Total Projects: ${snap.projects_count}, tasks: ${c.tasks}, work packages: ${c.work_packages}, ` +
+      `running Mimo sessions: ${c.running_sessions}, open deliveries: ${c.open_deliveries}`,
     "=".repeat(60),
   ];
   if (snap.projects.length === 0) lines.push("No registered projects found.");
   for (const p of snap.projects) {
     lines.push(`Project #${p.id}: ${p.name} (Branch: ${p.main_branch})`);
-    const tasks = p.tasks.map((t) => taskNode(t, paint));
+    const tasks = p.tasks.map((t) => taskNode(t, paint, now));
     lines.push(...tree(tasks.length ? tasks : [leaf("No tasks.")], options.ascii));
   }
   lines.push("");
@@ -59,7 +66,7 @@ export function renderText(snap: StatusSnapshot, options: RenderOptions): string
     lines.push(`Open continuation deliveries: ${deliveries.length}`);
     lines.push(
       ...tree(
-        deliveries.map((d) => leaf(deliveryLabel(d, paint))),
+        deliveries.map((d) => leaf(deliveryLabel(d, paint, now))),
         options.ascii,
       ),
     );
@@ -69,25 +76,58 @@ export function renderText(snap: StatusSnapshot, options: RenderOptions): string
 
 type Paint = (state: string, text: string) => string;
 
+function supervisorLine(snap: StatusSnapshot, now: Date, paint: Paint): string {
+  const s = snap.supervisor;
+  if (s.state === "alive")
+    return `Supervisor: ${paint("RESOLVED", "running")} (pid ${s.pid}, last beat ${ago(s.at, now)})`;
+  if (s.state === "not_running")
+    return `Supervisor: ${paint("FAILED", "NOT running")} (pid ${s.pid} gone, last beat ${ago(s.at, now)}): worker events start no controller`;
+  return `Supervisor: ${paint("FAILED", "never started")} on this data dir: worker events start no controller`;
+}
+
+const ATTENTION_TEXT: Record<AttentionItem["kind"], string> = {
+  worker_event: "worker asks for help",
+  awaiting_ack: "controller started, awaiting ACK",
+  dead_letter: "continuation dead-lettered",
+  session_gone: "Mimo session process gone",
+};
+
+function attentionLines(items: readonly AttentionItem[], now: Date, paint: Paint): string[] {
+  if (items.length === 0) return ["Needs attention: nothing"];
+  const lines = [paint("FAILED", `Needs attention (${items.length}):`)];
+  for (const i of items) {
+    const where =
+      i.work_package_id !== null ? `WP #${i.work_package_id} (task #${i.task_id ?? "?"})` : (i.ref ?? "");
+    const when = i.deadline ? timeLeft(i.deadline, now) : ago(i.at, now);
+    const what = i.kind === "worker_event" ? i.state : ATTENTION_TEXT[i.kind];
+    const message = i.message ? `: ${i.message}` : "";
+    lines.push(`  ! ${where} ${paint("FAILED", what)}, ${when}${message}`);
+  }
+  return lines;
+}
+
 function leaf(label: string): Node {
   return { label, children: [] };
 }
 
-function taskNode(t: TaskView, paint: Paint): Node {
+function taskNode(t: TaskView, paint: Paint, now: Date): Node {
   const next = `Next: ${t.next_action.role} -> ${t.next_action.action}`;
-  const packages = t.work_packages.map((w) => packageNode(w, paint));
+  const packages = t.work_packages.map((w) => packageNode(w, paint, now));
   return {
     label: `Task #${t.id}: ${t.title} ${paint(t.status, `[${t.status}]`)} ${next}${sessionNote(t.controller_session_id)}`,
     children: packages.length ? packages : [leaf("No work packages.")],
   };
 }
 
-function packageNode(w: PackageView, paint: Paint): Node {
+function packageNode(w: PackageView, paint: Paint, now: Date): Node {
   const assigned = [w.assigned_junior_agent, w.assigned_pro_agent].filter((a): a is string => a !== null);
   const parts = [`WP #${w.id}: ${w.title} ${paint(w.status, `[${w.status}]`)}`];
   if (w.claimed_by_agent) parts.push(`(Claimed: ${w.claimed_by_agent})`);
   if (assigned.length) parts.push(`(Assigned: ${assigned.join(", ")})`);
-  parts.push(`(Events: ${w.event_count})${sessionNote(w.controller_session_id)}`);
+  const latest = w.latest_event
+    ? `, latest: ${w.latest_event.type} ${ago(w.latest_event.created_at, now)}`
+    : "";
+  parts.push(`(Events: ${w.event_count}${latest})${sessionNote(w.controller_session_id)}`);
   return { label: parts.join(" "), children: w.mimo_sessions.map((s) => leaf(sessionLabel(s, paint))) };
 }
 
@@ -96,13 +136,20 @@ function sessionNote(sessionId: string | null): string {
 }
 
 function sessionLabel(s: SessionView, paint: Paint): string {
-  const state = `[${s.lifecycle_state}${s.pid !== null ? ` PID:${s.pid}` : ""}]`;
+  const pid = s.pid === null ? "" : s.process_gone ? ` PID:${s.pid} gone` : ` PID:${s.pid}`;
+  const state = `[${s.lifecycle_state}${pid}]`;
   return `Mimo Session #${s.id}: ${s.assigned_agent} (${s.mode}) ${paint(s.lifecycle_state, state)}`;
 }
 
-function deliveryLabel(d: DeliveryView, paint: Paint): string {
+function deliveryLabel(d: DeliveryView, paint: Paint, now: Date): string {
   const error = d.last_error ? ` last error: ${d.last_error}` : "";
-  return `${d.continuation_id} ${d.run_id} ${paint(d.state, `[${d.state}]`)} attempts: ${d.attempt_count}, next: ${d.next_attempt_at}${error}`;
+  const next =
+    Date.parse(d.next_attempt_at) <= now.getTime()
+      ? "due now"
+      : `in ${timeLeft(d.next_attempt_at, now).replace(/ left$/, "")}`;
+  const when =
+    d.state === "DEAD_LETTER" ? `dead-lettered (raised ${ago(d.created_at, now)})` : `next attempt ${next}`;
+  return `${d.continuation_id} ${d.run_id} ${paint(d.state, `[${d.state}]`)} attempts: ${d.attempt_count}, ${when}${error}`;
 }
 
 function tree(nodes: readonly Node[], ascii: boolean, prefix = ""): string[] {

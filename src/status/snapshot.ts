@@ -9,8 +9,10 @@ import type { TaskStatus } from "../domain/task-states.js";
 import type { DeliveryRow } from "../continuation/deliveries.js";
 import { parseRunId } from "../continuation/paths.js";
 import { TASK_LEVEL } from "../ledger/controller-sessions.js";
+import type { SupervisorState } from "../continuation/heartbeat.js";
 import type { Db } from "../ledger/database.js";
 import type { PackageRow, ProjectRow, TaskRow } from "../ledger/rows.js";
+import { attentionItems, type AttentionItem } from "./attention.js";
 
 export interface SessionView {
   id: number;
@@ -21,6 +23,13 @@ export interface SessionView {
   pid: number | null;
   started_at: string | null;
   ended_at: string | null;
+  /** The ledger says it runs, but its process is gone. */
+  process_gone: boolean;
+}
+
+export interface LatestEvent {
+  type: string;
+  created_at: string;
 }
 
 export interface PackageView {
@@ -32,6 +41,7 @@ export interface PackageView {
   claimed_by_agent: string | null;
   updated_at: string;
   event_count: number;
+  latest_event: LatestEvent | null;
   latest_session_state: string | null;
   /** The Codex session recorded from the controller's calls on this package; the supervisor resumes it. */
   controller_session_id: string | null;
@@ -74,8 +84,21 @@ export interface DeliveryView {
   created_at: string;
 }
 
+export interface StatusCounts {
+  tasks: number;
+  work_packages: number;
+  running_sessions: number;
+  open_deliveries: number;
+  needs_attention: number;
+}
+
 export interface StatusSnapshot {
   snapshot_timestamp: string;
+  /** Whether a host continuation supervisor runs on this data dir (from its heartbeat). */
+  supervisor: SupervisorState;
+  /** What a person should look at first; see attention.ts. */
+  needs_attention: AttentionItem[];
+  counts: StatusCounts;
   projects_count: number;
   projects: ProjectView[];
   /** Every delivery not yet RESOLVED: pending, in flight, waiting to retry or dead-lettered. */
@@ -86,9 +109,13 @@ export interface SnapshotOptions {
   projectId?: number | undefined;
   /** Injected so renders and tests are deterministic. */
   now?: Date;
+  /** Sessions whose process was probed gone (goneSessionIds), probed before the read. */
+  goneSessions?: ReadonlySet<number>;
+  supervisor?: SupervisorState;
 }
 
-type SessionRow = SessionView & { work_package_id: number };
+type SessionRow = Omit<SessionView, "process_gone"> & { work_package_id: number };
+type EventSummary = { id: number; n: number; type: string; created_at: string };
 
 /** Reads the whole picture in one read transaction, so a concurrent writer cannot tear it. */
 export function snapshot(db: Db, options: SnapshotOptions = {}): StatusSnapshot {
@@ -111,15 +138,18 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
   const controllerSessionsOf = db.prepare(
     "SELECT work_package_id AS id, session_id FROM controller_sessions WHERE task_id = ?",
   );
+  // SQLite returns the bare columns of the row holding MAX(id): the newest event per package.
   const eventCounts = db.prepare(
-    "SELECT work_package_id AS id, COUNT(*) AS n FROM handoff_events WHERE task_id = ? GROUP BY work_package_id",
+    `SELECT work_package_id AS id, COUNT(*) AS n, type, created_at, MAX(id) AS newest
+       FROM handoff_events WHERE task_id = ? GROUP BY work_package_id`,
   );
+  const gone = options.goneSessions ?? new Set<number>();
 
   const projectViews = projects.map((p): ProjectView => {
     const tasks = (tasksOf.all(p.id) as TaskRow[]).map((t): TaskView => {
       const packages = packagesOf.all(t.id) as PackageRow[];
       const sessions = sessionsOf.all(t.id) as SessionRow[];
-      const counts = new Map((eventCounts.all(t.id) as { id: number; n: number }[]).map((r) => [r.id, r.n]));
+      const counts = new Map((eventCounts.all(t.id) as EventSummary[]).map((r) => [r.id, r]));
       const briefs = packages.map((w) => ({ id: w.id, status: w.status as PackageStatus }));
       const controller = new Map(
         (controllerSessionsOf.all(t.id) as { id: number; session_id: string }[]).map((r) => [
@@ -136,7 +166,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
         next_action: classifyNextAction(t.status as TaskStatus, briefs),
         controller_session_id: controller.get(TASK_LEVEL) ?? null,
         work_packages: packages.map((w) => ({
-          ...packageView(w, sessions, counts.get(w.id) ?? 0),
+          ...packageView(w, sessions, counts.get(w.id), gone),
           controller_session_id: controller.get(w.id) ?? null,
         })),
       };
@@ -161,22 +191,44 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
     // Run ids name their project, so the filter needs no join (and never shows a foreign run).
     .filter((d) => projectId === undefined || d.project_id === projectId);
 
+  const attention = attentionItems(db, gone, projectId);
   return {
     snapshot_timestamp: (options.now ?? new Date()).toISOString(),
+    supervisor: options.supervisor ?? { state: "never_started" },
+    needs_attention: attention,
+    counts: countsOf(projectViews, deliveries.length, attention.length),
     projects_count: projectViews.length,
     projects: projectViews,
     continuation_deliveries: deliveries,
   };
 }
 
+const LIVE_STATES = ["RUNNING", "TUI_DETACHED"];
+
+function countsOf(projects: readonly ProjectView[], openDeliveries: number, attention: number): StatusCounts {
+  const tasks = projects.flatMap((p) => p.tasks);
+  const packages = tasks.flatMap((t) => t.work_packages);
+  const running = packages
+    .flatMap((w) => w.mimo_sessions)
+    .filter((s) => LIVE_STATES.includes(s.lifecycle_state) && !s.process_gone);
+  return {
+    tasks: tasks.length,
+    work_packages: packages.length,
+    running_sessions: running.length,
+    open_deliveries: openDeliveries,
+    needs_attention: attention,
+  };
+}
+
 function packageView(
   w: PackageRow,
   sessions: readonly SessionRow[],
-  eventCount: number,
+  events: EventSummary | undefined,
+  gone: ReadonlySet<number>,
 ): Omit<PackageView, "controller_session_id"> {
   const own = sessions
     .filter((s) => s.work_package_id === w.id)
-    .map(({ work_package_id: _drop, ...s }): SessionView => s);
+    .map(({ work_package_id: _drop, ...s }): SessionView => ({ ...s, process_gone: gone.has(s.id) }));
   return {
     id: w.id,
     title: w.title,
@@ -185,7 +237,8 @@ function packageView(
     assigned_pro_agent: w.assigned_pro_agent,
     claimed_by_agent: w.claimed_by_agent,
     updated_at: String(w.updated_at),
-    event_count: eventCount,
+    event_count: events?.n ?? 0,
+    latest_event: events ? { type: events.type, created_at: events.created_at } : null,
     latest_session_state: own[0]?.lifecycle_state ?? null,
     mimo_sessions: own,
   };

@@ -39,8 +39,8 @@ export function terminalSafeDeep<T>(value: T): T {
  * JSON for a terminal: JSON.stringify already escapes C0 controls; the C1 and bidi characters
  * it leaves raw are written as `\uXXXX` escapes, which parse back to the same data.
  */
-export function terminalSafeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
+export function terminalSafeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
     UNSAFE_IN_JSON,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

@@ -34,7 +34,7 @@ export const packageTools = [
     name: "workpackage.create",
     title: "Create a scoped work package",
     description:
-      "GLM: cuts a work package out of a task in GLM_TESTS_PREPARED, WORK_PACKAGES_CREATED or GLM_ACCEPTED. allowed_files must be a subset of the task scope. Runs contract discovery (or checks the one given) and validates the 40-field execution packet; test_surface, commands_allowed, rollback_boundary and stop_conditions must not be empty. base_commit is where the worker starts.",
+      "GLM: cuts a work package out of a task in GLM_TESTS_PREPARED, WORK_PACKAGES_CREATED or GLM_ACCEPTED. allowed_files must be a subset of the task scope. Runs contract discovery (or checks the one given) and validates the 40-field execution packet; test_surface, commands_allowed, rollback_boundary and stop_conditions must not be empty. base_commit is where the worker starts. Prerequisite: the project's repository has the six GRACE 3 artifacts (docs/requirements.xml, technology.xml, development-plan.xml, verification-plan.xml, knowledge-graph.xml, operational-packets.xml) with an M-* module and a V-M-* verification entry covering allowed_files, committed; otherwise this is refused with 'Required file is missing'. A person creates them for an existing repository with `grace-orchestrator-mcp scaffold <repo>`.",
     roles: STAFF,
     readOnly: false,
     input: args({

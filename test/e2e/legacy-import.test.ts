@@ -6,6 +6,7 @@ import type { HandoffEvent } from "../../src/handoff/event-types.js";
 import { initRepo } from "../helpers/git-repo.js";
 import { call, connect, REPO_ROOT, SERVER_ENTRY, tempDir, type Connected } from "../helpers/mcp-client.js";
 import { buildPredecessorDataDir, type PredecessorDir } from "../helpers/predecessor-ledger.js";
+import { fakeControllerTemplate } from "../helpers/fake-controller-harness.js";
 
 const SUPERVISOR = path.join(REPO_ROOT, "dist", "src", "cli", "host-continuation.js");
 
@@ -87,7 +88,13 @@ describe.each([0, 4])("after importing a predecessor data dir at user_version %i
 
     // The kept cursor says the first three lines were handled: the supervisor picks up only the new one.
     const scan = spawnSync(process.execPath, [SUPERVISOR, "--data-dir", dataDir, "--once"], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, GRACE_LOG_LEVEL: "warn" },
+      // A launch command is required for --once; the fake controller stands in for Codex.
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GRACE_LOG_LEVEL: "warn",
+        GRACE_CODEX_START_COMMAND: fakeControllerTemplate(""),
+      },
       encoding: "utf8",
       timeout: 30_000,
     });

@@ -90,7 +90,7 @@ describe("server process start-up", () => {
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
     expect(lines.map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([1, 2, 3, 4]);
     expect(lines[2]).toContain("Task 999 does not exist");
-    expect(err).toContain("server ready");
+    expect(err).toContain("INFO grace-orchestrator-mcp ready");
     expect(exitCode).toBe(0);
   });
 });

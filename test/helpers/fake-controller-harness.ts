@@ -1,4 +1,4 @@
-/** Helpers around test/helpers/fake-controller.mjs for tests that launch a "controller". */
+/** Helpers around scripts/demo/fake-controller.mjs for tests that launch a "controller". */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import { quote } from "shell-quote";
 import { REPO_ROOT } from "./mcp-client.js";
 
-export const FAKE_CONTROLLER_PATH = fileURLToPath(new URL("./fake-controller.mjs", import.meta.url));
+export const FAKE_CONTROLLER_PATH = fileURLToPath(
+  new URL("../../scripts/demo/fake-controller.mjs", import.meta.url),
+);
 
 export interface LaunchRecord {
   argv: string[];

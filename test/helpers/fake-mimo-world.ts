@@ -10,7 +10,7 @@ import { initProject } from "../../src/service/projects.js";
 import { createCodexTask } from "../../src/service/tasks.js";
 import { commitAll, initRepo, tempDir, writeFile } from "./git-repo.js";
 
-export const FAKE_MIMO = path.resolve(import.meta.dirname, "fake-mimo.mjs");
+export const FAKE_MIMO = path.resolve(import.meta.dirname, "..", "..", "scripts", "demo", "fake-mimo.mjs");
 
 /** Kept as the world's name for identityFor. */
 export const actor = identityFor;

@@ -14,6 +14,7 @@ import { createServiceContext, type ServiceContext } from "../../src/service/con
 import { allTools } from "../../src/tools/index.js";
 import { commitAll, git, tempDir, writeFile } from "./git-repo.js";
 import { call as mcpCall, connect, REPO_ROOT, type Connected } from "./mcp-client.js";
+import { exampleWorkerReport } from "../../src/demo/worker-report.js";
 
 export const SAMPLE = path.join(REPO_ROOT, "test", "fixtures", "grace-sample");
 
@@ -134,28 +135,15 @@ export async function mcpCaller(dataDir: string): Promise<Caller & { servers: Re
   };
 }
 
-/** A worker report that passes the 17-field gate for the given evidence. */
+/** A worker report that passes the 17-field gate for the given evidence (the sample's order store). */
 export function workerReport(taskId: number, packageId: number, files: string[]): Record<string, unknown> {
-  return {
-    operation_id: `task-${taskId}`,
-    authority_mode: "codex_led",
-    task_id: taskId,
-    work_package_id: packageId,
-    module_id: "M-ORDER-STORE",
-    files_read: ["docs/development-plan.xml", "src/orderdesk/store.ts"],
-    files_changed: files,
-    contract_delta: "none",
-    commands_run_with_exact_results: ["unit: exit 0"],
-    scaffolded: "nothing",
-    wired: "saveOrder keeps its contract",
-    verified: "unit tests pass",
-    unverified_gaps: "none",
-    stop_conditions_encountered: "none",
-    protected_test_and_forbidden_scope_statement: "no protected tests or forbidden files touched",
-    graph_delta_proposal: "none",
-    verification_delta_proposal: "none",
-    next_action: "GLM review",
-  };
+  return exampleWorkerReport({
+    taskId,
+    packageId,
+    moduleId: "M-ORDER-STORE",
+    filesRead: ["docs/development-plan.xml", "src/orderdesk/store.ts"],
+    filesChanged: files,
+  });
 }
 
 /** The optional workpackage.create arguments a passing execution packet needs. */

@@ -272,10 +272,10 @@ describe("--once", () => {
       timeout: 30_000,
     });
 
-  test("on a missing data dir: a clear JSON result, exit 0, and nothing created", () => {
+  test("on a missing data dir: a clear JSON result, exit 2, and nothing created", () => {
     const missing = path.join(tempDir("parent"), "no-such-dir");
     const out = run(["--once", "--data-dir", missing]);
-    expect(out.status).toBe(0);
+    expect(out.status).toBe(2);
     expect(JSON.parse(out.stdout)).toMatchObject({
       status: "missing_data_dir",
       data_dir: missing,
@@ -286,7 +286,10 @@ describe("--once", () => {
 
   test("on an empty data dir: status ok with zero counts, and no ledger is created", () => {
     const empty = tempDir("empty");
-    const out = run(["--once"], { GRACE_ORCHESTRATOR_DATA_DIR: empty });
+    const out = run(["--once"], {
+      GRACE_ORCHESTRATOR_DATA_DIR: empty,
+      GRACE_CODEX_START_COMMAND: "codex exec",
+    });
     expect(out.status).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({
       status: "ok",

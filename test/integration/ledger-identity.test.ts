@@ -89,6 +89,8 @@ function run(entry: string, args: string[], dataDir: string, timeout = 20_000) {
       GRACE_ORCHESTRATOR_ACTOR_NAME: "codex-1",
       GRACE_ORCHESTRATOR_ACTOR_ROLE: "codex",
       GRACE_LOG_LEVEL: "warn",
+      // --once refuses to run without a launch command; the ledger check must be what stops it.
+      GRACE_CODEX_START_COMMAND: "codex exec {prompt_file}",
     },
     input: "",
     encoding: "utf8",

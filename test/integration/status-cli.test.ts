@@ -120,15 +120,22 @@ describe("grace-status", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toMatch(/^GRACE Orchestrator Status Snapshot \[.+\]$/);
-    expect(lines[1]).toBe("Total Projects: 2");
-    expect(lines[2]).toBe("=".repeat(60));
+    expect(lines[1]).toBe("Supervisor: never started on this data dir: worker events start no controller");
+    expect(lines[2]).toBe("Needs attention (1):");
+    expect(lines[3]).toMatch(
+      /^ {2}! WP #\d+ \(task #\d+\) continuation dead-lettered, (just now|.+ ago): controller never started$/,
+    );
+    expect(lines[4]).toBe(
+      "Total Projects: 2, tasks: 2, work packages: 1, running Mimo sessions: 0, open deliveries: 3",
+    );
+    expect(lines[5]).toBe("=".repeat(60));
     expect(r.stdout).not.toContain("\u001b[");
     expect(r.stdout).toContain(`Project #${a.projectId}: orderdesk (Branch: main)`);
     expect(r.stdout).toContain(
       `── Task #${a.taskId}: Harden the order store [WORK_PACKAGES_ASSIGNED] Next: glm -> review.glm_submit for package #${a.packageId}`,
     );
-    expect(r.stdout).toContain(
-      `── WP #${a.packageId}: Duplicate check in the order store [SUBMITTED] (Claimed: junior-1) (Assigned: junior-1, pro-1) (Events: 1)`,
+    expect(r.stdout).toMatch(
+      `── WP #${a.packageId}: Duplicate check in the order store [SUBMITTED] (Claimed: junior-1) (Assigned: junior-1, pro-1) (Events: 1, latest: WORKER_READY_FOR_REVIEW `,
     );
     expect(r.stdout).toContain(`── Task #${b.taskId}: Harden the order store [GLM_TESTS_PREPARED]`);
     expect(r.stdout).toContain("── No work packages.");
@@ -149,7 +156,7 @@ describe("grace-status", () => {
     expect(snap.projects[0]!.id).toBe(b.projectId);
     expect(snap.continuation_deliveries.map((d) => d.project_id)).toEqual([b.projectId]);
     const text = run("--data-dir", dataDir, "--project", String(a.projectId)).stdout;
-    expect(text).toContain("Total Projects: 1");
+    expect(text).toContain("Total Projects: 1,");
     expect(text).not.toContain(`Project #${b.projectId}:`);
     expect(text).toContain("Open continuation deliveries: 2");
   });
@@ -222,7 +229,9 @@ describe("grace-status", () => {
       } finally {
         await caller.close();
       }
-      await until(() => out.includes('"status": "REPAIR_REQUIRED"'));
+      await until(() => out.includes('"status":"REPAIR_REQUIRED"'));
+      // NDJSON: every frame is one line of JSON.
+      for (const line of out.trimEnd().split("\n")) expect(() => JSON.parse(line) as unknown).not.toThrow();
       child.kill("SIGINT");
       expect(await exited).toBe(0);
     } finally {

@@ -12,7 +12,7 @@ import { renderCommand, splitCommandTemplate } from "../../dist/src/continuation
 
 const onWindows = process.platform === "win32";
 const skip = onWindows ? false : "needs Windows (CommandLineToArgvW)";
-const FAKE_CONTROLLER = fileURLToPath(new URL("../helpers/fake-controller.mjs", import.meta.url));
+const FAKE_CONTROLLER = fileURLToPath(new URL("../../scripts/demo/fake-controller.mjs", import.meta.url));
 const split = (line) => splitCommandTemplate(line, "win32");
 
 // Expected results follow Microsoft's documented CommandLineToArgvW / MSVC parsing table;

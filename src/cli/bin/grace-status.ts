@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The grace-status bin: the Node check runs before any other module is loaded.
+import { nodeIsSupported } from "../../config/node-guard.js";
+
+if (nodeIsSupported(import.meta.url)) await import("../status.js");

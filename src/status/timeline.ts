@@ -1,0 +1,51 @@
+/** Per-package timelines for the HTML status page: events, reviews, Mimo launches, continuations. */
+import type { Db } from "../ledger/database.js";
+import type { StatusSnapshot } from "./snapshot.js";
+
+export type TimelineKind = "event" | "review" | "launch" | "continuation";
+
+export interface TimelineEntry {
+  at: string;
+  kind: TimelineKind;
+  label: string;
+}
+
+/** The most entries one package's timeline shows (the newest); the page stays bounded. */
+export const TIMELINE_LIMIT = 200;
+
+const QUERIES: Record<TimelineKind, string> = {
+  event: `SELECT created_at AS at, type || COALESCE(': ' || json_extract(payload_json, '$.message'), '') AS label
+            FROM handoff_events WHERE work_package_id = @id`,
+  review: `SELECT created_at AS at, reviewer_role || ' review: ' || decision AS label
+             FROM reviews WHERE target_type = 'work_package' AND target_id = @id`,
+  launch: `SELECT COALESCE(started_at, created_at) AS at,
+                  'Mimo session #' || id || ' (' || mode || ') ' || lifecycle_state AS label
+             FROM mimo_sessions WHERE work_package_id = @id`,
+  continuation: `SELECT created_at AS at, 'continuation ' || state || ', attempts ' || attempt_count AS label
+                   FROM continuation_deliveries WHERE run_id = @run`,
+};
+
+/** Timelines keyed by work package id, oldest entry first. */
+export function timelines(db: Db, snap: StatusSnapshot): Map<number, TimelineEntry[]> {
+  const statements = Object.entries(QUERIES).map(
+    ([kind, sql]) => [kind as TimelineKind, db.prepare(sql)] as const,
+  );
+  const out = new Map<number, TimelineEntry[]>();
+  for (const p of snap.projects) {
+    for (const t of p.tasks) {
+      for (const w of t.work_packages) {
+        const params = { id: w.id, run: `project-${p.id}/task-${t.id}/package-${w.id}` };
+        const entries = statements.flatMap(([kind, stmt]) =>
+          (stmt.all(params) as { at: string; label: string }[]).map((r) => ({
+            at: r.at,
+            kind,
+            label: r.label,
+          })),
+        );
+        entries.sort((a, b) => a.at.localeCompare(b.at));
+        out.set(w.id, entries.slice(-TIMELINE_LIMIT));
+      }
+    }
+  }
+  return out;
+}
