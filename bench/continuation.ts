@@ -1,9 +1,12 @@
 /**
- * Host continuation benchmarks (issue 6):
- *  1. worker event durable (appended + fsynced) → controller process started, with the
- *     event-driven wake (`runs` channel) against a supervisor that only polls every 5 s, in the
- *     same run. "Spawned" = the gate confirmed the controller's spawn (host event time);
- *     "running" = the fake controller's first statement (includes its own Node start-up).
+ * Host continuation benchmarks:
+ *  1. worker event → controller process started. Event-driven: the worker's report goes through
+ *     the product path (reportWorkerEvent: commit, projection to events.ndjson with fsync, and the
+ *     publisher's own wake of the `runs` channel); the bench sends no signal of its own. Against
+ *     it, in the same run, a supervisor that only polls every 5 s, fed by lines appended straight
+ *     to events.ndjson (a writer that wakes nobody). "Spawned" = the gate confirmed the
+ *     controller's spawn (host event time); "running" = the fake controller's first statement
+ *     (includes its own Node start-up).
  *  2. one scan with nothing new across 10,000 runs (cursor says every file is unchanged).
  *
  *   node dist/bench/continuation.js [--trials N] [--poll-trials N] [--runs N] [--scans N]
@@ -15,11 +18,16 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { quote } from "shell-quote";
 import { continuationSettingsFromEnv } from "../src/config/continuation.js";
+import { identityFor } from "../src/config/identity.js";
 import { Supervisor } from "../src/continuation/supervisor.js";
+import { runId, type RunIds } from "../src/handoff/run-paths.js";
 import { openLedger } from "../src/ledger/database.js";
-import { openNamedSignal } from "../src/signal/named-signal.js";
-import { fmt, median, percentile } from "./stats.js";
+import { createServiceContext } from "../src/service/context.js";
+import { reportWorkerEvent } from "../src/service/handoff.js";
+import { seedClaimedPackage } from "../test/helpers/seed-ledger.js";
+import { fmt, fmtTail, median } from "./stats.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -45,7 +53,8 @@ function startSupervisor(dataDir: string, recordDir: string, pollSeconds: number
       env: {
         PATH: process.env.PATH ?? "",
         GRACE_LOG_LEVEL: "warn",
-        GRACE_CODEX_START_COMMAND: `${process.execPath} ${FAKE} {prompt_file}`,
+        // Quoted the way a user must quote paths in the template (POSIX shell words).
+        GRACE_CODEX_START_COMMAND: `${quote([process.execPath, FAKE])} {prompt_file}`,
         FAKE_CONTROLLER_RECORD_DIR: recordDir,
       },
     },
@@ -103,32 +112,56 @@ async function launchOf(
   }
 }
 
-async function latency(label: string, pollSeconds: number, trials: number, notify: boolean) {
+/** Reports a worker event per package the way the MCP tool does; returns the call's start time. */
+function productReporter(dataDir: string, trials: number) {
+  const seeded = seedClaimedPackage(dataDir, tmp("repo"), "junior-1", trials);
+  const db = openLedger(dataDir);
+  const ctx = createServiceContext(db, identityFor("junior-1", "worker_junior"), dataDir);
+  return {
+    runOf: (i: number): RunIds => ({ ...seeded, packageId: seeded.packageIds[i]! }),
+    report(ids: RunIds): number {
+      const started = Date.now();
+      const message = "bench";
+      reportWorkerEvent(
+        ctx,
+        { work_package_id: ids.packageId, event_type: "WORKER_NEEDS_CONTROLLER", message },
+        0,
+      );
+      return started;
+    },
+    close() {
+      ctx.signal.close();
+      db.close();
+    },
+  };
+}
+
+/** `product`: reports through the product path (it wakes the supervisor); otherwise appends silently. */
+async function latency(label: string, pollSeconds: number, trials: number, product: boolean) {
   const dataDir = tmp(label);
   const recordDir = tmp(`${label}-launches`);
   openLedger(dataDir).close();
+  const reporter = product ? productReporter(dataDir, trials) : null;
   const child = startSupervisor(dataDir, recordDir, pollSeconds);
-  const signal = notify ? openNamedSignal(dataDir) : null;
   await sleep(1500); // started, warm gate ready, asleep
   const spawned: number[] = [];
   const running: number[] = [];
   const known = new Set<string>();
   for (let i = 0; i < trials; i += 1) {
-    const runId = `project-1/task-1/package-${i + 1}`;
-    const durable = appendDurably(dataDir, runId);
-    signal?.notify("runs");
-    const t = await launchOf(dataDir, recordDir, runId, known);
-    spawned.push(t.spawned - durable);
-    running.push(t.running - durable);
+    const ids = reporter?.runOf(i) ?? { projectId: 1, taskId: 1, packageId: i + 1 };
+    const from = reporter ? reporter.report(ids) : appendDurably(dataDir, runId(ids));
+    const t = await launchOf(dataDir, recordDir, runId(ids), known);
+    spawned.push(t.spawned - from);
+    running.push(t.running - from);
     // Polling: a random phase against the 5 s period, so the figure is the real average wait.
-    await sleep(notify ? 100 : Math.random() * pollSeconds * 1000);
+    await sleep(product ? 100 : Math.random() * pollSeconds * 1000);
   }
-  signal?.close();
+  reporter?.close();
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
   console.log(
-    `${label.padEnd(22)} n=${String(trials).padStart(3)}  spawned: median ${fmt(median(spawned))}, p99 ${fmt(percentile(spawned, 99))}` +
-      `   running: median ${fmt(median(running))}, p99 ${fmt(percentile(running, 99))}`,
+    `${label.padEnd(22)} n=${String(trials).padStart(3)}  spawned: median ${fmt(median(spawned))}, ${fmtTail(spawned, 99)}` +
+      `   running: median ${fmt(median(running))}, ${fmtTail(running, 99)}`,
   );
 }
 
@@ -169,13 +202,14 @@ async function noNewsScan() {
   }
   supervisor.close();
   console.log(
-    `no-news scan over ${RUNS} runs    n=${SCANS}  median ${fmt(median(times))}, p99 ${fmt(percentile(times, 99))}`,
+    `no-news scan over ${RUNS} runs    n=${SCANS}  median ${fmt(median(times))}, ${fmtTail(times, 99)}`,
   );
 }
 
 console.log(
-  `host continuation — ${os.cpus().length} CPUs, ${os.type()} ${os.release()}, Node ${process.version}`,
+  `host continuation — ${os.cpus().length} CPUs, ${os.type()} ${os.release()}, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)}`,
 );
+console.log("event-driven: worker report call starts → …; 5 s poll: line durable → …");
 await latency("event-driven wake", 5, TRIALS, true);
 await latency("5 s poll only", 5, POLL_TRIALS, false);
 await noNewsScan();
