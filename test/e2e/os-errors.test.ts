@@ -80,10 +80,13 @@ describe("OS failures answer plain sentences over MCP", () => {
         grace_path: "docs",
         main_branch: "main",
       });
+      // A second repository: one repository holds one project, so the same one would be refused first.
+      const second = initRepo();
+      cleanups.push(() => removeDir(second));
       fillDisk(disk!);
       const message = await callError(codex, "project.init", {
         name: "second",
-        repo_path: repo,
+        repo_path: second,
         grace_path: "docs",
         main_branch: "main",
       });
