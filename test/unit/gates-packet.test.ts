@@ -156,7 +156,13 @@ describe("execution packet validation", () => {
     delete packet[(keys as string[])[0] as string];
     packet[alias as string] = value;
     expect(validateExecutionPacket(packet).issues).toEqual([]);
-    expect(label).toBeTypeOf("string");
+    // The alias is read as that very field: emptied, it is refused by the field's label.
+    packet[alias as string] = "   ";
+    const { issues } = validateExecutionPacket(packet);
+    expect(issues[0]).toBe(
+      `Execution packet field is present but empty: ${label as string}. Required: non-empty string, non-empty array, non-empty object, or scalar evidence.`,
+    );
+    expect(issues).not.toContain(`Execution packet missing required field: ${label as string}`);
   });
 
   const emptiness: [unknown, boolean][] = [
