@@ -106,29 +106,46 @@ describe("renderCommand", () => {
     controller_session_id: "sess-1",
   };
 
+  // Expectations are written out literally, not read back from `values`.
   const table: Array<[string, string[]]> = [
-    [`codex "{prompt_file}"`, ["codex", values.prompt_file]],
+    [`codex "{prompt_file}"`, ["codex", "/data/host-continuation/prompts/abc.md"]],
     [
       "codex exec resume {controller_session_id} --cd {worktree_path} {prompt}",
-      ["codex", "exec", "resume", "sess-1", "--cd", "/w t", values.prompt],
+      ["codex", "exec", "resume", "sess-1", "--cd", "/w t", "Continue GRACE controller review\nnow"],
     ],
-    ["run --file={prompt_file}", ["run", `--file=${values.prompt_file}`]],
-    ["run {task_id}-{work_package_id}", ["run", "2-3", values.prompt_file]],
-    ["run '{run_id}' \"{data_dir}\"", ["run", values.run_id, "/data dir", values.prompt_file]],
-    ["run", ["run", values.prompt_file]],
-    ["{data_dir}/bin/codex {prompt_file}", ["/data dir/bin/codex", values.prompt_file]],
+    ["run --file={prompt_file}", ["run", "--file=/data/host-continuation/prompts/abc.md"]],
+    ["run {task_id}-{work_package_id}", ["run", "2-3", "/data/host-continuation/prompts/abc.md"]],
+    [
+      "run '{run_id}' \"{data_dir}\"",
+      ["run", "project-1/task-2/package-3", "/data dir", "/data/host-continuation/prompts/abc.md"],
+    ],
+    ["run", ["run", "/data/host-continuation/prompts/abc.md"]],
+    ["{data_dir}/bin/codex {prompt_file}", ["/data dir/bin/codex", "/data/host-continuation/prompts/abc.md"]],
   ];
   it.each(table)("%j renders to %j", (template, argv) => {
     expect(renderCommand(template, values, "linux")).toEqual(argv);
   });
 
-  it("knows exactly the placeholders of reference §10.9", () => {
-    const template = PLACEHOLDER_NAMES.map((name) => `{${name}}`).join(" ");
-    const filled = Object.fromEntries(PLACEHOLDER_NAMES.map((name) => [name, `v-${name}`]));
-    expect(renderCommand(`prog ${template}`, filled, "linux")).toEqual([
-      "prog",
-      ...PLACEHOLDER_NAMES.map((name) => `v-${name}`),
-    ]);
+  it("knows exactly the placeholders of the controller contract", () => {
+    const known = [
+      "prompt_file",
+      "prompt",
+      "data_dir",
+      "run_id",
+      "continuation_id",
+      "source_event_id",
+      "attempt_id",
+      "task_id",
+      "work_package_id",
+      "report_path",
+      "worktree_path",
+      "controller_session_id",
+    ];
+    const template = `prog ${known.map((name) => `{${name}}`).join(" ")}`;
+    const filled = Object.fromEntries(known.map((name) => [name, `v-${name}`]));
+    expect(renderCommand(template, filled, "linux")).toEqual(["prog", ...known.map((name) => `v-${name}`)]);
+    // The exported list is that set, no more: a name added without a contract change shows here.
+    expect([...PLACEHOLDER_NAMES].sort()).toEqual([...known].sort());
   });
 
   it.each(NASTY)("keeps the value %j as one whole argv element", (nasty) => {
