@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { ConflictError } from "../../src/domain/errors.js";
 import { forceReset, forceTransition } from "../../src/service/admin.js";
-import { launchPackage } from "../../src/service/mimo-launch.js";
+import { launchPackage, prepareLaunch } from "../../src/service/mimo-launch.js";
 import { addAgent, insertPackage, makeWorld, tellExit, type World } from "../helpers/fake-mimo-world.js";
 
 const worlds: World[] = [];
@@ -166,7 +166,25 @@ describe("workpackage.force_reset", () => {
     tellExit(w.records, s.pid!);
   });
 
-  test("headless sessions are stopped and CANCELLED; PREPARED ones CANCELLED", async () => {
+  test("a PREPARED session (launch never recorded a process) is CANCELLED", async () => {
+    const w = await world();
+    addAgent(w, "junior", "worker_junior", { mimo_model: "xiaomi/mimo-v2.5" });
+    const pkg = insertPackage(w, { status: "ASSIGNED", junior: "junior" });
+    // The launch's first committed step alone: the row a crash before spawn leaves behind.
+    const plan = prepareLaunch(w.glm, { work_package_id: pkg, mode: "headless" });
+    const before = w.db
+      .prepare("SELECT lifecycle_state, pid FROM mimo_sessions WHERE id = ?")
+      .get(plan.session.id);
+    expect(before).toEqual({ lifecycle_state: "PREPARED", pid: null });
+    await forceReset(w.codex, { work_package_id: pkg, reason: REASON, expected_current_status: "ASSIGNED" });
+    const after = w.db
+      .prepare("SELECT lifecycle_state, ended_at FROM mimo_sessions WHERE id = ?")
+      .get(plan.session.id) as { lifecycle_state: string; ended_at: string | null };
+    expect(after.lifecycle_state).toBe("CANCELLED");
+    expect(after.ended_at).toBeTruthy();
+  });
+
+  test("headless sessions are stopped and CANCELLED", async () => {
     const w = await world();
     addAgent(w, "junior", "worker_junior", { mimo_model: "xiaomi/mimo-v2.5" });
     const pkg = insertPackage(w, { status: "ASSIGNED", junior: "junior" });
