@@ -32,6 +32,17 @@ async function setup(model = "xiaomi/mimo-v2.5") {
   return { w, pkg };
 }
 
+/** Signal 0 probes the pid: ESRCH means no such process (a reaped child). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
+    throw error;
+  }
+}
+
 function handSession(w: World, pkg: number, fields: Record<string, unknown>): number {
   const row = {
     project_id: w.projectId,
@@ -129,9 +140,17 @@ describe("Mimo session tools", () => {
     const { w, pkg } = await setup();
     const s = await launchPackage(w.glm, w.runtime, { work_package_id: pkg, mode: "headless" });
     await waitForRecord(w.records, s.pid!);
-    const cancelled = await cancelSession(w.glm, s.id);
-    expect(cancelled.lifecycle_state).toBe("CANCELLED");
-    expect(auditTypes(w, s.id)).toContain("mimo.session_cancelled");
+    const pid = s.pid!;
+    expect(alive(pid)).toBe(true);
+    try {
+      const cancelled = await cancelSession(w.glm, s.id);
+      expect(cancelled.lifecycle_state).toBe("CANCELLED");
+      expect(auditTypes(w, s.id)).toContain("mimo.session_cancelled");
+      // The answer comes after the exit was seen: the child is gone by then, not merely signalled.
+      expect(alive(pid)).toBe(false);
+    } finally {
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+    }
   });
 
   test("a headless session this process does not own cannot be cancelled", async () => {
