@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -24,8 +24,13 @@ import {
 
 const RUN = "project-1/task-2/package-3";
 const open: InProcess[] = [];
+// Stand-in processes a test starts; a failing assertion must not leave one running.
+const victims: ChildProcess[] = [];
 afterEach(() => {
   for (const s of open.splice(0)) s.supervisor.close();
+  for (const child of victims.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
 });
 
 function make(opts: Parameters<typeof inProcessSupervisor>[0] = {}): InProcess {
@@ -229,6 +234,7 @@ describe("recovery", () => {
     const paths = hostPaths(s.dataDir);
     // A stand-in supervisor that takes the run lock and is then killed with SIGKILL.
     const victim = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    victims.push(victim);
     const victimId = await captureIdentity(victim.pid!);
     const held = await acquireRunLock(
       paths,
