@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -35,6 +35,13 @@ function run(...args: string[]) {
 
 function sha256(file: string): string {
   return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
+
+/** A private copy of the built data dir (ledger and runs, no sidecars), so runs cannot touch the shared one. */
+function copyDataDir(from: string): string {
+  const to = tempDir("grace-status-copy-");
+  cpSync(from, to, { recursive: true, filter: (src) => !/\.sqlite3-(wal|shm)$/.test(src) });
+  return to;
 }
 
 interface Built {
@@ -161,18 +168,46 @@ describe("grace-status", () => {
     expect(text).toContain("Open continuation deliveries: 2");
   });
 
-  test("the ledger file is byte-identical after runs (read-only open, no migration)", () => {
-    const ledger = path.join(built.dataDir, "ledger.sqlite3");
+  test("the ledger file is byte-identical after runs and nothing is written beside it", () => {
+    const dataDir = copyDataDir(built.dataDir);
+    const ledger = path.join(dataDir, "ledger.sqlite3");
     const before = sha256(ledger);
-    const filesBefore = readdirSync(built.dataDir);
-    expect(run("--data-dir", built.dataDir, "--json").code).toBe(0);
+    expect(readdirSync(dataDir).filter((f) => f.startsWith("ledger.sqlite3-"))).toEqual([]);
+    expect(run("--data-dir", dataDir, "--json").code).toBe(0);
     expect(run("--data-dir", ledger).code).toBe(0); // the ledger file itself also works
     expect(sha256(ledger)).toBe(before);
-    // SQLite may add the WAL sidecars a WAL-mode reader needs; nothing else appears.
-    const sidecars = ["ledger.sqlite3-shm", "ledger.sqlite3-wal"];
+    // A WAL-mode reader opens the -wal and -shm SQLite needs, but a read-only one writes no page:
+    // the -wal stays empty. The -shm is the readers' shared index, not data. Nothing else appears.
+    const wal = `${ledger}-wal`;
+    if (existsSync(wal)) expect(statSync(wal).size).toBe(0);
     expect(
-      readdirSync(built.dataDir).filter((f) => !filesBefore.includes(f) && !sidecars.includes(f)),
+      readdirSync(dataDir).filter(
+        (f) => !["ledger.sqlite3", "ledger.sqlite3-shm", "ledger.sqlite3-wal", "runs"].includes(f),
+      ),
     ).toEqual([]);
+  });
+
+  test("beside a live writer it reads the un-checkpointed WAL and modifies neither the ledger nor the -wal", () => {
+    const dataDir = copyDataDir(built.dataDir);
+    const ledger = path.join(dataDir, "ledger.sqlite3");
+    // The server's connection: WAL frames it has not checkpointed into the ledger file yet.
+    const writer = new Database(ledger);
+    try {
+      writer.pragma("wal_autocheckpoint = 0");
+      writer.prepare("UPDATE tasks SET title = 'Written by a live server' WHERE id = ?").run(built.a.taskId);
+      const wal = `${ledger}-wal`;
+      expect(statSync(wal).size).toBeGreaterThan(0);
+      const ledgerBefore = sha256(ledger);
+      const walBefore = sha256(wal);
+      const r = run("--data-dir", dataDir, "--json");
+      expect(r.code).toBe(0);
+      const snap = JSON.parse(r.stdout) as StatusSnapshot;
+      expect(snap.projects[0]!.tasks[0]!.title).toBe("Written by a live server");
+      expect(sha256(ledger)).toBe(ledgerBefore); // never checkpointed into the ledger
+      expect(sha256(wal)).toBe(walBefore); // and nothing appended to or reset in the WAL
+    } finally {
+      writer.close();
+    }
   });
 
   test("a missing data dir or ledger exits 2 with a message and creates nothing", () => {
