@@ -37,7 +37,9 @@ async function staleLock(paths: HostPaths): Promise<void> {
 describe("run lock reclaim", () => {
   /**
    * B reads the dead owner, then stalls in its liveness probe while A reclaims and acquires.
-   * Should B then move A's lock anywhere, `inWindow` runs in that very moment.
+   * `inWindow` runs right after B's first move on the lock (a rename of the lock directory or of
+   * anything in it), whether that move succeeded or not: the moment a late reclaimer could have
+   * taken A's live lock apart. The returned `fired` says the window was reached.
    */
   async function lateReclaimer(
     inWindow: (paths: HostPaths, a: HeldLock) => void,
@@ -55,11 +57,16 @@ describe("run lock reclaim", () => {
     if (a.status !== "acquired") throw new Error("A should have reclaimed the dead lock");
     const realRename = fs.renameSync;
     let fired = false;
+    const onTheLock = (p: fs.PathLike) => String(p) === dir || String(p).startsWith(dir + path.sep);
     vi.spyOn(fs, "renameSync").mockImplementation((from, to) => {
-      realRename(from, to);
-      if (String(from) === dir && !fired) {
-        fired = true;
-        inWindow(paths, a.lock);
+      try {
+        realRename(from, to);
+      } finally {
+        // Only B is moving now: A holds the lock and the callback's own moves come after `fired`.
+        if (onTheLock(from) && !fired) {
+          fired = true;
+          inWindow(paths, a.lock);
+        }
       }
     });
     resumeB();
@@ -69,22 +76,26 @@ describe("run lock reclaim", () => {
   }
 
   test("a late reclaimer never leaves a released lock behind (it would block the run until a restart)", async () => {
-    const { paths, dir, a, b, fired } = await lateReclaimer((p, held) => releaseRunLock(p, held));
+    const { paths, dir, b, fired } = await lateReclaimer((p, held) => {
+      expect(releaseRunLock(p, held)).toBe("removed");
+    });
+    expect(fired).toBe(true);
     expect(b.status).toBe("busy");
-    if (!fired) releaseRunLock(paths, a); // A releases once, whenever that falls
     expect(fs.existsSync(dir)).toBe(false);
     expect((await acquire(paths, 400)).status).toBe("acquired");
   });
 
   test("a late reclaimer never opens a window in which a third supervisor gets the lock A holds", async () => {
-    let c: Promise<LockResult> | null = null;
-    const { b } = await lateReclaimer((p) => {
-      c = acquire(p, 300);
+    let third: Promise<LockResult> | null = null;
+    const { b, fired, a } = await lateReclaimer((p) => {
+      // acquireRunLock creates its directory before its first await: C's try happens in the window.
+      third = acquire(p, 300);
     });
+    expect(fired).toBe(true);
     expect(b.status).toBe("busy");
-    // (assigned inside the callback, which TypeScript's narrowing cannot see)
-    const third: LockResult | null = await ((c as Promise<LockResult> | null) ?? Promise.resolve(null));
-    expect(third?.status ?? "not tried").not.toBe("acquired");
+    const c = await (third as unknown as Promise<LockResult>);
+    expect(c.status).toBe("busy");
+    expect(c.status === "busy" && c.owner?.token).toBe(a.owner.token);
   });
 
   test("many reclaimers racing over dead locks: never two holders, and nothing left behind", async () => {
