@@ -7,13 +7,18 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { execFile } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { argvHash, captureIdentity, checkLiveness, UNKNOWN } from "../../src/process/identity.js";
 import { removeDir, tempDir } from "../helpers/git-repo.js";
+import { REPO_ROOT } from "../helpers/mcp-client.js";
 import { startIdleChild, stopChild } from "../helpers/process-child.js";
 
 const linux = process.platform === "linux";
+const execFileAsync = promisify(execFile);
 const dirs: string[] = [];
 const children: Array<ReturnType<typeof startIdleChild>["child"]> = [];
 afterEach(async () => {
@@ -167,13 +172,16 @@ describe("process identity with a prepared proc root", () => {
     expect(await checkLiveness({ pid: 8, os_start_time: "777@boot-1" }, opts(root))).toBe("UNKNOWN");
   });
 
-  it.skipIf(process.getuid?.() === 0)(
-    "UNKNOWN when stat is not readable (mode 000, non-root only)",
+  it.runIf(linux)(
+    "UNKNOWN when stat is not readable (mode 000), probed by an unprivileged process",
     async () => {
       const root = procRoot();
       stat(root, 9, line(9, "S", "777"));
       chmodSync(path.join(root, "9", "stat"), 0o000);
-      expect(await checkLiveness({ pid: 9, os_start_time: "777@boot-1" }, opts(root))).toBe("UNKNOWN");
+      chmodSync(root, 0o755); // mkdtemp makes it 0700: the unprivileged prober must get to stat itself
+      const answer = await probeAsUnprivileged(root, 9);
+      // The read really failed for the prober (root would have read it), and that is not "gone".
+      expect(answer).toEqual({ read: "EACCES", liveness: "UNKNOWN" });
     },
   );
 
@@ -182,6 +190,32 @@ describe("process identity with a prepared proc root", () => {
     await expect(captureIdentity(-1)).rejects.toThrow("Invalid process id: -1");
   });
 });
+
+const IDENTITY_MODULE = path.join(REPO_ROOT, "dist", "src", "process", "identity.js");
+const NOBODY = 65_534;
+
+/**
+ * Runs checkLiveness (the built module) in a child that cannot bypass file modes: as root (CI is),
+ * the child drops to uid/gid nobody; otherwise it already runs as an ordinary user.
+ */
+async function probeAsUnprivileged(root: string, pid: number): Promise<{ read: string; liveness: string }> {
+  if (!existsSync(IDENTITY_MODULE)) throw new Error(`${IDENTITY_MODULE} is missing: run npm run build first`);
+  const script = `
+    import { readFileSync } from "node:fs";
+    const { checkLiveness } = await import(${JSON.stringify(pathToFileURL(IDENTITY_MODULE).href)});
+    const [root, pid] = [process.argv[1], Number(process.argv[2])];
+    let read = "readable";
+    try { readFileSync(root + "/" + pid + "/stat"); } catch (error) { read = error.code; }
+    const liveness = await checkLiveness({ pid, os_start_time: "777@boot-1" }, { platform: "linux", procRoot: root });
+    process.stdout.write(JSON.stringify({ read, liveness }));`;
+  const drop = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ["--input-type=module", "-e", script, root, String(pid)],
+    { ...drop, timeout: 20_000 },
+  );
+  return JSON.parse(stdout) as { read: string; liveness: string };
+}
 
 /** After spawn the child briefly still shows the parent's name until execve completes. */
 async function waitForComm(pid: number, name: string): Promise<void> {
