@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, test } from "vitest";
 import { LEDGER_FILE, migrate, openLedger } from "../../src/ledger/database.js";
 import { LEDGER_APPLICATION_ID } from "../../src/ledger/identity.js";
-import { LATEST_VERSION, MIGRATIONS } from "../../src/ledger/migrations.js";
+import { LATEST_VERSION } from "../../src/ledger/migrations.js";
 import { tempDir } from "../helpers/mcp-client.js";
 
 const dirs: string[] = [];
@@ -16,72 +16,52 @@ function version(db: Database.Database): number {
   return db.pragma("user_version", { simple: true }) as number;
 }
 
-/** Builds a ledger exactly as a server at `v` left it, with one row in every table that existed then. */
+const FIXTURES = path.resolve(import.meta.dirname, "..", "fixtures");
+
+/**
+ * A data dir holding the frozen ledger of schema version `v` (test/fixtures/ledger-v<v>.sql):
+ * made once by the migrations as they shipped, never from today's list, so an edit to a shipped
+ * migration makes today's upgrade differ from it.
+ */
 function ledgerAt(v: number): string {
   const dir = tempDir("migrate");
   dirs.push(dir);
   const db = new Database(path.join(dir, LEDGER_FILE));
-  for (const m of MIGRATIONS.slice(0, v)) db.exec(m.sql);
-  db.pragma(`user_version = ${v}`);
-  const now = "2026-11-25T00:00:00.000Z";
-  if (v >= 1) {
-    db.prepare(`INSERT INTO projects VALUES (1, 'p', '/r', '/r', 'main', '{}', ?, ?)`).run(now, now);
-    db.prepare(
-      `INSERT INTO tasks (id, project_id, created_by_role, title, objective, architecture_intent, constraints_json, non_goals_json,
-        acceptance_criteria_json, allowed_files_json, forbidden_files_json, status, created_at, updated_at)
-       VALUES (1, 1, 'codex', 't', 'o', 'a', '[]', '[]', '[]', '["src/**"]', '[]', 'CODEX_TASK_CREATED', ?, ?)`,
-    ).run(now, now);
-    db.prepare(
-      `INSERT INTO audit_log (event_type, actor_role, effective_role, actor_agent, target_type, target_id, payload_json, created_at)
-       VALUES ('task.codex_created', 'codex', 'codex', 'c', 'task', 1, '{}', ?)`,
-    ).run(now);
-    db.prepare(
-      `INSERT INTO agents (project_id, name, primary_role, capabilities_json, availability, updated_at)
-       VALUES (1, 'glm-1', 'glm', '["glm"]', 'available', ?)`,
-    ).run(now);
-    db.prepare(
-      `INSERT INTO role_delegations (project_id, task_id, unavailable_role, substitute_actor, delegated_role, reason, expires_at, created_by_actor, created_at)
-       VALUES (1, 1, 'glm', 'owner-1', 'glm', 'away', '2099-01-01T00:00:00.000Z', 'c', ?)`,
-    ).run(now);
-  }
-  if (v >= 2) {
-    db.prepare(
-      `INSERT INTO work_packages (id, task_id, title, objective, allowed_files_json, forbidden_files_json, base_commit, status, created_at, updated_at)
-       VALUES (1, 1, 'wp', 'o', '["src/**"]', '[]', 'abc', 'CREATED', ?, ?)`,
-    ).run(now, now);
-  }
-  if (v >= 4) {
-    db.prepare(
-      `INSERT INTO mimo_sessions (project_id, task_id, work_package_id, requested_by_agent, assigned_agent, assigned_role, mode, lifecycle_state, created_at)
-       VALUES (1, 1, 1, 'glm-1', 'junior-1', 'worker_junior', 'tui', 'TUI_DETACHED', ?)`,
-    ).run(now);
-    db.prepare(
-      `INSERT INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, next_attempt_at, created_at)
-       VALUES ('cont_0123456789abcdef', 'project-1/task-1/package-1', 'evt_x', 'PENDING', ?, ?)`,
-    ).run(now, now);
-  }
-  if (v >= 3) {
-    db.prepare(
-      `INSERT INTO handoff_events (event_id, project_id, task_id, work_package_id, seq, type, worker, payload_json, created_at)
-       VALUES ('evt_0123456789abcdef0123456789abcdef', 1, 1, 1, 1, 'WORKER_BLOCKED', 'w', '{}', ?)`,
-    ).run(now);
-  }
+  db.exec(fs.readFileSync(path.join(FIXTURES, `ledger-v${v}.sql`), "utf8"));
   db.close();
   return dir;
 }
 
-const COUNTED = [
-  "projects",
-  "tasks",
-  "audit_log",
-  "agents",
-  "role_delegations",
-  "work_packages",
-  "handoff_events",
-  "mimo_sessions",
-  "continuation_deliveries",
-  "controller_sessions",
-];
+interface Contents {
+  schema: unknown[];
+  rows: Record<string, unknown[]>;
+}
+
+/** Everything a ledger holds: each schema object's SQL, and every row of every table in rowid order. */
+function contents(db: Database.Database): Contents {
+  const schema = db
+    .prepare(
+      "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )
+    .all();
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  const rows = Object.fromEntries(
+    tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]),
+  );
+  return { schema, rows };
+}
+
+function fixtureContents(v: number): Contents {
+  const db = new Database(path.join(ledgerAt(v), LEDGER_FILE), { readonly: true });
+  try {
+    return contents(db);
+  } finally {
+    db.close();
+  }
+}
 
 describe("ledger migrations", () => {
   test("an empty data dir becomes a ledger at the latest version, in WAL mode with foreign keys", () => {
@@ -94,25 +74,35 @@ describe("ledger migrations", () => {
     db.close();
   });
 
+  test("today's migrations build exactly the frozen latest ledger (no shipped migration was edited)", () => {
+    const latest = fixtureContents(LATEST_VERSION);
+    const dir = tempDir("fresh-schema");
+    dirs.push(dir);
+    const db = openLedger(dir);
+    const fresh = contents(db);
+    db.close();
+    expect(fresh.schema).toEqual(latest.schema);
+    // Every table there is, and only those; an empty ledger has rows nowhere but the sequence table.
+    expect(Object.keys(fresh.rows)).toEqual(Object.keys(latest.rows));
+  });
+
   test.each(Array.from({ length: LATEST_VERSION - 1 }, (_, i) => i + 1))(
-    "a ledger at user_version %i upgrades to the latest without losing rows",
+    "the frozen ledger of version %i upgrades to exactly the latest ledger holding the same rows",
     (v) => {
-      const dir = ledgerAt(v);
-      const before = new Database(path.join(dir, LEDGER_FILE));
-      const tables = COUNTED.filter((t) =>
-        before.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(t),
-      );
-      const counts = Object.fromEntries(
-        tables.map((t) => [t, (before.prepare(`SELECT COUNT(*) c FROM ${t}`).get() as { c: number }).c]),
-      );
-      before.close();
-      const db = openLedger(dir);
+      const old = fixtureContents(v);
+      const latest = fixtureContents(LATEST_VERSION);
+      const db = openLedger(ledgerAt(v));
       expect(version(db)).toBe(LATEST_VERSION);
-      for (const t of tables)
-        expect((db.prepare(`SELECT COUNT(*) c FROM ${t}`).get() as { c: number }).c).toBe(counts[t]);
-      for (const t of COUNTED)
-        expect(db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(t)).toBeTruthy();
+      const upgraded = contents(db);
       db.close();
+      expect(upgraded.schema).toEqual(latest.schema);
+      // The same seed rows at every version: a table that existed at v holds, after the upgrade,
+      // exactly what the latest server holds for them (new columns at their defaults); a newer
+      // table starts empty.
+      for (const [table, rows] of Object.entries(upgraded.rows)) {
+        if (table === "sqlite_sequence") continue;
+        expect([table, rows]).toEqual([table, table in old.rows ? latest.rows[table] : []]);
+      }
     },
   );
 
