@@ -78,10 +78,10 @@ function checkScript(bytes: Buffer): Checked {
     problems.push("non-ASCII text without a UTF-8 BOM (Windows PowerShell 5.1 would read it as ANSI)");
   }
   const top = root.namedChildren.find((node) => node.type === "statement_list");
-  const topText = top?.namedChildren.map((node) => node.text) ?? [];
-  if (!topText.includes("Set-StrictMode -Version Latest"))
+  const topShapes = top?.namedChildren.map(shape) ?? [];
+  if (!topShapes.includes(ps("Set-StrictMode -Version Latest")))
     problems.push("no top-level Set-StrictMode -Version Latest");
-  if (!topText.includes("$ErrorActionPreference = 'Stop'"))
+  if (!topShapes.includes(ps("$ErrorActionPreference = 'Stop'")))
     problems.push("no top-level $ErrorActionPreference = 'Stop'");
   const help = root.namedChildren.find((node) => node.type === "comment");
   if (!help || !/^<#[\s\S]*\.SYNOPSIS[\s\S]*\.DESCRIPTION[\s\S]*#>$/.test(help.text)) {
@@ -114,7 +114,7 @@ function scriptParameters(root: Node): Parameter[] {
       return {
         name: (variable?.text ?? "").replace(/^\$/, ""),
         type: typeLiteral?.text.slice(1, -1).toLowerCase(),
-        default: fallback?.text.replace(/^=\s*/, ""),
+        default: fallback ? shape(fallback).replace(/^= /, "") : undefined,
         attributes: attributes.filter((attr) => attr !== typeLiteral).map((attr) => attr.text),
       };
     });
@@ -139,7 +139,7 @@ function commandParameters(command: Node): Map<string, string | true> {
     if (element.type !== "command_parameter") return;
     const next = elements[i + 1];
     const key = element.text.replace(/^-/, "").replace(/:$/, "").toLowerCase();
-    out.set(key, next && next.type !== "command_parameter" ? next.text : true);
+    out.set(key, next && next.type !== "command_parameter" ? shape(next) : true);
   });
   return out;
 }
@@ -152,27 +152,93 @@ function callOperatorCommands(root: Node): Node[] {
   );
 }
 
-/** Conditions of the `if` statements enclosing `node`. */
+/** Shapes of the conditions of the `if` statements enclosing `node`, innermost first. */
 function enclosingIfConditions(node: Node): string[] {
   const out: string[] = [];
   for (let at = node.parent; at; at = at.parent) {
-    if (at.type === "if_statement") out.push(at.namedChildren.find((c) => c.type === "pipeline")?.text ?? "");
+    if (at.type === "if_statement") out.push(shape(at.namedChildren.find((c) => c.type === "pipeline")));
   }
   return out;
 }
 
-function stringLiterals(root: Node, value: string): Node[] {
-  return descendants(root).filter(
-    (node) => node.type === "string_literal" && node.text.slice(1, -1) === value,
+function ifStatementOn(root: Node, condition: string): Node | undefined {
+  return descendants(root).find(
+    (n) =>
+      n.type === "if_statement" &&
+      shape(n.namedChildren.find((c) => c.type === "pipeline")) === ps(condition),
   );
 }
 
-/** Right-hand side text of every `$name = ...` assignment. */
-function assignmentsOf(root: Node, name: string): string[] {
+function stringLiterals(root: Node, value: string): Node[] {
+  return descendants(root).filter((node) => node.type === "string_literal" && literalValue(node) === value);
+}
+
+/** Every `$name = ...` assignment, in order. */
+function assignmentNodes(root: Node, name: string): Node[] {
   return descendants(root)
     .filter((node) => node.type === "assignment_expression")
-    .filter((node) => node.namedChildren[0]?.text.toLowerCase() === `$${name}`.toLowerCase())
-    .map((node) => node.namedChildren[node.namedChildren.length - 1]?.text ?? "");
+    .filter((node) => node.namedChildren[0]?.text.toLowerCase() === `$${name}`.toLowerCase());
+}
+
+/** What an assignment assigns (a trailing comment is a child of the assignment too). */
+function rightSide(assignment: Node): Node | undefined {
+  return assignment.namedChildren.filter((child) => child.type !== "comment").at(-1);
+}
+
+/** The shape of the right-hand side of every `$name = ...` assignment. */
+function assignmentsOf(root: Node, name: string): string[] {
+  return assignmentNodes(root, name).map((node) => shape(rightSide(node)));
+}
+
+/** A string literal's value when it expands nothing (quote style is then immaterial), else null. */
+function literalValue(node: Node): string | null {
+  const text = node.text;
+  if (text.startsWith("'") && text.endsWith("'")) return text.slice(1, -1).replaceAll("''", "'");
+  if (text.startsWith('"') && text.endsWith('"') && !/[$`]/.test(text)) return text.slice(1, -1);
+  return null;
+}
+
+/**
+ * The structure of a piece of script as its tokens: what PowerShell runs, without layout, comments,
+ * the case of names (PowerShell ignores it) or the quoting of plain strings. Two pieces of script
+ * with the same shape do the same thing; a changed command, argument, operator or order differs.
+ */
+function tokens(node: Node): string[] {
+  if (node.type === "comment") return [];
+  if (node.type === "string_literal" || node.type === "expandable_string_literal") {
+    // A plain string compares by value; one that expands variables compares exactly as written.
+    const value = literalValue(node);
+    return [value === null ? node.text : `'${value}'`];
+  }
+  if (node.childCount === 0) return node.text.trim() === "" ? [] : [node.text.toLowerCase()];
+  return node.children.flatMap(tokens);
+}
+
+function shape(node: Node | null | undefined): string {
+  return node ? tokens(node).join(" ") : "(none)";
+}
+
+/** The shape of a PowerShell snippet, parsed the same way: expectations are written as script. */
+function ps(snippet: string): string {
+  const tree = parser.parse(snippet);
+  if (!tree) throw new Error("tree-sitter returned no tree");
+  const problems = descendants(tree.rootNode).filter((n) => n.isError || n.isMissing);
+  if (problems.length > 0) throw new Error(`expected snippet does not parse: ${snippet}`);
+  return shape(tree.rootNode);
+}
+
+/** The statements of the block a node opens (a function, an if branch, a finally clause). */
+function statementsOf(node: Node | null | undefined): Node[] {
+  const list = node ? descendants(node).find((n) => n.type === "statement_list") : undefined;
+  return list?.namedChildren ?? [];
+}
+
+function functionNamed(root: Node, name: string): Node | undefined {
+  return descendants(root).find(
+    (node) =>
+      node.type === "function_statement" &&
+      node.namedChildren.find((c) => c.type === "function_name")?.text.toLowerCase() === name.toLowerCase(),
+  );
 }
 
 function load(relative: string): Checked {
@@ -239,42 +305,44 @@ describe("Start-GraceHostContinuation.ps1", () => {
 
   it("declares -DataDir (default from the env), -Once, -Stop and -PollIntervalSeconds", () => {
     expect(scriptParameters(script())).toEqual([
-      { name: "DataDir", type: "string", default: "$env:GRACE_ORCHESTRATOR_DATA_DIR", attributes: [] },
+      { name: "DataDir", type: "string", default: ps("$env:GRACE_ORCHESTRATOR_DATA_DIR"), attributes: [] },
       { name: "Once", type: "switch", default: undefined, attributes: [] },
       { name: "Stop", type: "switch", default: undefined, attributes: [] },
-      { name: "PollIntervalSeconds", type: "double", default: "5", attributes: [] },
+      { name: "PollIntervalSeconds", type: "double", default: ps("5"), attributes: [] },
     ]);
   });
 
   it("runs the host-continuation entry with the call operator and an argument array", () => {
     const root = script();
     const calls = callOperatorCommands(root);
-    expect(calls.map((call) => call.text)).toEqual(["& $node @nodeArgs"]);
-    expect(assignmentsOf(root, "entry")).toEqual(["Join-Path $repoRoot 'dist/src/cli/host-continuation.js'"]);
-    expect(assignmentsOf(root, "nodeArgs")).toEqual([
-      "@($entry, '--data-dir', $dataDirFull)",
-      "'--once'",
-      "'--stop'",
-      "@('--poll-interval-seconds', $interval)",
+    expect(calls.map(shape)).toEqual([ps("& $node @nodeArgs")]);
+    expect(assignmentsOf(root, "entry")).toEqual([
+      ps("Join-Path $repoRoot 'dist/src/cli/host-continuation.js'"),
     ]);
-    expect(assignmentsOf(root, "node")).toEqual(["Resolve-GraceNode -Root $repoRoot"]);
+    expect(assignmentsOf(root, "nodeArgs")).toEqual([
+      ps("@($entry, '--data-dir', $dataDirFull)"),
+      ps("'--once'"),
+      ps("'--stop'"),
+      ps("@('--poll-interval-seconds', $interval)"),
+    ]);
+    expect(assignmentsOf(root, "node")).toEqual([ps("Resolve-GraceNode -Root $repoRoot")]);
   });
 
   it("passes --once only under -Once and --poll-interval-seconds only when given", () => {
     const root = script();
     const once = stringLiterals(root, "--once");
     expect(once).toHaveLength(1);
-    expect(enclosingIfConditions(once[0] as Node)).toEqual(["$Once"]);
+    expect(enclosingIfConditions(once[0] as Node)).toEqual([ps("$Once")]);
     const stop = stringLiterals(root, "--stop");
     expect(stop).toHaveLength(1);
-    expect(enclosingIfConditions(stop[0] as Node)).toEqual(["$Stop"]);
+    expect(enclosingIfConditions(stop[0] as Node)).toEqual([ps("$Stop")]);
     const both = stringLiterals(root, "-Once and -Stop cannot be combined");
     expect(both).toHaveLength(1);
-    expect(enclosingIfConditions(both[0] as Node)).toEqual(["$Once -and $Stop"]);
+    expect(enclosingIfConditions(both[0] as Node)).toEqual([ps("$Once -and $Stop")]);
     const poll = stringLiterals(root, "--poll-interval-seconds");
     expect(poll).toHaveLength(1);
     expect(enclosingIfConditions(poll[0] as Node)).toEqual([
-      "$PSBoundParameters.ContainsKey('PollIntervalSeconds')",
+      ps("$PSBoundParameters.ContainsKey('PollIntervalSeconds')"),
     ]);
   });
 
@@ -282,8 +350,8 @@ describe("Start-GraceHostContinuation.ps1", () => {
     const root = script();
     const message = stringLiterals(root, "set GRACE_ORCHESTRATOR_DATA_DIR or pass -DataDir");
     expect(message).toHaveLength(1);
-    expect(enclosingIfConditions(message[0] as Node)).toEqual(["[string]::IsNullOrWhiteSpace($DataDir)"]);
-    expect(root.text).toMatch(/function Stop-WithUsageError \{[\s\S]*?exit 2\n\}/);
+    expect(enclosingIfConditions(message[0] as Node)).toEqual([ps("[string]::IsNullOrWhiteSpace($DataDir)")]);
+    expect(statementsOf(functionNamed(root, "Stop-WithUsageError")).map(shape).at(-1)).toBe(ps("exit 2"));
   });
 
   it("finds the project's Node (node_modules\\node\\bin\\node.exe on Windows) and falls back to PATH", () => {
@@ -291,16 +359,13 @@ describe("Start-GraceHostContinuation.ps1", () => {
     expect(stringLiterals(root, "node_modules\\node\\bin\\node.exe")).toHaveLength(1);
     expect(stringLiterals(root, "node_modules/node/bin/node")).toHaveLength(1);
     const lookup = commandsNamed(root, "Get-Command");
-    expect(lookup.map((command) => commandParameters(command).get("name"))).toContain("'node'");
+    expect(lookup.map((command) => commandParameters(command).get("name"))).toContain(ps("'node'"));
   });
 
   it("exits with the supervisor's exit code", () => {
     const statements =
       script().namedChildren.find((node) => node.type === "statement_list")?.namedChildren ?? [];
-    expect(statements.slice(-2).map((node) => node.text)).toEqual([
-      "& $node @nodeArgs",
-      "exit $LASTEXITCODE",
-    ]);
+    expect(statements.slice(-2).map(shape)).toEqual([ps("& $node @nodeArgs"), ps("exit $LASTEXITCODE")]);
   });
 });
 
@@ -315,37 +380,60 @@ describe("scripts/Start-GraceOrchestratorMcp.ps1", () => {
       ["DataDir", "string"],
       ["LogLevel", "string"],
     ]);
-    const roleSet = params[1]?.attributes.find((attr) => attr.startsWith("[ValidateSet("));
-    expect(roleSet?.match(/'([^']+)'/g)?.map((role) => role.slice(1, -1))).toEqual([...ROLES]);
+    const roleSet = params[1]?.attributes.find((attr) => attr.toLowerCase().startsWith("[validateset("));
+    const roleValues = descendants(parser.parse(roleSet ?? "")!.rootNode)
+      .filter((node) => node.type === "string_literal")
+      .map(literalValue);
+    expect(roleValues).toEqual([...ROLES]);
     // Required, but checked in the body: a Mandatory prompt would read the JSON-RPC stdin.
     expect(params.flatMap((param) => param.attributes).join(" ")).not.toMatch(/Mandatory/);
     const root = script();
     for (const name of ["ActorName", "ActorRole"]) {
-      const check = descendants(root).filter(
-        (node) =>
-          node.type === "if_statement" &&
-          node.namedChildren[0]?.text === `[string]::IsNullOrWhiteSpace($${name})`,
-      );
-      expect(check.map((node) => node.text)).toEqual([expect.stringMatching(/Stop-WithUsageError 'pass -/)]);
+      const check = ifStatementOn(root, `[string]::IsNullOrWhiteSpace($${name})`);
+      const refusal = commandsNamed(check ?? root, "Stop-WithUsageError");
+      expect(check === undefined ? [] : refusal.map(shape)).toEqual([
+        expect.stringMatching(new RegExp(`^stop-withusageerror 'pass -${name} `)),
+      ]);
     }
   });
 
   it("runs the MCP server entry with the call operator", () => {
     const root = script();
-    expect(callOperatorCommands(root).map((call) => call.text)).toEqual(["& $node $entry"]);
-    expect(assignmentsOf(root, "entry")).toEqual(["Join-Path $repoRoot 'dist/src/cli/server.js'"]);
+    expect(callOperatorCommands(root).map(shape)).toEqual([ps("& $node $entry")]);
+    expect(assignmentsOf(root, "entry")).toEqual([ps("Join-Path $repoRoot 'dist/src/cli/server.js'")]);
   });
 
   it("sets the identity variables for the child and restores them", () => {
-    const text = script().text;
-    for (const name of [
-      "GRACE_ORCHESTRATOR_ACTOR_NAME",
-      "GRACE_ORCHESTRATOR_ACTOR_ROLE",
-      "GRACE_ORCHESTRATOR_DATA_DIR",
-    ]) {
-      expect(text).toContain(name);
-    }
-    expect(text).toMatch(/finally \{[\s\S]*SetEnvironmentVariable\(\$name, \$saved\[\$name\], 'Process'\)/);
+    const root = script();
+    expect(assignmentsOf(root, "childEnv")).toEqual([
+      ps("@{\n GRACE_ORCHESTRATOR_ACTOR_NAME = $ActorName\n GRACE_ORCHESTRATOR_ACTOR_ROLE = $ActorRole\n}"),
+    ]);
+    const dataDir = descendants(root).filter(
+      (n) =>
+        n.type === "assignment_expression" &&
+        shape(n.namedChildren[0]) === ps("$childEnv['GRACE_ORCHESTRATOR_DATA_DIR']"),
+    );
+    expect(dataDir.map((n) => shape(rightSide(n)))).toEqual([
+      ps("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DataDir)"),
+    ]);
+    const pipelinesShaped = (within: Node, snippet: string) =>
+      descendants(within).filter((n) => n.type === "pipeline" && shape(n) === ps(snippet));
+    const finallyClause = descendants(root).find((n) => n.type === "finally_clause");
+    expect(finallyClause).toBeDefined();
+    const set = "[Environment]::SetEnvironmentVariable($name, $childEnv[$name], 'Process')";
+    const restore = "[Environment]::SetEnvironmentVariable($name, $saved[$name], 'Process')";
+    expect(pipelinesShaped(root, set)).toHaveLength(1);
+    expect(pipelinesShaped(finallyClause as Node, set)).toHaveLength(0);
+    expect(pipelinesShaped(finallyClause as Node, restore)).toHaveLength(1);
+    // The server runs inside the try whose finally restores.
+    const server = callOperatorCommands(root).find((call) => shape(call) === ps("& $node $entry"));
+    const tryStatement = finallyClause?.parent;
+    expect(tryStatement?.type).toBe("try_statement");
+    expect(
+      server !== undefined &&
+        server.startIndex >= (tryStatement as Node).startIndex &&
+        server.endIndex <= (finallyClause as Node).startIndex,
+    ).toBe(true);
   });
 
   it("writes nothing to stdout itself (stdout carries JSON-RPC)", () => {
@@ -370,12 +458,13 @@ describe("scripts/Start-GraceOrchestratorMcp.ps1", () => {
         node.parent?.type === "statement_list" &&
         node.parent.parent?.type !== "sub_expression", // "$(...)" inside a string is not output
     );
+    const quiet = ["set-strictmode ", "stop-withusageerror ", "[ environment ] :: setenvironmentvariable ("];
     const silent = (node: Node): boolean =>
       node.namedChildren[0]?.type === "assignment_expression" ||
-      /^(Set-StrictMode |Stop-WithUsageError |& \$node \$entry$|\[Console\]::Error\.WriteLine\(|\[Environment\]::SetEnvironmentVariable\()/.test(
-        node.text,
-      );
-    expect(statementPipelines.filter((node) => !silent(node)).map((node) => node.text)).toEqual([]);
+      shape(node) === ps("& $node $entry") ||
+      shape(node).startsWith(ps("[Console]::Error.WriteLine").concat(" (")) ||
+      quiet.some((prefix) => shape(node).startsWith(prefix));
+    expect(statementPipelines.filter((node) => !silent(node)).map(shape)).toEqual([]);
   });
 });
 
@@ -384,8 +473,8 @@ describe("scripts/Register-GraceHostContinuationTask.ps1", () => {
 
   it("declares -DataDir, -TaskName, the two command templates, -WaitSeconds, -Stop and -Unregister", () => {
     expect(scriptParameters(script()).map((param) => [param.name, param.type, param.default])).toEqual([
-      ["DataDir", "string", "$env:GRACE_ORCHESTRATOR_DATA_DIR"],
-      ["TaskName", "string", "'GraceHostContinuation'"],
+      ["DataDir", "string", ps("$env:GRACE_ORCHESTRATOR_DATA_DIR")],
+      ["TaskName", "string", ps("'GraceHostContinuation'")],
       ["CodexResumeCommand", "string", undefined],
       ["CodexStartCommand", "string", undefined],
       ["WaitSeconds", "string", undefined],
@@ -397,20 +486,22 @@ describe("scripts/Register-GraceHostContinuationTask.ps1", () => {
   it("registers powershell.exe running the launcher hidden, at logon, replacing any earlier task", () => {
     const root = script();
     const [action] = commandsNamed(root, "New-ScheduledTaskAction").map(commandParameters);
-    expect(action?.get("execute")).toBe("$powershellExe");
-    expect(action?.get("argument")).toBe("$taskArguments");
+    expect(action?.get("execute")).toBe(ps("$powershellExe"));
+    expect(action?.get("argument")).toBe(ps("$taskArguments"));
     expect(assignmentsOf(root, "powershellExe")).toEqual([
-      "Join-Path $env:SystemRoot 'System32\\WindowsPowerShell\\v1.0\\powershell.exe'",
+      ps("Join-Path $env:SystemRoot 'System32\\WindowsPowerShell\\v1.0\\powershell.exe'"),
     ]);
     expect(assignmentsOf(root, "taskArguments")).toEqual([
-      `'-NoProfile -ExecutionPolicy Bypass -WindowStyle Hidden -File "{0}" -DataDir "{1}"' -f $launcher, $dataDirFull`,
+      ps(
+        `'-NoProfile -ExecutionPolicy Bypass -WindowStyle Hidden -File "{0}" -DataDir "{1}"' -f $launcher, $dataDirFull`,
+      ),
     ]);
     expect(assignmentsOf(root, "launcher")).toEqual([
-      "Join-Path $repoRoot 'Start-GraceHostContinuation.ps1'",
+      ps("Join-Path $repoRoot 'Start-GraceHostContinuation.ps1'"),
     ]);
     const [trigger] = commandsNamed(root, "New-ScheduledTaskTrigger").map(commandParameters);
     expect(trigger?.get("atlogon")).toBe(true);
-    expect(trigger?.get("user")).toBe("$currentUser");
+    expect(trigger?.get("user")).toBe(ps("$currentUser"));
     const [register] = commandsNamed(root, "Register-ScheduledTask").map(commandParameters);
     for (const key of ["taskname", "action", "trigger", "principal", "settings"])
       expect(register?.has(key)).toBe(true);
@@ -419,40 +510,38 @@ describe("scripts/Register-GraceHostContinuationTask.ps1", () => {
 
   it("keeps the supervisor running: restart on failure, one instance, hidden, no time limit", () => {
     const [settings] = commandsNamed(script(), "New-ScheduledTaskSettingsSet").map(commandParameters);
-    expect(settings?.get("restartcount")).toBe("999");
-    expect(settings?.get("restartinterval")).toBe("(New-TimeSpan -Minutes 1)");
-    expect(settings?.get("multipleinstances")).toBe("IgnoreNew");
+    expect(settings?.get("restartcount")).toBe(ps("999"));
+    expect(settings?.get("restartinterval")).toBe(ps("(New-TimeSpan -Minutes 1)"));
+    expect(settings?.get("multipleinstances")).toBe(ps("IgnoreNew"));
     expect(settings?.get("hidden")).toBe(true);
-    expect(settings?.get("executiontimelimit")).toBe("([TimeSpan]::Zero)");
+    expect(settings?.get("executiontimelimit")).toBe(ps("([TimeSpan]::Zero)"));
   });
 
   it("stops the supervisor cleanly through the launcher's -Stop: under -Stop (exiting with its code) and before -Unregister", () => {
     const root = script();
-    const stops = callOperatorCommands(root).filter((call) => /^& \$launcher /.test(call.text));
-    expect(stops.map((call) => call.text.trim())).toEqual([
-      "& $launcher -DataDir $DataDir -Stop",
-      "& $launcher -DataDir $DataDir -Stop",
-    ]);
-    expect(enclosingIfConditions(stops[0] as Node)).toEqual(["$Stop"]);
-    expect(enclosingIfConditions(stops[1] as Node)).toContain("$Unregister");
+    const stops = callOperatorCommands(root).filter((call) => shape(call).startsWith(ps("& $launcher")));
+    const stopCall = ps("& $launcher -DataDir $DataDir -Stop");
+    expect(stops.map(shape)).toEqual([stopCall, stopCall]);
+    expect(enclosingIfConditions(stops[0] as Node)).toEqual([ps("$Stop")]);
+    expect(enclosingIfConditions(stops[1] as Node)).toContain(ps("$Unregister"));
     expect(commandsNamed(root, "Stop-ScheduledTask")).toHaveLength(0);
-    const stopIf = descendants(root).find(
-      (n) =>
-        n.type === "if_statement" && n.namedChildren.find((c) => c.type === "pipeline")?.text === "$Stop",
-    );
-    expect(stopIf?.text).toMatch(/& \$launcher -DataDir \$DataDir -Stop\s+exit \$LASTEXITCODE\s*\}$/);
+    expect(statementsOf(ifStatementOn(root, "$Stop")).map(shape).slice(-2)).toEqual([
+      stopCall,
+      ps("exit $LASTEXITCODE"),
+    ]);
   });
 
   it("removes the task only under -Unregister, and persists the templates as user variables", () => {
     const root = script();
     const removals = commandsNamed(root, "Unregister-ScheduledTask");
     expect(removals).toHaveLength(1);
-    expect(enclosingIfConditions(removals[0] as Node)).toContain("$Unregister");
+    expect(enclosingIfConditions(removals[0] as Node)).toContain(ps("$Unregister"));
     expect(stringLiterals(root, "GRACE_CODEX_RESUME_COMMAND")).toHaveLength(1);
     expect(stringLiterals(root, "GRACE_CODEX_START_COMMAND")).toHaveLength(1);
-    expect(root.text).toContain(
+    const persist = ps(
       "[Environment]::SetEnvironmentVariable($commandVariables[$parameterName], $PSBoundParameters[$parameterName], 'User')",
     );
+    expect(descendants(root).filter((n) => n.type === "pipeline" && shape(n) === persist)).toHaveLength(1);
   });
 });
 
@@ -466,20 +555,28 @@ describe.each([
   it("takes the checkout from GRACE_MCP_HOME when set (as an absolute path), else from its own place", () => {
     const r = root();
     expect(assignmentsOf(r, "repoRoot")).toEqual([
-      "$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:GRACE_MCP_HOME)",
-      fallback,
+      ps("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:GRACE_MCP_HOME)"),
+      ps(fallback),
     ]);
-    const fromHome = descendants(r).find(
-      (n) => n.type === "assignment_expression" && n.text.includes("($env:GRACE_MCP_HOME)"),
-    );
+    const [fromHome, fromOwnPlace] = assignmentNodes(r, "repoRoot");
     expect(enclosingIfConditions(fromHome as Node)).toEqual([
-      "-not [string]::IsNullOrWhiteSpace($env:GRACE_MCP_HOME)",
+      ps("-not [string]::IsNullOrWhiteSpace($env:GRACE_MCP_HOME)"),
+    ]);
+    // The fallback is the else branch of that same if, not a second unconditional assignment.
+    expect(enclosingIfConditions(fromOwnPlace as Node)).toEqual([
+      ps("-not [string]::IsNullOrWhiteSpace($env:GRACE_MCP_HOME)"),
     ]);
   });
 
   it("decides the checkout before it looks for what it runs there, and documents it", () => {
-    const text = root().text;
-    expect(text.indexOf("$env:GRACE_MCP_HOME)")).toBeLessThan(text.indexOf(`$${user} = Join-Path $repoRoot`));
-    expect(text).toMatch(/^<#[\s\S]*\$env:GRACE_MCP_HOME when set[\s\S]*#>/);
+    const r = root();
+    const decided = assignmentNodes(r, "repoRoot").map((n) => n.startIndex);
+    const used = assignmentNodes(r, user).filter((n) =>
+      shape(rightSide(n)).startsWith(ps("Join-Path $repoRoot")),
+    );
+    expect(used).toHaveLength(1);
+    expect(Math.max(...decided)).toBeLessThan((used[0] as Node).startIndex);
+    const help = r.namedChildren.find((node) => node.type === "comment");
+    expect(help?.text).toMatch(/\$env:GRACE_MCP_HOME when set/);
   });
 });
