@@ -59,13 +59,13 @@ export const TOOL_EFFECTS: Readonly<Record<string, ToolEffect>> = {
 };
 
 /**
- * The annotations a tool is listed with, all four hints spelt out (clients differ in the defaults
- * they assume). Hints other than readOnlyHint describe only tools that write, so a read-only tool
- * lists them false. A writing tool without a row is a programming error.
+ * The annotations a tool is listed with. A tool that writes spells out all four hints (clients
+ * differ in the defaults they assume); destructive and idempotent hints mean nothing for a tool
+ * that only reads, so a read-only tool lists readOnlyHint and openWorldHint. A writing tool
+ * without a row is a programming error.
  */
 export function annotationsOf(name: string, readOnly: boolean): ToolAnnotations {
-  if (readOnly)
-    return { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+  if (readOnly) return { readOnlyHint: true, openWorldHint: false };
   const effect = TOOL_EFFECTS[name];
   if (!effect) throw new Error(`Tool ${name} writes but has no row in TOOL_EFFECTS`);
   return {
