@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { listEvents, listEventsPage, reportWorkerEvent, waitForEvent } from "../service/handoff.js";
 import type { WaitLimits } from "../service/handoff.js";
+import { waitOutput } from "./output-schemas.js";
 import { CODEX_ONLY, STAFF, defineTool, type ToolDef } from "./registry.js";
 import { EVENT_MESSAGE_MAX_CHARS, LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
 import { WORKER_REPORTABLE } from "../handoff/event-types.js";
@@ -70,6 +71,7 @@ export function handoffTools(limits: WaitLimits, workerEventsPerMinute: number):
         after_event_id: cursor.optional().describe("next_after_event_id of the previous answer"),
         timeout_seconds: z.number().min(1).max(600).optional().describe("Longest wait; capped as above"),
       }),
+      output: waitOutput,
       handler: (svc, a, call) => waitForEvent(svc, a, limits, call),
     }),
     defineTool({

@@ -10,6 +10,7 @@ import {
 import { packageSummary, taskSummary } from "../service/summaries.js";
 import { LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
+import { packageOutput, taskSummaryOutput } from "./output-schemas.js";
 import { ALL_ROLES, CODEX_ONLY, STAFF, createdId, defineTool } from "./registry.js";
 import {
   agentName,
@@ -112,6 +113,7 @@ export const packageTools = [
     roles: WORKER_CAPABLE,
     readOnly: false,
     input: args({ work_package_id: packageId }),
+    output: packageOutput,
     handler: (svc, a) => claimPackage(svc, a.work_package_id),
   }),
   defineTool({
@@ -153,6 +155,7 @@ export const packageTools = [
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({ task_id: taskId }),
+    output: taskSummaryOutput,
     handler: (svc, a) => taskSummary(svc, a.task_id),
   }),
 ];

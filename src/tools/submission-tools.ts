@@ -3,6 +3,7 @@ import { completeTaskByController } from "../service/controller-completion.js";
 import { createControllerRepair, createSubmission } from "../service/submissions.js";
 import { CODEX_ONLY, defineTool } from "./registry.js";
 import { WORKER_CAPABLE } from "./package-tools.js";
+import { submissionOutput } from "./output-schemas.js";
 import { reportArg } from "./report-schemas.js";
 import { args, boundedJson, commit, jsonArg, longText, packageId, requiredText, taskId } from "./schemas.js";
 
@@ -33,6 +34,7 @@ export const submissionTools = [
       risk_notes: riskNotes,
       worker_report: reportArg("worker_report", "Your report; every field is required"),
     }),
+    output: submissionOutput,
     handler: (svc, a) => createSubmission(svc, a),
   }),
   defineTool({

@@ -1,5 +1,6 @@
 import { LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
 import { createCodexTask, getNextAction, getTask, planTask } from "../service/tasks.js";
+import { nextActionOutput } from "./output-schemas.js";
 import { CODEX_ONLY, STAFF, createdId, defineTool } from "./registry.js";
 import {
   args,
@@ -65,6 +66,7 @@ export const taskTools = [
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({ task_id: taskId }),
+    output: nextActionOutput,
     handler: (svc, a) => getNextAction(svc, a.task_id),
   }),
 ];
