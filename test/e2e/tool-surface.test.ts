@@ -83,7 +83,11 @@ describe("the tool surface every client can read", () => {
     const codex = new Map(lists.get("codex")!.map((t) => [t.name, t]));
     const prop = (tool: string, arg: string) =>
       (codex.get(tool)!.inputSchema.properties as Record<string, Record<string, unknown>>)[arg]!;
-    expect(prop("review.codex_submit", "decision").enum).toEqual(["accepted", "rejected_repair_required", "blocked"]);
+    expect(prop("review.codex_submit", "decision").enum).toEqual([
+      "accepted",
+      "rejected_repair_required",
+      "blocked",
+    ]);
     expect(prop("agent.register", "primary_role").enum).toContain("worker_junior");
     expect((prop("agent.register", "capabilities").items as { enum: string[] }).enum).toContain("glm");
     expect(prop("agent.set_availability", "availability").enum).toEqual(["available", "unavailable"]);
@@ -92,7 +96,11 @@ describe("the tool surface every client can read", () => {
       "WORKER_NEEDS_CONTROLLER",
       "WORKER_FAILED",
     ]);
-    expect(prop("task.force_transition", "entity_type").enum).toEqual(["task", "work_package", "workpackage"]);
+    expect(prop("task.force_transition", "entity_type").enum).toEqual([
+      "task",
+      "work_package",
+      "workpackage",
+    ]);
     expect(prop("task.force_transition", "target_status").enum).toContain("TASK_CLOSED");
     expect(prop("mimo.launch_package", "mode").enum).toEqual(["tui", "headless"]);
   });
@@ -111,7 +119,10 @@ describe("the tool surface every client can read", () => {
     const byName = new Map(all.map((t) => [t.name, t.annotations!]));
     for (const name of DESTRUCTIVE) expect(byName.get(name), name).toMatchObject({ destructiveHint: true });
     expect(byName.get("task.get")).toEqual({ readOnlyHint: true, openWorldHint: false });
-    expect(byName.get("task.create_codex_task")).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+    expect(byName.get("task.create_codex_task")).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+    });
     expect(byName.get("continuation.ack")).toMatchObject({ idempotentHint: true, destructiveHint: false });
     expect(byName.get("repo.run_tests")).toMatchObject({ openWorldHint: true });
     const writers = all.filter((t) => !t.annotations!.readOnlyHint);
@@ -135,7 +146,11 @@ describe("a client that refuses dots works through underscore names", () => {
   let codex: Connected;
 
   beforeAll(async () => {
-    codex = await connect(dataDir, { name: "codex-main", role: "codex" }, { GRACE_ORCHESTRATOR_TOOL_NAMES: "underscore" });
+    codex = await connect(
+      dataDir,
+      { name: "codex-main", role: "codex" },
+      { GRACE_ORCHESTRATOR_TOOL_NAMES: "underscore" },
+    );
   });
   afterAll(async () => {
     await codex?.close();
