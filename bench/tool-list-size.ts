@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { connect } from "../test/helpers/mcp-client.js";
 
 /**
  * What each role's agent pays to read the tool surface: the bytes of the tools/list answer as JSON
@@ -10,26 +9,16 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
  * `node dist/bench/tool-list-size.js underscore` measures the underscore naming mode.
  */
 const ROLES = ["user", "codex", "glm", "test_owner", "worker_junior", "worker_pro"];
-const entry = path.resolve(import.meta.dirname, "..", "src", "cli", "server.js");
 const naming = process.argv[2];
 
 async function listFor(role: string, dataDir: string): Promise<{ tools: number; bytes: number }> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [entry],
-    env: {
-      PATH: process.env.PATH ?? "",
-      GRACE_ORCHESTRATOR_DATA_DIR: dataDir,
-      GRACE_ORCHESTRATOR_ACTOR_NAME: `${role}-bench`,
-      GRACE_ORCHESTRATOR_ACTOR_ROLE: role,
-      GRACE_LOG_LEVEL: "warn",
-      ...(naming ? { GRACE_ORCHESTRATOR_TOOL_NAMES: naming } : {}),
-    },
-  });
-  const client = new Client({ name: "bench", version: "0" });
-  await client.connect(transport);
-  const listed = await client.listTools();
-  await client.close();
+  const c = await connect(
+    dataDir,
+    { name: `${role}-bench`, role },
+    naming ? { GRACE_ORCHESTRATOR_TOOL_NAMES: naming } : {},
+  );
+  const listed = await c.client.listTools();
+  await c.close();
   return { tools: listed.tools.length, bytes: Buffer.byteLength(JSON.stringify(listed), "utf8") };
 }
 

@@ -27,7 +27,9 @@ export const adminTools = [
     input: args({
       entity_type: oneOf(FORCE_ENTITY_TYPES).describe("What to change: a task or a work package"),
       entity_id: id.describe("The task's or work package's id"),
-      target_status: oneOf(ANY_STATUS).describe("Status to write (a task status for a task, a package status for a package)"),
+      target_status: oneOf(ANY_STATUS).describe(
+        "Status to write (a task status for a task, a package status for a package)",
+      ),
       reason: why.describe("Why, at least 10 characters; audited"),
       expected_current_status: expected,
       allow_terminal: allowTerminal,

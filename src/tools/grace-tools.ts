@@ -39,7 +39,10 @@ export const graceTools = [
       artifact_type: name.describe(
         "requirements, technology, development_plan, verification_plan, knowledge_graph or operational_packets",
       ),
-      content: z.string().max(512 * 1024).describe("The artifact's full text (XML for the canonical six)"),
+      content: z
+        .string()
+        .max(512 * 1024)
+        .describe("The artifact's full text (XML for the canonical six)"),
       path: z.string().trim().min(1).max(4_000).describe("Repo-relative path, e.g. docs/requirements.xml"),
     }),
     handler: (svc, a) => upsertArtifact(svc, a),

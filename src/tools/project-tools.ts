@@ -9,7 +9,9 @@ const optionalText = z.string().max(200).nullable().optional();
 const commands = testCommands.describe(
   'Allowlisted test commands: key → argv array, run without a shell, e.g. {"unit": ["npm", "test"]}',
 );
-const availability = oneOf(AVAILABILITIES).describe("available, or unavailable (its roles may then be delegated)");
+const availability = oneOf(AVAILABILITIES).describe(
+  "available, or unavailable (its roles may then be delegated)",
+);
 
 export const projectTools = [
   defineTool({

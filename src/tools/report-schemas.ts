@@ -16,7 +16,9 @@ import { boundedJson } from "./schemas.js";
  */
 type Shown =
   | { type: "string" }
-  | { type: "integer" } | { type: "array"; items: { type: "string" } } | { type: "object" };
+  | { type: "integer" }
+  | { type: "array"; items: { type: "string" } }
+  | { type: "object" };
 
 const TEXT: Shown = { type: "string" };
 const INT: Shown = { type: "integer" };
@@ -71,7 +73,10 @@ const PACKET_HINTS: Readonly<Record<string, string>> = {
 };
 
 function field(shown: Shown, description: string) {
-  return z.unknown().optional().meta({ ...shown, description });
+  return z
+    .unknown()
+    .optional()
+    .meta({ ...shown, description });
 }
 
 function shapeOf(specs: readonly LabelSpec[], describe: (label: string) => [Shown, string]) {

@@ -78,7 +78,12 @@ export const packageId = id.describe("Work package id, from workpackage.create o
 export const sessionId = id.describe("Mimo session id, from mimo.launch_package or task.get");
 export const agentName = name.describe("Registered agent name (agent.register)");
 export const why = reason.describe("Why, in words; stored in the audit log");
-export const commit = z.string().trim().min(4).max(200).describe("Git commit SHA (or ref) in the project repo");
+export const commit = z
+  .string()
+  .trim()
+  .min(4)
+  .max(200)
+  .describe("Git commit SHA (or ref) in the project repo");
 
 /** A fixed set from src/domain as an enum, so agents see the allowed values and get them named on refusal. */
 export function oneOf<T extends string>(values: readonly T[]) {
