@@ -1,3 +1,4 @@
+import { FORCE_ENTITY_TYPES } from "../domain/vocabulary.js";
 import { ConflictError, OrchestratorError, oneOf } from "../domain/errors.js";
 import {
   isPackageStatus,
@@ -98,9 +99,6 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
     return ctx.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(row.id);
   });
 }
-
-/** What task.force_transition can change; both package spellings are accepted. */
-export const FORCE_ENTITY_TYPES = ["task", "work_package", "workpackage"] as const;
 
 export interface ForceResetInput {
   work_package_id: number;

@@ -3,7 +3,7 @@ import { forceReset, forceTransition } from "../service/admin.js";
 import { ADMINS, defineTool } from "./registry.js";
 import { PACKAGE_STATUSES } from "../domain/package-states.js";
 import { TASK_STATUSES } from "../domain/task-states.js";
-import { FORCE_ENTITY_TYPES } from "../service/admin.js";
+import { FORCE_ENTITY_TYPES } from "../domain/vocabulary.js";
 import { args, id, oneOf, packageId, why } from "./schemas.js";
 
 /** Every task or package status; the service checks it is one of the entity's own. */

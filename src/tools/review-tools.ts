@@ -2,7 +2,7 @@ import { z } from "zod";
 import { closeTask, requestFinalReview, submitCodexReview } from "../service/final-review.js";
 import { submitGlmReview } from "../service/reviews.js";
 import { CODEX_ONLY, STAFF, defineTool } from "./registry.js";
-import { REVIEW_DECISIONS } from "../service/review-input.js";
+import { REVIEW_DECISIONS } from "../domain/vocabulary.js";
 import { args, boundedJson, id, jsonArg, oneOf, taskId } from "./schemas.js";
 
 const notes = (field: string, description: string) =>
