@@ -50,7 +50,7 @@ export const taskSummaryOutput = z.looseObject({
 
 export const waitOutput = z.looseObject({
   status: z.enum(["event", "timeout", "cancelled"]),
-  events: z.array(z.looseObject({ event_id: text, event_type: text })),
+  events: z.array(z.looseObject({ event_id: text, type: text })),
   has_more: z.boolean().describe("More new events than shown: call again with next_after_event_id"),
   event_count: z.number().int(),
   next_after_event_id: maybeText.describe("Pass as after_event_id on the next call"),
