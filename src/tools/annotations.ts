@@ -62,12 +62,12 @@ export const TOOL_EFFECTS: Readonly<Record<string, ToolEffect>> = {
  * The annotations a tool is listed with. A tool that writes spells out all four hints (clients
  * differ in the defaults they assume); destructive and idempotent hints mean nothing for a tool
  * that only reads, so a read-only tool lists readOnlyHint and openWorldHint. A writing tool
- * without a row is a programming error.
+ * without a row is listed as the protocol assumes of an unknown tool (destructive, not
+ * idempotent, open-world), so a missing row can only make a client more careful.
  */
 export function annotationsOf(name: string, readOnly: boolean): ToolAnnotations {
   if (readOnly) return { readOnlyHint: true, openWorldHint: false };
-  const effect = TOOL_EFFECTS[name];
-  if (!effect) throw new Error(`Tool ${name} writes but has no row in TOOL_EFFECTS`);
+  const effect = TOOL_EFFECTS[name] ?? { destructive: true, idempotent: false, openWorld: true };
   return {
     readOnlyHint: false,
     destructiveHint: effect.destructive,

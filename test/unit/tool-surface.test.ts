@@ -120,8 +120,13 @@ describe("annotations from one table", () => {
     expect(Object.keys(TOOL_EFFECTS).sort()).toEqual(writers);
   });
 
-  test("a writer without a row is refused when listing, not listed as harmless", () => {
-    expect(() => annotationsOf("made.up", false)).toThrow("made.up writes but has no row");
+  test("a writer without a row is listed as the protocol's careful default, never as harmless", () => {
+    expect(annotationsOf("made.up", false)).toEqual({
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: false,
+      openWorldHint: true,
+    });
   });
 });
 
