@@ -13,7 +13,7 @@ import {
   recoverPreparedSession,
 } from "../service/mimo-sessions.js";
 import { CODEX_ONLY, STAFF, defineTool, type ToolDef } from "./registry.js";
-import { agentName, args, packageId, projectId, requiredText, sessionId } from "./schemas.js";
+import { agentName, args, oneOf, packageId, projectId, requiredText, sessionId } from "./schemas.js";
 
 const MODES = ["tui", "headless"] as const;
 const observation = requiredText.describe("What you observed, in words; stored as the reason");
@@ -48,7 +48,7 @@ export function mimoTools(runtime: MimoRuntime): ToolDef[] {
       readOnly: false,
       input: args({
         work_package_id: packageId,
-        mode: z.enum(MODES).optional().describe("tui (default); headless is not dispatched"),
+        mode: oneOf(MODES).optional().describe("tui (default); headless is not dispatched"),
       }),
       handler: (svc, a) =>
         launchPackage(svc, runtime, { work_package_id: a.work_package_id, mode: tuiOnly(a.mode) }),

@@ -87,7 +87,9 @@ export const commit = z
 
 /** A fixed set from src/domain as an enum, so agents see the allowed values and get them named on refusal. */
 export function oneOf<T extends string>(values: readonly T[]) {
-  return z.enum(values as unknown as [T, ...T[]]);
+  return z.enum(values as unknown as [T, ...T[]], {
+    error: (issue) => `must be one of ${values.join(", ")}, got ${JSON.stringify(issue.input)}`,
+  });
 }
 
 /** Tool inputs reject unknown keys: a misspelt argument is an error, never silently ignored. */
