@@ -88,8 +88,14 @@ export const commit = z
 /** A fixed set from src/domain as an enum, so agents see the allowed values and get them named on refusal. */
 export function oneOf<T extends string>(values: readonly T[]) {
   return z.enum(values as unknown as [T, ...T[]], {
-    error: (issue) => `must be one of ${values.join(", ")}, got ${JSON.stringify(issue.input)}`,
+    error: (issue) => `must be one of ${values.join(", ")}, got ${shown(issue.input)}`,
   });
+}
+
+/** A refused value as a refusal quotes it: its JSON, cut short so a huge value stays out of the answer. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Tool inputs reject unknown keys: a misspelt argument is an error, never silently ignored. */
