@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
+import { TOOL_NAMINGS, type ToolNaming } from "../domain/tool-names.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,6 +17,8 @@ export interface Settings {
   mcpHome: string | null;
   /** Worker events one package may take a minute (handoff.report_worker_event); 0 = no limit. */
   handoffWorkerEventsPerMinute: number;
+  /** GRACE_ORCHESTRATOR_TOOL_NAMES: dotted (default) or underscore, for clients that refuse dots. */
+  toolNames: ToolNaming;
 }
 
 /** One worker's flood of reports must not become a flood of controller launches. */
@@ -31,6 +34,16 @@ export function defaultDataDir(env: Env, platform: NodeJS.Platform = process.pla
   }
   const xdg = env.XDG_STATE_HOME?.trim();
   return path.join(xdg || path.join(os.homedir(), ".local", "state"), "grace-orchestrator");
+}
+
+function toolNaming(env: Env): ToolNaming {
+  const text = env.GRACE_ORCHESTRATOR_TOOL_NAMES?.trim().toLowerCase() || "dotted";
+  if (!(TOOL_NAMINGS as readonly string[]).includes(text)) {
+    throw new OrchestratorError(
+      `GRACE_ORCHESTRATOR_TOOL_NAMES must be one of ${TOOL_NAMINGS.join(", ")}, got '${text}'`,
+    );
+  }
+  return text as ToolNaming;
 }
 
 function positiveNumber(env: Env, key: string, fallback: number): number {
@@ -71,6 +84,7 @@ export function settingsFromEnv(env: Env): Settings {
       "GRACE_HANDOFF_WORKER_EVENTS_PER_MINUTE",
       DEFAULT_WORKER_EVENTS_PER_MINUTE,
     ),
+    toolNames: toolNaming(env),
   };
 }
 

@@ -15,6 +15,12 @@ export const LOOP_ANSWER_MAX_BYTES = 12 * 1024;
 /** The share of a loop answer a list of items (events) may fill; the rest is the answer's own fields. */
 export const LOOP_LIST_BUDGET_BYTES = 8 * 1024;
 
+/**
+ * The events of one wait answer. The wait declares an output schema, so its answer carries the
+ * value twice (text and structuredContent) and the list gets half a loop list's share.
+ */
+export const WAIT_LIST_BUDGET_BYTES = LOOP_LIST_BUDGET_BYTES / 2;
+
 /** One event inside a loop answer; a larger one shows its payload's sizes instead of its big fields. */
 export const EVENT_MAX_BYTES = 4 * 1024;
 

@@ -1,6 +1,9 @@
 export const ROLES = ["user", "codex", "glm", "test_owner", "worker_junior", "worker_pro"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** An agent is either available to act in its roles or not (then its roles may be delegated). */
+export const AVAILABILITIES = ["available", "unavailable"] as const;
+
 export const WORKER_ROLES: readonly Role[] = ["worker_junior", "worker_pro"];
 
 export function isRole(value: string): value is Role {

@@ -1,4 +1,17 @@
+import { exposeToolNames, type ToolNaming } from "../domain/tool-names.js";
+
+/** The tools the briefing names, written as the worker's server exposes them. */
+const BRIEFING_TOOLS = [
+  "orchestrator.whoami",
+  "workpackage.claim",
+  "repo.run_tests",
+  "submission.create",
+  "handoff.report_worker_event",
+];
+
 export interface BriefingInput {
+  /** How the worker's server names tools (dotted unless set). */
+  toolNames?: ToolNaming;
   sessionId: number;
   agentName: string;
   role: string;
@@ -140,5 +153,5 @@ export function renderBriefing(b: BriefingInput): string {
     "7. On any ambiguity call handoff.report_worker_event with WORKER_BLOCKED or WORKER_NEEDS_CONTROLLER and stop.",
     "",
   );
-  return lines.join("\n");
+  return exposeToolNames(lines.join("\n"), b.toolNames ?? "dotted", BRIEFING_TOOLS);
 }

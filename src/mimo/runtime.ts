@@ -1,3 +1,4 @@
+import type { ToolNaming } from "../domain/tool-names.js";
 /** What the server was configured with for starting Mimo (from src/config; never read from process.env here). */
 export interface MimoRuntime {
   /** GRACE_ORCHESTRATOR_MIMO_COMMAND: a name looked up on PATH, or a path. */
@@ -7,6 +8,8 @@ export interface MimoRuntime {
   platform?: NodeJS.Platform;
   /** GRACE_MCP_HOME when set: the checkout that connection profiles start the server from. */
   mcpHome?: string | null;
+  /** How the worker's server names tools, so the briefing names them as the worker sees them. */
+  toolNames?: ToolNaming;
 }
 
 /** PATH as the child will see it (Windows spells the key in any case). */

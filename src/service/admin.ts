@@ -1,3 +1,4 @@
+import { FORCE_ENTITY_TYPES } from "../domain/vocabulary.js";
 import { ConflictError, OrchestratorError, oneOf } from "../domain/errors.js";
 import {
   isPackageStatus,
@@ -57,9 +58,6 @@ export interface ForceTransitionInput {
  * Reference §3.3: an audited administrative status write that bypasses the state table, guarded
  * by an optimistic lock, a descriptive reason and (unless overridden) the terminal statuses.
  */
-/** The entity_type values force_transition accepts (both spellings of a work package). */
-const ENTITY_TYPES = ["task", "work_package", "workpackage"];
-
 export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput) {
   const role = requirePrimary(
     ctx,
@@ -67,9 +65,9 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
     `ADMINISTRATIVE_RECOVERY_REJECTED: ${ctx.actor.primaryRole} is not authorized to perform administrative transitions`,
   );
   const kind = input.entity_type.trim().toLowerCase();
-  if (!ENTITY_TYPES.includes(kind)) {
+  if (!(FORCE_ENTITY_TYPES as readonly string[]).includes(kind)) {
     throw new OrchestratorError(
-      `Unknown entity type for force transition: ${input.entity_type}; ${oneOf("entity_type", ENTITY_TYPES)}`,
+      `Unknown entity type for force transition: ${input.entity_type}; ${oneOf("entity_type", FORCE_ENTITY_TYPES)}`,
     );
   }
   const isTask = kind === "task";

@@ -32,7 +32,10 @@ function* compacted(events: readonly HandoffEvent[]): Generator<HandoffEvent> {
   for (const event of events) yield compactEvent(event);
 }
 
-/** As many (compacted) events as fit a loop answer's list budget, in order, never none when some exist. */
-export function eventPage(events: readonly HandoffEvent[]): HandoffEvent[] {
-  return fitByBytes(compacted(events), LOOP_LIST_BUDGET_BYTES);
+/** As many (compacted) events as fit a list budget (a loop answer's), in order, never none when some exist. */
+export function eventPage(
+  events: readonly HandoffEvent[],
+  budgetBytes: number = LOOP_LIST_BUDGET_BYTES,
+): HandoffEvent[] {
+  return fitByBytes(compacted(events), budgetBytes);
 }

@@ -21,6 +21,7 @@ import { waitUntil } from "../signal/wait-until.js";
 import type { PackageRow, TaskRow } from "../ledger/rows.js";
 import { loadPackage, loadTask, requirePackageRead, requireRole, requireWorker } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
+import { WAIT_LIST_BUDGET_BYTES } from "../domain/limits.js";
 import { eventPage } from "./event-views.js";
 
 export function runIdsOf(pkg: PackageRow, task: TaskRow): RunIds {
@@ -287,7 +288,7 @@ export async function waitForEvent(
   // The answer is built from the last check alone: an event committed after it is left for the next wait.
   const seen = last!;
   // More new events than one answer holds: the cursor stops at the last one shown, so none is skipped.
-  const shown = eventPage(seen.fresh.slice(0, READ_PAGE));
+  const shown = eventPage(seen.fresh.slice(0, READ_PAGE), WAIT_LIST_BUDGET_BYTES);
   const cursorAt = shown[shown.length - 1] ?? seen.newest;
   const status =
     outcome.status === "ready" ? "event" : outcome.status === "aborted" ? "cancelled" : "timeout";

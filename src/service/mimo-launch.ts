@@ -21,6 +21,7 @@ import {
 } from "../mimo/launch-gate.js";
 import { selectRepairRoute, type RouteAgent } from "../mimo/repair-route.js";
 import { pathOf, type MimoRuntime } from "../mimo/runtime.js";
+import type { ToolNaming } from "../domain/tool-names.js";
 import { sessionPaths, type SessionPaths } from "../mimo/session-paths.js";
 import { sessionView, type MimoSessionRow } from "../mimo/session-row.js";
 import { spawnDetachedTui } from "../mimo/spawn.js";
@@ -177,11 +178,12 @@ export function prepareLaunch(ctx: ServiceContext, input: LaunchInput): Plan {
   });
 }
 
-function briefingText(ctx: ServiceContext, plan: Plan, workspace: string): string {
+function briefingText(ctx: ServiceContext, plan: Plan, workspace: string, toolNames: ToolNaming): string {
   const s = plan.session;
   const pkg = packageView(loadPackage(ctx, s.work_package_id));
   const task = taskCoreView(loadTask(ctx, s.task_id));
   return renderBriefing({
+    toolNames,
     sessionId: s.id,
     agentName: s.assigned_agent,
     role: s.assigned_role,
@@ -247,9 +249,14 @@ async function writeBriefing(file: string, text: string, made: Made): Promise<vo
 }
 
 /** The worktree and the briefing at the paths the PREPARED row names; `made` tracks what exists for undo. */
-export async function materialiseLaunch(ctx: ServiceContext, plan: Plan, made: Made): Promise<string> {
+export async function materialiseLaunch(
+  ctx: ServiceContext,
+  plan: Plan,
+  made: Made,
+  toolNames: ToolNaming = "dotted",
+): Promise<string> {
   const workspace = await createWorkspace(plan, plan.paths, made);
-  await writeBriefing(plan.paths.briefing, briefingText(ctx, plan, workspace), made);
+  await writeBriefing(plan.paths.briefing, briefingText(ctx, plan, workspace, toolNames), made);
   return workspace;
 }
 
@@ -398,7 +405,7 @@ export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, i
   let argv: string[];
   let started: Started;
   try {
-    const workspace = await materialiseLaunch(ctx, plan, made);
+    const workspace = await materialiseLaunch(ctx, plan, made, runtime.toolNames);
     argv = launchArgv(runtime, plan, input.mode, workspace);
     started = await startMimo(ctx, plan, { argv, workspace, env: runtime.env, mode: input.mode });
   } catch (error) {

@@ -1,7 +1,6 @@
 import { OrchestratorError, oneOf } from "../domain/errors.js";
 
-export const REVIEW_DECISIONS = ["accepted", "rejected_repair_required", "blocked"] as const;
-export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+import { REVIEW_DECISIONS, type ReviewDecision } from "../domain/vocabulary.js";
 
 export interface ReviewInput {
   decision: string;

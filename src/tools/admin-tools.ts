@@ -1,9 +1,20 @@
 import { z } from "zod";
 import { forceReset, forceTransition } from "../service/admin.js";
 import { ADMINS, defineTool } from "./registry.js";
-import { args, id, name, reason } from "./schemas.js";
+import { PACKAGE_STATUSES } from "../domain/package-states.js";
+import { TASK_STATUSES } from "../domain/task-states.js";
+import { FORCE_ENTITY_TYPES } from "../domain/vocabulary.js";
+import { args, id, oneOf, packageId, why } from "./schemas.js";
 
-const status = z.string().trim().min(1).max(100);
+/** Every task or package status; the service checks it is one of the entity's own. */
+const ANY_STATUS = [...new Set<string>([...TASK_STATUSES, ...PACKAGE_STATUSES])];
+const expected = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .describe("Its status as you last read it; refused if it has changed since");
+const allowTerminal = z.boolean().optional().describe("true to leave a terminal status (default false)");
 
 export const adminTools = [
   defineTool({
@@ -14,12 +25,14 @@ export const adminTools = [
     roles: ADMINS,
     readOnly: false,
     input: args({
-      entity_type: name,
-      entity_id: id,
-      target_status: status,
-      reason,
-      expected_current_status: status,
-      allow_terminal: z.boolean().optional(),
+      entity_type: oneOf(FORCE_ENTITY_TYPES).describe("What to change: a task or a work package"),
+      entity_id: id.describe("The task's or work package's id"),
+      target_status: oneOf(ANY_STATUS).describe(
+        "Status to write (a task status for a task, a package status for a package)",
+      ),
+      reason: why.describe("Why, at least 10 characters; audited"),
+      expected_current_status: expected,
+      allow_terminal: allowTerminal,
     }),
     handler: (svc, a) => forceTransition(svc, a),
   }),
@@ -31,10 +44,10 @@ export const adminTools = [
     roles: ADMINS,
     readOnly: false,
     input: args({
-      work_package_id: id,
-      reason,
-      expected_current_status: status,
-      allow_terminal: z.boolean().optional(),
+      work_package_id: packageId,
+      reason: why.describe("Why, at least 10 characters; audited"),
+      expected_current_status: expected,
+      allow_terminal: allowTerminal,
     }),
     handler: (svc, a) => forceReset(svc, a),
   }),

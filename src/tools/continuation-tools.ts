@@ -6,10 +6,15 @@ import {
   resolveContinuation,
 } from "../service/continuation.js";
 import { ADMINS, defineTool, type ToolDef } from "./registry.js";
-import { args, jsonArg, reason, shortText } from "./schemas.js";
+import { args, jsonArg, shortText, why } from "./schemas.js";
 
 const key = z.string().trim().min(1).max(200);
-const keys = { continuation_id: key, source_event_id: key, attempt_id: z.string().max(200) };
+const continuationId = key.describe("From the continuation prompt or GRACE_CONTINUATION_ID");
+const keys = {
+  continuation_id: continuationId,
+  source_event_id: key.describe("From the prompt or GRACE_CONTINUATION_SOURCE_EVENT_ID"),
+  attempt_id: z.string().max(200).describe("From the prompt or GRACE_CONTINUATION_ATTEMPT_ID"),
+};
 
 /** Continuation delivery tools (reference §4.13), for the user and the Codex controller. */
 export const continuationTools: ToolDef[] = [
@@ -20,7 +25,10 @@ export const continuationTools: ToolDef[] = [
       "The controller revived by the host supervisor confirms it is handling the delivery, with the three keys from its prompt (also in GRACE_CONTINUATION_ID, GRACE_CONTINUATION_SOURCE_EVENT_ID, GRACE_CONTINUATION_ATTEMPT_ID). Stops the supervisor from launching it again. Idempotent.",
     roles: ADMINS,
     readOnly: false,
-    input: args({ ...keys, controller_session_id: key.optional() }),
+    input: args({
+      ...keys,
+      controller_session_id: key.optional().describe("Your own client session id, if you know it"),
+    }),
     handler: (svc, a) => ackContinuation(svc, a),
   }),
   defineTool({
@@ -32,8 +40,8 @@ export const continuationTools: ToolDef[] = [
     readOnly: false,
     input: args({
       ...keys,
-      resolution_notes: shortText.optional(),
-      resolution_data: jsonArg("resolution_data").optional(),
+      resolution_notes: shortText.optional().describe("What you did about the event"),
+      resolution_data: jsonArg("resolution_data").optional().describe("Structured resolution, free-form"),
     }),
     handler: (svc, a) => resolveContinuation(svc, a),
   }),
@@ -44,7 +52,7 @@ export const continuationTools: ToolDef[] = [
       "One continuation delivery row: state, attempts, leases, controller process, ACK and resolution.",
     roles: ADMINS,
     readOnly: true,
-    input: args({ continuation_id: key }),
+    input: args({ continuation_id: continuationId }),
     handler: (svc, a) => getContinuation(svc, a.continuation_id),
   }),
   defineTool({
@@ -54,7 +62,7 @@ export const continuationTools: ToolDef[] = [
       "Re-arms a DEAD_LETTER delivery (attempts reset to 0, due now). The reason (at least 10 characters) is recorded.",
     roles: ADMINS,
     readOnly: false,
-    input: args({ continuation_id: key, reason }),
+    input: args({ continuation_id: continuationId, reason: why }),
     handler: (svc, a) => requeueDeadLetter(svc, a.continuation_id, a.reason),
   }),
 ];

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { upsertArtifact } from "../service/artifacts.js";
 import { registerVerificationPlan } from "../service/verification.js";
 import { STAFF, defineTool } from "./registry.js";
-import { args, id, jsonArg, name, requiredText, stringList } from "./schemas.js";
+import { args, jsonArg, name, projectId, requiredText, stringList, taskId } from "./schemas.js";
 
 export const graceTools = [
   defineTool({
@@ -13,11 +13,16 @@ export const graceTools = [
     roles: STAFF,
     readOnly: false,
     input: args({
-      task_id: id,
-      test_strategy: requiredText,
-      test_commands: z.array(name).max(100),
-      risk_coverage: stringList.optional(),
-      acceptance_mapping: jsonArg("acceptance_mapping").optional(),
+      task_id: taskId,
+      test_strategy: requiredText.describe("How the task will be verified"),
+      test_commands: z
+        .array(name)
+        .max(100)
+        .describe("Keys of the project's allowed_test_commands (project.init) the plan runs"),
+      risk_coverage: stringList.optional().describe("Which test covers which risk"),
+      acceptance_mapping: jsonArg("acceptance_mapping")
+        .optional()
+        .describe("Acceptance criterion → the tests or evidence that prove it"),
     }),
     handler: (svc, a) => registerVerificationPlan(svc, a),
   }),
@@ -29,11 +34,16 @@ export const graceTools = [
     roles: STAFF,
     readOnly: false,
     input: args({
-      project_id: id,
-      task_id: id,
-      artifact_type: name,
-      content: z.string().max(512 * 1024),
-      path: z.string().trim().min(1).max(4_000),
+      project_id: projectId,
+      task_id: taskId,
+      artifact_type: name.describe(
+        "requirements, technology, development_plan, verification_plan, knowledge_graph or operational_packets",
+      ),
+      content: z
+        .string()
+        .max(512 * 1024)
+        .describe("The artifact's full text (XML for the canonical six)"),
+      path: z.string().trim().min(1).max(4_000).describe("Repo-relative path, e.g. docs/requirements.xml"),
     }),
     handler: (svc, a) => upsertArtifact(svc, a),
   }),

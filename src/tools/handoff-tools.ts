@@ -1,12 +1,20 @@
 import { z } from "zod";
 import { listEvents, listEventsPage, reportWorkerEvent, waitForEvent } from "../service/handoff.js";
 import type { WaitLimits } from "../service/handoff.js";
+import { waitOutput } from "./output-schemas.js";
 import { CODEX_ONLY, STAFF, defineTool, type ToolDef } from "./registry.js";
 import { EVENT_MESSAGE_MAX_CHARS, LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
-import { args, id, name } from "./schemas.js";
+import { WORKER_REPORTABLE } from "../handoff/event-types.js";
+import { args, oneOf, packageId, taskId } from "./schemas.js";
 
 /** A cursor as a previous answer returned it: null (nothing seen yet) means from the start. */
-const cursor = z.string().trim().max(200).nullable();
+const cursor = z
+  .string()
+  .trim()
+  .max(200)
+  .nullable()
+  .describe("An event_id already seen (or its 1-based position); null or omitted for the start");
+const limit = z.number().int().min(1).max(200).describe("At most this many events (default 20)");
 
 /** The wait's bounds come from settings, so the tool list is built per server. */
 export function handoffTools(limits: WaitLimits, workerEventsPerMinute: number): ToolDef[] {
@@ -19,7 +27,7 @@ export function handoffTools(limits: WaitLimits, workerEventsPerMinute: number):
       roles: CODEX_ONLY,
       readOnly: true,
       answerBytes: LOOP_ANSWER_MAX_BYTES,
-      input: args({ work_package_id: id }),
+      input: args({ work_package_id: packageId }),
       handler: (svc, a) => listEvents(svc, a.work_package_id),
     }),
     defineTool({
@@ -31,9 +39,9 @@ export function handoffTools(limits: WaitLimits, workerEventsPerMinute: number):
       readOnly: true,
       answerBytes: LOOP_ANSWER_MAX_BYTES,
       input: args({
-        work_package_id: id,
+        work_package_id: packageId,
         after_event_id: cursor.optional(),
-        limit: z.number().int().min(1).max(200).optional(),
+        limit: limit.optional(),
       }),
       handler: (svc, a) => listEventsPage(svc, a.work_package_id, a.after_event_id, a.limit ?? 20),
     }),
@@ -50,12 +58,20 @@ export function handoffTools(limits: WaitLimits, workerEventsPerMinute: number):
       readOnly: true,
       answerBytes: LOOP_ANSWER_MAX_BYTES,
       input: args({
-        work_package_id: id.optional(),
-        task_id: id.optional(),
-        after_event_count: z.number().int().min(0).max(1_000_000).nullable().optional(),
-        after_event_id: cursor.optional(),
-        timeout_seconds: z.number().min(1).max(600).optional(),
+        work_package_id: packageId.optional().describe("Wait on this package (or give task_id)"),
+        task_id: taskId.optional().describe("Wait on every package of this task"),
+        after_event_count: z
+          .number()
+          .int()
+          .min(0)
+          .max(1_000_000)
+          .nullable()
+          .optional()
+          .describe("Events already seen, instead of after_event_id"),
+        after_event_id: cursor.optional().describe("next_after_event_id of the previous answer"),
+        timeout_seconds: z.number().min(1).max(600).optional().describe("Longest wait; capped as above"),
       }),
+      output: waitOutput,
       handler: (svc, a, call) => waitForEvent(svc, a, limits, call),
     }),
     defineTool({
@@ -70,9 +86,14 @@ export function handoffTools(limits: WaitLimits, workerEventsPerMinute: number):
       readOnly: false,
       answerBytes: LOOP_ANSWER_MAX_BYTES,
       input: args({
-        work_package_id: id,
-        event_type: name,
-        message: z.string().trim().min(1).max(EVENT_MESSAGE_MAX_CHARS),
+        work_package_id: packageId,
+        event_type: oneOf(WORKER_REPORTABLE).describe("What happened"),
+        message: z
+          .string()
+          .trim()
+          .min(1)
+          .max(EVENT_MESSAGE_MAX_CHARS)
+          .describe("What the controller must know"),
       }),
       handler: (svc, a) => reportWorkerEvent(svc, a, workerEventsPerMinute),
     }),

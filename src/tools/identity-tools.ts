@@ -1,5 +1,6 @@
 import { bindingProblem } from "../service/access.js";
 import { ALL_ROLES, defineTool } from "./registry.js";
+import { whoamiOutput } from "./output-schemas.js";
 import { args } from "./schemas.js";
 
 export const identityTools = [
@@ -12,6 +13,7 @@ export const identityTools = [
     readOnly: true,
     withoutAuthority: true,
     input: args({}),
+    output: whoamiOutput,
     handler: (svc) => {
       const problem = bindingProblem(svc);
       return {

@@ -1,4 +1,5 @@
 import { DEFAULT_WORKER_EVENTS_PER_MINUTE } from "../config/settings.js";
+import type { ToolNaming } from "../domain/tool-names.js";
 import type { MimoRuntime } from "../mimo/runtime.js";
 import type { WaitLimits } from "../service/handoff.js";
 import { adminTools } from "./admin-tools.js";
@@ -24,6 +25,8 @@ export interface ToolSettings {
   workerEventsPerMinute?: number;
   /** How Mimo is started; absent (tests listing tools) → `mimo` on an empty environment. */
   mimo?: MimoRuntime;
+  /** How tools are named to the client (dotted unless set). */
+  toolNames?: ToolNaming;
 }
 
 /** Every tool of the server; the registry exposes to each bound role only the ones it may use. */

@@ -13,19 +13,17 @@ import {
   recoverPreparedSession,
 } from "../service/mimo-sessions.js";
 import { CODEX_ONLY, STAFF, defineTool, type ToolDef } from "./registry.js";
-import { args, id, name, requiredText } from "./schemas.js";
+import { agentName, args, oneOf, packageId, projectId, requiredText, sessionId } from "./schemas.js";
 
-const observation = requiredText;
-const session = args({ session_id: id });
-const observed = args({ session_id: id, observation });
+const MODES = ["tui", "headless"] as const;
+const observation = requiredText.describe("What you observed, in words; stored as the reason");
+const session = args({ session_id: sessionId });
+const observed = args({ session_id: sessionId, observation });
 
-/** Reference §8.3 tool layer: the mode must parse, and only the TUI is dispatched. */
-function tuiOnly(mode: string | undefined): "tui" {
-  const m = (mode ?? "tui").trim().toLowerCase();
-  if (m !== "tui" && m !== "headless")
-    throw new OrchestratorError("Mimo launch mode must be headless or tui");
-  if (m !== "tui") throw new OrchestratorError("Mimo dispatch is TUI-only; use mode='tui'");
-  return m;
+/** Both modes parse (the schema's enum), but only the TUI is dispatched. */
+function tuiOnly(mode: (typeof MODES)[number] | undefined): "tui" {
+  if (mode === "headless") throw new OrchestratorError("Mimo dispatch is TUI-only; use mode='tui'");
+  return "tui";
 }
 
 /** The Mimo bridge tools; the runtime (command, child env) comes from settings. */
@@ -38,7 +36,7 @@ export function mimoTools(runtime: MimoRuntime): ToolDef[] {
         "A copyable STDIO MCP server profile (command, args, cwd, env) that starts this orchestrator bound to one registered agent's identity, with notes for Mimo's MCP dialog. One profile per agent.",
       roles: CODEX_ONLY,
       readOnly: true,
-      input: args({ project_id: id, agent_name: name }),
+      input: args({ project_id: projectId, agent_name: agentName }),
       handler: (svc, a) => connectionProfile(svc, a.project_id, a.agent_name, runtime.mcpHome ?? null),
     }),
     defineTool({
@@ -48,7 +46,10 @@ export function mimoTools(runtime: MimoRuntime): ToolDef[] {
         "GLM: dispatches an ASSIGNED package to its junior (or a REPAIR_REQUIRED package along the repair route) in a new detached git worktree with a briefing, and starts the Mimo TUI there. Evidence only: it does not claim the package; the worker claims through MCP. One active session per package.",
       roles: STAFF,
       readOnly: false,
-      input: args({ work_package_id: id, mode: z.string().trim().min(1).max(20).optional() }),
+      input: args({
+        work_package_id: packageId,
+        mode: oneOf(MODES).optional().describe("tui (default); headless is not dispatched"),
+      }),
       handler: (svc, a) =>
         launchPackage(svc, runtime, { work_package_id: a.work_package_id, mode: tuiOnly(a.mode) }),
     }),
@@ -119,7 +120,10 @@ export function mimoTools(runtime: MimoRuntime): ToolDef[] {
         "Removes the worktrees of ended Mimo sessions of a project that ended more than older_than_hours ago. Never removes one with uncommitted changes or with commits no submission head reaches; reports what it kept and why.",
       roles: STAFF,
       readOnly: false,
-      input: args({ project_id: id, older_than_hours: z.number().min(0).max(100_000) }),
+      input: args({
+        project_id: projectId,
+        older_than_hours: z.number().min(0).max(100_000).describe("Only sessions ended longer ago than this"),
+      }),
       handler: (svc, a) => cleanupWorktrees(svc, a),
     }),
   ];

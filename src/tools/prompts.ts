@@ -1,4 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { exposeToolNames } from "../domain/tool-names.js";
+import type { Naming } from "./registry.js";
 
 /** Reference §5.2: one short instruction per step of the workflow, in our words. */
 const PROMPTS: Record<string, string> = {
@@ -18,8 +20,10 @@ const PROMPTS: Record<string, string> = {
     "Review the task, the GRACE revisions, every package outcome, diffs, tests, GLM's report and residual risks. Final acceptance never precedes GLM acceptance of all packages.",
 };
 
-export function registerPrompts(server: McpServer): void {
-  for (const [name, text] of Object.entries(PROMPTS)) {
+/** Registers the workflow prompts; they name tools as this server exposes them. */
+export function registerPrompts(server: McpServer, naming: Naming): void {
+  for (const [name, canonical] of Object.entries(PROMPTS)) {
+    const text = exposeToolNames(canonical, naming.naming, naming.names);
     server.registerPrompt(name, { description: text.split(".")[0] }, () => ({
       messages: [{ role: "user", content: { type: "text", text } }],
     }));

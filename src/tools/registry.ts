@@ -1,15 +1,18 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { z } from "zod";
+import { ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import type { Logger } from "../config/logger.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { ANSWER_MAX_BYTES } from "../domain/limits.js";
 import { osErrorMessage } from "../domain/os-errors.js";
 import type { Role } from "../domain/roles.js";
 import { requireBinding } from "../service/access.js";
+import { exposeToolNames, exposedToolName, type ToolNaming } from "../domain/tool-names.js";
 import type { ServiceContext } from "../service/context.js";
 import { recordControllerSession } from "../service/controller-session.js";
 import { clientSessionId } from "./client-session.js";
+import { annotationsOf } from "./annotations.js";
+import { portableSchema, type JsonSchema } from "./portable-schema.js";
 
 /** What a handler may use of the MCP request besides its arguments. */
 export interface ToolCall {
@@ -118,6 +121,22 @@ export function toolResult(value: unknown, shape: AnswerShape): CallToolResult {
   );
 }
 
+/** How this server names tools in what it says: the naming and every canonical name it may mention. */
+export interface Naming {
+  naming: ToolNaming;
+  names: readonly string[];
+}
+
+/** A refusal's text with every tool it names written as this server exposes it. */
+function refusalIn(naming: Naming, answer: CallToolResult): CallToolResult {
+  if (!answer.isError || naming.naming === "dotted") return answer;
+  return failure(exposeToolNames(textOf(answer), naming.naming, naming.names));
+}
+
+function textOf(answer: CallToolResult): string {
+  return answer.content.map((p) => (p.type === "text" ? p.text : "")).join("");
+}
+
 /** Runs the handler and shapes its answer: a bounded result, a refusal, or a logged internal error. */
 async function answerOf(
   def: ToolDef,
@@ -160,23 +179,49 @@ function noteSession(svc: ServiceContext, logger: Logger, sessionId: string | nu
   }
 }
 
-export function registerTools(
-  server: McpServer,
-  svc: ServiceContext,
-  defs: readonly ToolDef[],
-  role: Role,
-  logger: Logger,
-): string[] {
-  const registered: string[] = [];
-  for (const def of toolsForRole(defs, role)) {
+function jsonSchemaOf(schema: z.ZodObject, use: "input" | "output"): JsonSchema {
+  return portableSchema(z.toJSONSchema(schema, { io: use, target: "draft-7" }) as JsonSchema, use);
+}
+
+/** One tool as tools/list shows it: exposed name, portable schemas, truthful annotations. */
+export function listedTool(def: ToolDef, naming: Naming): Tool {
+  const tool: Tool = {
+    name: exposedToolName(def.name, naming.naming),
+    title: def.title,
+    description: def.description,
+    inputSchema: jsonSchemaOf(def.input, "input") as Tool["inputSchema"],
+    ...(def.output ? { outputSchema: jsonSchemaOf(def.output, "output") as Tool["outputSchema"] } : {}),
+    annotations: annotationsOf(def.name, def.readOnly),
+  };
+  // Descriptions (the tool's and its parameters') name other tools as this server exposes them.
+  return JSON.parse(exposeToolNames(JSON.stringify(tool), naming.naming, naming.names)) as Tool;
+}
+
+export interface Registration {
+  svc: ServiceContext;
+  /** Every tool of the server; the role's are registered, all are names a refusal may mention. */
+  defs: readonly ToolDef[];
+  role: Role;
+  logger: Logger;
+  naming: ToolNaming;
+}
+
+/**
+ * Registers the role's tools for calls (the SDK validates arguments and structured results against
+ * the zod schemas) and answers tools/list with the portable listing, computed once.
+ */
+export function registerTools(server: McpServer, reg: Registration): string[] {
+  const { svc, defs, role, logger, naming } = reg;
+  const names: Naming = { naming, names: defs.map((d) => d.name) };
+  const mine = toolsForRole(defs, role);
+  for (const def of mine) {
     server.registerTool(
-      def.name,
+      exposedToolName(def.name, naming),
       {
         title: def.title,
         description: def.description,
         inputSchema: def.input,
         ...(def.output ? { outputSchema: def.output } : {}),
-        annotations: { readOnlyHint: def.readOnly, openWorldHint: false, destructiveHint: false },
       },
       async (input: unknown, extra) => {
         const token = extra._meta?.progressToken;
@@ -190,16 +235,20 @@ export function registerTools(
             });
           },
         };
-        return answerOf(def, logger, svc.db.name, async () => {
-          // Checked on every call, not once at start: registrations and delegations change.
-          if (def.withoutAuthority !== true) requireBinding(svc, null, null);
-          const result = await def.handler(svc, input as never, call);
-          noteSession(svc, logger, clientSessionId(extra._meta), concernedBy(def, input, result));
-          return result;
-        });
+        return refusalIn(
+          names,
+          await answerOf(def, logger, svc.db.name, async () => {
+            // Checked on every call, not once at start: registrations and delegations change.
+            if (def.withoutAuthority !== true) requireBinding(svc, null, null);
+            const result = await def.handler(svc, input as never, call);
+            noteSession(svc, logger, clientSessionId(extra._meta), concernedBy(def, input, result));
+            return result;
+          }),
+        );
       },
     );
-    registered.push(def.name);
   }
-  return registered;
+  const listing = mine.map((def) => listedTool(def, names));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
+  return mine.map((def) => exposedToolName(def.name, naming));
 }

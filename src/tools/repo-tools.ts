@@ -3,7 +3,7 @@ import { DIFF_PAGE_DEFAULT_BYTES, DIFF_PAGE_MAX_BYTES } from "../domain/limits.j
 import { getRepoDiff, getRepoStatus, runTests } from "../service/repo.js";
 import { STAFF, defineTool } from "./registry.js";
 import { WORKER_CAPABLE } from "./package-tools.js";
-import { args, id, name, stringList } from "./schemas.js";
+import { args, id, name, packageId, projectId, stringList, taskId } from "./schemas.js";
 
 export const repoTools = [
   defineTool({
@@ -13,7 +13,7 @@ export const repoTools = [
       "git status of the project repository: the branch line and the changed paths (porcelain v1).",
     roles: STAFF,
     readOnly: true,
-    input: args({ project_id: id }),
+    input: args({ project_id: projectId }),
     handler: (svc, a) => getRepoStatus(svc, a.project_id),
   }),
   defineTool({
@@ -23,12 +23,21 @@ export const repoTools = [
     roles: STAFF,
     readOnly: true,
     input: args({
-      project_id: id,
-      scope: z.enum(["all", "staged", "file_list"]).optional(),
-      file_list: stringList.optional(),
-      submission_id: id.optional(),
-      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-      limit: z.number().int().min(1).max(DIFF_PAGE_MAX_BYTES).optional(),
+      project_id: projectId,
+      scope: z
+        .enum(["all", "staged", "file_list"])
+        .optional()
+        .describe("Working-tree diff: all changes, staged ones, or the files in file_list"),
+      file_list: stringList.optional().describe("Repo-relative paths, for scope file_list"),
+      submission_id: id.optional().describe("A submission's stored diff instead (ids from task.get)"),
+      offset: z
+        .number()
+        .int()
+        .min(0)
+        .max(Number.MAX_SAFE_INTEGER)
+        .optional()
+        .describe("Byte offset of the page: next_offset of the previous page"),
+      limit: z.number().int().min(1).max(DIFF_PAGE_MAX_BYTES).optional().describe("Page size in bytes"),
     }),
     handler: (svc, a) => getRepoDiff(svc, a),
   }),
@@ -39,7 +48,12 @@ export const repoTools = [
       "Runs the project's allowlisted argv for command_key (never shell text) in the repo or the package's live worktree; records a test run with its own stdout/stderr logs. Workers must give their work_package_id.",
     roles: WORKER_CAPABLE,
     readOnly: false,
-    input: args({ project_id: id, task_id: id, work_package_id: id.nullable(), command_key: name }),
+    input: args({
+      project_id: projectId,
+      task_id: taskId,
+      work_package_id: packageId.nullable().describe("Your package (workers must give it); null for none"),
+      command_key: name.describe("A key of the project's allowed_test_commands"),
+    }),
     handler: (svc, a) => runTests(svc, a),
   }),
 ];

@@ -2,10 +2,18 @@ import { z } from "zod";
 import { closeTask, requestFinalReview, submitCodexReview } from "../service/final-review.js";
 import { submitGlmReview } from "../service/reviews.js";
 import { CODEX_ONLY, STAFF, defineTool } from "./registry.js";
-import { args, boundedJson, id, jsonArg, name } from "./schemas.js";
+import { REVIEW_DECISIONS } from "../domain/vocabulary.js";
+import { args, boundedJson, id, jsonArg, oneOf, taskId } from "./schemas.js";
 
-const notes = (field: string) =>
-  boundedJson(field, z.array(z.union([z.string().max(4_000), jsonArg(`${field} item`)])).max(200));
+const notes = (field: string, description: string) =>
+  boundedJson(field, z.array(z.union([z.string().max(4_000), jsonArg(`${field} item`)])).max(200)).describe(
+    description,
+  );
+const verdict = {
+  decision: oneOf(REVIEW_DECISIONS).describe("Your decision"),
+  findings: notes("findings", "What you found, one item each (text or object); [] if nothing"),
+  required_fixes: notes("required_fixes", "What must change before acceptance; [] when accepted"),
+};
 
 export const reviewTools = [
   defineTool({
@@ -16,10 +24,8 @@ export const reviewTools = [
     roles: STAFF,
     readOnly: false,
     input: args({
-      target_id: id,
-      decision: name,
-      findings: notes("findings"),
-      required_fixes: notes("required_fixes"),
+      target_id: id.describe("The SUBMITTED work package's id"),
+      ...verdict,
     }),
     handler: (svc, a) => submitGlmReview(svc, a),
   }),
@@ -30,7 +36,7 @@ export const reviewTools = [
       "Codex: GLM_ACCEPTED → CODEX_FINAL_REVIEW. Requires all six canonical GRACE artifacts for the task; missing ones are imported from the repo's docs/*.xml. With a project policy file the agent-infra lint must pass.",
     roles: CODEX_ONLY,
     readOnly: false,
-    input: args({ task_id: id }),
+    input: args({ task_id: taskId }),
     handler: (svc, a) => requestFinalReview(svc, a.task_id),
   }),
   defineTool({
@@ -41,10 +47,8 @@ export const reviewTools = [
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({
-      task_id: id,
-      decision: name,
-      findings: notes("findings"),
-      required_fixes: notes("required_fixes"),
+      task_id: taskId,
+      ...verdict,
     }),
     handler: (svc, a) => submitCodexReview(svc, a),
   }),
@@ -54,7 +58,7 @@ export const reviewTools = [
     description: "Codex: CODEX_ACCEPTED → TASK_CLOSED. A closed task is returned unchanged.",
     roles: CODEX_ONLY,
     readOnly: false,
-    input: args({ task_id: id }),
+    input: args({ task_id: taskId }),
     handler: (svc, a) => closeTask(svc, a.task_id),
   }),
 ];

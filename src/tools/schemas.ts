@@ -71,6 +71,33 @@ export const testCommands = boundedJson(
   ),
 );
 
+/** Record ids, each described with the tool that returns it, so an agent knows where to get one. */
+export const projectId = id.describe("Project id, from project.init");
+export const taskId = id.describe("Task id, from task.create_codex_task");
+export const packageId = id.describe("Work package id, from workpackage.create or task.get_summary");
+export const sessionId = id.describe("Mimo session id, from mimo.launch_package or task.get");
+export const agentName = name.describe("Registered agent name (agent.register)");
+export const why = reason.describe("Why, in words; stored in the audit log");
+export const commit = z
+  .string()
+  .trim()
+  .min(4)
+  .max(200)
+  .describe("Git commit SHA (or ref) in the project repo");
+
+/** A fixed set from src/domain as an enum, so agents see the allowed values and get them named on refusal. */
+export function oneOf<T extends string>(values: readonly T[]) {
+  return z.enum(values as unknown as [T, ...T[]], {
+    error: (issue) => `must be one of ${values.join(", ")}, got ${shown(issue.input)}`,
+  });
+}
+
+/** A refused value as a refusal quotes it: its JSON, cut short so a huge value stays out of the answer. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /** Tool inputs reject unknown keys: a misspelt argument is an error, never silently ignored. */
 export function args<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape);

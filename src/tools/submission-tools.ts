@@ -3,10 +3,20 @@ import { completeTaskByController } from "../service/controller-completion.js";
 import { createControllerRepair, createSubmission } from "../service/submissions.js";
 import { CODEX_ONLY, defineTool } from "./registry.js";
 import { WORKER_CAPABLE } from "./package-tools.js";
-import { args, boundedJson, id, jsonArg, longText, requiredText } from "./schemas.js";
+import { submissionOutput } from "./output-schemas.js";
+import { reportArg } from "./report-schemas.js";
+import { args, boundedJson, commit, jsonArg, longText, packageId, requiredText, taskId } from "./schemas.js";
 
-const commit = z.string().trim().min(4).max(200);
-const testsRun = boundedJson("tests_run", z.array(jsonArg("tests_run item")).max(200));
+const testsRun = boundedJson("tests_run", z.array(jsonArg("tests_run item")).max(200)).describe(
+  "One object per test run, e.g. {command_key, exit_code, test_run_id} from repo.run_tests",
+);
+const summary = requiredText.describe("What the change does");
+const riskNotes = longText.describe("Known risks, or none");
+const head = commit.describe("Commit that holds the work; the server derives the diff from git");
+/** The controller's report has the worker report's fields; shown typed once, on submission.create. */
+const controllerReport = jsonArg("controller_report").describe(
+  "Your report, with every field of submission.create's worker_report",
+);
 
 export const submissionTools = [
   defineTool({
@@ -17,13 +27,14 @@ export const submissionTools = [
     roles: WORKER_CAPABLE,
     readOnly: false,
     input: args({
-      work_package_id: id,
-      summary: requiredText,
-      head_commit: commit,
+      work_package_id: packageId,
+      summary,
+      head_commit: head,
       tests_run: testsRun,
-      risk_notes: longText,
-      worker_report: jsonArg("worker_report"),
+      risk_notes: riskNotes,
+      worker_report: reportArg("worker_report", "Your report; every field is required"),
     }),
+    output: submissionOutput,
     handler: (svc, a) => createSubmission(svc, a),
   }),
   defineTool({
@@ -34,12 +45,12 @@ export const submissionTools = [
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({
-      work_package_id: id,
-      summary: requiredText,
-      head_commit: commit,
+      work_package_id: packageId,
+      summary,
+      head_commit: head,
       tests_run: testsRun,
-      risk_notes: longText,
-      controller_report: jsonArg("controller_report"),
+      risk_notes: riskNotes,
+      controller_report: controllerReport,
     }),
     handler: (svc, a) => createControllerRepair(svc, a),
   }),
@@ -51,13 +62,13 @@ export const submissionTools = [
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({
-      task_id: id,
-      summary: requiredText,
-      base_commit: commit,
-      head_commit: commit,
+      task_id: taskId,
+      summary,
+      base_commit: commit.describe("Commit the work starts from"),
+      head_commit: head,
       tests_run: testsRun,
-      risk_notes: longText,
-      controller_report: jsonArg("controller_report"),
+      risk_notes: riskNotes,
+      controller_report: controllerReport,
     }),
     handler: (svc, a) => completeTaskByController(svc, a),
   }),

@@ -108,7 +108,7 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
       "Mimo dispatch is TUI-only; use mode='tui'",
     );
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "gui" })).toBe(
-      "Mimo launch mode must be headless or tui",
+      'MCP error -32602: Input validation error: Invalid arguments for tool mimo.launch_package: must be one of tui, headless, got "gui" at mode',
     );
     const session = await call<Result>(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" });
     pids.push(session.pid);

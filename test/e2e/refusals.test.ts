@@ -81,18 +81,21 @@ describe("every not-found refusal over MCP names the record kind and the id the 
   });
 });
 
+/** A value outside a tool argument's enum is refused by the argument schema, before any service rule. */
+const INVALID = "MCP error -32602: Input validation error: Invalid arguments for tool ";
+
 describe("refusals of a value outside a fixed set name the field and every allowed value", () => {
   test("agent.register: capabilities and primary_role", async () => {
     const base = { project_id: projectId, name: "glm-1", primary_role: "glm", capabilities: ["glm"] };
     const roles = "user, codex, glm, test_owner, worker_junior, worker_pro";
     expect(await callError(codex, "agent.register", { ...base, capabilities: ["glm", "planner"] })).toBe(
-      `Agent registration contains an unknown role capability 'planner': each of capabilities must be one of ${roles}`,
+      `${INVALID}agent.register: must be one of ${roles}, got "planner" at capabilities[1]`,
     );
     expect(await callError(codex, "agent.register", { ...base, primary_role: "boss" })).toBe(
-      `Agent registration contains an unknown role 'boss': primary_role must be one of ${roles}`,
+      `${INVALID}agent.register: must be one of ${roles}, got "boss" at primary_role`,
     );
     expect(await callError(codex, "agent.register", { ...base, availability: "away" })).toBe(
-      "Agent availability must be one of available, unavailable, got 'away'",
+      `${INVALID}agent.register: must be one of available, unavailable, got "away" at availability`,
     );
   });
 
@@ -104,7 +107,7 @@ describe("refusals of a value outside a fixed set name the field and every allow
         findings: [],
         required_fixes: [],
       }),
-    ).toContain("decision must be one of accepted, rejected_repair_required, blocked");
+    ).toContain('must be one of accepted, rejected_repair_required, blocked, got "maybe" at decision');
   });
 });
 

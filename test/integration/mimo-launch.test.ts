@@ -102,6 +102,22 @@ describe("mimo.launch_package with a fake mimo", () => {
     tellExit(w.records, s.pid!);
   });
 
+  test("a worker whose server names tools with underscores gets a briefing that names them so", async () => {
+    const w = await world();
+    addAgent(w, "free", "worker_junior", { mimo_model: "mimo-auto-junior", mimo_agent: "build-junior" });
+    const pkg = insertPackage(w, { status: "ASSIGNED", junior: "free" });
+    const runtime = { ...w.runtime, toolNames: "underscore" as const };
+    const s = await launchPackage(w.glm, runtime, { work_package_id: pkg, mode: "tui" });
+    const text = fs.readFileSync(s.briefing_path!, "utf8");
+    for (const name of ["orchestrator_whoami", "workpackage_claim", "repo_run_tests", "submission_create"]) {
+      expect(text).toContain(name);
+    }
+    expect(text).toContain("handoff_report_worker_event");
+    expect(text).not.toMatch(/orchestrator\.whoami|workpackage\.claim|submission\.create/);
+    await waitForRecord(w.records, s.pid!);
+    tellExit(w.records, s.pid!);
+  });
+
   test("free auto backend: no --model, the agent binding is passed", async () => {
     const w = await world();
     addAgent(w, "free", "worker_junior", { mimo_model: "mimo-auto-junior", mimo_agent: "build-junior" });
