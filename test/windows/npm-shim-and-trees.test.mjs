@@ -98,7 +98,7 @@ test("repo.run_tests' runner starts an npm shim test command (npm test's situati
 test("a test run that times out is stopped with its grandchild (Job Object)", { skip }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grace-tree-"));
   const out = path.join(dir, "report.json");
-  // The probe reports to GRACE_PROBE_OUT; run-tests passes its own environment on.
+  // The probe reports to GRACE_PROBE_OUT; a test command gets only the allowlist plus the names it declares.
   process.env.GRACE_PROBE_OUT = out;
   process.env.GRACE_PROBE_GRANDCHILD = "1";
   process.env.GRACE_PROBE_STAY = "1";
@@ -110,6 +110,7 @@ test("a test run that times out is stopped with its grandchild (Job Object)", { 
       dataDir: dir,
       timeoutMs: 4_000,
       search: search(dir),
+      declaredEnv: ["GRACE_PROBE_OUT", "GRACE_PROBE_GRANDCHILD", "GRACE_PROBE_STAY"],
     });
     assert.equal(result.timed_out, true);
     assert.equal(result.stop_failure, null);

@@ -41,6 +41,8 @@ async function connect(name, role) {
       GRACE_ORCHESTRATOR_ACTOR_NAME: name,
       GRACE_ORCHESTRATOR_ACTOR_ROLE: role,
       GRACE_LOG_LEVEL: "warn",
+      // The wake trials report more worker events a minute than the default per-package limit.
+      GRACE_HANDOFF_WORKER_EVENTS_PER_MINUTE: "0",
     },
     stderr: "ignore",
   });
