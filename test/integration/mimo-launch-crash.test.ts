@@ -95,8 +95,9 @@ test(
     let liveAfterKill = 0;
     for (let trial = 0; trial < TRIALS; trial += 1) {
       const pkg = insertPackage(w, { status: "ASSIGNED", junior: "junior" });
-      // Half the trials at the worst moment, the rest spread over the rest of the launch.
-      const delay = trial % 2 === 0 ? 0 : Math.floor(Math.random() * 40);
+      // Half the trials at the worst moment; the rest step through the launch (0–1,100 ms after the
+      // gate appears) so that on a fast or a loaded machine alike some kills land after Mimo started.
+      const delay = trial % 2 === 0 ? 0 : Math.floor(trial / 2) * 100;
       await launchAndKill(w, pkg, delay);
       // A Mimo the dead launcher started needs a moment to start and write its record.
       await settle(400);
