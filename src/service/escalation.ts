@@ -1,0 +1,213 @@
+import { OrchestratorError } from "../domain/errors.js";
+import { PACKAGE_STATUSES, canTransitionPackage, type PackageStatus } from "../domain/package-states.js";
+import { TASK_STATUSES, canTransitionTask, type TaskStatus } from "../domain/task-states.js";
+import type { RunIds } from "../handoff/run-paths.js";
+import { inTransaction } from "../ledger/database.js";
+import { parseJson } from "../ledger/json.js";
+import { listPackagesOfTask, type PackageRow, type TaskRow } from "../ledger/rows.js";
+import { loadPackage, loadTask, requireRole } from "./access.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+import { emitEvent } from "./handoff.js";
+import { transitionPackage, transitionTask } from "./transitions.js";
+
+const HUMAN = "HUMAN_INTERVENTION_REQUIRED";
+/** The audit row that records an escalation; the inbox and the status view read it back. */
+export const ESCALATION_AUDIT = "handoff.escalated_to_user";
+
+export interface EscalateInput {
+  work_package_id?: number | undefined;
+  task_id?: number | undefined;
+  reason: string;
+}
+
+interface Outcome {
+  target_type: "work_package" | "task";
+  target_id: number;
+  status_before: string;
+  status_after: string;
+  moved: boolean;
+  event_ids: string[];
+  runs: RunIds[];
+}
+
+/** Statuses an escalation accepts: those with an edge to HUMAN_INTERVENTION_REQUIRED, and that status itself. */
+function refuseUnescalatable(kind: string, id: number, status: string, allowed: readonly string[]): void {
+  if (status === HUMAN || allowed.includes(status)) return;
+  throw new OrchestratorError(
+    `${kind} ${id} is ${status}, which cannot be escalated; allowed statuses: ${[...allowed, HUMAN].join(", ")}`,
+  );
+}
+
+function escalationPayload(ctx: ServiceContext, reason: string, before: string, after: string) {
+  return { reason, escalated_by: ctx.actor.name, from_status: before, status_after: after };
+}
+
+function escalatePackage(ctx: ServiceContext, pkg: PackageRow, task: TaskRow, reason: string): Outcome {
+  const role = requireRole(ctx, "codex", task.project_id, task.id);
+  const before = pkg.status;
+  refuseUnescalatable(
+    "Work package",
+    pkg.id,
+    before,
+    PACKAGE_STATUSES.filter((s) => canTransitionPackage(s, HUMAN)),
+  );
+  const moved = before !== HUMAN;
+  if (moved) transitionPackage(ctx, pkg.id, before as PackageStatus, HUMAN, role, "work_package.escalated");
+  const payload = escalationPayload(ctx, reason, before, moved ? HUMAN : before);
+  audit(ctx, role, ESCALATION_AUDIT, "work_package", pkg.id, payload);
+  const emitted = emitEvent(ctx, pkg, task, "CONTROLLER_ESCALATED_TO_USER", ctx.actor.name, {
+    ...payload,
+    escalated_at: nowIso(ctx),
+  });
+  return {
+    target_type: "work_package",
+    target_id: pkg.id,
+    status_before: before,
+    status_after: payload.status_after,
+    moved,
+    event_ids: [emitted.event.event_id],
+    runs: [emitted.run],
+  };
+}
+
+/** The packages a task escalation is announced on: its live ones, else its newest one. */
+function announcedPackages(ctx: ServiceContext, taskId: number): PackageRow[] {
+  const all = listPackagesOfTask(ctx.db, taskId);
+  const live = all.filter((p) => p.status !== "GLM_ACCEPTED" && p.status !== "CANCELLED");
+  if (live.length > 0) return live;
+  return all.slice(-1);
+}
+
+function escalateTask(ctx: ServiceContext, task: TaskRow, reason: string): Outcome {
+  const role = requireRole(ctx, "codex", task.project_id, task.id);
+  const before = task.status;
+  refuseUnescalatable(
+    "Task",
+    task.id,
+    before,
+    TASK_STATUSES.filter((s) => canTransitionTask(s, HUMAN)),
+  );
+  const moved = before !== HUMAN;
+  if (moved) transitionTask(ctx, task, HUMAN, role, "task.escalated");
+  const payload = escalationPayload(ctx, reason, before, moved ? HUMAN : before);
+  audit(ctx, role, ESCALATION_AUDIT, "task", task.id, payload);
+  // Handoff events belong to a package: a task's escalation wakes the waiters of its packages.
+  const emitted = announcedPackages(ctx, task.id).map((pkg) =>
+    emitEvent(ctx, pkg, task, "CONTROLLER_ESCALATED_TO_USER", ctx.actor.name, {
+      ...payload,
+      escalated_task_id: task.id,
+      escalated_at: nowIso(ctx),
+    }),
+  );
+  return {
+    target_type: "task",
+    target_id: task.id,
+    status_before: before,
+    status_after: payload.status_after,
+    moved,
+    event_ids: emitted.map((e) => e.event.event_id),
+    runs: emitted.map((e) => e.run),
+  };
+}
+
+/**
+ * The controller hands a package or a task to a person: the event CONTROLLER_ESCALATED_TO_USER,
+ * an audit row with the reason, and HUMAN_INTERVENTION_REQUIRED (an object already there stays;
+ * one whose status has no edge there, such as a terminal one, is refused). One transaction;
+ * waiters wake after commit.
+ */
+export function escalateToUser(ctx: ServiceContext, input: EscalateInput) {
+  const hasPackage = input.work_package_id !== undefined;
+  if (hasPackage === (input.task_id !== undefined)) {
+    throw new OrchestratorError("handoff.escalate_to_user needs exactly one of work_package_id or task_id");
+  }
+  const reason = input.reason.trim();
+  if (reason.length < 10) {
+    throw new OrchestratorError("Escalation reason must have at least 10 characters");
+  }
+  const outcome = inTransaction(ctx.db, () => {
+    if (hasPackage) {
+      const pkg = loadPackage(ctx, input.work_package_id!);
+      return escalatePackage(ctx, pkg, loadTask(ctx, pkg.task_id), reason);
+    }
+    return escalateTask(ctx, loadTask(ctx, input.task_id!), reason);
+  });
+  if (outcome.runs.length > 0) ctx.events.publish(outcome.runs);
+  const { runs: _runs, ...answer } = outcome;
+  return { status: "escalated", ...answer, reason };
+}
+
+export interface OpenEscalation {
+  target_type: "work_package" | "task";
+  target_id: number;
+  project_id: number;
+  task_id: number;
+  work_package_id: number | null;
+  status: string;
+  title: string;
+  task_title: string;
+  reason: string;
+  escalated_by: string;
+  escalated_at: string;
+}
+
+interface EscalationRow {
+  target_type: "work_package" | "task";
+  target_id: number;
+  payload_json: string;
+  created_at: string;
+  project_id: number;
+  task_id: number;
+  work_package_id: number | null;
+  status: string;
+  updated_at: string;
+  title: string;
+  task_title: string;
+}
+
+const LATEST_ESCALATIONS = `
+  SELECT a.target_type, a.target_id, a.payload_json, a.created_at,
+         t.project_id, t.id AS task_id, w.id AS work_package_id,
+         COALESCE(w.status, t.status) AS status, COALESCE(w.updated_at, t.updated_at) AS updated_at,
+         COALESCE(w.title, t.title) AS title, t.title AS task_title
+  FROM audit_log a
+  LEFT JOIN work_packages w ON a.target_type = 'work_package' AND w.id = a.target_id
+  JOIN tasks t ON t.id = CASE a.target_type WHEN 'task' THEN a.target_id ELSE w.task_id END
+  WHERE a.event_type = @type
+    AND a.id = (SELECT MAX(b.id) FROM audit_log b
+                WHERE b.event_type = @type AND b.target_type = a.target_type AND b.target_id = a.target_id)
+    AND (@project IS NULL OR t.project_id = @project)
+  ORDER BY a.id`;
+
+/**
+ * Escalations still waiting for a person: the newest escalation of each package or task, while the
+ * object is unchanged since (same status, not updated after it). Any later move, such as an
+ * administrative reset, closes it.
+ */
+export function openEscalations(ctx: ServiceContext, projectId: number | null): OpenEscalation[] {
+  const rows = ctx.db
+    .prepare(LATEST_ESCALATIONS)
+    .all({ type: ESCALATION_AUDIT, project: projectId }) as EscalationRow[];
+  return rows.flatMap((row) => {
+    const payload = parseJson<{ reason?: string; escalated_by?: string; status_after?: string }>(
+      row.payload_json,
+      {},
+    );
+    if (payload.status_after !== row.status || row.updated_at > row.created_at) return [];
+    return [
+      {
+        target_type: row.target_type,
+        target_id: row.target_id,
+        project_id: row.project_id,
+        task_id: row.task_id,
+        work_package_id: row.work_package_id,
+        status: row.status,
+        title: row.title,
+        task_title: row.task_title,
+        reason: payload.reason ?? "",
+        escalated_by: payload.escalated_by ?? "",
+        escalated_at: row.created_at,
+      },
+    ];
+  });
+}
