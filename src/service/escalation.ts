@@ -1,6 +1,6 @@
 import { OrchestratorError } from "../domain/errors.js";
 import { PACKAGE_STATUSES, canTransitionPackage, type PackageStatus } from "../domain/package-states.js";
-import { TASK_STATUSES, canTransitionTask, type TaskStatus } from "../domain/task-states.js";
+import { TASK_STATUSES, canTransitionTask } from "../domain/task-states.js";
 import type { RunIds } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { parseJson } from "../ledger/json.js";
