@@ -74,7 +74,9 @@ describe("inbox over MCP", () => {
       assigned_actor: "junior-1",
       assigned_role: "worker_junior",
       next_action: { tool: "workpackage.claim", arguments: { work_package_id: pkg.id } },
-      context: { stop_conditions: ["protected_test_touched", "forbidden_scope_touched", "identity_mismatch"] },
+      context: {
+        stop_conditions: ["protected_test_touched", "forbidden_scope_touched", "identity_mismatch"],
+      },
     });
 
     await mcpCall(junior2, "workpackage.claim", { work_package_id: pkg.id });
