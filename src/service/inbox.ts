@@ -1,3 +1,4 @@
+import { LOOP_LIST_BUDGET_BYTES, fitByBytes } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
 import { parseJson } from "../ledger/json.js";
 import { effectiveRoleDecision } from "./access.js";
@@ -261,33 +262,25 @@ function byPriority(a: Candidate, b: Candidate): number {
   return a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0;
 }
 
-/** The actor's work, most urgent first, each item clamped to the envelope cap. */
-function inboxItems(ctx: ServiceContext, projectId: number | null, limit: number): InboxEnvelope[] {
-  return candidates(ctx, projectId)
-    .sort(byPriority)
-    .slice(0, limit)
-    .map((c) => clampEnvelope(c.envelope));
+/** The actor's `limit` most urgent candidates. */
+function mostUrgent(ctx: ServiceContext, projectId: number | null, limit: number): Candidate[] {
+  return candidates(ctx, projectId).sort(byPriority).slice(0, limit);
+}
+
+/** Each item clamped to the envelope cap as it is read, so a list clamps only what it keeps. */
+function* clamped(list: readonly Candidate[]): Generator<InboxEnvelope> {
+  for (const c of list) yield clampEnvelope(c.envelope);
 }
 
 /** The single most urgent item for the bound actor; reading it changes nothing. */
 export function inboxNext(ctx: ServiceContext, projectId: number | null) {
-  const [item] = inboxItems(ctx, projectId, 1);
-  return item ? { status: "item", item } : { status: "empty", item: null };
+  const [first] = mostUrgent(ctx, projectId, 1);
+  return first ? { status: "item", item: clampEnvelope(first.envelope) } : { status: "empty", item: null };
 }
 
-/** A list answer stays readable in an agent's loop: items beyond this many bytes wait for the next call. */
-const LIST_BUDGET_BYTES = 10 * 1024;
-
-/** The most urgent `limit` items, as many as fit the list budget (at least one); `more` says some were held back. */
+/** The most urgent `limit` items, as many as fit a loop answer (at least one); `more` says some were held back. */
 export function inboxList(ctx: ServiceContext, projectId: number | null, limit: number) {
-  const wanted = inboxItems(ctx, projectId, limit);
-  const items: InboxEnvelope[] = [];
-  let used = 0;
-  for (const item of wanted) {
-    const size = Buffer.byteLength(JSON.stringify(item), "utf8") + 1;
-    if (items.length > 0 && used + size > LIST_BUDGET_BYTES) break;
-    items.push(item);
-    used += size;
-  }
+  const wanted = mostUrgent(ctx, projectId, limit);
+  const items = fitByBytes(clamped(wanted), LOOP_LIST_BUDGET_BYTES);
   return { status: "ok", items, count: items.length, more: items.length < wanted.length };
 }

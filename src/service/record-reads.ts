@@ -10,8 +10,8 @@ import {
   requireProjectMember,
   requireTaskRead,
 } from "./access.js";
-import { projectDiff, projectWorkerReport } from "./compact-projections.js";
 import type { ServiceContext } from "./context.js";
+import { submissionView } from "./projections.js";
 
 const WORKERS: readonly Role[] = ["worker_junior", "worker_pro"];
 
@@ -25,8 +25,8 @@ export function readProjectActive(ctx: ServiceContext, projectId: number) {
 type Row = Record<string, unknown>;
 
 /**
- * One submission with its big fields projected: the diff as its files and line counts (the
- * whole diff is read with repo.diff), long command outputs in the worker report as log excerpts.
+ * One submission as tools show it: the diff summarised (repo.diff reads it in pages), long
+ * command outputs in the worker report as log excerpts.
  * A worker reads only its own submissions; staff need the project.
  */
 export function readSubmission(ctx: ServiceContext, submissionId: number) {
@@ -42,24 +42,7 @@ export function readSubmission(ctx: ServiceContext, submissionId: number) {
     const pkg = loadPackage(ctx, Number(row["work_package_id"]));
     requirePackageRead(ctx, pkg, loadTask(ctx, pkg.task_id));
   }
-  const {
-    diff,
-    tests_run_json,
-    files_changed_json,
-    worker_report_json,
-    worker_report_validation_json,
-    ...rest
-  } = row;
-  const text = String(diff ?? "");
-  return {
-    ...rest,
-    diff_bytes: Buffer.byteLength(text, "utf8"),
-    diff_summary: projectDiff(text),
-    tests_run: parseJson(tests_run_json as string, []),
-    files_changed: parseJson(files_changed_json as string, []),
-    worker_report: projectWorkerReport(parseJson<Row>(worker_report_json as string, {})),
-    worker_report_validation: parseJson(worker_report_validation_json as string, {}),
-  };
+  return submissionView(row);
 }
 
 /** One review: a worker reads the reviews of a package it works on, staff those of their project. */

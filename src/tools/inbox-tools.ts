@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOOP_ANSWER_MAX_BYTES } from "../domain/limits.js";
 import { escalateToUser } from "../service/escalation.js";
 import { inboxList, inboxNext } from "../service/inbox.js";
 import { ALL_ROLES, CODEX_ONLY, defineTool } from "./registry.js";
@@ -18,15 +19,17 @@ export const inboxTools = [
     description: `Returns the single most urgent thing you may do now, read from the shared ledger: {status: "item", item} or {status: "empty", item: null}. Reading it changes nothing and starts nothing; call next_action.tool with next_action.arguments to act. Order: escalations to the user, your claimed packages, Pro repairs, reviews, final reviews, packages to claim, planning and assignment, interventions; older first. ${ITEM_SHAPE}`,
     roles: ALL_ROLES,
     readOnly: true,
+    answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({ project_id: projectFilter }),
     handler: (svc, a) => inboxNext(svc, a.project_id ?? null),
   }),
   defineTool({
     name: "inbox.list",
     title: "Your pending actions",
-    description: `Lists what you may do now, most urgent first (same order and items as inbox.next): {status: "ok", items, count, more}. An answer holds about 10 KB of items; more = true means items were held back: act on the first ones or filter by project_id. ${ITEM_SHAPE}`,
+    description: `Lists what you may do now, most urgent first (same order and items as inbox.next): {status: "ok", items, count, more}. An answer holds about 8 KB of items; more = true means items were held back: act on the first ones or filter by project_id. ${ITEM_SHAPE}`,
     roles: ALL_ROLES,
     readOnly: true,
+    answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({
       project_id: projectFilter,
       limit: z

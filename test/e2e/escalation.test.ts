@@ -71,7 +71,7 @@ test("Codex escalates a claimed package: HUMAN_INTERVENTION_REQUIRED, the event 
     reason,
   });
   const events = await world.call("codex", "handoff.list_events", { work_package_id: pkg.id });
-  const escalated = (events.result as Result[]).find((e) => e.type === "CONTROLLER_ESCALATED_TO_USER")!;
+  const escalated = (events.events as Result[]).find((e) => e.type === "CONTROLLER_ESCALATED_TO_USER")!;
   expect(escalated).toMatchObject({
     event_id: answer.event_ids[0],
     payload: { reason, escalated_by: "codex-main", from_status: "CLAIMED_JUNIOR" },
