@@ -38,36 +38,49 @@ function refuseUnescalatable(kind: string, id: number, status: string, allowed: 
   );
 }
 
-function escalationPayload(ctx: ServiceContext, reason: string, before: string, after: string) {
-  return { reason, escalated_by: ctx.actor.name, from_status: before, status_after: after };
+interface Target {
+  type: "work_package" | "task";
+  id: number;
+  before: string;
+  reason: string;
+  task: TaskRow;
+  /** The packages whose event streams carry the escalation. */
+  on: PackageRow[];
+}
+
+/** The audit row and one event per announcing package, after the status change; the answer's facts. */
+function record(ctx: ServiceContext, role: string, target: Target): Outcome {
+  const { reason, task, on } = target;
+  const payload = { reason, escalated_by: ctx.actor.name, from_status: target.before, status_after: HUMAN };
+  audit(ctx, role, ESCALATION_AUDIT, target.type, target.id, payload);
+  const extra = target.type === "task" ? { escalated_task_id: target.id } : {};
+  const emitted = on.map((pkg) =>
+    emitEvent(ctx, pkg, task, "CONTROLLER_ESCALATED_TO_USER", ctx.actor.name, {
+      ...payload,
+      ...extra,
+      escalated_at: nowIso(ctx),
+    }),
+  );
+  return {
+    target_type: target.type,
+    target_id: target.id,
+    status_before: target.before,
+    status_after: HUMAN,
+    moved: target.before !== HUMAN,
+    event_ids: emitted.map((e) => e.event.event_id),
+    runs: emitted.map((e) => e.run),
+  };
 }
 
 function escalatePackage(ctx: ServiceContext, pkg: PackageRow, task: TaskRow, reason: string): Outcome {
   const role = requireRole(ctx, "codex", task.project_id, task.id);
   const before = pkg.status;
-  refuseUnescalatable(
-    "Work package",
-    pkg.id,
-    before,
-    PACKAGE_STATUSES.filter((s) => canTransitionPackage(s, HUMAN)),
-  );
-  const moved = before !== HUMAN;
-  if (moved) transitionPackage(ctx, pkg.id, before as PackageStatus, HUMAN, role, "work_package.escalated");
-  const payload = escalationPayload(ctx, reason, before, moved ? HUMAN : before);
-  audit(ctx, role, ESCALATION_AUDIT, "work_package", pkg.id, payload);
-  const emitted = emitEvent(ctx, pkg, task, "CONTROLLER_ESCALATED_TO_USER", ctx.actor.name, {
-    ...payload,
-    escalated_at: nowIso(ctx),
-  });
-  return {
-    target_type: "work_package",
-    target_id: pkg.id,
-    status_before: before,
-    status_after: payload.status_after,
-    moved,
-    event_ids: [emitted.event.event_id],
-    runs: [emitted.run],
-  };
+  const allowed = PACKAGE_STATUSES.filter((s) => canTransitionPackage(s, HUMAN));
+  refuseUnescalatable("Work package", pkg.id, before, allowed);
+  if (before !== HUMAN) {
+    transitionPackage(ctx, pkg.id, before as PackageStatus, HUMAN, role, "work_package.escalated");
+  }
+  return record(ctx, role, { type: "work_package", id: pkg.id, before, reason, task, on: [pkg] });
 }
 
 /** The packages a task escalation is announced on: its live ones, else its newest one. */
@@ -87,27 +100,10 @@ function escalateTask(ctx: ServiceContext, task: TaskRow, reason: string): Outco
     before,
     TASK_STATUSES.filter((s) => canTransitionTask(s, HUMAN)),
   );
-  const moved = before !== HUMAN;
-  if (moved) transitionTask(ctx, task, HUMAN, role, "task.escalated");
-  const payload = escalationPayload(ctx, reason, before, moved ? HUMAN : before);
-  audit(ctx, role, ESCALATION_AUDIT, "task", task.id, payload);
+  if (before !== HUMAN) transitionTask(ctx, task, HUMAN, role, "task.escalated");
   // Handoff events belong to a package: a task's escalation wakes the waiters of its packages.
-  const emitted = announcedPackages(ctx, task.id).map((pkg) =>
-    emitEvent(ctx, pkg, task, "CONTROLLER_ESCALATED_TO_USER", ctx.actor.name, {
-      ...payload,
-      escalated_task_id: task.id,
-      escalated_at: nowIso(ctx),
-    }),
-  );
-  return {
-    target_type: "task",
-    target_id: task.id,
-    status_before: before,
-    status_after: payload.status_after,
-    moved,
-    event_ids: emitted.map((e) => e.event.event_id),
-    runs: emitted.map((e) => e.run),
-  };
+  const on = announcedPackages(ctx, task.id);
+  return record(ctx, role, { type: "task", id: task.id, before, reason, task, on });
 }
 
 /**

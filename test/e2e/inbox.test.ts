@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   commitFiles,
   createPackage,
+  createTask,
   makeGraceRepo,
   mcpCaller,
+  planCreatedTask,
   planTask,
   STORE,
   submit,
@@ -99,23 +101,12 @@ describe("inbox over MCP", () => {
   test("~10 KB of Cyrillic text: the item fits 4,096 bytes in both serializations and keeps ids and next action", async () => {
     const cyrillic = "Проверить дубликаты заказов в хранилище. ".repeat(250);
     expect(Buffer.byteLength(cyrillic)).toBeGreaterThan(10_000);
-    const task = await world.call("codex", "task.create_codex_task", {
-      project_id: projectId,
+    const task = await createTask(world.call, projectId, {
       title: "Задача с длинным описанием",
       objective: cyrillic,
       architecture_intent: cyrillic,
-      constraints: [],
-      non_goals: [],
-      acceptance_criteria: [],
-      allowed_files: ["src/**"],
-      forbidden_files: [],
     });
-    await world.call("glm", "task.plan", { task_id: task.id });
-    await world.call("glm", "verification.register_plan", {
-      task_id: task.id,
-      test_strategy: "unit",
-      test_commands: ["unit"],
-    });
+    await planCreatedTask(world.call, task.id as number);
     const pkg = await createPackage(world.call, task.id as number, base, {
       title: "Пакет ".repeat(30).trim(),
       objective: cyrillic,
@@ -137,17 +128,7 @@ describe("inbox over MCP", () => {
   });
 
   test("roles are checked without side effects: a GLM capability is not GLM authority, a delegation is, until it expires", async () => {
-    const fresh = await world.call("codex", "task.create_codex_task", {
-      project_id: projectId,
-      title: "Fresh task",
-      objective: "needs planning",
-      architecture_intent: "none",
-      constraints: [],
-      non_goals: [],
-      acceptance_criteria: [],
-      allowed_files: ["src/**"],
-      forbidden_files: [],
-    });
+    const fresh = await createTask(world.call, projectId, { title: "Fresh task" });
     const plans = async (c: Connected) =>
       (await list(c, { project_id: projectId, limit: 50 })).some(
         (i) => i.next_action.tool === "task.plan" && i.task_id === fresh.id,

@@ -4,17 +4,15 @@ import {
   commitFiles,
   createPackage,
   makeGraceRepo,
-  mcpCaller,
   planTask,
   submit,
-  type Caller,
   type Result,
 } from "../helpers/git-repo-lifecycle.js";
-import { connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { connect, type Connected } from "../helpers/mcp-client.js";
+import { useMcpWorld } from "../helpers/mcp-world.js";
 
-let world: Caller & { servers: Record<string, Connected> };
+const { dataDir, world } = useMcpWorld("record-res");
 let stranger: Connected, owner: Connected;
-const dataDir = tempDir("record-res");
 let projectId = 0;
 let submissionId = 0;
 let reviewId = 0;
@@ -25,19 +23,18 @@ async function read(c: Connected, uri: string): Promise<Result> {
 }
 
 beforeAll(async () => {
-  world = await mcpCaller(dataDir);
   [stranger, owner] = await Promise.all([
     connect(dataDir, { name: "junior-9", role: "worker_junior" }),
     connect(dataDir, { name: "owner-1", role: "test_owner" }),
   ]);
   const { repo, base } = makeGraceRepo();
-  const planned = await planTask(world.call, repo);
+  const planned = await planTask(world().call, repo);
   projectId = planned.projectId;
-  const pkg = await createPackage(world.call, planned.taskId, base);
-  await world.call("junior", "workpackage.claim", { work_package_id: pkg.id });
+  const pkg = await createPackage(world().call, planned.taskId, base);
+  await world().call("junior", "workpackage.claim", { work_package_id: pkg.id });
   const head = commitFiles(repo, { [STORE]: "export const saveOrder = () => 'checked';\n" });
-  submissionId = (await submit(world.call, "junior", planned.taskId, pkg.id, head, [STORE])).id as number;
-  const review = await world.call("glm", "review.glm_submit", {
+  submissionId = (await submit(world().call, "junior", planned.taskId, pkg.id, head, [STORE])).id as number;
+  const review = await world().call("glm", "review.glm_submit", {
     target_id: pkg.id,
     decision: "rejected_repair_required",
     findings: ["no duplicate test"],
@@ -46,11 +43,11 @@ beforeAll(async () => {
   reviewId = review.id as number;
 });
 afterAll(async () => {
-  await Promise.all([world?.close(), stranger?.close(), owner?.close()]);
+  await Promise.all([stranger?.close(), owner?.close()]);
 });
 
 test("a worker reads its own submission, with the diff summarised; nobody else's", async () => {
-  const own = await read(world.servers.junior!, `orchestrator://submission/${submissionId}`);
+  const own = await read(world().servers.junior!, `orchestrator://submission/${submissionId}`);
   expect(own).toMatchObject({ id: submissionId, submitted_by_agent: "junior-1", files_changed: [STORE] });
   expect(own.diff).toBeUndefined();
   expect(own.diff_summary).toContain(`Files Changed (1): ${STORE}`);
@@ -58,15 +55,15 @@ test("a worker reads its own submission, with the diff summarised; nobody else's
   expect(own.diff_bytes).toBeGreaterThan(0);
   // The package's Pro works on the same package but did not submit this.
   await expect(
-    world.servers.pro!.client.readResource({ uri: `orchestrator://submission/${submissionId}` }),
+    world().servers.pro!.client.readResource({ uri: `orchestrator://submission/${submissionId}` }),
   ).rejects.toThrow(/not authorized to read submission/);
   await expect(
-    world.servers.codex!.client.readResource({ uri: "orchestrator://submission/999" }),
+    world().servers.codex!.client.readResource({ uri: "orchestrator://submission/999" }),
   ).rejects.toThrow("Submission not found: 999");
 });
 
 test("reviews: the package's workers read them, another worker and an unregistered test owner do not", async () => {
-  for (const c of [world.servers.junior!, world.servers.pro!, world.servers.codex!]) {
+  for (const c of [world().servers.junior!, world().servers.pro!, world().servers.codex!]) {
     expect(await read(c, `orchestrator://review/${reviewId}`)).toMatchObject({
       id: reviewId,
       decision: "rejected_repair_required",
@@ -78,13 +75,13 @@ test("reviews: the package's workers read them, another worker and an unregister
       /not authorized/,
     );
   }
-  await expect(world.servers.glm!.client.readResource({ uri: "orchestrator://review/999" })).rejects.toThrow(
-    "Review not found: 999",
-  );
+  await expect(
+    world().servers.glm!.client.readResource({ uri: "orchestrator://review/999" }),
+  ).rejects.toThrow("Review not found: 999");
 });
 
 test("project/{id}/active is the project's status snapshot, authorized like the project", async () => {
-  const active = await read(world.servers.glm!, `orchestrator://project/${projectId}/active`);
+  const active = await read(world().servers.glm!, `orchestrator://project/${projectId}/active`);
   expect(active.projects_count).toBe(1);
   expect(active.projects[0]).toMatchObject({ id: projectId, name: "orderdesk" });
   expect(active.projects[0].tasks[0].work_packages[0].status).toBe("REPAIR_REQUIRED");
@@ -92,13 +89,13 @@ test("project/{id}/active is the project's status snapshot, authorized like the 
     owner.client.readResource({ uri: `orchestrator://project/${projectId}/active` }),
   ).rejects.toThrow(/not authorized/);
   // Workers have neither the snapshot nor the session resource.
-  const templates = await world.servers.junior!.client.listResourceTemplates();
+  const templates = await world().servers.junior!.client.listResourceTemplates();
   const names = templates.resourceTemplates.map((t) => t.uriTemplate);
   expect(names).toContain("orchestrator://submission/{id}");
   expect(names).toContain("orchestrator://review/{id}");
   expect(names).not.toContain("orchestrator://project/{id}/active");
   expect(names).not.toContain("orchestrator://mimo-session/{id}");
   await expect(
-    world.servers.codex!.client.readResource({ uri: "orchestrator://mimo-session/999" }),
+    world().servers.codex!.client.readResource({ uri: "orchestrator://mimo-session/999" }),
   ).rejects.toThrow(/does not exist/);
 });

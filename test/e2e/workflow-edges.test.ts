@@ -1,35 +1,23 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { POLICY_PATH } from "../../src/gates/index.js";
 import {
   STORE,
   commitFiles,
   createPackage,
+  createTask,
   makeGraceRepo,
-  mcpCaller,
   planTask,
   submit,
   type Caller,
   type Result,
 } from "../helpers/git-repo-lifecycle.js";
-import { connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { useMcpWorld } from "../helpers/mcp-world.js";
 
-let world: Caller & { servers: Record<string, Connected> };
-let user: Connected;
-const dataDir = tempDir("edges");
-
-beforeAll(async () => {
-  world = await mcpCaller(dataDir);
-  user = await connect(dataDir, { name: "human", role: "user" });
-});
-afterAll(async () => {
-  await Promise.all([world?.close(), user?.close()]);
-});
-
-// The world starts in beforeAll: reach it through these so the names can be bound now.
-const call: Caller["call"] = (...a) => world.call(...a);
-const refuse: Caller["refuse"] = (...a) => world.refuse(...a);
+const { world } = useMcpWorld("edges");
+const call: Caller["call"] = (...a) => world().call(...a);
+const refuse: Caller["refuse"] = (...a) => world().refuse(...a);
 
 describe("behaviour with code and, until now, no test", () => {
   test("project.set_test_commands replaces the allowlist that repo.run_tests uses", async () => {
@@ -101,17 +89,7 @@ describe("behaviour with code and, until now, no test", () => {
   test("the audit filter: a task's list holds its own targets only, and GLM must name a task", async () => {
     const { repo, base } = makeGraceRepo();
     const first = await planTask(call, repo);
-    const second = await call("codex", "task.create_codex_task", {
-      project_id: first.projectId,
-      title: "other",
-      objective: "o",
-      architecture_intent: "a",
-      constraints: [],
-      non_goals: [],
-      acceptance_criteria: [],
-      allowed_files: ["src/**"],
-      forbidden_files: [],
-    });
+    const second = await createTask(call, first.projectId, { title: "other" });
     const pkg = await createPackage(call, first.taskId, base);
     const rows = (await call("codex", "audit.list", { task_id: first.taskId })).result as Result[];
     const targets = new Set(rows.map((r) => `${r.target_type}:${r.target_id}`));
