@@ -3,7 +3,7 @@ import { PACKAGE_STATUSES, canTransitionPackage, type PackageStatus } from "../d
 import { TASK_STATUSES, canTransitionTask } from "../domain/task-states.js";
 import type { RunIds } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
-import { parseJson } from "../ledger/json.js";
+import { ESCALATION_AUDIT } from "../ledger/escalations.js";
 import { listPackagesOfTask, type PackageRow, type TaskRow } from "../ledger/rows.js";
 import { loadPackage, loadTask, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
@@ -11,8 +11,6 @@ import { emitEvent } from "./handoff.js";
 import { transitionPackage, transitionTask } from "./transitions.js";
 
 const HUMAN = "HUMAN_INTERVENTION_REQUIRED";
-/** The audit row that records an escalation; the inbox and the status view read it back. */
-export const ESCALATION_AUDIT = "handoff.escalated_to_user";
 
 export interface EscalateInput {
   work_package_id?: number | undefined;
@@ -131,79 +129,4 @@ export function escalateToUser(ctx: ServiceContext, input: EscalateInput) {
   if (outcome.runs.length > 0) ctx.events.publish(outcome.runs);
   const { runs: _runs, ...answer } = outcome;
   return { status: "escalated", ...answer, reason };
-}
-
-export interface OpenEscalation {
-  target_type: "work_package" | "task";
-  target_id: number;
-  project_id: number;
-  task_id: number;
-  work_package_id: number | null;
-  status: string;
-  title: string;
-  task_title: string;
-  reason: string;
-  escalated_by: string;
-  escalated_at: string;
-}
-
-interface EscalationRow {
-  target_type: "work_package" | "task";
-  target_id: number;
-  payload_json: string;
-  created_at: string;
-  project_id: number;
-  task_id: number;
-  work_package_id: number | null;
-  status: string;
-  updated_at: string;
-  title: string;
-  task_title: string;
-}
-
-const LATEST_ESCALATIONS = `
-  SELECT a.target_type, a.target_id, a.payload_json, a.created_at,
-         t.project_id, t.id AS task_id, w.id AS work_package_id,
-         COALESCE(w.status, t.status) AS status, COALESCE(w.updated_at, t.updated_at) AS updated_at,
-         COALESCE(w.title, t.title) AS title, t.title AS task_title
-  FROM audit_log a
-  LEFT JOIN work_packages w ON a.target_type = 'work_package' AND w.id = a.target_id
-  JOIN tasks t ON t.id = CASE a.target_type WHEN 'task' THEN a.target_id ELSE w.task_id END
-  WHERE a.event_type = @type
-    AND a.id = (SELECT MAX(b.id) FROM audit_log b
-                WHERE b.event_type = @type AND b.target_type = a.target_type AND b.target_id = a.target_id)
-    AND (@project IS NULL OR t.project_id = @project)
-  ORDER BY a.id`;
-
-/**
- * Escalations still waiting for a person: the newest escalation of each package or task, while the
- * object is unchanged since (same status, not updated after it). Any later move, such as an
- * administrative reset, closes it.
- */
-export function openEscalations(ctx: ServiceContext, projectId: number | null): OpenEscalation[] {
-  const rows = ctx.db
-    .prepare(LATEST_ESCALATIONS)
-    .all({ type: ESCALATION_AUDIT, project: projectId }) as EscalationRow[];
-  return rows.flatMap((row) => {
-    const payload = parseJson<{ reason?: string; escalated_by?: string; status_after?: string }>(
-      row.payload_json,
-      {},
-    );
-    if (payload.status_after !== row.status || row.updated_at > row.created_at) return [];
-    return [
-      {
-        target_type: row.target_type,
-        target_id: row.target_id,
-        project_id: row.project_id,
-        task_id: row.task_id,
-        work_package_id: row.work_package_id,
-        status: row.status,
-        title: row.title,
-        task_title: row.task_title,
-        reason: payload.reason ?? "",
-        escalated_by: payload.escalated_by ?? "",
-        escalated_at: row.created_at,
-      },
-    ];
-  });
 }

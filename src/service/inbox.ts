@@ -1,9 +1,9 @@
 import { LOOP_LIST_BUDGET_BYTES, fitByBytes } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
+import { openEscalations, type OpenEscalation } from "../ledger/escalations.js";
 import { parseJson } from "../ledger/json.js";
 import { effectiveRoleDecision } from "./access.js";
 import type { ServiceContext } from "./context.js";
-import { openEscalations, type OpenEscalation } from "./escalation.js";
 import { clampEnvelope, type InboxEnvelope } from "./inbox-envelope.js";
 import {
   PACKAGE_ARGUMENT,
@@ -226,7 +226,7 @@ function escalationCandidate(ctx: ServiceContext, e: OpenEscalation): Candidate 
 /** Escalations are a person's first business; they replace the plain intervention item of the same object. */
 function escalationCandidates(ctx: ServiceContext, projectId: number | null): Candidate[] {
   if (ctx.actor.primaryRole !== "user") return [];
-  return openEscalations(ctx, projectId).map((e) => escalationCandidate(ctx, e));
+  return openEscalations(ctx.db, projectId).map((e) => escalationCandidate(ctx, e));
 }
 
 function candidates(ctx: ServiceContext, projectId: number | null): Candidate[] {
