@@ -2,7 +2,8 @@ import { LOOP_LIST_BUDGET_BYTES, fitByBytes } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
 import { openEscalations, type OpenEscalation } from "../ledger/escalations.js";
 import { parseJson } from "../ledger/json.js";
-import { effectiveRoleDecision } from "./access.js";
+import { decideEffectiveRole } from "../domain/authorization.js";
+import { actorProjectFacts, roleQuery, type ActorProjectFacts } from "./access.js";
 import type { ServiceContext } from "./context.js";
 import { clampEnvelope, type InboxEnvelope } from "./inbox-envelope.js";
 import {
@@ -83,26 +84,43 @@ function taskRows(ctx: ServiceContext, projectId: number | null): TaskCandidateR
     .all(...statuses, projectId, projectId) as TaskCandidateRow[];
 }
 
+/**
+ * Answers "is the bound actor authorized as R here?" for one inbox read: the actor's registration
+ * and delegations are read once per project, the rule itself runs per item, and nothing is written.
+ */
+function roleChecker(ctx: ServiceContext): (role: Role, projectId: number, taskId: number) => boolean {
+  const facts = new Map<number, ActorProjectFacts>();
+  return (role, projectId, taskId) => {
+    let known = facts.get(projectId);
+    if (!known) facts.set(projectId, (known = actorProjectFacts(ctx, projectId)));
+    return decideEffectiveRole(roleQuery(ctx, role, { projectId, taskId }, known)).granted;
+  };
+}
+
+type RoleCheck = ReturnType<typeof roleChecker>;
+
+interface Addressee {
+  project_id: number;
+  task_id: number;
+  claimed_by_agent?: string | null;
+  assigned_pro_agent?: string | null;
+  assigned_junior_agent?: string | null;
+}
+
 /** Whether the bound actor is the one a rule addresses; a read-only check, never an error. */
-function addressed(
-  ctx: ServiceContext,
-  rule: InboxRule,
-  row: { project_id: number; task_id: number },
-  pkg?: PackageCandidateRow,
-): boolean {
+function addressed(ctx: ServiceContext, rule: InboxRule, row: Addressee, asRole: RoleCheck): boolean {
   const { name, primaryRole } = ctx.actor;
   switch (rule.who) {
     case "claimer":
-      return pkg?.claimed_by_agent === name;
+      return row.claimed_by_agent === name;
     case "assigned_pro":
-      return primaryRole === "worker_pro" && pkg?.assigned_pro_agent === name;
+      return primaryRole === "worker_pro" && row.assigned_pro_agent === name;
     case "assigned_junior":
-      return pkg?.assigned_junior_agent === name;
+      return row.assigned_junior_agent === name;
     case "as_glm":
-    case "as_codex": {
-      const role: Role = rule.who === "as_glm" ? "glm" : "codex";
-      return effectiveRoleDecision(ctx, role, row.project_id, row.task_id).granted;
-    }
+      return asRole("glm", row.project_id, row.task_id);
+    case "as_codex":
+      return asRole("codex", row.project_id, row.task_id);
     case "controller":
       return primaryRole === "user" || primaryRole === "codex";
   }
@@ -233,9 +251,10 @@ function candidates(ctx: ServiceContext, projectId: number | null): Candidate[] 
   const escalated = escalationCandidates(ctx, projectId);
   const shadowed = new Set(escalated.map((c) => c.tie));
   const out = [...escalated];
+  const asRole = roleChecker(ctx);
   for (const row of packageRows(ctx, projectId)) {
     for (const rule of PACKAGE_RULES) {
-      if (!(row.status in rule.tools) || !addressed(ctx, rule, row, row)) continue;
+      if (!(row.status in rule.tools) || !addressed(ctx, rule, row, asRole)) continue;
       if (rule.kind === "intervention" && shadowed.has(`wp-${row.id}`)) continue;
       out.push(packageCandidate(ctx, rule, row));
     }
@@ -244,7 +263,7 @@ function candidates(ctx: ServiceContext, projectId: number | null): Candidate[] 
     for (const rule of TASK_RULES) {
       if (
         !(row.status in rule.tools) ||
-        !addressed(ctx, rule, { project_id: row.project_id, task_id: row.id })
+        !addressed(ctx, rule, { project_id: row.project_id, task_id: row.id }, asRole)
       )
         continue;
       if (rule.kind === "intervention" && shadowed.has(`task-${row.id}`)) continue;
