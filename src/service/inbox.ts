@@ -282,8 +282,8 @@ function byPriority(a: Candidate, b: Candidate): number {
 }
 
 /** The actor's `limit` most urgent candidates. */
-function mostUrgent(ctx: ServiceContext, projectId: number | null, limit: number): Candidate[] {
-  return candidates(ctx, projectId).sort(byPriority).slice(0, limit);
+function byUrgency(ctx: ServiceContext, projectId: number | null): Candidate[] {
+  return candidates(ctx, projectId).sort(byPriority);
 }
 
 /** Each item clamped to the envelope cap as it is read, so a list clamps only what it keeps. */
@@ -293,13 +293,16 @@ function* clamped(list: readonly Candidate[]): Generator<InboxEnvelope> {
 
 /** The single most urgent item for the bound actor; reading it changes nothing. */
 export function inboxNext(ctx: ServiceContext, projectId: number | null) {
-  const [first] = mostUrgent(ctx, projectId, 1);
+  const [first] = byUrgency(ctx, projectId);
   return first ? { status: "item", item: clampEnvelope(first.envelope) } : { status: "empty", item: null };
 }
 
-/** The most urgent `limit` items, as many as fit a loop answer (at least one); `more` says some were held back. */
+/**
+ * The most urgent `limit` items, as many as fit a loop answer (at least one); `more` says the inbox
+ * holds items this answer does not (beyond the limit or the answer's size).
+ */
 export function inboxList(ctx: ServiceContext, projectId: number | null, limit: number) {
-  const wanted = mostUrgent(ctx, projectId, limit);
-  const items = fitByBytes(clamped(wanted), LOOP_LIST_BUDGET_BYTES);
-  return { status: "ok", items, count: items.length, more: items.length < wanted.length };
+  const all = byUrgency(ctx, projectId);
+  const items = fitByBytes(clamped(all.slice(0, limit)), LOOP_LIST_BUDGET_BYTES);
+  return { status: "ok", items, count: items.length, more: items.length < all.length };
 }

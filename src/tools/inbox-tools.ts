@@ -26,7 +26,7 @@ export const inboxTools = [
   defineTool({
     name: "inbox.list",
     title: "Your pending actions",
-    description: `Lists what you may do now, most urgent first (same order and items as inbox.next): {status: "ok", items, count, more}. An answer holds about 8 KB of items; more = true means items were held back: act on the first ones or filter by project_id. ${ITEM_SHAPE}`,
+    description: `Lists what you may do now, most urgent first (same order and items as inbox.next): {status: "ok", items, count, more}. An answer holds about 8 KB of items; more = true means your inbox holds items this answer does not (beyond limit or the size): act on the first ones, or filter by project_id. ${ITEM_SHAPE}`,
     roles: ALL_ROLES,
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,

@@ -143,6 +143,9 @@ describe("inbox over MCP", () => {
     expect(await plans(owner)).toBe(false);
     expect(await plans(world.servers.codex!)).toBe(false);
     expect(await plans(world.servers.glm!)).toBe(true);
+    const one = await mcpCall<Result>(world.servers.glm!, "inbox.list", { project_id: projectId, limit: 1 });
+    expect(one).toMatchObject({ status: "ok", count: 1, more: true });
+    expect(one.items[0]).toEqual((await next(world.servers.glm!, { project_id: projectId })).item);
     expect(snapshotLedger(dataDir)).toEqual(untouched);
 
     await world.call("codex", "agent.set_availability", {
