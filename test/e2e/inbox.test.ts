@@ -96,6 +96,21 @@ describe("inbox over MCP", () => {
       "package_review",
       { tool: "review.glm_submit", arguments: { target_id: pkg.id } },
     ]);
+
+    // A rejection hands the repair to the assigned Pro, under the same item id.
+    await world.call("glm", "review.glm_submit", {
+      target_id: pkg.id,
+      decision: "rejected_repair_required",
+      findings: ["no duplicate test"],
+      required_fixes: ["add it"],
+    });
+    expect((await next(world.servers.pro!)).item).toMatchObject({
+      item_id: before.item.item_id,
+      current_state: "REPAIR_REQUIRED",
+      assigned_role: "worker_pro",
+      next_action: { tool: "workpackage.claim", arguments: { work_package_id: pkg.id } },
+    });
+    expect((await next(world.servers.junior!)).status).toBe("empty");
   });
 
   test("~10 KB of Cyrillic text: the item fits 4,096 bytes in both serializations and keeps ids and next action", async () => {
@@ -129,6 +144,7 @@ describe("inbox over MCP", () => {
 
   test("roles are checked without side effects: a GLM capability is not GLM authority, a delegation is, until it expires", async () => {
     const fresh = await createTask(world.call, projectId, { title: "Fresh task" });
+    await createTask(world.call, projectId, { title: "Second fresh task" });
     const plans = async (c: Connected) =>
       (await list(c, { project_id: projectId, limit: 50 })).some(
         (i) => i.next_action.tool === "task.plan" && i.task_id === fresh.id,
