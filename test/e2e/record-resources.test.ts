@@ -70,11 +70,19 @@ test("reviews: the package's workers read them, another worker and an unregister
       findings: ["no duplicate test"],
     });
   }
-  for (const c of [stranger, owner]) {
-    await expect(c.client.readResource({ uri: `orchestrator://review/${reviewId}` })).rejects.toThrow(
-      /not authorized/,
-    );
-  }
+  await world().call("codex", "agent.register", {
+    project_id: projectId,
+    name: "junior-9",
+    primary_role: "worker_junior",
+    capabilities: ["worker_junior"],
+  });
+  await expect(stranger.client.readResource({ uri: `orchestrator://review/${reviewId}` })).rejects.toThrow(
+    /not authorized to read work package/,
+  );
+  // An unregistered test owner holds no role the ledger grants.
+  await expect(owner.client.readResource({ uri: `orchestrator://review/${reviewId}` })).rejects.toThrow(
+    /ACTOR_ROLE_NOT_GRANTED/,
+  );
   await expect(
     world().servers.glm!.client.readResource({ uri: "orchestrator://review/999" }),
   ).rejects.toThrow("Review not found: 999");
@@ -87,7 +95,7 @@ test("project/{id}/active is the project's status snapshot, authorized like the 
   expect(active.projects[0].tasks[0].work_packages[0].status).toBe("REPAIR_REQUIRED");
   await expect(
     owner.client.readResource({ uri: `orchestrator://project/${projectId}/active` }),
-  ).rejects.toThrow(/not authorized/);
+  ).rejects.toThrow(/ACTOR_ROLE_NOT_GRANTED/);
   // Workers have neither the snapshot nor the session resource.
   const templates = await world().servers.junior!.client.listResourceTemplates();
   const names = templates.resourceTemplates.map((t) => t.uriTemplate);
