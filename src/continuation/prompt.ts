@@ -83,7 +83,7 @@ export function renderPrompt(ctx: ContinuationContext): string {
     "3. Check that every changed file is inside the package scope.",
     "4. Run the required tests, or say exactly why they could not run.",
     "5. Decide exactly one of `ACCEPTED / REWORK_REQUIRED / BLOCKED_WAITING_USER`.",
-    "6. Record it through the GRACE MCP review path: for a work package, `review.glm_submit` with `accepted`, `rejected_repair_required` or `blocked`.",
+    "6. Record it with the tools you hold as controller. The package's review verdict is GLM's (the package waits in GLM's inbox): put your decision and findings in `continuation.resolve` (resolution_notes, resolution_data). For `BLOCKED_WAITING_USER` call `handoff.escalate_to_user` with the work package id and the reason. A task in CODEX_FINAL_REVIEW takes your `review.codex_submit`. `inbox.next` shows what is yours to do next.",
     "7. Report what is scaffolded, wired, verified, and the unverified gaps, with the commands run and their exact results.",
     "",
     "## Trigger event",

@@ -85,18 +85,37 @@ export function requireBinding(ctx: ServiceContext, projectId: number | null, ta
   if (problem !== null) throw new OrchestratorError(problem);
 }
 
-function query(ctx: ServiceContext, requiredRole: Role, projectId: number, taskId: number | null) {
+/** What the ledger says about the bound actor in one project: its registration and delegations to it. */
+export interface ActorProjectFacts {
+  agent: AgentFacts | null;
+  delegations: DelegationFacts[];
+}
+
+export function actorProjectFacts(ctx: ServiceContext, projectId: number): ActorProjectFacts {
   const agent = findAgent(ctx.db, projectId, ctx.actor.name);
+  return { agent: agent ? agentFacts(agent) : null, delegations: delegationFacts(ctx, projectId) };
+}
+
+/** The effective-role question for the bound actor, from facts already read. */
+export function roleQuery(
+  ctx: ServiceContext,
+  requiredRole: Role,
+  at: { projectId: number; taskId: number | null },
+  facts: ActorProjectFacts,
+) {
   return {
     actorName: ctx.actor.name,
     actorPrimaryRole: ctx.actor.primaryRole,
     requiredRole,
-    projectId,
-    taskId,
-    agent: agent ? agentFacts(agent) : null,
-    delegations: delegationFacts(ctx, projectId),
+    projectId: at.projectId,
+    taskId: at.taskId,
+    ...facts,
     now: ctx.clock(),
   };
+}
+
+function query(ctx: ServiceContext, requiredRole: Role, projectId: number, taskId: number | null) {
+  return roleQuery(ctx, requiredRole, { projectId, taskId }, actorProjectFacts(ctx, projectId));
 }
 
 export function effectiveRoleDecision(

@@ -1,4 +1,5 @@
 import { parseJson } from "../ledger/json.js";
+import { projectDiff, projectWorkerReport } from "./compact-projections.js";
 import type { AgentRow, PackageRow, ProjectRow, TaskRow } from "../ledger/rows.js";
 
 /** Read models returned by tools: JSON columns decoded, flags as booleans. */
@@ -57,8 +58,9 @@ export function taskCoreView(row: TaskRow) {
 }
 
 /**
- * A submission as tools answer it: the JSON columns decoded once, and the diff (which can be
- * megabytes) summarised by its size and hash; `repo.diff` with `submission_id` reads it in pages.
+ * A submission as tools answer it: the JSON columns decoded once, the diff (which can be
+ * megabytes) summarised by its size, files and line counts (`repo.diff` with `submission_id` reads
+ * it in pages), and long command outputs in the worker report shortened to log excerpts.
  */
 export function submissionView(row: Record<string, unknown>) {
   const {
@@ -72,9 +74,10 @@ export function submissionView(row: Record<string, unknown>) {
   return {
     ...rest,
     diff_bytes: Buffer.byteLength(String(diff ?? ""), "utf8"),
+    diff_summary: projectDiff(String(diff ?? "")),
     tests_run: parseJson(tests_run_json as string, []),
     files_changed: parseJson(files_changed_json as string, []),
-    worker_report: parseJson(worker_report_json as string, {}),
+    worker_report: projectWorkerReport(parseJson<Record<string, unknown>>(worker_report_json as string, {})),
     worker_report_validation: parseJson(worker_report_validation_json as string, {}),
   };
 }

@@ -1,14 +1,16 @@
 /**
- * What needs a human, read from the ledger: packages whose newest event is a worker asking for
- * help, controllers started but not yet acknowledging, dead-lettered deliveries, and Mimo sessions
- * the ledger thinks run whose process is gone. Reads only; the process probe is the one async step
+ * What needs a human, read from the ledger: packages and tasks the controller escalated to the
+ * user, packages whose newest event is a worker asking for help, controllers started but not yet
+ * acknowledging, dead-lettered deliveries, and Mimo sessions the ledger thinks run whose process
+ * is gone. Reads only; the process probe is the one async step
  * and runs before the snapshot's read transaction.
  */
 import { parseRunId } from "../continuation/paths.js";
 import type { Db } from "../ledger/database.js";
+import { openEscalations } from "../ledger/escalations.js";
 import { checkLiveness, type Liveness } from "../process/identity.js";
 
-export type AttentionKind = "worker_event" | "awaiting_ack" | "dead_letter" | "session_gone";
+export type AttentionKind = "escalation" | "worker_event" | "awaiting_ack" | "dead_letter" | "session_gone";
 
 export interface AttentionItem {
   kind: AttentionKind;
@@ -154,8 +156,23 @@ function goneSessions(db: Db, gone: ReadonlySet<number>): AttentionItem[] {
     }));
 }
 
-/** Every item, optionally for one project; newest concerns last within each kind. */
+/** Packages and tasks the controller escalated to the user, still where the escalation left them. */
+function escalations(db: Db): AttentionItem[] {
+  return openEscalations(db, null).map((e) => ({
+    kind: "escalation",
+    project_id: e.project_id,
+    task_id: e.task_id,
+    work_package_id: e.work_package_id,
+    state: e.status,
+    message: e.reason,
+    at: e.escalated_at,
+    deadline: null,
+    ref: e.target_type === "task" ? `task #${e.task_id}` : null,
+  }));
+}
+
+/** Every item, optionally for one project; escalations first, newest concerns last within each kind. */
 export function attentionItems(db: Db, gone: ReadonlySet<number>, projectId?: number): AttentionItem[] {
-  const all = [...helpEvents(db), ...deliveries(db), ...goneSessions(db, gone)];
+  const all = [...escalations(db), ...helpEvents(db), ...deliveries(db), ...goneSessions(db, gone)];
   return projectId === undefined ? all : all.filter((i) => i.project_id === projectId);
 }

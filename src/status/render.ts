@@ -86,6 +86,7 @@ function supervisorLine(snap: StatusSnapshot, now: Date, paint: Paint): string {
 }
 
 const ATTENTION_TEXT: Record<AttentionItem["kind"], string> = {
+  escalation: "escalated to the user",
   worker_event: "worker asks for help",
   awaiting_ack: "controller started, awaiting ACK",
   dead_letter: "continuation dead-lettered",

@@ -33,6 +33,7 @@ export const TOOL_EFFECTS: Readonly<Record<string, ToolEffect>> = {
   "verification.register_plan": ADDITIVE,
   "grace.upsert_artifact": ADDITIVE,
   "handoff.report_worker_event": ADDITIVE,
+  "handoff.escalate_to_user": ADDITIVE,
   "continuation.ack": REPEATABLE,
   "continuation.resolve": REPEATABLE,
   "continuation.requeue_dead_letter": ADDITIVE,

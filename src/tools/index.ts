@@ -14,6 +14,7 @@ import { reviewTools } from "./review-tools.js";
 import { submissionTools } from "./submission-tools.js";
 import { handoffTools } from "./handoff-tools.js";
 import { identityTools } from "./identity-tools.js";
+import { inboxTools } from "./inbox-tools.js";
 import { mimoTools } from "./mimo-tools.js";
 import { projectTools } from "./project-tools.js";
 import type { ToolDef } from "./registry.js";
@@ -47,5 +48,6 @@ export function allTools(settings: ToolSettings): ToolDef[] {
     ...repoTools,
     ...mimoTools(settings.mimo ?? { command: "mimo", env: {} }),
     ...adminTools,
+    ...inboxTools,
   ];
 }

@@ -4,6 +4,8 @@ import { getTask } from "../service/tasks.js";
 import type { ServiceContext } from "../service/context.js";
 import { CANONICAL_ARTIFACTS } from "../service/grace-import.js";
 import { readLatestArtifact, readPackage, readProject } from "../service/reads.js";
+import { getSession } from "../service/mimo-sessions.js";
+import { readProjectActive, readReview, readSubmission } from "../service/record-reads.js";
 import { packageSummary, taskSummary } from "../service/summaries.js";
 import { ALL_ROLES, STAFF } from "./registry.js";
 
@@ -26,6 +28,14 @@ const JSON_RESOURCES: ResourceDef[] = [
     read: readProject,
   },
   {
+    name: "project-active",
+    template: "orchestrator://project/{id}/active",
+    title: "Project status snapshot",
+    mimeType: "application/json",
+    roles: STAFF,
+    read: readProjectActive,
+  },
+  {
     name: "task",
     template: "orchestrator://task/{id}",
     title: "Task",
@@ -40,6 +50,30 @@ const JSON_RESOURCES: ResourceDef[] = [
     mimeType: "application/json",
     roles: STAFF,
     read: readPackage,
+  },
+  {
+    name: "submission",
+    template: "orchestrator://submission/{id}",
+    title: "Submission (diff summarised)",
+    mimeType: "application/json",
+    roles: ALL_ROLES,
+    read: readSubmission,
+  },
+  {
+    name: "review",
+    template: "orchestrator://review/{id}",
+    title: "Review",
+    mimeType: "application/json",
+    roles: ALL_ROLES,
+    read: readReview,
+  },
+  {
+    name: "mimo-session",
+    template: "orchestrator://mimo-session/{id}",
+    title: "Mimo session",
+    mimeType: "application/json",
+    roles: STAFF,
+    read: getSession,
   },
 ];
 

@@ -79,6 +79,14 @@ const VALID: Record<string, { as: "codex" | "glm"; args: Record<string, unknown>
     key: "artifact_type",
   },
   "handoff.list_events": { as: "codex", args: { work_package_id: 1 }, key: "work_package_id" },
+  "handoff.escalate_to_user": {
+    as: "codex",
+    args: { task_id: 1, reason: "a person must choose the API shape" },
+    key: "reason",
+  },
+  // Both arguments are optional (limit has a default): only unknown fields can be wrong.
+  "inbox.next": { as: "glm", args: { project_id: 1 } },
+  "inbox.list": { as: "glm", args: { project_id: 1, limit: 5 } },
   "handoff.list_events_page": { as: "glm", args: { work_package_id: 1, limit: 5 }, key: "work_package_id" },
   "handoff.wait_for_event": {
     as: "codex",

@@ -74,9 +74,11 @@ describe("resources and prompts", () => {
     expect((read.contents[0] as { text: string }).text).toBe("<requirements v='2'/>");
   });
 
-  test("workers get only the summaries (read-authorized); everyone gets the workflow prompts", async () => {
+  test("workers get only the summaries, submissions and reviews (read-authorized); everyone gets the workflow prompts", async () => {
     const templates = await worker.client.listResourceTemplates();
     expect(templates.resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
+      "orchestrator://review/{id}",
+      "orchestrator://submission/{id}",
       "orchestrator://task/{id}/summary",
       "orchestrator://workpackage/{id}/summary",
     ]);

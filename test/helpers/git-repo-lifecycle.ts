@@ -195,8 +195,19 @@ export async function planTask(
     "zai/glm-4.7-flash",
     opts.proAvailable === false ? "unavailable" : "available",
   );
-  const task = await call("codex", "task.create_codex_task", {
-    project_id: project.id,
+  const task = await createTask(call, project.id as number);
+  await planCreatedTask(call, task.id as number);
+  return { projectId: project.id, taskId: task.id };
+}
+
+/** task.create_codex_task for the order store in CODEX_TASK_CREATED; `over` replaces any field. */
+export function createTask(
+  call: Call,
+  projectId: number,
+  over: Record<string, unknown> = {},
+): Promise<Result> {
+  return call("codex", "task.create_codex_task", {
+    project_id: projectId,
     title: "Harden the order store",
     objective: "Reject duplicate orders",
     architecture_intent: "Keep persistence behind M-ORDER-STORE",
@@ -205,14 +216,18 @@ export async function planTask(
     acceptance_criteria: ["duplicates raise DUPLICATE_ORDER"],
     allowed_files: ["src/**", "tests/**"],
     forbidden_files: ["src/config/**"],
+    ...over,
   });
-  await call("glm", "task.plan", { task_id: task.id });
+}
+
+/** GLM plans a created task and registers its verification plan (GLM_TESTS_PREPARED). */
+export async function planCreatedTask(call: Call, taskId: number): Promise<void> {
+  await call("glm", "task.plan", { task_id: taskId });
   await call("glm", "verification.register_plan", {
-    task_id: task.id,
+    task_id: taskId,
     test_strategy: "unit tests per module",
     test_commands: ["unit"],
   });
-  return { projectId: project.id, taskId: task.id };
 }
 
 /** workpackage.create + assign for the order store, starting at `base`. */

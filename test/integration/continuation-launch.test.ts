@@ -59,7 +59,9 @@ describe("launch", () => {
     for (const value of [result.continuation_id, eventId, result.attempt_id!, "attempt_count: 1"])
       expect(prompt).toContain(value);
     expect(prompt).toContain("ACCEPTED / REWORK_REQUIRED / BLOCKED_WAITING_USER");
-    expect(prompt).toContain("review.glm_submit");
+    // The revived Codex is pointed at tools it holds, not at GLM's review.
+    expect(prompt).toContain("handoff.escalate_to_user");
+    expect(prompt).not.toContain("review.glm_submit");
     expect(prompt).toContain("not product runtime truth");
     expect(launch!.env).toMatchObject({
       GRACE_CONTROLLER_CONTINUATION_MODE: "logical",

@@ -35,6 +35,18 @@ const TASK_EDGES = new Set([
   "CODEX_REJECTED_REPAIR_REQUIRED>WORK_PACKAGES_ASSIGNED",
   "CODEX_ACCEPTED>TASK_CLOSED",
   "TASK_CLOSED>NEXT_TASK_READY",
+  // Escalation: every working status may be parked for a person.
+  ...[
+    "CODEX_TASK_CREATED",
+    "GLM_GRACE_PLANNED",
+    "GLM_TESTS_PREPARED",
+    "WORK_PACKAGES_CREATED",
+    "WORK_PACKAGES_ASSIGNED",
+    "GLM_REJECTED_REPAIR_REQUIRED",
+    "GLM_ACCEPTED",
+    "CODEX_FINAL_REVIEW",
+    "CODEX_REJECTED_REPAIR_REQUIRED",
+  ].map((from) => `${from}>HUMAN_INTERVENTION_REQUIRED`),
 ]);
 
 const PACKAGE_EDGES = new Set([
@@ -58,6 +70,10 @@ const PACKAGE_EDGES = new Set([
   "HUMAN_INTERVENTION_REQUIRED>CREATED",
   "HUMAN_INTERVENTION_REQUIRED>REPAIR_REQUIRED",
   "HUMAN_INTERVENTION_REQUIRED>CANCELLED",
+  // Escalation: every live package may be parked for a person.
+  ...["CREATED", "ASSIGNED", "CLAIMED_JUNIOR", "CLAIMED_PRO", "SUBMITTED"].map(
+    (from) => `${from}>HUMAN_INTERVENTION_REQUIRED`,
+  ),
 ]);
 
 function pairs<S extends string>(statuses: readonly S[]): [S, S][] {
