@@ -1,4 +1,5 @@
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ANSWER_MAX_BYTES } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
 import { getTask } from "../service/tasks.js";
 import type { ServiceContext } from "../service/context.js";
@@ -118,8 +119,22 @@ export function registerResources(server: McpServer, svc: ServiceContext): void 
         if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`Invalid id in ${uri.href}`);
         const value = def.read(svc, id);
         const text = typeof value === "string" ? value : JSON.stringify(value);
-        return { contents: [{ uri: uri.href, mimeType: def.mimeType, text }] };
+        return { contents: [{ uri: uri.href, mimeType: def.mimeType, text: bounded(uri.href, text) }] };
       },
     );
   }
+}
+
+/**
+ * A resource is held to the same bound as a tool answer: one that would be larger is refused with
+ * its size and where to read the same data in parts, so no read can close the client's connection.
+ */
+function bounded(uri: string, text: string): string {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes <= ANSWER_MAX_BYTES) return text;
+  throw new Error(
+    `The resource ${uri} would be ${bytes} bytes, over its bound of ${ANSWER_MAX_BYTES} bytes. ` +
+      "Read the same data in parts through the tools (task.get_summary per task, " +
+      "workpackage.get_summary per package, audit.list_page), or the file on disk for an artifact.",
+  );
 }
