@@ -5,6 +5,7 @@ import {
   type BackendFamily,
 } from "./backend-families.js";
 import type { Role } from "../domain/roles.js";
+import type { ToolNaming } from "../domain/tool-names.js";
 
 export interface ProfileAgent {
   name: string;
@@ -25,6 +26,8 @@ export interface ProfileInput {
   nodeExecutable: string;
   serverEntry: string;
   installRoot: string;
+  /** How this server names tools; the worker's server must name them the same as its briefing. */
+  toolNames: ToolNaming;
 }
 
 function modelNote(model: string, family: BackendFamily | ""): string {
@@ -55,6 +58,7 @@ export function buildConnectionProfile(input: ProfileInput) {
     // Launchers and profiles of consuming projects find the orchestrator checkout through it.
     GRACE_MCP_HOME: input.installRoot,
   };
+  if (input.toolNames !== "dotted") env.GRACE_ORCHESTRATOR_TOOL_NAMES = input.toolNames;
   if (a.runtime) env.GRACE_ORCHESTRATOR_RUNTIME = a.runtime;
   if (a.provider) env.GRACE_ORCHESTRATOR_PROVIDER = a.provider;
   if (a.model) env.GRACE_ORCHESTRATOR_MODEL = a.model;

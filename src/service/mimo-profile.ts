@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
+import type { ToolNaming } from "../domain/tool-names.js";
 import { findAgent } from "../ledger/rows.js";
 import { buildConnectionProfile } from "../mimo/connection-profile.js";
 import { installPaths, type InstallPaths } from "../mimo/install-paths.js";
@@ -23,18 +24,25 @@ function profileInstall(mcpHome: string | null): InstallPaths {
   return { root: mcpHome, serverEntry };
 }
 
+/** What of this server's own settings a worker's server started from the profile must share. */
+export interface ProfileServer {
+  /** GRACE_MCP_HOME: the checkout the profile starts the server from (null: this installation). */
+  mcpHome: string | null;
+  toolNames: ToolNaming;
+}
+
 /** Codex only: the STDIO profile that starts this server bound to one registered agent. */
 export function connectionProfile(
   ctx: ServiceContext,
   projectId: number,
   agentName: string,
-  mcpHome: string | null = null,
+  server: ProfileServer = { mcpHome: null, toolNames: "dotted" },
 ) {
   const project = loadProject(ctx, projectId);
   requireRole(ctx, "codex", project.id, null);
   const agent = findAgent(ctx.db, project.id, agentName);
   if (!agent) throw new OrchestratorError(`Agent '${agentName}' is not registered in project ${project.id}`);
-  const install = profileInstall(mcpHome);
+  const install = profileInstall(server.mcpHome);
   return buildConnectionProfile({
     agent,
     dataDir: ctx.dataDir,
@@ -42,5 +50,6 @@ export function connectionProfile(
     nodeExecutable: process.execPath,
     serverEntry: install.serverEntry,
     installRoot: install.root,
+    toolNames: server.toolNames,
   });
 }

@@ -37,7 +37,11 @@ export function mimoTools(runtime: MimoRuntime): ToolDef[] {
       roles: CODEX_ONLY,
       readOnly: true,
       input: args({ project_id: projectId, agent_name: agentName }),
-      handler: (svc, a) => connectionProfile(svc, a.project_id, a.agent_name, runtime.mcpHome ?? null),
+      handler: (svc, a) =>
+        connectionProfile(svc, a.project_id, a.agent_name, {
+          mcpHome: runtime.mcpHome ?? null,
+          toolNames: runtime.toolNames ?? "dotted",
+        }),
     }),
     defineTool({
       name: "mimo.launch_package",

@@ -65,12 +65,16 @@ describe("mimo.connection_profile", () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "grace-mcp-home-"));
     try {
       const missing = path.join(home, "dist", "src", "cli", "server.js");
-      expect(() => connectionProfile(w.codex, w.projectId, "free", home)).toThrow(
+      expect(() =>
+        connectionProfile(w.codex, w.projectId, "free", { mcpHome: home, toolNames: "dotted" }),
+      ).toThrow(
         `GRACE_MCP_HOME is ${home}, but ${missing} does not exist: run 'npm install' and 'npm run build' there, or unset GRACE_MCP_HOME.`,
       );
       fs.mkdirSync(path.dirname(missing), { recursive: true });
       fs.writeFileSync(missing, "");
-      expect(connectionProfile(w.codex, w.projectId, "free", home)).toMatchObject({
+      expect(
+        connectionProfile(w.codex, w.projectId, "free", { mcpHome: home, toolNames: "dotted" }),
+      ).toMatchObject({
         args: [missing],
         cwd: home,
         env: { GRACE_MCP_HOME: home },
@@ -78,6 +82,18 @@ describe("mimo.connection_profile", () => {
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
+  });
+
+  test("a server naming tools with underscores gives the worker's server the same naming as its briefing", async () => {
+    const w = await world();
+    addAgent(w, "free", "worker_junior", { mimo_model: "mimo-auto-junior" });
+    const underscore = connectionProfile(w.codex, w.projectId, "free", {
+      mcpHome: null,
+      toolNames: "underscore",
+    });
+    expect(underscore.env.GRACE_ORCHESTRATOR_TOOL_NAMES).toBe("underscore");
+    const dotted = connectionProfile(w.codex, w.projectId, "free", { mcpHome: null, toolNames: "dotted" });
+    expect(dotted.env).not.toHaveProperty("GRACE_ORCHESTRATOR_TOOL_NAMES");
   });
 
   test("free auto: without --model; Z.ai worker keeps its model", async () => {
