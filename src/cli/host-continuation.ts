@@ -24,7 +24,7 @@ const NO_LAUNCH_COMMAND =
   "No launch command is configured: set GRACE_CODEX_RESUME_COMMAND and/or GRACE_CODEX_START_COMMAND, " +
   "or worker events are recorded but no controller is ever started.";
 
-/** Indented, key-sorted JSON (reference §10.1). */
+/** Indented, key-sorted JSON, so the output is stable for a reader and a diff. */
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(JSON.parse(stableJson(value)), null, 2)}\n`);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * grace-status: a read-only dashboard over a data dir's ledger (reference §12.7). It opens the
+ * grace-status: a read-only dashboard over a data dir's ledger. It opens the
  * ledger read-only and never migrates, so pointing it at a live or foreign data dir is safe.
  */
 import fs from "node:fs";

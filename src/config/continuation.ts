@@ -4,7 +4,7 @@ import { defaultDataDir } from "./settings.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Settings of the host continuation supervisor (reference §10.1), from its environment. */
+/** Settings of the host continuation supervisor, from its environment. */
 export interface ContinuationSettings {
   dataDir: string;
   resumeCommand: string | null;
@@ -12,7 +12,7 @@ export interface ContinuationSettings {
   /** Seconds to wait for a launched controller's exit code; 0 = fire and forget. */
   waitSeconds: number;
   logLevel: string;
-  /** The environment the launched controller inherits (the §10.9 variables are added on top). */
+  /** The environment the launched controller inherits (controllerEnv's GRACE_* variables go on top). */
   controllerBaseEnv: Readonly<Record<string, string | undefined>>;
   /** Where the controller program (argv[0]) is looked up: PATH/PATHEXT of this environment. */
   programSearch: ProgramSearchSettings;
@@ -23,7 +23,7 @@ export interface ContinuationSettings {
 const blankToNull = (value: string | undefined): string | null =>
   value && value.trim() !== "" ? value : null;
 
-/** Reference: a float ≥ 0, default 0, anything invalid → 0. */
+/** A float ≥ 0, default 0, anything invalid → 0 (as the predecessor read it). */
 function waitSeconds(text: string | undefined): number {
   const value = Number(text?.trim() ?? "");
   return text?.trim() && Number.isFinite(value) && value >= 0 ? value : 0;

@@ -19,7 +19,7 @@ function optional(env: Env, key: string): string | null {
   return value ? value : null;
 }
 
-/** Identity is bound once from the process environment; no tool can change it (reference §1.2). */
+/** Identity is bound once from the process environment; no tool can change it (no agent acts as another). */
 export function identityFromEnv(env: Env): ActorIdentity {
   const name = optional(env, "GRACE_ORCHESTRATOR_ACTOR_NAME");
   const roleText =

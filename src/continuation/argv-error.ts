@@ -1,6 +1,6 @@
 import { OrchestratorError } from "../domain/errors.js";
 
-/** Reference §10.9 literals: launch results quote these, so keep them stable. */
+/** Interface literals: launch results quote these, so keep them stable. */
 export const EMPTY_COMMAND = "Configured command is empty";
 export const INVALID_TEMPLATE = "Invalid command template";
 

@@ -1,5 +1,5 @@
 /**
- * Controller command templates (reference §10.9), turned into an argv without any shell.
+ * Controller command templates, turned into an argv without any shell.
  *
  * Order matters: the template is split into words FIRST (POSIX shell-word rules via
  * shell-quote, or CommandLineToArgvW on Windows), and placeholders are substituted AFTER,
@@ -18,9 +18,9 @@
  *   word, which stays ONE element (`--file=/p/x.md`). Several placeholders in one word work.
  * - Substitution is single-pass: a value containing `{run_id}` is not substituted again.
  * - Quoting a placeholder in the template (`"{prompt_file}"`) is harmless and common.
- * - Missing (undefined/null) values are empty strings, as in the reference.
+ * - Missing (undefined/null) values are empty strings, as the predecessor made them.
  * - If no word mentions `{prompt_file}` or `{prompt}`, the prompt file path is appended as the
- *   last argument (reference behaviour), unless it is empty.
+ *   last argument (as the predecessor did), unless it is empty.
  */
 import { splitPosixWords } from "./argv-posix.js";
 import { splitWindowsCommandLine } from "./argv-windows.js";
@@ -109,7 +109,7 @@ export interface ControllerEnvValues extends TemplateValues {
 }
 
 /**
- * The variables reference §10.9 adds for the launched controller (the caller merges them over
+ * The GRACE_* variables set for the launched controller (the caller merges them over
  * its own environment). Missing values become empty strings, so a stale inherited value can
  * never leak through.
  */

@@ -5,7 +5,7 @@ import type { Db } from "../ledger/database.js";
 import { parseRunId } from "./paths.js";
 
 /**
- * Controller context rebuilt only from durable state (reference §10.8): the trigger event, the
+ * Controller context rebuilt only from durable state: the trigger event, the
  * ledger rows and the run directory's files. Nothing here comes from a live session.
  */
 export interface ContinuationContext {
@@ -113,7 +113,7 @@ function controllerMetadata(runRoot: string): Record<string, unknown> {
       const value = JSON.parse(fs.readFileSync(path.join(runRoot, name), "utf8")) as unknown;
       if (value !== null && typeof value === "object" && !Array.isArray(value)) Object.assign(merged, value);
     } catch {
-      // Missing or invalid metadata is ignored (reference §10.8).
+      // Missing or invalid metadata is ignored: the context is built from what is readable.
     }
   }
   return merged;

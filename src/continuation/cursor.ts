@@ -3,10 +3,10 @@ import path from "node:path";
 import { writeFileAtomic } from "../handoff/ndjson-file.js";
 
 /**
- * `host-continuation/cursor.json`, version 1 (reference §10.2). Besides `line_count` and
+ * `host-continuation/cursor.json`, version 1. Besides `line_count` and
  * `updated_at` each entry keeps the byte offset of the next unread line and the size/mtime
  * seen, so an unchanged file is skipped without being opened and a changed one is read from
- * where the last scan stopped. Extra keys are ignored by a reader of the reference format.
+ * where the last scan stopped. Extra keys are ignored by a reader of the predecessor's format.
  */
 export interface CursorEntry {
   line_count: number;
@@ -28,14 +28,14 @@ function validEntry(value: unknown): CursorEntry | null {
   return {
     line_count: e.line_count,
     updated_at: typeof e.updated_at === "string" ? e.updated_at : "",
-    // Without a byte offset (a reference-format cursor) the file is re-read and lines counted.
+    // Without a byte offset (a cursor the predecessor wrote) the file is re-read and lines counted.
     byte_offset: typeof e.byte_offset === "number" && e.byte_offset >= 0 ? e.byte_offset : -1,
     size: typeof e.size === "number" ? e.size : -1,
     mtime_ms: typeof e.mtime_ms === "number" ? e.mtime_ms : -1,
   };
 }
 
-/** A missing or invalid file, or another version, is an empty cursor (reference §10.2). */
+/** A missing or invalid file, or another version, is an empty cursor: every file is read from the start. */
 export function loadCursor(file: string): Cursor {
   let raw: unknown;
   try {

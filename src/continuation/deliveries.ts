@@ -122,7 +122,7 @@ export interface Claimer {
 }
 
 /**
- * Claims a due delivery for one attempt (reference §10.5 step 2): only if it is still PENDING or
+ * Claims a due delivery for one attempt: only if it is still PENDING or
  * a due RETRY_WAIT with the attempt count we read, so of two supervisors exactly one gets it.
  */
 export function claimDelivery(
@@ -177,7 +177,7 @@ export function retryAttempt(
 export type StartedOutcome = "started" | "already_acknowledged" | "superseded";
 
 /**
- * Records the launched process and the ACK lease (reference §10.5 step 7), conditional on this
+ * Records the launched process and the ACK lease, conditional on this
  * attempt still owning the row. An ACK that arrived first is never overwritten: the answer is
  * then `already_acknowledged`, and the caller does not release the controller.
  */

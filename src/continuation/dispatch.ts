@@ -67,7 +67,7 @@ interface FoundEvent {
   event: Record<string, unknown>;
 }
 
-/** Finds the source event by identity in the run's events file (reference §10.5 step 3). */
+/** Finds the source event by identity in the run's events file. */
 function findSourceEvent(file: string, runId: string, sourceEventId: string): FoundEvent | null {
   const lines = fs.readFileSync(file, "utf8").split("\n");
   for (let i = 0; i < lines.length; i += 1) {
@@ -89,7 +89,7 @@ function scopeOf(ctx: ContinuationContext): HostEventScope {
   };
 }
 
-/** Resume first when a session id is known (reference §10.9), then logical continuation. */
+/** Resume first when a session id is known, then logical continuation (a new controller with the context). */
 async function resumeThenLogical(
   env: DispatchEnv,
   ctx: ContinuationContext,
@@ -188,7 +188,7 @@ async function resumeThenLogical(
 }
 
 /**
- * Dispatches one due delivery (reference §10.5), with the run lock taken BEFORE the claim: a
+ * Dispatches one due delivery, with the run lock taken BEFORE the claim: a
  * busy run costs nothing and leaves no claim to expire.
  */
 export async function dispatchDelivery(env: DispatchEnv, row: DeliveryRow): Promise<DeliveryResult> {

@@ -5,7 +5,7 @@ import type { CursorEntry } from "./cursor.js";
 export interface EventsFile {
   /** Run id: the run directory relative to `runs/`, `/`-separated. */
   runId: string;
-  /** Cursor key: the file relative to the data dir, posix separators (reference §10.2). */
+  /** Cursor key: the file relative to the data dir, posix separators, so the key is the same on every OS. */
   key: string;
   file: string;
   size: number;
@@ -129,7 +129,7 @@ export type ParsedEvent =
   | { kind: "invalid"; raw: string | null }
   | { kind: "blank" };
 
-/** One line → an event object, or INVALID (reference §10.3): never throws (quirk 16). */
+/** One line → an event object, or INVALID: never throws, so one corrupt line cannot stop a reader. */
 export function parseEventLine(text: string): ParsedEvent {
   if (text.trim() === "") return { kind: "blank" };
   try {

@@ -11,7 +11,7 @@ export interface HostEventScope {
   packageId: number | null;
 }
 
-/** Appends one host event to `<run>/host-events.ndjson` with fsync, keys sorted (reference §10.10). */
+/** Appends one host event to `<run>/host-events.ndjson` with fsync, keys sorted. */
 export function appendHostEvent(
   scope: HostEventScope,
   type: HostEventType,

@@ -16,7 +16,7 @@ export function newAttemptId(): string {
 }
 
 /**
- * Identity of the event at 1-based line `index` of a run (reference §10.3): its own `event_id`,
+ * Identity of the event at 1-based line `index` of a run: its own `event_id`,
  * else a stable hash of run, position and canonical JSON (any stable canonical form is allowed;
  * ours is sorted-key compact JSON).
  */

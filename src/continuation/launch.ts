@@ -57,7 +57,7 @@ function isDir(p: string | null | undefined): p is string {
   );
 }
 
-/** cwd = worker worktree, else project repo, else the data dir (reference §10.9). */
+/** cwd = worker worktree, else project repo, else the data dir. */
 export function controllerCwd(ctx: ContinuationContext, dataDir: string): string {
   if (isDir(ctx.worker_worktree)) return ctx.worker_worktree;
   const repo = ctx.project?.repo_path;

@@ -108,7 +108,7 @@ async function decideStarted(
 }
 
 /**
- * Lease recovery (reference §10.6). Liveness is probed first (it is asynchronous), then every
+ * Lease recovery. Liveness is probed first (it is asynchronous), then every
  * decision is applied in one transaction, each conditional on the row being unchanged — a row
  * that an ACK or another supervisor touched meanwhile is left alone.
  */

@@ -1,4 +1,4 @@
-/** Reference §10 / §13.1 numbers for the host continuation supervisor, in one place. */
+/** The host continuation supervisor's numbers (event types, timeouts, bounds), in one place. */
 
 export const TRIGGER_EVENT_TYPES: ReadonlySet<string> = new Set([
   "WORKER_READY_FOR_REVIEW",
@@ -51,7 +51,7 @@ export function backoffMs(limits: DeliveryLimits, attempts: number): number {
   return table[Math.min(Math.max(attempts, 1), table.length) - 1] ?? 120_000;
 }
 
-/** The loop sleeps at least this long between polls (reference §10.1). */
+/** The loop sleeps at least this long between polls. */
 export const MIN_POLL_SECONDS = 0.2;
 export const DEFAULT_POLL_SECONDS = 5;
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 
-/** Where the supervisor keeps its own files (reference §0.1). */
+/** Where the supervisor keeps its own files, under `<data>/host-continuation`. */
 export interface HostPaths {
   dataDir: string;
   runsDir: string;
@@ -8,7 +8,7 @@ export interface HostPaths {
   cursorFile: string;
   locksDir: string;
   promptsDir: string;
-  /** One line per reclaimed stale run lock (the reference had no reclaim to record). */
+  /** One line per reclaimed stale run lock (the predecessor had no reclaim to record). */
   reclaimsFile: string;
 }
 

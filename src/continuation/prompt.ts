@@ -17,7 +17,7 @@ function jsonField(row: Record<string, unknown> | null, key: string, fallback: u
   }
 }
 
-/** The controller prompt (reference §10.8), in our own words; Markdown. */
+/** The controller prompt, in our own words; Markdown. */
 export function renderPrompt(ctx: ContinuationContext): string {
   const task = ctx.task;
   const pkg = ctx.package;

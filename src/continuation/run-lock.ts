@@ -8,7 +8,10 @@ import { lockDirName } from "./ids.js";
 import { ORPHAN_LOCK_AGE_MS } from "./limits.js";
 import type { HostPaths } from "./paths.js";
 
-/** `owner.json` of a run lock: the reference fields plus the owner's OS start time and a token. */
+/**
+ * `owner.json` of a run lock: the predecessor's fields (created_at, pid, run_id, event_index, event_type)
+ * plus the owner's OS start time and a token.
+ */
 export interface LockOwner {
   created_at: string;
   pid: number;
@@ -73,10 +76,10 @@ const errCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
  * The lock directory appears atomically WITH its owner.json and its token file: it is built under
  * a temporary name and renamed into place (a rename onto an existing directory fails), so no
  * reader ever sees a lock of ours without an owner. The empty `token-<token>` file is what a
- * reclaimer takes (see reclaimByToken); owner.json stays for the reference's readers.
+ * reclaimer takes (see reclaimByToken); owner.json stays for the predecessor's readers.
  */
 function tryCreate(locksDir: string, dir: string, owner: LockOwner): boolean {
-  // POSIX rename replaces an EMPTY directory, and an owner-less lock dir (reference style) is
+  // POSIX rename replaces an EMPTY directory, and an owner-less lock dir (the predecessor's) is
   // empty: look first. Our own lock dirs are never empty, so between us the rename decides.
   if (fs.existsSync(dir)) return false;
   const tmp = path.join(locksDir, `.tmp-${owner.token}`);
@@ -130,7 +133,7 @@ const sameDir = (a: DirId | null, b: DirId | null) =>
   a !== null && b !== null && a.ino === b.ino && a.birthtimeNs === b.birthtimeNs;
 
 /**
- * Wins the right to remove a token-less lock directory (reference style, or a lock of an older
+ * Wins the right to remove a token-less lock directory (the predecessor's, or a lock of an older
  * version) by creating a marker inside it: mkdir is exclusive, and the marker dies with the
  * directory. A marker older than the orphan age belongs to a reclaimer that crashed; a nested
  * marker takes over from it, again exclusively.
@@ -178,7 +181,7 @@ async function staleness(
   probe: Probe,
 ): Promise<Liveness | "ORPHANED" | null> {
   if (owner === null) {
-    // No readable owner: made by another tool or the reference; only age can tell it is abandoned.
+    // No readable owner: made by another tool or the predecessor; only age can tell it is abandoned.
     const st = fs.statSync(dir, { throwIfNoEntry: false });
     return st && nowMs - st.mtimeMs > ORPHAN_LOCK_AGE_MS ? "ORPHANED" : null;
   }
@@ -188,7 +191,8 @@ async function staleness(
 }
 
 /**
- * Per-run lock (reference §10.7) with the stale-lock recovery the reference lacked: a lock whose
+ * Per-run lock, so two supervisors never continue the same run at once, with the stale-lock
+ * recovery the predecessor lacked (a crashed supervisor's lock blocked its run forever): a lock whose
  * owner is provably dead (pid gone or reused, by OS start time) is taken apart and recorded in
  * `host-continuation/lock-reclaims.ndjson`, then acquired anew. A reclaimer never moves or puts
  * back a lock it did not judge stale: see reclaimByToken and reclaimByMarker.

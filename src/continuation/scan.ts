@@ -48,7 +48,7 @@ function readNewTriggers(dataDir: string, cursorFile: string, cache: CursorCache
       const parsed = parseEventLine(line.text);
       if (parsed.kind === "blank") continue;
       if (parsed.kind === "invalid") {
-        // Reported and skipped, never fatal; the cursor moves past it (reference §10.3, quirk 16).
+        // Reported and skipped, never fatal; the cursor moves past it, so a corrupt line never stalls a run.
         out.invalid.push({ events_path: file.key, line: line.index });
         out.ignored += 1;
         continue;
@@ -93,7 +93,7 @@ export interface ScanEnv extends Omit<DispatchEnv, "db"> {
 }
 
 /**
- * One scan (reference §10.4). Phase 1 enqueues a delivery per new trigger event (idempotent on
+ * One scan. Phase 1 enqueues a delivery per new trigger event (idempotent on
  * (run, source event)) and only then moves the cursor; phase 2 recovers leases and dispatches
  * what is due, at most one delivery per run at a time, runs in parallel.
  */

@@ -22,7 +22,7 @@ export interface EffectiveRoleQuery {
   actorPrimaryRole: Role;
   requiredRole: Role;
   projectId: number;
-  /** When the operation concerns a task, task-scoped delegations for it apply too (quirk 15). */
+  /** When the operation concerns a task, task-scoped delegations apply too (null: project-wide ones only). */
   taskId: number | null;
   /** The actor's own registration in the project, if any. */
   agent: AgentFacts | null;
@@ -44,7 +44,7 @@ export function isDelegationActive(d: DelegationFacts, taskId: number | null, no
   return Number.isFinite(expires) && expires > now.getTime();
 }
 
-/** Reference §1.4: primary role (with registration for non-controller roles), else an active delegation. */
+/** Primary role (with registration for non-controller roles), else an active delegation. */
 export function decideEffectiveRole(q: EffectiveRoleQuery): Decision {
   if (q.actorPrimaryRole === q.requiredRole) {
     if (UNREGISTERED_PRIMARY.includes(q.requiredRole)) return { granted: true, via: "primary" };
@@ -73,7 +73,7 @@ export interface WorkerQuery extends EffectiveRoleQuery {
   assignedAgent: string | null;
 }
 
-/** Reference §1.6: worker actions are authorized by exact assignment, by name. */
+/** Worker actions are authorized by exact assignment, by name. */
 export function decideWorker(q: WorkerQuery): Decision {
   if (q.agent === null) {
     return { granted: false, reason: `Agent '${q.actorName}' is not registered in project ${q.projectId}` };
@@ -103,7 +103,7 @@ function ownsRole(agent: AgentFacts, role: Role): boolean {
   return agent.primaryRole === role;
 }
 
-/** Reference §1.5: the rules a new delegation must satisfy; returns the refusal, or null. */
+/** The rules a new delegation must satisfy; returns the refusal, or null. */
 export function delegationRefusal(r: DelegationRequest): string | null {
   if (r.role === "codex") return "Codex authority cannot be delegated";
   if (r.substitute === null)

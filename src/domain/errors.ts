@@ -1,5 +1,5 @@
 /**
- * Domain errors are client-safe sentences. Where the reference has a stable upper-case
+ * Domain errors are client-safe sentences. Where an error has a stable upper-case
  * code, the message starts with it so clients and tests can match on the prefix.
  */
 export class OrchestratorError extends Error {

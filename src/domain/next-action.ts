@@ -1,7 +1,7 @@
 import type { PackageStatus } from "./package-states.js";
 import type { TaskStatus } from "./task-states.js";
 
-/** Pseudo-roles name who may act next; they are informational, not authorities (quirk 1). */
+/** Pseudo-roles name who may act next; they are informational, not authorities. */
 export type NextRole = "glm" | "codex" | "none" | "user_or_codex" | "worker_junior_or_pro";
 export interface NextAction {
   role: NextRole;
@@ -37,14 +37,14 @@ const BY_PACKAGE_STATUS: Partial<Record<PackageStatus, [NextRole, string]>> = {
 };
 
 const LATE: Partial<Record<TaskStatus, NextAction>> = {
-  // The reference fell through to "codex / task.get" here; final review is what Codex does next.
+  // The predecessor fell through to "codex / task.get" here; final review is what Codex does next.
   GLM_ACCEPTED: { role: "codex", action: "task.request_final_review" },
   CODEX_FINAL_REVIEW: { role: "codex", action: "review.codex_submit" },
   CODEX_ACCEPTED: { role: "codex", action: "task.close" },
   TASK_CLOSED: { role: "none", action: "none" },
 };
 
-/** Reference §12.4, with cancelled packages ignored when deciding that all are accepted. */
+/** Who acts next on a task, with cancelled packages ignored when deciding that all are accepted. */
 export function classifyNextAction(status: TaskStatus, packages: readonly PackageBrief[]): NextAction {
   const early = BY_TASK_STATUS[status];
   if (early) return early;

@@ -23,7 +23,7 @@ const RUNTIME_ALIASES: Record<string, Runtime> = {
   external: "external",
 };
 
-/** Reference §1.3: case-insensitive aliases; anything unknown is an external runtime. */
+/** Case-insensitive aliases; anything unknown is an external runtime. */
 export function parseRuntime(text: string): Runtime {
   return RUNTIME_ALIASES[text.trim().toLowerCase()] ?? "external";
 }

@@ -1,7 +1,7 @@
 /**
- * Scope patterns and changed-file scope checks (architecture decision 6, reference §9.2–9.3).
+ * Scope patterns and changed-file scope checks (docs/decisions.md #5: our own small pattern language).
  *
- * The pattern language is in `glob/pattern.ts` (deliberately stricter than the reference's
+ * The pattern language is in `glob/pattern.ts` (deliberately stricter than the predecessor's
  * fnmatch, and smaller than a general glob library so that every accepted pattern matches in
  * linear time and the package-within-task subset rule can be proved):
  * - `*` and `?` stay inside one path segment; `**` as a whole segment crosses segments
@@ -54,7 +54,7 @@ export function normalizePattern(pattern: string): string {
 // `..` as a segment, also as a brace alternative (`{a,..}/x` would expand to `../x`).
 const PARENT_SEGMENT = /(^|[/{,])\.\.($|[/},])/;
 
-/** Reference §9.3: a scope pattern must be project-relative (no absolute path, no `..`). */
+/** A scope pattern must be project-relative (no absolute path, no `..`). */
 export function isProjectRelativePattern(pattern: string): boolean {
   const text = pattern.trim().replace(/\\/g, "/");
   if (text === "" || text.includes("\0")) return false;
@@ -140,7 +140,7 @@ function scopeStanding(
 }
 
 /**
- * Reference §9.2, in order per path: not project-relative (or containing a backslash), then
+ * In order per path: not project-relative (or containing a backslash), then
  * forbidden, then outside allowed. The paths are git's, so "/" is the only separator. Returns every violation (callers that want the first one take `[0]`).
  */
 const CHANGED = {

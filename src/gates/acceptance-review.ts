@@ -1,5 +1,5 @@
 /**
- * gate.acceptance_review (reference §6.6): a pure projection over ledger data the caller
+ * gate.acceptance_review: a pure projection over ledger data the caller
  * passes in. It never mutates anything; auditing the result is the caller's job.
  */
 import { isGatePass, type GateResult } from "./result.js";

@@ -1,5 +1,5 @@
 /**
- * gate.agent_infra_lint (reference §6.5): the project-local agent layer — required files,
+ * gate.agent_infra_lint: the project-local agent layer — required files,
  * @rule blocks, required text, packet/report labels named in operational-packets.xml and
  * suspicious hidden HTML comments. Reads files only.
  */
@@ -70,7 +70,7 @@ export function lintAgentInfra(reader: RepoReader, policy: ProjectPolicy = loadP
     }
   }
   for (const path of new Set(policy.requiredFiles)) {
-    // A path in both lists is reported once (the reference reported it twice).
+    // A path in both lists is reported once (the predecessor reported it twice).
     if (checkedXml.has(path)) continue;
     if (read(path) === null) issues.push(missing(path));
   }

@@ -1,5 +1,5 @@
 /**
- * gate.contract_discovery (reference §6.2, reworked per issue 4): which GRACE contracts
+ * gate.contract_discovery: which GRACE contracts
  * cover an affected scope. Refs come only from what covers the scope — plan/graph modules
  * whose paths match an affected file or glob, verification entries whose test files are
  * affected, and `LINKS` of the affected files' own contracts — never from every module in

@@ -1,6 +1,6 @@
 /**
- * Validator for a supplied contract discovery report (reference §6.2, "Discovery
- * validator"), used by workpackage.create and execution packet validation.
+ * Validator for a supplied contract discovery report, used by workpackage.create and execution
+ * packet validation.
  */
 import { isPresent, isRecord } from "./labels.js";
 import { gateResult, isGatePass, type GateResult } from "./result.js";

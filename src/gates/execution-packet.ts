@@ -1,5 +1,5 @@
 /**
- * gate.validate_execution_packet (reference §6.3): required labels (policy or the default
+ * gate.validate_execution_packet: required labels (policy or the default
  * 40), parent task scope, the embedded contract discovery report, and a warning for each
  * worker-report field the compact report format does not name.
  */

@@ -18,7 +18,7 @@ export const ARTIFACT_PATHS = {
   operationalPackets: "docs/operational-packets.xml",
 } as const;
 
-/** Expected root element per canonical artifact path (grace-method §3). */
+/** Expected root element per canonical artifact path, as the GRACE method names them. */
 export const ARTIFACT_ROOTS: Readonly<Record<string, string>> = {
   [ARTIFACT_PATHS.requirements]: "RequirementsAnalysis",
   [ARTIFACT_PATHS.technology]: "TechnologyStack",

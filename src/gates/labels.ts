@@ -1,6 +1,6 @@
 /**
- * Label/alias tables of the execution packet (reference §6.3, 40 labels) and the worker
- * report (§6.4, 17 labels), and the lookup rules shared by both validators.
+ * Label/alias tables of the execution packet (40 labels) and the worker
+ * report (17 labels), and the lookup rules shared by both validators.
  * The labels and keys are interface literals: keep them stable.
  */
 
@@ -144,7 +144,7 @@ export function lookupField(record: Readonly<Record<string, unknown>>, label: st
 }
 
 /**
- * "Present" (reference §6.3): null/undefined no; string non-blank; array and object
+ * "Present": null/undefined no; string non-blank; array and object
  * non-empty; any other scalar (0 and false included) counts as evidence.
  */
 export function isPresent(value: unknown): boolean {

@@ -1,5 +1,5 @@
 /**
- * Code-adjacent GRACE markup (grace-method §5): MODULE_CONTRACT fields, function
+ * Code-adjacent GRACE markup: MODULE_CONTRACT fields, function
  * contracts and their LINKS. Text scanning is right here: these are comment lines in
  * source files, not XML.
  */

@@ -1,5 +1,5 @@
 /**
- * Project policy file `.agent-guards/agent-infra-policy.json` (reference §6.1). Absent →
+ * Project policy file `.agent-guards/agent-infra-policy.json`. Absent →
  * defaults and `present: false` (agent-infra lint is then not enforced by the lifecycle).
  * Present → each absent key falls back to its default individually.
  */
@@ -77,7 +77,7 @@ export function defaultPolicy(): ProjectPolicy {
   };
 }
 
-/** Parses policy JSON text; invalid JSON or shape is an error (the reference propagates it). */
+/** Parses policy JSON text; invalid JSON or shape is an error, never silently the default policy. */
 export function parsePolicy(text: string): ProjectPolicy {
   let raw: unknown;
   try {

@@ -1,4 +1,4 @@
-/** Shared result shape of every gate (reference §6): `blocked` iff `issues` is non-empty. */
+/** Shared result shape of every gate: `blocked` iff `issues` is non-empty. */
 import { OrchestratorError } from "../domain/errors.js";
 
 export type GateStatus = "pass" | "blocked";
@@ -13,12 +13,12 @@ export function gateResult(issues: string[], warnings: string[] = []): GateResul
   return { status: issues.length === 0 ? "pass" : "blocked", issues, warnings };
 }
 
-/** "Gate pass" in the reference: status `pass` or `verified` (case-insensitive). */
+/** "Gate pass": status `pass` or `verified` (case-insensitive). */
 export function isGatePass(status: unknown): boolean {
   return typeof status === "string" && ["pass", "verified"].includes(status.trim().toLowerCase());
 }
 
-/** Interface literal (reference §13.3): `<label> failed: <issue>; <issue>`. */
+/** Interface literal, keep it stable: `<label> failed: <issue>; <issue>`. */
 export function gateFailureMessage(label: string, issues: readonly string[]): string {
   return `${label} failed: ${issues.join("; ")}`;
 }

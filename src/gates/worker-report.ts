@@ -1,5 +1,5 @@
 /**
- * gate.validate_worker_report (reference §6.4): required labels (policy or the default
+ * gate.validate_worker_report: required labels (policy or the default
  * 17), task and package id match, files changed equal to the server-derived evidence,
  * changed files inside the package scope, and an explicit verified/unverified statement.
  */

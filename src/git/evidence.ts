@@ -37,7 +37,7 @@ function parseRaw(raw: Buffer): { path: string; mode: string; blob: string }[] {
 }
 
 /**
- * Derives submission evidence from git alone (reference §9.1): both commits must exist,
+ * Derives submission evidence from git alone: both commits must exist,
  * base must be an ancestor of head; changed files, changed symlinks' targets, binary diff and
  * its sha256 come from git.
  */

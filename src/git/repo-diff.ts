@@ -7,7 +7,7 @@ export type DiffScope = "all" | "staged" | "file_list";
 const DIFF = ["diff", "--binary", "--no-ext-diff", "--no-textconv", "--no-color"];
 
 /**
- * Working-tree diff (reference §9.1): `all` against the index, `staged` the index against HEAD,
+ * Working-tree diff: `all` against the index, `staged` the index against HEAD,
  * `file_list` limited to the given files, each confined to `root` (symlinks resolved).
  */
 export async function repoDiff(

@@ -7,7 +7,7 @@ export interface RepoStatus {
   changes: string[];
 }
 
-/** `git status --porcelain=v1 --branch` (reference §9.1). */
+/** `git status --porcelain=v1 --branch`. */
 export async function repoStatus(dir: string): Promise<RepoStatus> {
   const out = (await runGit(dir, ["status", "--porcelain=v1", "--branch"])).stdout.toString("utf8");
   const lines = out.split("\n").filter((line) => line !== "");

@@ -63,7 +63,7 @@ function validate(req: RunTestsRequest): void {
   }
 }
 
-/** `<key>-<utc stamp>-<random>`: sortable, and unique so runs never overwrite each other (quirk 13). */
+/** `<key>-<utc stamp>-<random>`: sortable, and unique so runs never overwrite each other's logs. */
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:.]/g, "").replace("T", "-").replace("Z", "");
   return `${stamp}-${randomBytes(4).toString("hex")}`;

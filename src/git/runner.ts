@@ -5,7 +5,7 @@ import { processProgramSearch } from "../config/program-search.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { isExecutableFile, resolveProgram, type ProgramSearch } from "../process/which.js";
 
-/** Reference §9.1: every git call is bounded. */
+/** Every git call is bounded (time and output), so a stuck or huge git never hangs a tool. */
 export const GIT_TIMEOUT_MS = 120_000;
 
 export interface GitResult {

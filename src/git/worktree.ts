@@ -27,7 +27,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /**
- * `git worktree add --detach <dest> <commit>` run in `repoRoot` (reference §9.5). The
+ * `git worktree add --detach <dest> <commit>` run in `repoRoot`. The
  * destination must not exist and must lie outside the repository root (symlinks resolved).
  * Returns the resolved destination path and the full commit id checked out there.
  */

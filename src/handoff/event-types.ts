@@ -1,4 +1,4 @@
-/** Reference §7.1: the closed set of handoff event types (HOST_* events live in another file). */
+/** The closed set of handoff event types (HOST_* events live in another file). */
 export const HANDOFF_EVENT_TYPES = [
   "WORKER_STARTED",
   "WORKER_READY_FOR_REVIEW",
@@ -14,7 +14,7 @@ export const HANDOFF_EVENT_TYPES = [
 ] as const;
 export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];
 
-/** What a claimed worker may report on its own (reference §7.7). */
+/** What a claimed worker may report on its own. */
 export const WORKER_REPORTABLE: readonly HandoffEventType[] = [
   "WORKER_BLOCKED",
   "WORKER_NEEDS_CONTROLLER",

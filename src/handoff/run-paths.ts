@@ -1,6 +1,6 @@
 import path from "node:path";
 
-/** Reference §0.1: one run directory per work package under <data>/runs. */
+/** One run directory per work package under <data>/runs. */
 export interface RunIds {
   projectId: number;
   taskId: number;

@@ -1,7 +1,7 @@
 import type { HookContext } from "./events.js";
 import { HookRegistry } from "./registry.js";
 
-/** Reference §6.7 default handlers: every event validates scope and is audited. */
+/** The default handlers: every event validates scope and is audited. */
 export function installDefaultHooks(registry: HookRegistry): HookRegistry {
   const validateAndAudit = (ctx: HookContext): void => {
     ctx.validateScope();

@@ -1,4 +1,4 @@
-/** Reference §6.7: the closed set of hook events. `gate.promote` is internal and never a tool. */
+/** The closed set of hook events. `gate.promote` is internal and never a tool. */
 export const HOOK_EVENTS = [
   "on_task_created",
   "on_grace_artifact_upserted",

@@ -2,7 +2,7 @@ import { OrchestratorError } from "../domain/errors.js";
 import { isHookEvent, type HookContext, type HookEvent, type HookHandler } from "./events.js";
 
 /**
- * Trusted in-process event bus (reference §6.7). Handlers are plain functions installed by
+ * Trusted in-process event bus. Handlers are plain functions installed by
  * the server at start; there is no tool, script or client-supplied handler. Dispatch is
  * synchronous and must run inside the mutating transaction, so a throwing handler rolls
  * back the whole mutation.

@@ -17,7 +17,7 @@ export interface HeadlessArgvInput extends ArgvInput {
   sessionId: number;
 }
 
-/** The one-element launch prompt (reference §8.5): the briefing path is data inside it, never parsed. */
+/** The one-element launch prompt: the briefing path is data inside it, never parsed. */
 export function launchPrompt(briefingPath: string): string {
   return (
     `Read the immutable GRACE briefing at ${briefingPath}. Use the configured GRACE orchestrator MCP server, ` +

@@ -16,7 +16,7 @@ const EXACT: Readonly<Record<string, BackendFamily>> = {
 
 const LEGACY_ALIASES = ["auto", "auto-junior", "default"];
 
-/** Reference §8.1: which backend family a registered model identifier belongs to. */
+/** Which backend family a registered model identifier belongs to. */
 export function backendFamily(model: string): BackendFamily {
   const m = model.trim().toLowerCase();
   const exact = EXACT[m];
@@ -78,7 +78,7 @@ export interface ResolvedBackend {
 }
 
 /**
- * Reference §4.6 step 4, for workpackage.create / assign: a codex-primary agent resolves to the
+ * For workpackage.create / assign: a codex-primary agent resolves to the
  * shared Codex backend; any other agent needs a valid explicit model for `role` (8.1).
  */
 export function resolveWorkerBackend(agent: BackendAgent, role: Role): ResolvedBackend {
@@ -90,7 +90,7 @@ export function resolveWorkerBackend(agent: BackendAgent, role: Role): ResolvedB
 }
 
 /**
- * Reference §8.3 step 3: what `mimo.launch_package` refuses, in the reference's order. Returns the
+ * What `mimo.launch_package` refuses, in the order the predecessor checked. Returns the
  * backend a Mimo TUI may be started with.
  */
 export function resolveLaunchBackend(agent: BackendAgent, role: Role): ResolvedBackend {

@@ -51,7 +51,7 @@ export interface BriefingInput {
   };
 }
 
-/** A string list rendered as the reference renders it (Python repr), e.g. `['needs repair']`. */
+/** A string list rendered as the predecessor rendered it (Python repr), e.g. `['needs repair']`. */
 export function listRepr(items: readonly string[]): string {
   const one = (s: string) => {
     const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -71,7 +71,7 @@ function bullets(items: readonly string[]): string {
 }
 
 /**
- * The worker briefing (reference §8.6): a non-authoritative projection of the ledger. The
+ * The worker briefing: a non-authoritative projection of the ledger. The
  * "Label: value" lines are matched verbatim by tests and by workers; keep them stable.
  */
 export function renderBriefing(b: BriefingInput): string {

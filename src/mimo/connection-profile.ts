@@ -43,7 +43,7 @@ function modelNote(model: string, family: BackendFamily | ""): string {
 }
 
 /**
- * Reference §8.2: one copyable STDIO MCP profile per agent, because identity is bound at server
+ * One copyable STDIO MCP profile per agent, because identity is bound at server
  * start. The env carries only identity and the data dir: never credentials.
  */
 export function buildConnectionProfile(input: ProfileInput) {

@@ -19,7 +19,7 @@ function pathApi(platform: NodeJS.Platform): path.PlatformPath {
 }
 
 /**
- * The real mimo.exe behind an npm shim directory (reference §8.5): the shim only re-launches it
+ * The real mimo.exe behind an npm shim directory: the shim only re-launches it
  * through cmd.exe, which we never use. A non-"baseline" build is preferred.
  */
 export function exeBehindShim(shimDir: string, platform: NodeJS.Platform = process.platform): string | null {
@@ -73,7 +73,7 @@ function fromShim(
 }
 
 /**
- * Reference §8.5 resolution, always to an absolute path: spawn must never search for a bare name
+ * Resolution, always to an absolute path: spawn must never search for a bare name
  * itself, because on Windows libuv looks in the child's cwd (the worker's worktree, which the
  * worker controls) before PATH. For the same reason relative PATH entries ('.', '', 'bin') are
  * skipped: for Mimo they would mean that worktree. An existing file that is not a script shim is

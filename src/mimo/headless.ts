@@ -12,7 +12,7 @@ interface Tracked {
   code: number | null;
 }
 
-/** Headless children of THIS server process only (reference §8.5): another process cannot poll or cancel them. */
+/** Headless children of THIS server process only: another process cannot poll or cancel them. */
 const tracked = new Map<number, Tracked>();
 
 export const CANCEL_WAIT_MS = 10_000;

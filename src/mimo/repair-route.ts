@@ -26,7 +26,7 @@ function fit(agent: RouteAgent | undefined, role: Role): boolean {
 }
 
 /**
- * Reference §8.4, shared by mimo.launch_package and workpackage.claim: the assigned pro repairs
+ * Shared by mimo.launch_package and workpackage.claim: the assigned pro repairs
  * when it is registered, available and pro-capable; otherwise the junior does (free repair).
  */
 export function selectRepairRoute(

@@ -7,7 +7,7 @@ export interface SessionPaths {
   stderr: string;
 }
 
-/** Reference §0.1 layout below the data dir; the data dir itself must lie outside every project repo. */
+/** The layout below the data dir; the data dir itself must lie outside every project repo. */
 export function sessionPaths(
   dataDir: string,
   projectId: number,

@@ -15,7 +15,7 @@ export const SESSION_STATES = [
 ] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 
-/** States that hold the package's dispatch lock (reference §8.3 step 5). */
+/** States that hold the package's dispatch lock: one live session per package. */
 export const ACTIVE_STATES: readonly SessionState[] = ["PREPARED", "RUNNING", "TUI_DETACHED"];
 
 export interface MimoSessionRow {
@@ -51,7 +51,7 @@ export interface MimoSessionRow {
   worktree_removed_at: string | null;
 }
 
-/** Reference §4.10: the row with `command_json` decoded into `command` (argv or null). */
+/** The row with `command_json` decoded into `command` (argv or null). */
 export function sessionView(row: MimoSessionRow) {
   const { command_json, dispatch_lock_released, ...rest } = row;
   return {

@@ -37,7 +37,7 @@ async function probe(pid: number, opts: ProbeOptions): Promise<StartProbe> {
   const platform = opts.platform ?? process.platform;
   if (platform === "linux") return probeLinux(pid, opts.procRoot);
   if (platform === "win32") return probeWindows(pid);
-  // macOS and the BSDs: `ps` (reference quirk 8: the original read every such pid as gone).
+  // macOS and the BSDs: `ps` (the predecessor read every such pid as gone).
   return probePs(pid, opts.psPath);
 }
 
@@ -69,7 +69,7 @@ export async function captureIdentity(
 }
 
 /**
- * Tri-state liveness (reference §11.2): only pid and start time are compared. MATCH = the same
+ * Tri-state liveness: only pid and start time are compared. MATCH = the same
  * process still runs; NOT_FOUND_OR_REUSED = it is gone (or the pid now names another process);
  * UNKNOWN = the OS would not say, or the stored start time was never known.
  */

@@ -12,7 +12,8 @@ export interface ProcStat {
 
 /**
  * Parses `/proc/<pid>/stat`. The command name (field 2) is in parentheses and may itself hold
- * spaces and `)`, so it ends at the LAST `)` (reference quirk 8). Returns null when malformed.
+ * spaces and `)`, so it ends at the LAST `)` (splitting on spaces misreads such names). Returns null
+ * when malformed.
  */
 export function parseProcStat(content: string): ProcStat | null {
   const open = content.indexOf("(");

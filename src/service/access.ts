@@ -127,7 +127,7 @@ export function effectiveRoleDecision(
   return decideEffectiveRole(query(ctx, role, projectId, taskId));
 }
 
-/** Effective-role check (reference §1.4); returns the role the actor acts in. */
+/** Effective-role check; returns the role the actor acts in. */
 export function requireRole(ctx: ServiceContext, role: Role, projectId: number, taskId: number | null): Role {
   requireBinding(ctx, projectId, taskId);
   const decision = effectiveRoleDecision(ctx, role, projectId, taskId);
@@ -135,7 +135,7 @@ export function requireRole(ctx: ServiceContext, role: Role, projectId: number, 
   return role;
 }
 
-/** Exact-assignment check for worker actions (reference §1.6). */
+/** Exact-assignment check for worker actions. */
 export function requireWorker(
   ctx: ServiceContext,
   role: Role,
@@ -168,7 +168,7 @@ export function loadTask(ctx: ServiceContext, id: number): TaskRow {
 
 const WORKERS: readonly Role[] = ["worker_junior", "worker_pro"];
 
-/** Read authorization for a task (reference §1.8). */
+/** Read authorization for a task. */
 export function requireTaskRead(ctx: ServiceContext, task: TaskRow): void {
   const role = ctx.actor.primaryRole;
   if (role === "user" || role === "codex") return;

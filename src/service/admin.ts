@@ -55,7 +55,7 @@ export interface ForceTransitionInput {
 }
 
 /**
- * Reference §3.3: an audited administrative status write that bypasses the state table, guarded
+ * An audited administrative status write that bypasses the state table, guarded
  * by an optimistic lock, a descriptive reason and (unless overridden) the terminal statuses.
  */
 export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput) {
@@ -127,9 +127,9 @@ async function stopHeadless(s: MimoSessionRow): Promise<void> {
 }
 
 /**
- * Reference §3.3 reset of a package to CREATED. Sessions: RUNNING/PREPARED → CANCELLED, TUI
+ * Resets a package to CREATED. Sessions: RUNNING/PREPARED → CANCELLED, TUI
  * windows → ABANDONED (never killed: they belong to the user). Submissions and reviews stay.
- * Unlike the reference, terminal packages are guarded too (quirk 10).
+ * Terminal packages are refused unless allow_terminal is set, as force_transition does.
  */
 export async function forceReset(ctx: ServiceContext, input: ForceResetInput) {
   const role = requirePrimary(

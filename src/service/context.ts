@@ -14,7 +14,7 @@ export interface ServiceContext {
   clock: () => Date;
   signal: NamedSignal;
   events: EventPublisher;
-  /** In-process hooks dispatched inside each mutating transaction (reference §6.7). */
+  /** In-process hooks dispatched inside each mutating transaction. */
   hooks: HookRegistry;
 }
 

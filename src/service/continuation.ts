@@ -7,7 +7,7 @@ import { requirePrimary } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { controllerSessionOf } from "./controller-session.js";
 
-/** Continuation delivery tools (reference §4.13): the revived controller's ACK / resolve, and admin requeue. */
+/** Continuation delivery tools: the revived controller's ACK / resolve, and admin requeue. */
 
 const ADMIN: ["user", "codex"] = ["user", "codex"];
 

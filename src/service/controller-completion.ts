@@ -42,7 +42,7 @@ function checkCompletable(ctx: ServiceContext, task: TaskRow): string {
   return role;
 }
 
-/** Reference §4.7: Codex completes a task with no packages; the evidence comes from git, audited as a task review. */
+/** Codex completes a task with no packages; the evidence comes from git, audited as a task review. */
 export async function completeTaskByController(ctx: ServiceContext, input: ControllerCompletionInput) {
   const before = loadTask(ctx, input.task_id);
   requireTaskRead(ctx, before);

@@ -17,7 +17,7 @@ export interface DelegateInput {
 
 const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(Z|[+-]\d{2}:?\d{2})?$/i;
 
-/** Naive ISO-8601 timestamps are read as UTC (reference §4.4); the result is stored as UTC ISO. */
+/** Naive ISO-8601 timestamps are read as UTC; the result is stored as UTC ISO. */
 export function parseExpiry(text: string): Date {
   const m = ISO_8601.exec(text.trim());
   const ms = m ? Date.parse(`${m[1]}T${m[2] ?? "00:00"}${m[3] ?? "Z"}`) : Number.NaN;
@@ -88,7 +88,7 @@ export function delegateRole(ctx: ServiceContext, input: DelegateInput): Delegat
   });
 }
 
-/** Ends a delegation before it expires (new; the reference had no way to do this, quirk 9). */
+/** Ends a delegation before it expires (the predecessor had no way to do this). */
 export function revokeDelegation(ctx: ServiceContext, delegationId: number, reason: string): DelegationRow {
   if (!reason.trim()) throw new OrchestratorError("Revoking a delegation requires a non-empty reason");
   return inTransaction(ctx.db, () => {

@@ -16,7 +16,7 @@ import { parseDecision, type ReviewInput } from "./review-input.js";
 import { taskProjection } from "./tasks.js";
 import { transitionTask } from "./transitions.js";
 
-/** Agent-infra lint, only when the repo has a policy file (reference §6.1); null otherwise. */
+/** Agent-infra lint, only when the repo has a policy file; null otherwise. */
 export function lintIfPolicy(ctx: ServiceContext, task: TaskRow): GateResult | null {
   const reader = new FsRepoReader(loadProject(ctx, task.project_id).repo_path);
   const policy = loadPolicy(reader);
@@ -37,7 +37,7 @@ function checkFinalReviewable(ctx: ServiceContext, task: TaskRow): string {
   return role;
 }
 
-/** Reference §4.3: GLM_ACCEPTED → CODEX_FINAL_REVIEW; gate.promote then requires the six GRACE artifacts. */
+/** GLM_ACCEPTED → CODEX_FINAL_REVIEW; gate.promote then requires the six GRACE artifacts. */
 export function requestFinalReview(ctx: ServiceContext, taskId: number) {
   checkFinalReviewable(ctx, loadTask(ctx, taskId));
   const lint = lintIfPolicy(ctx, loadTask(ctx, taskId));
@@ -65,7 +65,7 @@ function checkCodexReviewable(ctx: ServiceContext, task: TaskRow): string {
   return role;
 }
 
-/** Reference §4.7 review.codex_submit; acceptance closes the task in the same transaction (on_codex_accepted). */
+/** review.codex_submit; acceptance closes the task in the same transaction (on_codex_accepted). */
 export function submitCodexReview(ctx: ServiceContext, input: CodexReviewInput) {
   const decision = parseDecision("Codex", input.decision);
   const accepted = decision === "accepted";

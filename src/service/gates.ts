@@ -17,7 +17,7 @@ import { lintIfPolicy } from "./final-review.js";
 import { scopeOf } from "./hooks.js";
 import { latestSubmission, loadWork, validationStatusOf } from "./work-items.js";
 
-/** Preflight gates (reference §4.8): the same validators the lifecycle runs; each call is audited, nothing else changes. */
+/** Preflight gates: the same validators the lifecycle runs; each call is audited, nothing else changes. */
 
 export interface DiscoveryInput {
   project_id: number;

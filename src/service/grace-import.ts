@@ -5,7 +5,7 @@ import { insertArtifactRevision } from "./artifacts.js";
 import type { ServiceContext } from "./context.js";
 import { loadProject } from "./access.js";
 
-/** Reference §6.7: the six canonical GRACE artifact types and where a GRACE 3 repo keeps them. */
+/** The six canonical GRACE artifact types and where a GRACE 3 repo keeps them. */
 export const CANONICAL_ARTIFACTS: Readonly<Record<string, string>> = {
   requirements: ARTIFACT_PATHS.requirements,
   technology: ARTIFACT_PATHS.technology,

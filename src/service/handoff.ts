@@ -98,7 +98,10 @@ export interface ReportInput {
   message: string;
 }
 
-/** The worker role a claimer acts in: the claim state says it; after submission, the assignment does (quirk 4 fixed). */
+/**
+ * The worker role a claimer acts in: the claim state says it; after submission, the assignment does
+ * (the claim state no longer names the role).
+ */
 function claimerRole(pkg: PackageRow): Role {
   if (pkg.status === "CLAIMED_JUNIOR") return "worker_junior";
   if (pkg.status === "CLAIMED_PRO") return "worker_pro";
@@ -187,7 +190,7 @@ export interface WaitControl {
 
 const PROGRESS_EVERY_MS = 5_000;
 
-/** Reference §7.6 timing, bounded by the client's tool-call limit so the answer always arrives in time. */
+/** The wait's timing, bounded by the client's tool-call limit so the answer always arrives in time. */
 export function waitBudget(timeoutSeconds: number, limits: WaitLimits) {
   const returnGrace = Math.min(5, Math.max(0.1, timeoutSeconds * 0.02));
   const requested = Math.max(0, timeoutSeconds - returnGrace);

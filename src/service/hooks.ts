@@ -27,7 +27,7 @@ export function scopeOf(row: TaskRow | PackageRow): { allowed: string[]; forbidd
   };
 }
 
-/** Reference §6.7 validate_scope, re-read from the ledger inside the transaction. */
+/** The validate_scope hook, re-read from the ledger inside the transaction. */
 function validateScope(ctx: ServiceContext, target: HookTarget, payload: Record<string, unknown>): void {
   const task = scopeOf(loadTask(ctx, target.taskId));
   requireRelative("Task allowed", task.allowed);

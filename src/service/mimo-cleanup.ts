@@ -57,7 +57,7 @@ function markRemoved(ctx: ServiceContext, role: string, s: MimoSessionRow, note:
 }
 
 /**
- * Removes the worktrees of ended sessions older than the given age (reference quirk 14 fixed).
+ * Removes the worktrees of ended sessions older than the given age, so worktrees do not pile up.
  * A worktree with uncommitted changes, or with commits no submission head reaches, is kept and
  * reported; git itself also refuses to remove a dirty tree (no --force here).
  */

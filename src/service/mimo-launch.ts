@@ -59,7 +59,7 @@ function routeAgent(ctx: ServiceContext, projectId: number, name: string): Route
   return { name: f.name, capabilities: f.capabilities, availability: f.availability };
 }
 
-/** Reference §8.3 step 1: who works and from which commit. */
+/** Who works and from which commit. */
 function route(ctx: ServiceContext, pkg: PackageRow, projectId: number) {
   if (pkg.status === "ASSIGNED") {
     const agent = pkg.assigned_junior_agent;
@@ -393,7 +393,7 @@ async function stopUnrecorded(started: Started): Promise<void> {
 }
 
 /**
- * Reference §8.3: dispatch a package to its worker through Mimo. The PREPARED row is committed
+ * Dispatches a package to its worker through Mimo. The PREPARED row is committed
  * first; then worktree, briefing, the launch gate (recorded before it may start Mimo) and the
  * fixed-argv Mimo; any failure marks the session FAILED and removes what this launch made. The
  * launch never claims the package.

@@ -14,7 +14,7 @@ import { loadSession, requireGlmOnSession } from "./mimo.js";
 
 const WORKERS: readonly Role[] = ["worker_junior", "worker_pro"];
 
-/** Reference §1.8: workers read only sessions they were assigned or requested; staff need the project. */
+/** Workers read only sessions they were assigned or requested; staff need the project. */
 export function getSession(ctx: ServiceContext, sessionId: number) {
   const s = loadSession(ctx, sessionId);
   requireBinding(ctx, s.project_id, s.task_id);
@@ -66,7 +66,7 @@ function end(
   return sessionView(loadSession(ctx, s.id));
 }
 
-/** Reference §8.7: only a headless child of this very process has a knowable exit code. */
+/** Only a headless child of this very process has a knowable exit code. */
 export function pollSession(ctx: ServiceContext, sessionId: number) {
   return inTransaction(ctx.db, () => {
     const s = loadSession(ctx, sessionId);

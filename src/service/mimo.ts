@@ -12,7 +12,7 @@ export function loadSession(ctx: ServiceContext, id: number): MimoSessionRow {
   return row;
 }
 
-/** Reference §1.9: the session tools act as E glm on the session's project and task. */
+/** The session tools act as GLM (primary or delegated) on the session's project and task. */
 export function requireGlmOnSession(ctx: ServiceContext, session: MimoSessionRow): Role {
   const pkg = loadPackage(ctx, session.work_package_id);
   const task = loadTask(ctx, pkg.task_id);
@@ -25,7 +25,7 @@ export interface LockCutoff {
 }
 
 /**
- * The session holding the package's dispatch lock, newest first (reference §8.3 step 5), or
+ * The session holding the package's dispatch lock, newest first, or
  * undefined. A TUI closed through mimo.record_tui_closed has released its lock.
  */
 export function activeSession(

@@ -103,7 +103,7 @@ function checkPackageScope(task: TaskRow, allowed: readonly string[], forbidden:
   }
 }
 
-/** Reference §4.6 workpackage.create: every gate runs before the one transaction that inserts. */
+/** workpackage.create: every gate runs before the one transaction that inserts. */
 const REF_FIELDS = ["module_refs", "verification_refs", "rule_refs"] as const;
 
 function suppliedRefIssues(supplied: Record<string, unknown>, server: Record<string, unknown>) {

@@ -69,7 +69,7 @@ export interface PacketInput {
   reportFormat: string[];
 }
 
-/** Reference §4.6 step 7: the 40-label execution packet, keyed by each label's canonical key. */
+/** The 40-label execution packet, keyed by each label's canonical key. */
 export function buildExecutionPacket(p: PacketInput): Record<string, unknown> {
   const labelled: [string, unknown][] = [
     ["operation id", p.operationId],

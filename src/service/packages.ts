@@ -49,7 +49,7 @@ export interface ReassignInput {
   reason: string;
 }
 
-/** Reference §4.6 reassign: GLM for glm_direct packages, Codex otherwise; only before a claim. */
+/** Reassign: GLM for glm_direct packages, Codex otherwise; only before a claim. */
 export function reassignPackage(ctx: ServiceContext, input: ReassignInput, byController: boolean) {
   const reason = nonEmptyReason(input.reason, "Work-package reassignment requires a non-empty reason");
   return inTransaction(ctx.db, () => {
@@ -95,7 +95,7 @@ export function reassignPackage(ctx: ServiceContext, input: ReassignInput, byCon
   });
 }
 
-/** Reference §8.4 route selection, shared with mimo.launch_package: who repairs this package now. */
+/** Repair route selection, shared with mimo.launch_package: who repairs this package now. */
 function repairRoute(ctx: ServiceContext, pkg: PackageRow, projectId: number) {
   return selectRepairRoute(
     {
@@ -152,7 +152,7 @@ const NOT_CANCELLABLE = ["SUBMITTED", "GLM_REVIEW_IN_PROGRESS", "GLM_ACCEPTED"];
 
 /**
  * After a cancel: no live package left → back to GLM_TESTS_PREPARED; only accepted ones left →
- * GLM_ACCEPTED. Quirk 5 fixed: from WORK_PACKAGES_CREATED (a new wave) the table has no direct
+ * GLM_ACCEPTED. From WORK_PACKAGES_CREATED (a new wave) the table has no direct
  * edge to GLM_ACCEPTED, so the task passes WORK_PACKAGES_ASSIGNED, both steps audited.
  */
 function settleTaskAfterCancel(ctx: ServiceContext, taskId: number, role: string): void {
@@ -192,7 +192,7 @@ export function cancelPackage(ctx: ServiceContext, packageId: number, reasonText
   return view;
 }
 
-/** Reference §4.3 cancel-all recovery: a package-phase task whose packages are all cancelled. */
+/** Cancel-all recovery: a package-phase task whose packages are all cancelled. */
 export function recoverCancelledPackages(ctx: ServiceContext, taskId: number, reasonText: string) {
   const reason = nonEmptyReason(reasonText, "Cancel-all task recovery requires a non-empty reason");
   return inTransaction(ctx.db, () => {

@@ -16,7 +16,7 @@ export function readPackage(ctx: ServiceContext, packageId: number) {
   return packageView(pkg);
 }
 
-/** The newest revision of an artifact type across the project's tasks (reference §5.1). */
+/** The newest revision of an artifact type across the project's tasks. */
 export function readLatestArtifact(ctx: ServiceContext, projectId: number, type: string): string {
   loadProject(ctx, projectId);
   const role = ctx.actor.primaryRole;

@@ -21,7 +21,7 @@ import {
 } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 
-/** Workers never reach the repo tools' project read (reference quirk 12: their branch is dead code). */
+/** Workers never reach the repo tools' project read (it refuses them), so no worker branch is kept here. */
 function projectRoot(ctx: ServiceContext, projectId: number): string {
   const project = loadProject(ctx, projectId);
   requireProjectMember(ctx, project.id, null);
@@ -113,7 +113,7 @@ function authorizeTestRun(
   return { role: requireWorker(ctx, as, task.project_id, task.id, assigned), pkg };
 }
 
-/** Reference §4.9/§9.4: allowlisted argv only (never shell text), one log pair per run, a test_runs row and an audit row. */
+/** Allowlisted argv only (never shell text), one log pair per run, a test_runs row and an audit row. */
 export async function runTests(ctx: ServiceContext, input: RunTestsInput, timeoutMs?: number) {
   const { role, pkg } = authorizeTestRun(ctx, input);
   const project = loadProject(ctx, input.project_id);

@@ -8,7 +8,7 @@ export interface ReviewInput {
   required_fixes: unknown[];
 }
 
-/** `Unsupported <who> review decision: <d>` (reference §4.7). */
+/** `Unsupported <who> review decision: <d>`: an interface literal, keep it stable. */
 export function parseDecision(who: "GLM" | "Codex", decision: string): ReviewDecision {
   if (!(REVIEW_DECISIONS as readonly string[]).includes(decision)) {
     throw new OrchestratorError(

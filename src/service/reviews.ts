@@ -13,7 +13,7 @@ import { parseDecision, type ReviewInput } from "./review-input.js";
 import { transitionPackage, transitionTask } from "./transitions.js";
 import { latestSubmission, livePackages, loadWork } from "./work-items.js";
 
-/** The third non-accepted review of one package pauses it for a human (reference §3.2). */
+/** The third non-accepted review of one package pauses it for a human. */
 export const CIRCUIT_BREAKER_REJECTIONS = 2;
 
 export interface GlmReviewInput extends ReviewInput {
@@ -30,7 +30,7 @@ function earlierRejections(ctx: ServiceContext, packageId: number): number {
   ).c;
 }
 
-/** Reference §4.7 review.glm_submit: both package transitions, the review, hooks, task derivation and the outbox event in one transaction. */
+/** review.glm_submit: both package transitions, the review, hooks, task derivation and the outbox event in one transaction. */
 export function submitGlmReview(ctx: ServiceContext, input: GlmReviewInput) {
   const decision = parseDecision("GLM", input.decision);
   const { result, run } = inTransaction(ctx.db, () => {

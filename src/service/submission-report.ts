@@ -15,7 +15,7 @@ export interface ReportFacts {
   riskNotes: string;
 }
 
-/** Reference §7.3: the controller-readable report of the latest submission. */
+/** The controller-readable report of the latest submission. */
 export function renderReport(f: ReportFacts): string {
   return [
     `# Work package ${f.packageId} submission report`,

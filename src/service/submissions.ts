@@ -208,7 +208,7 @@ function authorizeSubmitter(ctx: ServiceContext, w: Work): string {
   return requireWorker(ctx, role, w.task.project_id, w.task.id, assigned);
 }
 
-/** Reference §4.7 submission.create: evidence from git between the package base and the given head. */
+/** submission.create: evidence from git between the package base and the given head. */
 export async function createSubmission(ctx: ServiceContext, input: SubmissionInput) {
   const before = loadWork(ctx, input.work_package_id);
   authorizeSubmitter(ctx, before);
@@ -250,7 +250,7 @@ function authorizeControllerRepair(ctx: ServiceContext, w: Work): string {
   return role;
 }
 
-/** Reference §4.7 submission.controller_repair: Codex repairs a rejected package itself. */
+/** submission.controller_repair: Codex repairs a rejected package itself. */
 export async function createControllerRepair(ctx: ServiceContext, input: ControllerRepairInput) {
   const before = loadWork(ctx, input.work_package_id);
   authorizeControllerRepair(ctx, before);

@@ -15,7 +15,7 @@ const ACTIVE = [
   "REPAIR_REQUIRED",
 ];
 
-/** Reference §12.3: a compact task read model (counts over every package of the task). */
+/** A compact task read model (counts over every package of the task). */
 export function taskSummary(ctx: ServiceContext, taskId: number) {
   const task = loadTask(ctx, taskId);
   requireTaskRead(ctx, task);

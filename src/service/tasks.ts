@@ -78,7 +78,10 @@ export function createCodexTask(ctx: ServiceContext, input: CreateTaskInput) {
   });
 }
 
-/** The full read model of a task (reference §4.3), reviews filtered by target type (quirk 3 fixed). */
+/**
+ * The full read model of a task, reviews filtered by target type (a package's review never shows
+ * under a task of the same id).
+ */
 export function taskProjection(ctx: ServiceContext, task: TaskRow) {
   const packages = listPackagesOfTask(ctx.db, task.id);
   const ids = packages.map((p) => p.id);
@@ -131,7 +134,7 @@ export interface NextActionView {
   blocked_reason: string | null;
 }
 
-/** Suggests who acts next; pseudo-roles are informational and never raise (quirk 1 fixed). */
+/** Suggests who acts next; pseudo-roles are informational and never raise. */
 export function getNextAction(ctx: ServiceContext, taskId: number): NextActionView {
   const task = loadTask(ctx, taskId);
   requireTaskRead(ctx, task);

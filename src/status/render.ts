@@ -1,4 +1,4 @@
-/** Text rendering of a status snapshot (reference §12.7): a pure function of the snapshot. */
+/** Text rendering of a status snapshot: a pure function of the snapshot. */
 import { ago, timeLeft } from "./ages.js";
 import type { AttentionItem } from "./attention.js";
 import type { DeliveryView, PackageView, SessionView, StatusSnapshot, TaskView } from "./snapshot.js";

@@ -1,5 +1,5 @@
 /**
- * The status read model (reference §12.5, without the audit tail): projects → tasks → work
+ * The status read model (without the audit tail): projects → tasks → work
  * packages → Mimo sessions, plus the continuation deliveries that still need someone. Pure
  * SELECTs on a caller-supplied connection, so it works on a read-only ledger.
  */

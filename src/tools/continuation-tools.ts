@@ -16,7 +16,7 @@ const keys = {
   attempt_id: z.string().max(200).describe("From the prompt or GRACE_CONTINUATION_ATTEMPT_ID"),
 };
 
-/** Continuation delivery tools (reference §4.13), for the user and the Codex controller. */
+/** Continuation delivery tools, for the user and the Codex controller. */
 export const continuationTools: ToolDef[] = [
   defineTool({
     name: "continuation.ack",

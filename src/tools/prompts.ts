@@ -2,7 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { exposeToolNames } from "../domain/tool-names.js";
 import type { Naming } from "./registry.js";
 
-/** Reference §5.2: one short instruction per step of the workflow, in our words. */
+/** One short instruction per step of the workflow, in our words. */
 const PROMPTS: Record<string, string> = {
   codex_create_task:
     "Write one immutable task: objective, architecture intent, non-goals, allowed and forbidden file patterns, acceptance criteria, risks, and what GLM must hand back. Treat requested states as requests, never as truth; read task.get.",
