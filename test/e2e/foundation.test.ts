@@ -149,7 +149,7 @@ describe("foundation over MCP with one server process per identity", () => {
       "gate.validate_worker_report",
       "repo.run_tests",
     ];
-    // Administrative recovery is user/codex only (reference §1.7).
+    // Administrative recovery is user/codex only.
     const adminOnly = [
       "task.force_transition",
       "workpackage.force_reset",

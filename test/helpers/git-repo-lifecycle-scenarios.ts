@@ -223,7 +223,7 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       ).toContain("Cancel-all task recovery requires a package-phase task status");
     });
 
-    test("cancelling a new wave's only open package returns the task to GLM_ACCEPTED (quirk 5 fixed)", async () => {
+    test("cancelling a new wave's only open package returns the task to GLM_ACCEPTED", async () => {
       const { repo, base, taskId, pkgId } = await assigned();
       await c.call("junior", "workpackage.claim", { work_package_id: pkgId });
       await submit(c.call, "junior", taskId, pkgId, commitFiles(repo, { [STORE]: "// ok\n" }), [STORE]);

@@ -196,7 +196,7 @@ describe("workpackage.force_reset", () => {
     expect(() => process.kill(s.pid!, 0)).toThrow();
   });
 
-  test("optimistic lock, reason, caller and the terminal guard (quirk 10 fixed)", async () => {
+  test("optimistic lock, reason, caller and the terminal guard", async () => {
     const w = await world();
     addAgent(w, "junior", "worker_junior", { mimo_model: "xiaomi/mimo-v2.5" });
     const pkg = insertPackage(w, { status: "GLM_ACCEPTED", junior: "junior" });

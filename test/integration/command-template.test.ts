@@ -80,7 +80,7 @@ describe("rendered commands reach the controller as exact argv (no shell)", () =
     expect(fs.readdirSync(tmp).filter((name) => name.startsWith("PWNED"))).toEqual([]);
   });
 
-  it("passes cwd and the controller env of reference §10.9", async () => {
+  it("passes cwd and the GRACE_* controller environment", async () => {
     const worktree = path.join(tmp, "work tree; $(x)");
     fs.mkdirSync(worktree);
     const values = {

@@ -41,7 +41,7 @@ const HOSTILE = [
 ];
 
 describe("launch", () => {
-  test("a trigger is launched once: prompt file as argv, §10.9 environment, host events in order", async () => {
+  test("a trigger is launched once: prompt file as argv, GRACE_* environment, host events in order", async () => {
     const s = make();
     const eventId = appendTrigger(s.dataDir, RUN, 1, "WORKER_READY_FOR_REVIEW");
     const first = await s.supervisor.scan();

@@ -273,7 +273,7 @@ describe("recovery", () => {
     expect(fs.readdirSync(paths.locksDir).filter((n) => !n.startsWith("."))).toEqual([]);
   });
 
-  test("a lock directory without an owner (reference-style) blocks until it is old; nothing runs, no host events", async () => {
+  test("a lock directory without an owner (as the predecessor left one) blocks until it is old; nothing runs, no host events", async () => {
     const s = make();
     const paths = hostPaths(s.dataDir);
     const { lockDirName } = await import("../../src/continuation/ids.js");

@@ -131,7 +131,7 @@ describe("run lock reclaim", () => {
     expect(fs.readdirSync(paths.locksDir)).toEqual([]);
   });
 
-  test("an abandoned lock without a token (reference style, or an older version's) is reclaimed by exactly one", async () => {
+  test("an abandoned lock without a token (the predecessor's, or an older version's) is reclaimed by exactly one", async () => {
     const paths = hostPaths(tempDir("lock"));
     const dir = path.join(paths.locksDir, lockDirName(RUN));
     fs.mkdirSync(dir, { recursive: true });

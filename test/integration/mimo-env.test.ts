@@ -30,7 +30,7 @@ const SECRETS = {
   GRACE_ORCHESTRATOR_MIMO_COMMAND: "mimo",
 };
 
-describe("the Mimo child environment is an allowlist (issue 5: never credentials)", () => {
+describe("the Mimo child environment is an allowlist: never credentials", () => {
   test("only the allowlisted variables pass, in any case; secrets and identity do not", () => {
     const env = mimoChildEnv({
       ...SECRETS,

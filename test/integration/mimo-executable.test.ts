@@ -27,7 +27,7 @@ function shimDir(builds: string[]): string {
   return dir;
 }
 
-describe("Mimo executable resolution (reference §8.5)", () => {
+describe("Mimo executable resolution", () => {
   test("a name is looked up on PATH; a missing one is refused, never passed on as a bare name", () => {
     const a = tempDir("grace-path-a-");
     const b = tempDir("grace-path-b-");

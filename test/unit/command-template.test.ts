@@ -85,7 +85,7 @@ describe("splitCommandTemplate on POSIX (shell-quote)", () => {
     expect(run).toThrow(message);
   });
 
-  it("prefixes split failures as the reference does", () => {
+  it("prefixes split failures with 'Invalid command template: '", () => {
     expect(() => splitCommandTemplate("a | b", "darwin")).toThrow(/^Invalid command template: /);
   });
 });
@@ -195,7 +195,7 @@ describe("renderCommand", () => {
 });
 
 describe("controllerEnv", () => {
-  it("sets every variable of reference §10.9, empty when unknown", () => {
+  it("sets every GRACE_* controller variable, empty when unknown", () => {
     const env = controllerEnv({
       mode: "resume",
       prompt_file: "/p.md",

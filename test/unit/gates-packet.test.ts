@@ -7,7 +7,7 @@ import {
   validateExecutionPacket,
 } from "../../src/gates/index.js";
 
-// Reference §6.3 table, written out independently of the source tables.
+// The execution-packet label table, written out independently of the source tables.
 const PACKET_ALIASES: [string, string[]][] = [
   ["operation id", ["operation_id", "operation-id", "operation id"]],
   ["authority mode", ["authority_mode", "authority-mode", "authority mode"]],
@@ -117,7 +117,7 @@ function passingPacket(): Record<string, unknown> {
 }
 
 describe("execution packet validation", () => {
-  it("uses the 40 reference labels in order", () => {
+  it("uses the 40 execution-packet labels in order", () => {
     expect(DEFAULT_PACKET_FIELDS).toEqual(PACKET_ALIASES.map(([label]) => label));
     expect(DEFAULT_PACKET_FIELDS).toHaveLength(40);
   });

@@ -9,7 +9,7 @@ import {
 } from "../../src/gates/index.js";
 import { OrchestratorError } from "../../src/domain/errors.js";
 
-// Reference §6.4 table, written out independently of the source tables.
+// The worker-report label table, written out independently of the source tables.
 const REPORT_ALIASES: [string, string[]][] = [
   ["operation id", ["operation_id", "operation-id", "operation id"]],
   ["authority mode", ["authority_mode", "authority-mode", "authority mode"]],
@@ -62,7 +62,7 @@ const CONTEXT: WorkerReportContext = {
   evidenceFiles: ["src/worker.py"],
 };
 
-/** Like the reference's conftest `worker_report`: snake_case aliases. */
+/** A passing worker report written with snake_case aliases. */
 function passingReport(): Record<string, unknown> {
   return {
     operation_id: "op-test",
@@ -89,7 +89,7 @@ function passingReport(): Record<string, unknown> {
 const EMPTY_SUFFIX = "Required: non-empty string, non-empty array, non-empty object, or scalar evidence.";
 
 describe("worker report validation", () => {
-  it("uses the 17 reference labels in order", () => {
+  it("uses the 17 worker-report labels in order", () => {
     expect(DEFAULT_WORKER_REPORT_FIELDS).toEqual(REPORT_ALIASES.map(([label]) => label));
   });
 
@@ -119,7 +119,7 @@ describe("worker report validation", () => {
     );
   });
 
-  it("stop_conditions_encountered [] uses the present-but-empty wording (reference test_policy)", () => {
+  it("stop_conditions_encountered [] uses the present-but-empty wording", () => {
     const report = { ...passingReport(), stop_conditions_encountered: [] };
     const result = validateWorkerReport(report, CONTEXT);
     expect(result.status).toBe("blocked");

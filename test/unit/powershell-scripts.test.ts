@@ -346,7 +346,7 @@ describe("Start-GraceHostContinuation.ps1", () => {
     ]);
   });
 
-  it("stops with exit code 2 and the reference's message when no data dir is known", () => {
+  it("stops with exit code 2 and a usage message when no data dir is known", () => {
     const root = script();
     const message = stringLiterals(root, "set GRACE_ORCHESTRATOR_DATA_DIR or pass -DataDir");
     expect(message).toHaveLength(1);

@@ -70,7 +70,7 @@ describe("scopePatternIssues", () => {
   });
 });
 
-describe("matchesAny (decision 6 glob semantics)", () => {
+describe("matchesAny (`*` stays in one path segment, `**` crosses segments)", () => {
   const cases: [string, string[], boolean][] = [
     ["src/a", ["src/*"], true],
     ["src/a/b", ["src/*"], false],

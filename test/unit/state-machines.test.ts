@@ -12,7 +12,7 @@ import {
   type TaskStatus,
 } from "../../src/domain/task-states.js";
 
-// Written out from reference §3.1 / §3.2 independently of the source tables, as "from > to" edges.
+// The state machines written out by hand, independently of the source tables, as "from > to" edges.
 const TASK_EDGES = new Set([
   "CODEX_TASK_CREATED>GLM_GRACE_PLANNED",
   "GLM_GRACE_PLANNED>GLM_TESTS_PREPARED",
