@@ -3,7 +3,7 @@
 // Codex reads the README's [mcp_servers.grace] block verbatim (paths substituted), so the block a
 // user copies is the block tested.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +11,15 @@ import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
 // Node 22 strips the helper's types itself; it imports only packages, so no build step is needed.
 import { REPO_ROOT, call, connect } from "../helpers/mcp-client.ts";
+import {
+  codexConfig,
+  outputsOf,
+  readme,
+  readmeCodexBlock,
+  runCodex as runCodexRaw,
+  runProcess as runRaw,
+  toolJson,
+} from "./codex-run.mjs";
 import { say, startScriptedModel, toolCall } from "./scripted-model.mjs";
 
 const CODEX = process.env.GRACE_CODEX_BIN;
@@ -21,20 +30,9 @@ const README_DATA = "/home/me/.local/state/grace-orchestrator";
 const NAMESPACE = "mcp__grace";
 const MISSING_TASK = 987654;
 
-/** The README's Codex block, exactly as written there, with its example paths replaced. */
-function readmeCodexBlock(dataDir) {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-  const match = /```toml\n(\[mcp_servers\.grace\][\s\S]*?)```/.exec(readme);
-  assert.ok(match, "README.md has a ```toml block starting with [mcp_servers.grace]");
-  const block = match[1].replaceAll(README_ROOT, REPO_ROOT).replaceAll(README_DATA, dataDir);
-  assert.ok(!block.includes("/home/me"), `every example path was substituted:\n${block}`);
-  return block;
-}
-
 /** The README's resume template, with `codex` replaced by the pinned binary. */
 function readmeResumeTemplate() {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-  const match = /^export GRACE_CODEX_RESUME_COMMAND='codex (.*)'$/m.exec(readme);
+  const match = /^export GRACE_CODEX_RESUME_COMMAND='codex (.*)'$/m.exec(readme());
   assert.ok(match, "README.md shows export GRACE_CODEX_RESUME_COMMAND='codex …'");
   return `${CODEX} ${match[1]}`;
 }
@@ -45,30 +43,6 @@ const dataDir = path.join(root, "data");
 const repo = path.join(root, "repo");
 const codexHome = path.join(root, "codex-home");
 const home = path.join(root, "home");
-
-/** The JSON a tool answered, from the text Codex hands the model (it may add a prefix). */
-function toolJson(output) {
-  const text = typeof output === "string" ? output : JSON.stringify(output);
-  const start = text.indexOf("{");
-  return JSON.parse(text.slice(start, text.lastIndexOf("}") + 1));
-}
-
-/** A tool output as the model reads it: Codex sends a string, or text parts (one per content item). */
-function outputText(output) {
-  if (typeof output === "string") return output;
-  return Array.isArray(output) ? output.map((p) => p.text ?? "").join("\n") : JSON.stringify(output);
-}
-
-function outputsOf(body) {
-  const input = Array.isArray(body.input) ? body.input : [];
-  const lastUser = input.findLastIndex((i) => i.type === "message" && i.role === "user");
-  const outputs = input.slice(lastUser + 1).filter((i) => i.type === "function_call_output");
-  const prompt = JSON.stringify(input[lastUser]?.content ?? "");
-  return {
-    prompt,
-    outputs: outputs.map((o) => outputText(o.output)),
-  };
-}
 
 const state = { reportAt: null, woken: null, seeded: null, resumeKeys: null };
 
@@ -189,20 +163,11 @@ before(async () => {
       ? resumedSession(prompt, outputs)
       : firstSession(outputs);
   });
-  const config = [
-    'model = "scripted"',
-    'model_provider = "scripted"',
-    'approval_policy = "never"',
-    'sandbox_mode = "read-only"',
-    "",
-    readmeCodexBlock(dataDir),
-    "[model_providers.scripted]",
-    'name = "scripted"',
-    `base_url = "${model.url}"`,
-    'wire_api = "responses"',
-    "",
-  ].join("\n");
-  fs.writeFileSync(path.join(codexHome, "config.toml"), config);
+  const block = readmeCodexBlock([
+    [README_ROOT, REPO_ROOT],
+    [README_DATA, dataDir],
+  ]);
+  fs.writeFileSync(path.join(codexHome, "config.toml"), codexConfig(model.url, block));
 });
 
 after(async () => {
@@ -211,33 +176,8 @@ after(async () => {
 });
 
 const codexEnv = () => ({ PATH: process.env.PATH ?? "", HOME: home, CODEX_HOME: codexHome });
-
-/** Runs a program to its end (killed after 180 s); returns its exit code and output. */
-function runProcess(program, args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
-
-/** Runs `codex exec --json …` to its end; returns the JSONL events it printed. */
-async function runCodex(args) {
-  const r = await runProcess(CODEX, args, codexEnv());
-  const events = r.out
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l));
-  return { ...r, events };
-}
+const runProcess = (program, args, env) => runRaw(program, args, { cwd: root, env });
+const runCodex = (args) => runCodexRaw(CODEX, args, { cwd: root, env: codexEnv() });
 
 const run = {};
 
