@@ -24,6 +24,7 @@ import { captureIdentity } from "../../src/process/identity.js";
 import { createServiceContext } from "../../src/service/context.js";
 import { reportWorkerEvent } from "../../src/service/handoff.js";
 import type { StatusSnapshot } from "../../src/status/snapshot.js";
+import { chromium, HAS_CHROMIUM } from "../helpers/chromium.js";
 import { initRepo, tempDir } from "../helpers/git-repo.js";
 import { REPO_ROOT } from "../helpers/mcp-client.js";
 import { seedClaimedPackage } from "../helpers/seed-ledger.js";
@@ -218,15 +219,6 @@ function pngVariety(file: string): number {
   }
   return new Set(zlib.inflateSync(Buffer.concat(parts))).size;
 }
-
-function chromium(args: string[]) {
-  return spawnSync("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-}
-
-const HAS_CHROMIUM = spawnSync("chromium", ["--version"]).status === 0;
 
 describe.skipIf(!HAS_CHROMIUM)("--html in headless Chromium", () => {
   test("one self-contained page: attention, supervisor, a timeline SVG per package, not blank", () => {
