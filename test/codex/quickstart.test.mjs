@@ -27,7 +27,7 @@ const NAMESPACE = "mcp__grace";
 const README_HOME = "/home/me";
 const CLONE_LINE = "git clone <this repository> ~/src/grace-orchestrator-mcp";
 const INSTALL_LINE = "npm ci && npm run build && npm link";
-const STORE = "src/orderdesk/store.ts";
+const HELLO = "src/greeting/hello.ts";
 
 const root = skip ? "" : fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "grace-quickstart-")));
 const home = path.join(root, "home");
@@ -115,12 +115,12 @@ function firstSession(outputs) {
       "task_create_codex_task",
       {
         project_id: state.projectId,
-        title: "Reject duplicate orders",
-        objective: "saveOrder refuses an id it already stored",
-        architecture_intent: "Keep persistence behind M-SRC",
-        constraints: [],
-        non_goals: [],
-        acceptance_criteria: ["a duplicate id raises DUPLICATE_ORDER"],
+        title: "Greet by name",
+        objective: "hello(name) greets the person by name",
+        architecture_intent: "One function in M-SRC",
+        constraints: ["no new dependency"],
+        non_goals: ["translations"],
+        acceptance_criteria: ['hello("Ada") returns "Hello, Ada"'],
         allowed_files: ["src/**"],
         forbidden_files: [],
       },
@@ -139,7 +139,7 @@ function closingSession(outputs) {
     ["task_request_final_review", { task_id: state.taskId }],
     [
       "review_codex_submit",
-      { task_id: state.taskId, decision: "accepted", findings: ["duplicates refused"], required_fixes: [] },
+      { task_id: state.taskId, decision: "accepted", findings: ["greets by name"], required_fixes: [] },
     ],
     ["task_close", { task_id: state.taskId }],
   ];
@@ -153,8 +153,8 @@ const clients = [];
 
 /** A user's repository with code in src/ and one commit, and their git identity. */
 function makeUserRepo() {
-  fs.mkdirSync(path.join(app, "src", "orderdesk"), { recursive: true });
-  fs.writeFileSync(path.join(app, STORE), "export const orders = new Map();\n");
+  fs.mkdirSync(path.join(app, "src", "greeting"), { recursive: true });
+  fs.writeFileSync(path.join(app, HELLO), 'export const hello = () => "Hello";\n');
   fs.writeFileSync(
     path.join(home, ".gitconfig"),
     "[user]\n\tname = Quick Start\n\temail = quickstart@example.invalid\n[commit]\n\tgpgsign = false\n",
@@ -162,7 +162,7 @@ function makeUserRepo() {
   const git = (...args) => spawnSync("git", args, { cwd: app, env: userEnv(), encoding: "utf8" });
   git("init", "-q", "-b", "main");
   git("add", "-A");
-  assert.equal(git("commit", "-q", "-m", "orderdesk").status, 0);
+  assert.equal(git("commit", "-q", "-m", "hello").status, 0);
 }
 
 /** `mimo` on the user's PATH is the shipped fake; it records its launches into mimoRecords. */
@@ -298,9 +298,9 @@ test("step 5: grace-status --watch runs from the linked bin on the same data dir
   state.watchOut = "";
   watch.stdout.on("data", (d) => (state.watchOut += d));
   watch.stderr.on("data", (d) => (state.watchOut += d));
-  for (let i = 0; i < 200 && !state.watchOut.includes("Reject duplicate orders"); i += 1)
+  for (let i = 0; i < 200 && !state.watchOut.includes("Greet by name"); i += 1)
     await new Promise((r) => setTimeout(r, 50));
-  assert.match(state.watchOut, /Reject duplicate orders/);
+  assert.match(state.watchOut, /Greet by name/);
 });
 
 test(
@@ -317,17 +317,17 @@ test(
     });
     const pkg = await glm.call("workpackage.create", {
       task_id: state.taskId,
-      title: "Refuse duplicate ids in saveOrder",
-      objective: "saveOrder throws DUPLICATE_ORDER when the id is already stored",
-      base_commit: git(app, "rev-parse", "HEAD"),
-      allowed_files: ["src/orderdesk/**"],
-      forbidden_files: ["src/orderdesk/generated/**"],
+      title: "hello takes a name",
+      objective: 'hello(name) returns "Hello, <name>"',
       assigned_junior_agent: "junior-1",
       assigned_pro_agent: "pro-1",
-      test_surface: ["unit"],
+      allowed_files: ["src/greeting/**"],
+      forbidden_files: ["docs/**"],
+      base_commit: git(app, "rev-parse", "HEAD"),
       commands_allowed: ["unit"],
-      rollback_boundary: "reset to the package base commit",
-      stop_conditions: ["a change outside the allowed files is needed"],
+      test_surface: ["hello greets by name"],
+      stop_conditions: ["another module must change"],
+      rollback_boundary: "the package's base commit",
     });
     state.packageId = pkg.id;
     await glm.call("workpackage.assign", { work_package_id: pkg.id });
@@ -348,15 +348,12 @@ test(
     const junior = await fromProfile("junior-1");
     await junior.call("workpackage.claim", { work_package_id: state.packageId });
     const tree = state.session.workspace_path;
-    fs.writeFileSync(
-      path.join(tree, STORE),
-      "export const orders = new Map();\nexport const DUPLICATE = 'DUPLICATE_ORDER';\n",
-    );
+    fs.writeFileSync(path.join(tree, HELLO), "export const hello = (name) => `Hello, ${name}`;\n");
     git(tree, "add", "-A");
-    git(tree, "commit", "-q", "-m", "refuse duplicate order ids");
+    git(tree, "commit", "-q", "-m", "hello takes a name");
     await junior.call("submission.create", {
       work_package_id: state.packageId,
-      summary: "duplicate check",
+      summary: "hello(name)",
       head_commit: git(tree, "rev-parse", "HEAD"),
       tests_run: [{ command_key: "unit", exit_code: 0 }],
       risk_notes: "low",
@@ -364,8 +361,8 @@ test(
         taskId: state.taskId,
         packageId: state.packageId,
         moduleId: "M-SRC",
-        filesRead: ["docs/development-plan.xml", STORE],
-        filesChanged: [STORE],
+        filesRead: ["docs/development-plan.xml", HELLO],
+        filesChanged: [HELLO],
       }),
     });
     const review = await state.glm.call("review.glm_submit", {
