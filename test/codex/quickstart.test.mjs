@@ -159,10 +159,9 @@ function makeUserRepo() {
     path.join(home, ".gitconfig"),
     "[user]\n\tname = Quick Start\n\temail = quickstart@example.invalid\n[commit]\n\tgpgsign = false\n",
   );
-  const git = (...args) => spawnSync("git", args, { cwd: app, env: userEnv(), encoding: "utf8" });
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  assert.equal(git("commit", "-q", "-m", "hello").status, 0);
+  git(app, "init", "-q", "-b", "main");
+  git(app, "add", "-A");
+  git(app, "commit", "-q", "-m", "hello");
 }
 
 /** `mimo` on the user's PATH is the shipped fake; it records its launches into mimoRecords. */
@@ -289,19 +288,23 @@ function git(cwd, ...args) {
   return r.stdout.trim();
 }
 
-test("step 5: grace-status --watch runs from the linked bin on the same data dir", { skip }, async () => {
-  watch = spawn("grace-status", ["--watch"], {
-    cwd: home,
-    env: userEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  state.watchOut = "";
-  watch.stdout.on("data", (d) => (state.watchOut += d));
-  watch.stderr.on("data", (d) => (state.watchOut += d));
-  for (let i = 0; i < 200 && !state.watchOut.includes("Greet by name"); i += 1)
-    await new Promise((r) => setTimeout(r, 50));
-  assert.match(state.watchOut, /Greet by name/);
-});
+test(
+  "step 5, opened before the work: grace-status --watch from the linked bin shows the task",
+  { skip },
+  async () => {
+    watch = spawn("grace-status", ["--watch"], {
+      cwd: home,
+      env: userEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    state.watchOut = "";
+    watch.stdout.on("data", (d) => (state.watchOut += d));
+    watch.stderr.on("data", (d) => (state.watchOut += d));
+    for (let i = 0; i < 200 && !state.watchOut.includes("Greet by name"); i += 1)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.match(state.watchOut, /Greet by name/);
+  },
+);
 
 test(
   "step 3: GLM, started from its profile, plans, cuts the package and launches Mimo",
