@@ -1,7 +1,7 @@
 /**
- * docs/workflow.svg (the README's picture) laid out in headless Chromium: every label is measured
- * with the browser's own text metrics, and no label may overlap another, be crossed by an arrow or
- * a line, or spill out of the box it sits in.
+ * docs/workflow.svg (the README's picture) parsed as XML and laid out in headless Chromium: every
+ * label is measured with the browser's own text metrics, and no label may overlap another, be
+ * crossed by an arrow or a line, or spill out of the box it sits in.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -16,8 +16,20 @@ import { REPO_ROOT } from "../helpers/mcp-client.js";
  * for the stroke and the arrowhead.
  */
 const CHECK = String.raw`
-const svg = document.querySelector("svg");
 const problems = [];
+const report = (labels) => {
+  const pre = document.createElement("pre");
+  pre.id = "result";
+  pre.textContent = encodeURIComponent(JSON.stringify({ labels, problems }));
+  document.body.append(pre);
+};
+const parsed = new DOMParser().parseFromString(SVG_TEXT, "image/svg+xml");
+const error = parsed.querySelector("parsererror");
+if (error) {
+  problems.push("does not parse as XML: " + error.textContent.trim().split("\n")[0]);
+  report(0);
+} else {
+const svg = document.body.appendChild(document.importNode(parsed.documentElement, true));
 const box = (b, pad = 0) => ({ x1: b.x - pad, y1: b.y - pad, x2: b.x + b.width + pad, y2: b.y + b.height + pad });
 const inside = (p, b) => p.x > b.x1 && p.x < b.x2 && p.y > b.y1 && p.y < b.y2;
 const overlap = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
@@ -40,7 +52,7 @@ for (const shape of svg.querySelectorAll("path, line")) {
   }
 }
 const rects = [...svg.querySelectorAll("rect")].map((r) => box(r.getBBox()))
-  .filter((r) => r.x2 - r.x1 < svg.viewBox.baseVal.width);
+  .filter((r) => r.x2 - r.x1 < svg.width.baseVal.value);
 for (const label of labels) {
   const around = rects.filter((r) => inside(label.at, r))
     .sort((a, b) => (a.x2 - a.x1) * (a.y2 - a.y1) - (b.x2 - b.x1) * (b.y2 - b.y1))[0];
@@ -48,16 +60,19 @@ for (const label of labels) {
   if (label.box.x1 < around.x1 || label.box.x2 > around.x2 || label.box.y1 < around.y1 || label.box.y2 > around.y2)
     problems.push("label '" + label.text + "' spills out of its box");
 }
-const pre = document.createElement("pre");
-pre.id = "result";
-pre.textContent = encodeURIComponent(JSON.stringify({ labels: labels.length, problems }));
-document.body.append(pre);
+report(labels.length);
+}
 `;
 
-/** The SVG inlined in a page with the check; what the check found. */
+/** The SVG put into a page with the check; what the check found. */
 function layoutProblems(svg: string): { labels: number; problems: string[] } {
   const page = path.join(tempDir("workflow-svg-"), "page.html");
-  fs.writeFileSync(page, `<!doctype html><html><body>${svg}<script>${CHECK}</script></body></html>`);
+  // The SVG is parsed as XML, as a browser parses an .svg image, not leniently as HTML.
+  const text = JSON.stringify(svg).replaceAll("</", "<\\/");
+  fs.writeFileSync(
+    page,
+    `<!doctype html><html><body><script>const SVG_TEXT = ${text};${CHECK}</script></body></html>`,
+  );
   const dom = chromium(["--dump-dom", `file://${page}`]).stdout;
   const encoded = /<pre id="result">([^<]*)<\/pre>/.exec(dom);
   if (!encoded) throw new Error(`the check did not run:\n${dom.slice(0, 2000)}`);
@@ -65,7 +80,7 @@ function layoutProblems(svg: string): { labels: number; problems: string[] } {
 }
 
 describe.skipIf(!HAS_CHROMIUM)("docs/workflow.svg in headless Chromium", () => {
-  test("no label overlaps another, is crossed by an arrow or spills out of its box", () => {
+  test("it parses as XML, and no label overlaps another, is crossed by an arrow or spills out of its box", () => {
     const svg = fs.readFileSync(path.join(REPO_ROOT, "docs", "workflow.svg"), "utf8");
     const found = layoutProblems(svg);
     expect(found.labels).toBeGreaterThan(30);
@@ -83,5 +98,10 @@ describe.skipIf(!HAS_CHROMIUM)("docs/workflow.svg in headless Chromium", () => {
       "M270,0 L270,100 crosses label 'crossed'",
       "label 'a label far too long for its box' spills out of its box",
     ]);
+  });
+
+  test("the check reports an SVG that is not well-formed XML", () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text x="1" y="9">a & b</text></svg>`;
+    expect(layoutProblems(svg).problems).toEqual([expect.stringMatching(/^does not parse as XML: /)]);
   });
 });
