@@ -113,70 +113,111 @@ export function discoverContracts(
   affected: readonly string[],
   options: ContractDiscoveryOptions = {},
 ): ContractDiscoveryResult {
-  const issues: string[] = [];
-  const warnings: string[] = [];
-  const conflicts: string[] = [];
-  const contractsRead: string[] = [];
-  const localContractFiles: string[] = [];
-  const moduleRefs = new Set<string>();
-  const verificationRefs = new Set<string>();
-  const ruleRefs = new Set<string>();
-  const scopes = affected.map((s) => s.trim().replace(/\\/g, "/")).filter((s) => s !== "");
-  let layout: GraceLayout = "grace3";
-
-  const finish = (): ContractDiscoveryResult => ({
-    status: issues.length === 0 ? "pass" : "blocked",
-    issues,
-    warnings,
-    layout,
-    affected_files: scopes,
-    contracts_read: sortedUnique(contractsRead),
-    local_contract_files: sortedUnique(localContractFiles),
-    module_refs: sortedUnique(moduleRefs),
-    verification_refs: sortedUnique(verificationRefs),
-    rule_refs: sortedUnique(ruleRefs),
-    missing_contracts: issues.filter((i) => i.includes("No ") || i.toLowerCase().includes("missing")),
-    conflicts,
-    source_precedence: [...SOURCE_PRECEDENCE],
-  });
-
-  if (scopes.length === 0) {
-    issues.push(DISCOVERY_MESSAGES.emptyScope);
-    return finish();
+  const d = startDiscovery(affected);
+  if (d.scopes.length === 0) {
+    d.issues.push(DISCOVERY_MESSAGES.emptyScope);
+    return finishDiscovery(d);
   }
-  const relative = scopes.filter((s) => {
-    if (isProjectRelativePattern(s)) return true;
-    issues.push(`Affected path is not project-relative: ${s}`);
-    return false;
-  });
-  let grace4: boolean;
-  try {
-    grace4 = reader.exists(".grace");
-  } catch (error) {
-    if (!(error instanceof OrchestratorError)) throw error;
-    grace4 = true; // a .grace link leaving the repo is still a GRACE 4 marker
-  }
-  if (grace4) {
-    layout = "grace4";
-    issues.push(DISCOVERY_MESSAGES.grace4);
-    return finish();
+  const relative = projectRelativeScopes(d);
+  if (hasGrace4Layout(reader)) {
+    d.layout = "grace4";
+    d.issues.push(DISCOVERY_MESSAGES.grace4);
+    return finishDiscovery(d);
   }
   const policy = options.policy ?? loadPolicy(reader);
+  const model = readCanonicalArtifacts(reader, policy, d);
+  const { files, globs } = expandScopes(reader, relative, d);
+  const links = scanCodeContracts(reader, files, model, d);
+  collectRefs(model, { files, globs, ...links }, d);
+  collectRuleRefs(reader, policy.requiredFiles, relative, d);
+  if (d.moduleRefs.size === 0) d.issues.push(DISCOVERY_MESSAGES.noModule);
+  if (d.verificationRefs.size === 0) d.issues.push(DISCOVERY_MESSAGES.noVerification);
+  return finishDiscovery(d);
+}
 
-  // Canonical artifacts: required ones must exist; the three module-bearing ones are parsed.
+/** What discovery collects step by step; `finishDiscovery` turns it into the answer. */
+interface Discovery extends RefSink {
+  scopes: string[];
+  layout: GraceLayout;
+  warnings: string[];
+  contractsRead: string[];
+  localContractFiles: string[];
+  ruleRefs: Set<string>;
+}
+
+interface RefSink {
+  issues: string[];
+  conflicts: string[];
+  moduleRefs: Set<string>;
+  verificationRefs: Set<string>;
+}
+
+function startDiscovery(affected: readonly string[]): Discovery {
+  return {
+    scopes: affected.map((s) => s.trim().replace(/\\/g, "/")).filter((s) => s !== ""),
+    layout: "grace3",
+    issues: [],
+    warnings: [],
+    conflicts: [],
+    contractsRead: [],
+    localContractFiles: [],
+    moduleRefs: new Set(),
+    verificationRefs: new Set(),
+    ruleRefs: new Set(),
+  };
+}
+
+function finishDiscovery(d: Discovery): ContractDiscoveryResult {
+  return {
+    status: d.issues.length === 0 ? "pass" : "blocked",
+    issues: d.issues,
+    warnings: d.warnings,
+    layout: d.layout,
+    affected_files: d.scopes,
+    contracts_read: sortedUnique(d.contractsRead),
+    local_contract_files: sortedUnique(d.localContractFiles),
+    module_refs: sortedUnique(d.moduleRefs),
+    verification_refs: sortedUnique(d.verificationRefs),
+    rule_refs: sortedUnique(d.ruleRefs),
+    missing_contracts: d.issues.filter((i) => i.includes("No ") || i.toLowerCase().includes("missing")),
+    conflicts: d.conflicts,
+    source_precedence: [...SOURCE_PRECEDENCE],
+  };
+}
+
+/** The scopes inside the project; each one that is not becomes an issue. */
+function projectRelativeScopes(d: Discovery): string[] {
+  return d.scopes.filter((s) => {
+    if (isProjectRelativePattern(s)) return true;
+    d.issues.push(`Affected path is not project-relative: ${s}`);
+    return false;
+  });
+}
+
+function hasGrace4Layout(reader: RepoReader): boolean {
+  try {
+    return reader.exists(".grace");
+  } catch (error) {
+    if (!(error instanceof OrchestratorError)) throw error;
+    return true; // a .grace link leaving the repo is still a GRACE 4 marker
+  }
+}
+
+/** Canonical artifacts: required ones must exist; the three module-bearing ones are parsed. */
+function readCanonicalArtifacts(reader: RepoReader, policy: ProjectPolicy, d: Discovery): GraceModel {
   const texts = new Map<string, string>();
   for (const path of new Set(policy.requiredXmlArtifacts)) {
-    const text = safeRead(reader, path, issues);
-    if (text === null) issues.push(`Required file is missing: ${path}`);
+    const text = safeRead(reader, path, d.issues);
+    if (text === null) d.issues.push(`Required file is missing: ${path}`);
     else {
       texts.set(path, text);
-      contractsRead.push(path);
+      d.contractsRead.push(path);
     }
   }
   const artifact = (path: string): string | null => {
     if (texts.has(path)) return texts.get(path) ?? null;
-    const text = safeRead(reader, path, issues);
-    if (text !== null) contractsRead.push(path);
+    const text = safeRead(reader, path, d.issues);
+    if (text !== null) d.contractsRead.push(path);
     return text;
   };
   const { model, errors } = readGraceModel({
@@ -184,13 +225,20 @@ export function discoverContracts(
     knowledgeGraph: artifact(ARTIFACT_PATHS.knowledgeGraph),
     verificationPlan: artifact(ARTIFACT_PATHS.verificationPlan),
   });
-  issues.push(...errors);
-  for (const id of model.invalidIds) warnings.push(`Ignoring non-canonical GRACE id tag: ${id}`);
+  d.issues.push(...errors);
+  for (const id of model.invalidIds) d.warnings.push(`Ignoring non-canonical GRACE id tag: ${id}`);
   for (const path of policy.requiredFiles) {
-    if (!texts.has(path) && !reader.exists(path)) warnings.push(`Required file is missing: ${path}`);
+    if (!texts.has(path) && !reader.exists(path)) d.warnings.push(`Required file is missing: ${path}`);
   }
+  return model;
+}
 
-  // Affected files: literal scopes as given, glob scopes expanded through the reader.
+/** Affected files: literal scopes as given, glob scopes expanded through the reader. */
+function expandScopes(
+  reader: RepoReader,
+  relative: readonly string[],
+  d: Discovery,
+): { files: string[]; globs: ScopeMatcher[] } {
   const literalFiles: string[] = [];
   const globs: ScopeMatcher[] = [];
   for (const scope of relative) {
@@ -201,46 +249,54 @@ export function discoverContracts(
         literalFiles.push(...reader.list(p));
       } catch (error) {
         if (!(error instanceof OrchestratorError)) throw error;
-        issues.push(error.message); // e.g. the glob's base directory is a link leaving the repo
+        d.issues.push(error.message); // e.g. the glob's base directory is a link leaving the repo
       }
     } else literalFiles.push(p);
   }
-  const files = sortedUnique(literalFiles);
+  return { files: sortedUnique(literalFiles), globs };
+}
 
-  // Code-adjacent contracts in the affected files.
+/** Code-adjacent contracts in the affected files, and the module and verification ids they link. */
+function scanCodeContracts(
+  reader: RepoReader,
+  files: readonly string[],
+  model: GraceModel,
+  d: Discovery,
+): { linkedModules: Set<string>; linkedVerifications: Set<string> } {
   const linkedModules = new Set<string>();
   const linkedVerifications = new Set<string>();
   for (const file of files) {
-    const text = safeRead(reader, file, issues);
+    const text = safeRead(reader, file, d.issues);
     if (text === null) continue;
     const markup = scanMarkup(file, text);
     if (!markup.governed) continue;
-    issues.push(...markup.issues);
-    warnings.push(...markup.warnings);
+    d.issues.push(...markup.issues);
+    d.warnings.push(...markup.warnings);
     if (markup.hasModuleContract || markup.hasFunctionContract) {
-      localContractFiles.push(file);
-      contractsRead.push(file);
+      d.localContractFiles.push(file);
+      d.contractsRead.push(file);
     }
     for (const id of markup.moduleRefs) {
       if (model.plan.has(id) || model.graph.has(id)) linkedModules.add(id);
       else
-        warnings.push(
+        d.warnings.push(
           `${file} links ${id}, which is not declared in the development plan or knowledge graph`,
         );
     }
     markup.verificationRefs.forEach((id) => linkedVerifications.add(id));
   }
+  return { linkedModules, linkedVerifications };
+}
 
-  collectRefs(model, files, globs, linkedModules, linkedVerifications, {
-    issues,
-    conflicts,
-    moduleRefs,
-    verificationRefs,
-  });
-
-  // Project-local @rule blocks that concern the scope or are project-wide.
+/** Project-local @rule blocks that concern the scope (its modules or paths) or are project-wide. */
+function collectRuleRefs(
+  reader: RepoReader,
+  requiredFiles: readonly string[],
+  relative: readonly string[],
+  d: Discovery,
+): void {
   const fragments = lowerFragments(relative);
-  for (const path of policy.requiredFiles) {
+  for (const path of requiredFiles) {
     if (!path.toLowerCase().endsWith(".md")) continue;
     const text = safeRead(reader, path, []);
     if (text === null) continue;
@@ -248,32 +304,23 @@ export function discoverContracts(
       const body = rule.body.toLowerCase();
       const mentionsModule = /\bM-[A-Z0-9]/.test(rule.body);
       const concerns =
-        [...moduleRefs].some((m) => rule.body.includes(m)) || fragments.some((f) => body.includes(f));
-      if (concerns || !mentionsModule) ruleRefs.add(rule.id);
+        [...d.moduleRefs].some((m) => rule.body.includes(m)) || fragments.some((f) => body.includes(f));
+      if (concerns || !mentionsModule) d.ruleRefs.add(rule.id);
     }
   }
-
-  if (moduleRefs.size === 0) issues.push(DISCOVERY_MESSAGES.noModule);
-  if (verificationRefs.size === 0) issues.push(DISCOVERY_MESSAGES.noVerification);
-  return finish();
 }
 
-interface RefSink {
-  issues: string[];
-  conflicts: string[];
-  moduleRefs: Set<string>;
-  verificationRefs: Set<string>;
+/** The affected scope as collectRefs matches modules against it. */
+interface Coverage {
+  files: readonly string[];
+  globs: readonly ScopeMatcher[];
+  linkedModules: ReadonlySet<string>;
+  linkedVerifications: ReadonlySet<string>;
 }
 
 /** Covering modules and their verification entries, with consistency issues for them. */
-function collectRefs(
-  model: GraceModel,
-  files: readonly string[],
-  globs: readonly ScopeMatcher[],
-  linkedModules: ReadonlySet<string>,
-  linkedVerifications: ReadonlySet<string>,
-  sink: RefSink,
-): void {
+function collectRefs(model: GraceModel, coverage: Coverage, sink: RefSink): void {
+  const { files, globs, linkedModules, linkedVerifications } = coverage;
   const covering = new Set(linkedModules);
   for (const m of [...model.plan.values(), ...model.graph.values()]) {
     if (moduleCovers(m, files, globs)) covering.add(m.id);

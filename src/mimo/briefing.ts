@@ -75,8 +75,20 @@ function bullets(items: readonly string[]): string {
  * "Label: value" lines are matched verbatim by tests and by workers; keep them stable.
  */
 export function renderBriefing(b: BriefingInput): string {
-  const op = b.pkg;
   const lines = [
+    ...sessionSection(b),
+    ...operationSection(b),
+    ...authoritySection(b),
+    ...parentTaskSection(b.task),
+    ...assignedPackageSection(b),
+    ...repairSection(b.rejection),
+    ...requiredSequence(b.pkg.id),
+  ];
+  return exposeToolNames(lines.join("\n"), b.toolNames ?? "dotted", BRIEFING_TOOLS);
+}
+
+function sessionSection(b: BriefingInput): string[] {
+  return [
     `# GRACE worker briefing (Mimo session ${b.sessionId})`,
     "",
     "This file is a non-authoritative projection of the orchestrator ledger. The ledger, read through MCP, is the authority.",
@@ -89,6 +101,13 @@ export function renderBriefing(b: BriefingInput): string {
     `Selected MiMoCode TUI agent: ${b.mimoAgent}`,
     `Isolated workspace: ${b.workspace}`,
     ...(b.repairRoute ? [`Repair route: ${b.repairRoute}`] : []),
+  ];
+}
+
+/** The package's operation fields; an unset id or mode falls back to the task's and to codex_led. */
+function operationSection(b: BriefingInput): string[] {
+  const op = b.pkg;
+  return [
     "",
     "## Operation authority",
     "",
@@ -101,50 +120,71 @@ export function renderBriefing(b: BriefingInput): string {
     `Branch/worktree: ${op.branch_worktree}`,
     `GLM scan/plan report: ${JSON.stringify(op.glm_scan_plan_report ?? {})}`,
     `Operation isolation: ${JSON.stringify(op.operation_isolation ?? {})}`,
+  ];
+}
+
+function authoritySection(b: BriefingInput): string[] {
+  return [
     "",
     "## Authority",
     "",
     `Use the GRACE MCP connection configured for exactly the agent '${b.agentName}'. Call orchestrator.whoami first;`,
     `if the bound name is not '${b.agentName}' or the role is not ${b.role}, stop and report blocked.`,
     "MCP authority is separate from the MiMoCode agent or profile: the TUI agent does not grant any role.",
+  ];
+}
+
+function parentTaskSection(task: BriefingInput["task"]): string[] {
+  return [
     "",
     "## Parent task",
     "",
-    `Task id: ${b.task.id}`,
-    `Title: ${b.task.title}`,
-    `Objective: ${b.task.objective}`,
-    `Architecture intent: ${b.task.architecture_intent}`,
+    `Task id: ${task.id}`,
+    `Title: ${task.title}`,
+    `Objective: ${task.objective}`,
+    `Architecture intent: ${task.architecture_intent}`,
     "Constraints:",
-    bullets(b.task.constraints),
+    bullets(task.constraints),
     "Non-goals:",
-    bullets(b.task.non_goals),
+    bullets(task.non_goals),
     "Acceptance criteria:",
-    bullets(b.task.acceptance_criteria),
+    bullets(task.acceptance_criteria),
+  ];
+}
+
+function assignedPackageSection(b: BriefingInput): string[] {
+  return [
     "",
     "## Assigned package",
     "",
-    `Work-package id: ${op.id}`,
-    `Title: ${op.title}`,
-    `Objective: ${op.objective}`,
+    `Work-package id: ${b.pkg.id}`,
+    `Title: ${b.pkg.title}`,
+    `Objective: ${b.pkg.objective}`,
     `Base commit: ${b.baseCommit}`,
     ...(b.repairSourceCommit ? [`Repair source commit: ${b.repairSourceCommit}`] : []),
-    `Allowed files: ${listRepr(op.allowed_files)}`,
-    `Forbidden files: ${listRepr(op.forbidden_files)}`,
+    `Allowed files: ${listRepr(b.pkg.allowed_files)}`,
+    `Forbidden files: ${listRepr(b.pkg.forbidden_files)}`,
   ];
-  if (b.rejection) {
-    lines.push(
-      "",
-      "## Repair context",
-      "",
-      `Latest rejection findings: ${listRepr(b.rejection.findings)}`,
-      `Required repair fixes: ${listRepr(b.rejection.fixes)}`,
-    );
-  }
-  lines.push(
+}
+
+/** Only a repair launch carries the rejection it repairs. */
+function repairSection(rejection: BriefingInput["rejection"]): string[] {
+  if (!rejection) return [];
+  return [
+    "",
+    "## Repair context",
+    "",
+    `Latest rejection findings: ${listRepr(rejection.findings)}`,
+    `Required repair fixes: ${listRepr(rejection.fixes)}`,
+  ];
+}
+
+function requiredSequence(packageId: number): string[] {
+  return [
     "",
     "## Required sequence",
     "",
-    `1. Claim the package with workpackage.claim (work_package_id ${op.id}).`,
+    `1. Claim the package with workpackage.claim (work_package_id ${packageId}).`,
     "2. Work only inside the isolated workspace above and only on the allowed files.",
     "3. Do not touch protected tests unless you are the test owner.",
     "4. Commit your work in the workspace.",
@@ -152,6 +192,5 @@ export function renderBriefing(b: BriefingInput): string {
     "6. Submit with submission.create; it emits WORKER_READY_FOR_REVIEW and writes the report. Submission is not acceptance.",
     "7. On any ambiguity call handoff.report_worker_event with WORKER_BLOCKED or WORKER_NEEDS_CONTROLLER and stop.",
     "",
-  );
-  return exposeToolNames(lines.join("\n"), b.toolNames ?? "dotted", BRIEFING_TOOLS);
+  ];
 }
