@@ -28,6 +28,19 @@ describe("resources and prompts", () => {
     await Promise.all([codex, glm, worker].map((c) => c?.close()));
   });
 
+  /** A project (and repo) of its own, so each test sets up what it reads and runs alone (`-t`). */
+  const initProject = async (name: string): Promise<number> =>
+    (
+      await call<{ id: number }>(codex, "project.init", {
+        name,
+        repo_path: tempDir(`res-repo-${name}`),
+        grace_path: "docs",
+        main_branch: "main",
+      })
+    ).id;
+  const register = (project: number, name: string, role: string) =>
+    call(codex, "agent.register", { project_id: project, name, primary_role: role, capabilities: [role] });
+
   test("the task resource is the task projection", async () => {
     const read = await codex.client.readResource({ uri: `orchestrator://task/${taskId}` });
     const first = read.contents[0] as { text: string; mimeType: string };
@@ -40,31 +53,30 @@ describe("resources and prompts", () => {
   });
 
   test("read authorization applies: an unregistered GLM is refused, then allowed once registered", async () => {
-    await expect(glm.client.readResource({ uri: `orchestrator://project/${projectId}` })).rejects.toThrow(
+    const project = await initProject("p-read-authorization");
+    await expect(glm.client.readResource({ uri: `orchestrator://project/${project}` })).rejects.toThrow(
       /ACTOR_ROLE_NOT_GRANTED: .* agent 'glm-1' is not registered in project/,
     );
-    await call(codex, "agent.register", {
-      project_id: projectId,
-      name: "glm-1",
-      primary_role: "glm",
-      capabilities: ["glm"],
-    });
-    const read = await glm.client.readResource({ uri: `orchestrator://project/${projectId}` });
+    await register(project, "glm-1", "glm");
+    const read = await glm.client.readResource({ uri: `orchestrator://project/${project}` });
     expect(JSON.parse((read.contents[0] as { text: string }).text)).toMatchObject({
-      id: projectId,
-      name: "p",
+      id: project,
+      name: "p-read-authorization",
     });
   });
 
   test("a GRACE artifact resource serves the newest revision", async () => {
-    const uri = `grace://project/${projectId}/requirements.xml`;
+    const project = await initProject("p-artifacts");
+    await register(project, "glm-1", "glm");
+    const task = await createMinimalTask(codex, project);
+    const uri = `grace://project/${project}/requirements.xml`;
     await expect(glm.client.readResource({ uri })).rejects.toThrow(
-      `No requirements artifact has been registered for project ${projectId}`,
+      `No requirements artifact has been registered for project ${project}`,
     );
     for (const content of ["<requirements v='1'/>", "<requirements v='2'/>"]) {
       await call(glm, "grace.upsert_artifact", {
-        project_id: projectId,
-        task_id: taskId,
+        project_id: project,
+        task_id: task,
         artifact_type: "requirements",
         content,
         path: "docs/requirements.xml",
@@ -83,12 +95,7 @@ describe("resources and prompts", () => {
       "orchestrator://workpackage/{id}/summary",
     ]);
     // Registered, but not assigned to any package of the task: the summary is refused like task.get_summary.
-    await call(codex, "agent.register", {
-      project_id: projectId,
-      name: "junior-1",
-      primary_role: "worker_junior",
-      capabilities: ["worker_junior"],
-    });
+    await register(projectId, "junior-1", "worker_junior");
     await expect(
       worker.client.readResource({ uri: `orchestrator://task/${taskId}/summary` }),
     ).rejects.toThrow(/not authorized|not assigned/);
