@@ -480,12 +480,16 @@ describe("bad input for every tool", () => {
     });
   }
 
-  beforeAll(async () => {
-    await Promise.all(
-      (Object.keys(ACTORS) as Who[]).map(async (who) => {
-        servers[who] = await connect(dataDir, ACTORS[who], who === "glm" ? mimoEnv : {});
-      }),
-    );
+  /** workpackage.create arguments that pass the packet gate. */
+  const packageArgs = (taskId: number) => ({
+    ...VALID["workpackage.create"]!.args,
+    ...PACKET_ARGS,
+    task_id: taskId,
+    base_commit: base,
+  });
+
+  /** The project, its agents, a delegation to revoke, and the tasks to plan and to verify. */
+  async function projectAgentsAndFirstTasks(): Promise<void> {
     // pro-1 unavailable: worker_pro can be delegated, and Codex may repair a package itself.
     const planned = await planTask(run, repo, { proAvailable: false });
     expect(planned).toEqual({ projectId: ID.project, taskId: ID.task });
@@ -505,16 +509,15 @@ describe("bad input for every tool", () => {
     expectId(await createTask(run, ID.project), ID.taskToPlan);
     expectId(await createTask(run, ID.project), ID.taskToVerify);
     await run("glm", "task.plan", { task_id: ID.taskToVerify });
+  }
 
-    // Every package of the task is created before the first assignment closes package creation.
-    const created = {
-      ...VALID["workpackage.create"]!.args,
-      ...PACKET_ARGS,
-      task_id: ID.task,
-      base_commit: base,
-    };
+  /**
+   * The first task's packages, each in the state its tool needs; all are created before the
+   * first assignment, which closes the task to new packages.
+   */
+  async function packagesOfTheFirstTask(): Promise<void> {
     for (let id: number = ID.pkg; id <= ID.pkgToRepair; id += 1)
-      expectId(await run("glm", "workpackage.create", created), id);
+      expectId(await run("glm", "workpackage.create", packageArgs(ID.task)), id);
     for (let id: number = ID.pkg; id <= ID.pkgToRepair; id += 1)
       await run("glm", "workpackage.assign", { work_package_id: id });
     for (const id of [ID.pkgToSubmit, ID.pkgToReview, ID.pkgClaimed, ID.pkgToRepair])
@@ -540,7 +543,10 @@ describe("bad input for every tool", () => {
     fixture.set("<submit-head>", submitted.head).set("<submit-report>", submitted.report);
     const repair = commitWithReport(ID.task, ID.pkgToRepair, STORE, "// controller repair\n");
     fixture.set("<repair-head>", repair.head).set("<repair-report>", repair.report);
+  }
 
+  /** Tasks whose package GLM accepted: one to send to final review, one in it, one closed. */
+  async function tasksThroughReview(): Promise<void> {
     await acceptedTask(ID.taskAccepted, 12);
     await acceptedTask(ID.taskInFinalReview, 13);
     await run("codex", "task.request_final_review", { task_id: ID.taskInFinalReview });
@@ -550,7 +556,11 @@ describe("bad input for every tool", () => {
       ...VALID["review.codex_submit"]!.args,
       task_id: ID.taskClosed,
     });
+  }
 
+  /** Tasks for controller completion, cancel-all recovery, force transition, a new package,
+   * escalation and assignment. */
+  async function tasksInOtherStates(): Promise<void> {
     expectId(await createTask(run, ID.project), ID.taskToComplete);
     await planCreatedTask(run, ID.taskToComplete);
     const completion = commitWithReport(ID.taskToComplete, 0, "src/orderdesk/api.ts", "// codex did it\n");
@@ -577,10 +587,19 @@ describe("bad input for every tool", () => {
     expectId(await createTask(run, ID.project), ID.taskToEscalate);
     expectId(await createTask(run, ID.project), ID.taskToAssign);
     await planCreatedTask(run, ID.taskToAssign);
-    expectId(
-      await run("glm", "workpackage.create", { ...created, task_id: ID.taskToAssign }),
-      ID.pkgToAssign,
+    expectId(await run("glm", "workpackage.create", packageArgs(ID.taskToAssign)), ID.pkgToAssign);
+  }
+
+  beforeAll(async () => {
+    await Promise.all(
+      (Object.keys(ACTORS) as Who[]).map(async (who) => {
+        servers[who] = await connect(dataDir, ACTORS[who], who === "glm" ? mimoEnv : {});
+      }),
     );
+    await projectAgentsAndFirstTasks();
+    await packagesOfTheFirstTask();
+    await tasksThroughReview();
+    await tasksInOtherStates();
     seedSessionsAndDeliveries(dataDir);
   }, 120_000);
   afterAll(async () => {
