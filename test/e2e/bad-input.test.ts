@@ -558,8 +558,10 @@ describe("bad input for every tool", () => {
     });
   }
 
-  /** Tasks for controller completion, cancel-all recovery, force transition, a new package,
-   * escalation and assignment. */
+  /**
+   * Tasks for controller completion, cancel-all recovery, force transition, a new package,
+   * escalation and assignment.
+   */
   async function tasksInOtherStates(): Promise<void> {
     expectId(await createTask(run, ID.project), ID.taskToComplete);
     await planCreatedTask(run, ID.taskToComplete);
