@@ -6,14 +6,8 @@ import { writeFileAtomic } from "../handoff/ndjson-file.js";
 import type { ProcessIdentity } from "../process/identity.js";
 import type { ProgramSearch } from "../process/which.js";
 import { buildContext, type ContinuationContext } from "./context.js";
-import {
-  claimDelivery,
-  deadLetterDue,
-  markControllerStarted,
-  retryAttempt,
-  type Claimer,
-  type DeliveryRow,
-} from "./deliveries.js";
+import { deadLetterDue, retryAttempt, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
+import { claimDelivery, markControllerStarted, type Claimer } from "./deliveries.js";
 import { parseEventLine } from "./events-files.js";
 import { appendHostEvent, type HostEventScope } from "./host-events.js";
 import { eventIdentity, newAttemptId, promptFileName } from "./ids.js";

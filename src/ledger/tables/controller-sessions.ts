@@ -1,4 +1,4 @@
-import type { Db } from "./database.js";
+import type { Db } from "../database.js";
 
 /** The table's task-level key: the session that last acted on the task as a whole. */
 export const TASK_LEVEL = 0;
@@ -20,6 +20,13 @@ export function findControllerSession(
   return db
     .prepare("SELECT * FROM controller_sessions WHERE task_id = ? AND work_package_id = ?")
     .get(taskId, packageId) as ControllerSessionRow | undefined;
+}
+
+/** Every session recorded on the task: the task-level one (TASK_LEVEL) and each package's. */
+export function listControllerSessionsOfTask(db: Db, taskId: number): ControllerSessionRow[] {
+  return db
+    .prepare("SELECT * FROM controller_sessions WHERE task_id = ?")
+    .all(taskId) as ControllerSessionRow[];
 }
 
 export function saveControllerSession(db: Db, row: ControllerSessionRow): void {
