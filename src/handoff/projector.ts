@@ -5,7 +5,7 @@ import { inTransaction, type Db } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
 import {
   hasUnprojectedEvents,
-  markEventsProjected,
+  prepareMarkProjected,
   packageEventRowsAfter,
   packageSeqOf,
   unprojectedEvents,
@@ -82,6 +82,7 @@ export function projectPending(db: Db, dataDir: string, now: () => string): Proj
       list.push(row);
       byPackage.set(row.work_package_id, list);
     }
+    const markProjected = prepareMarkProjected(db);
     const at = now();
     for (const [packageId, pending] of byPackage) {
       const ids: RunIds = { projectId: pending[0]!.project_id, taskId: pending[0]!.task_id, packageId };
@@ -91,8 +92,7 @@ export function projectPending(db: Db, dataDir: string, now: () => string): Proj
         out.failed.push({ events_path: eventsPath(dataDir, ids), error: String(error) });
         continue;
       }
-      markEventsProjected(
-        db,
+      markProjected(
         pending.map((row) => row.id),
         at,
       );

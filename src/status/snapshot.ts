@@ -7,11 +7,11 @@ import { classifyNextAction, type NextAction } from "../domain/next-action.js";
 import type { PackageStatus } from "../domain/package-states.js";
 import type { TaskStatus } from "../domain/task-states.js";
 import { parseRunId } from "../continuation/paths.js";
-import { listControllerSessionsOfTask, TASK_LEVEL } from "../ledger/tables/controller-sessions.js";
+import { prepareSessionsOfTask, TASK_LEVEL } from "../ledger/tables/controller-sessions.js";
 import type { SupervisorState } from "../continuation/heartbeat.js";
 import type { Db } from "../ledger/database.js";
 import { unresolvedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
-import { packageEventSummaries, type PackageEventSummary } from "../ledger/tables/handoff-events.js";
+import { preparePackageEventSummaries, type PackageEventSummary } from "../ledger/tables/handoff-events.js";
 import type { PackageRow, ProjectRow, TaskRow } from "../ledger/rows.js";
 import { attentionItems, type AttentionItem } from "./attention.js";
 
@@ -134,17 +134,17 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
     `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
        FROM mimo_sessions WHERE task_id = ? ORDER BY id DESC`,
   );
+  const controllerSessionsOf = prepareSessionsOfTask(db);
+  const eventSummariesOf = preparePackageEventSummaries(db);
   const gone = options.goneSessions ?? new Set<number>();
 
   const projectViews = projects.map((p): ProjectView => {
     const tasks = (tasksOf.all(p.id) as TaskRow[]).map((t): TaskView => {
       const packages = packagesOf.all(t.id) as PackageRow[];
       const sessions = sessionsOf.all(t.id) as SessionRow[];
-      const counts = new Map(packageEventSummaries(db, t.id).map((r) => [r.id, r]));
+      const counts = new Map(eventSummariesOf(t.id).map((r) => [r.id, r]));
       const briefs = packages.map((w) => ({ id: w.id, status: w.status as PackageStatus }));
-      const controller = new Map(
-        listControllerSessionsOfTask(db, t.id).map((r) => [r.work_package_id, r.session_id]),
-      );
+      const controller = new Map(controllerSessionsOf(t.id).map((r) => [r.work_package_id, r.session_id]));
       return {
         id: t.id,
         title: t.title,

@@ -22,11 +22,13 @@ export function findControllerSession(
     .get(taskId, packageId) as ControllerSessionRow | undefined;
 }
 
-/** Every session recorded on the task: the task-level one (TASK_LEVEL) and each package's. */
-export function listControllerSessionsOfTask(db: Db, taskId: number): ControllerSessionRow[] {
-  return db
-    .prepare("SELECT * FROM controller_sessions WHERE task_id = ?")
-    .all(taskId) as ControllerSessionRow[];
+/**
+ * A reader of every session recorded on a task (the task-level one, TASK_LEVEL, and each
+ * package's), prepared once for a read that visits many tasks.
+ */
+export function prepareSessionsOfTask(db: Db): (taskId: number) => ControllerSessionRow[] {
+  const statement = db.prepare("SELECT * FROM controller_sessions WHERE task_id = ?");
+  return (taskId) => statement.all(taskId) as ControllerSessionRow[];
 }
 
 export function saveControllerSession(db: Db, row: ControllerSessionRow): void {

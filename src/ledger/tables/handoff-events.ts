@@ -153,15 +153,17 @@ export function newestTaskEventRow(db: Db, taskId: number): HandoffEventRow | un
     HandoffEventRow | undefined;
 }
 
-/** Per package of the task: its event count and its newest event's type and time. */
-export function packageEventSummaries(db: Db, taskId: number): PackageEventSummary[] {
+/**
+ * A reader of, per package of a task, its event count and its newest event's type and time;
+ * prepared once for a read that visits many tasks.
+ */
+export function preparePackageEventSummaries(db: Db): (taskId: number) => PackageEventSummary[] {
   // SQLite returns the bare columns of the row holding MAX(id): the newest event per package.
-  return db
-    .prepare(
-      `SELECT work_package_id AS id, COUNT(*) AS n, type, created_at, MAX(id) AS newest
-         FROM handoff_events WHERE task_id = ? GROUP BY work_package_id`,
-    )
-    .all(taskId) as PackageEventSummary[];
+  const statement = db.prepare(
+    `SELECT work_package_id AS id, COUNT(*) AS n, type, created_at, MAX(id) AS newest
+       FROM handoff_events WHERE task_id = ? GROUP BY work_package_id`,
+  );
+  return (taskId) => statement.all(taskId) as PackageEventSummary[];
 }
 
 /** Each package's newest event, when it is of one of `types`, oldest first. */
@@ -189,7 +191,10 @@ export function unprojectedEvents(db: Db): UnprojectedEvent[] {
     .all() as UnprojectedEvent[];
 }
 
-export function markEventsProjected(db: Db, ids: readonly number[], at: string): void {
+/** A writer that marks rows projected at a time, prepared once for a projection of many packages. */
+export function prepareMarkProjected(db: Db): (ids: readonly number[], at: string) => void {
   const mark = db.prepare("UPDATE handoff_events SET projected_at = ? WHERE id = ?");
-  for (const id of ids) mark.run(at, id);
+  return (ids, at) => {
+    for (const id of ids) mark.run(at, id);
+  };
 }
