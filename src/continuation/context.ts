@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { sessionForScope } from "../ledger/controller-sessions.js";
+import { sessionForScope } from "../ledger/tables/controller-sessions.js";
 import type { Db } from "../ledger/database.js";
 import { parseRunId } from "./paths.js";
 

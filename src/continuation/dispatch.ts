@@ -5,22 +5,17 @@ import { inTransaction } from "../ledger/database.js";
 import { writeFileAtomic } from "../handoff/ndjson-file.js";
 import type { ProcessIdentity } from "../process/identity.js";
 import type { ProgramSearch } from "../process/which.js";
+import type { ContinuationMode } from "./command-template.js";
 import { buildContext, type ContinuationContext } from "./context.js";
-import {
-  claimDelivery,
-  deadLetterDue,
-  markControllerStarted,
-  retryAttempt,
-  type Claimer,
-  type DeliveryRow,
-} from "./deliveries.js";
+import { deadLetterDue, retryAttempt, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
+import { claimDelivery, markControllerStarted, type Claimer } from "./deliveries.js";
 import { parseEventLine } from "./events-files.js";
 import { appendHostEvent, type HostEventScope } from "./host-events.js";
 import { eventIdentity, newAttemptId, promptFileName } from "./ids.js";
 import { launchController, type LaunchDeps, type LaunchResult } from "./launch.js";
 import type { Gate } from "./launch-gate.js";
 import type { LivenessProbe } from "./lease-recovery.js";
-import { backoffMs, type DeliveryLimits } from "./limits.js";
+import { backoffMs, type DeliveryLimits, type HostEventType } from "./limits.js";
 import { runRoot, type HostPaths } from "./paths.js";
 import { acquireRunLock, releaseRunLock, type Reclaim } from "./run-lock.js";
 import { renderPrompt } from "./prompt.js";
@@ -89,24 +84,58 @@ function scopeOf(ctx: ContinuationContext): HostEventScope {
   };
 }
 
-/** Resume first when a session id is known, then logical continuation (a new controller with the context). */
-async function resumeThenLogical(
-  env: DispatchEnv,
-  ctx: ContinuationContext,
-  promptFile: string,
-  prompt: string,
-  attemptId: string,
-): Promise<LaunchResult | null> {
-  const now = () => env.clock().toISOString();
-  const scope = scopeOf(ctx);
-  const deps: LaunchDeps = {
+/** One attempt's launch inputs, shared by its resume and its logical launch. */
+interface Attempt {
+  env: DispatchEnv;
+  ctx: ContinuationContext;
+  promptFile: string;
+  prompt: string;
+  deps: LaunchDeps;
+}
+
+/** How one mode is launched and which host events record what happened. */
+interface ModePlan {
+  mode: ContinuationMode;
+  template: string | null;
+  /** The setting that names the template, for the event that says it is missing. */
+  setting: string;
+  /** Payload fields of the missing-template event beside attempted_mode and reason. */
+  unsetPayload: Record<string, unknown>;
+  started: HostEventType;
+  failed: HostEventType;
+}
+
+function resumePlan(env: DispatchEnv, sessionId: string): ModePlan {
+  return {
+    mode: "resume",
+    template: env.resumeCommand,
+    setting: "GRACE_CODEX_RESUME_COMMAND",
+    unsetPayload: { controller_session_id: sessionId },
+    started: "HOST_CONTROLLER_RESUME_STARTED",
+    failed: "HOST_CONTROLLER_RESUME_FAILED",
+  };
+}
+
+function logicalPlan(env: DispatchEnv): ModePlan {
+  return {
+    mode: "logical",
+    template: env.startCommand,
+    setting: "GRACE_CODEX_START_COMMAND",
+    unsetPayload: {},
+    started: "HOST_CONTROLLER_LOGICAL_CONTINUATION_STARTED",
+    failed: "HOST_CONTROLLER_LOGICAL_CONTINUATION_FAILED",
+  };
+}
+
+function launchDeps(env: DispatchEnv, ctx: ContinuationContext): LaunchDeps {
+  return {
     takeGate: () => env.takeGate(),
     commit: (identity: ProcessIdentity) => {
-      env.beforeCommit?.(ctx.continuation_id, attemptId);
+      env.beforeCommit?.(ctx.continuation_id, ctx.attempt_id);
       return markControllerStarted(
         env.db,
         ctx.continuation_id,
-        attemptId,
+        ctx.attempt_id,
         identity,
         iso(env.clock().getTime() + env.limits.ackLeaseMs),
       );
@@ -117,185 +146,209 @@ async function resumeThenLogical(
     programSearch: env.programSearch,
     controllerWindow: env.controllerWindow ?? false,
   };
-  let last: LaunchResult | null = null;
-  if (ctx.controller_session_id) {
-    appendHostEvent(
-      scope,
-      "HOST_CONTROLLER_RESUME_ATTEMPTED",
-      { configured: env.resumeCommand !== null, controller_session_id: ctx.controller_session_id },
-      now(),
-    );
-    if (env.resumeCommand === null) {
-      appendHostEvent(
-        scope,
-        "HOST_CONTROLLER_RESUME_FAILED",
-        {
-          attempted_mode: "resume",
-          controller_session_id: ctx.controller_session_id,
-          reason: "GRACE_CODEX_RESUME_COMMAND is not set",
-        },
-        now(),
-      );
-    } else {
-      last = await launchController(
-        "resume",
-        env.resumeCommand,
-        ctx,
-        promptFile,
-        prompt,
-        env.paths.dataDir,
-        deps,
-      );
-      if (last.outcome && last.outcome !== "started") return last;
-      appendHostEvent(
-        scope,
-        last.ok || last.unconfirmed ? "HOST_CONTROLLER_RESUME_STARTED" : "HOST_CONTROLLER_RESUME_FAILED",
-        { ...last },
-        now(),
-      );
-      // An unconfirmed resume may still start: a logical launch now could be a second controller.
-      if (last.ok || last.unconfirmed) return last;
-    }
-  }
-  if (env.startCommand === null) {
-    appendHostEvent(
-      scope,
-      "HOST_CONTROLLER_RESUME_FAILED",
-      { attempted_mode: "logical", reason: "GRACE_CODEX_START_COMMAND is not set" },
-      now(),
-    );
-    return last;
-  }
-  last = await launchController(
-    "logical",
-    env.startCommand,
-    ctx,
-    promptFile,
-    prompt,
-    env.paths.dataDir,
-    deps,
-  );
-  if (last.outcome && last.outcome !== "started") return last;
-  appendHostEvent(
-    scope,
-    last.ok || last.unconfirmed
-      ? "HOST_CONTROLLER_LOGICAL_CONTINUATION_STARTED"
-      : "HOST_CONTROLLER_RESUME_FAILED",
-    { ...last },
-    now(),
-  );
-  return last;
 }
 
 /**
- * Dispatches one due delivery, with the run lock taken BEFORE the claim: a
- * busy run costs nothing and leaves no claim to expire.
+ * Launches one mode and records what happened as a host event: a missing template, a start, or a
+ * failure. A launch the durable record refused (an ACK came first, or the attempt was superseded)
+ * records nothing. Null when the mode has no template.
+ */
+async function launchMode(a: Attempt, plan: ModePlan): Promise<LaunchResult | null> {
+  const scope = scopeOf(a.ctx);
+  const now = () => a.env.clock().toISOString();
+  if (plan.template === null) {
+    const reason = `${plan.setting} is not set`;
+    appendHostEvent(scope, plan.failed, { attempted_mode: plan.mode, ...plan.unsetPayload, reason }, now());
+    return null;
+  }
+  const result = await launchController(
+    {
+      mode: plan.mode,
+      template: plan.template,
+      ctx: a.ctx,
+      promptFile: a.promptFile,
+      prompt: a.prompt,
+      dataDir: a.env.paths.dataDir,
+    },
+    a.deps,
+  );
+  if (result.outcome && result.outcome !== "started") return result;
+  appendHostEvent(scope, result.ok || result.unconfirmed ? plan.started : plan.failed, { ...result }, now());
+  return result;
+}
+
+/**
+ * Whether nothing more may be launched after this result: it started, may still start (an
+ * unconfirmed launch could become a second controller), or the durable record refused it.
+ */
+function settled(result: LaunchResult): boolean {
+  return (
+    result.ok || result.unconfirmed === true || (result.outcome !== undefined && result.outcome !== "started")
+  );
+}
+
+/**
+ * Resume first when a session id is known, then logical continuation (a new controller with the
+ * context). Answers the last launch tried, or null when neither mode had a template.
+ */
+async function resumeThenLogical(a: Attempt): Promise<LaunchResult | null> {
+  let last: LaunchResult | null = null;
+  const sessionId = a.ctx.controller_session_id;
+  if (sessionId) {
+    appendHostEvent(
+      scopeOf(a.ctx),
+      "HOST_CONTROLLER_RESUME_ATTEMPTED",
+      { configured: a.env.resumeCommand !== null, controller_session_id: sessionId },
+      a.env.clock().toISOString(),
+    );
+    last = await launchMode(a, resumePlan(a.env, sessionId));
+    if (last && settled(last)) return last;
+  }
+  return (await launchMode(a, logicalPlan(a.env))) ?? last;
+}
+
+type Retry = (status: string, error: string) => DeliveryResult;
+
+/** Dead-letters a delivery that has used its attempts; null while it has attempts left. */
+function deadLetterIfExhausted(env: DispatchEnv, row: DeliveryRow, nowMs: number): DeliveryResult | null {
+  if (row.attempt_count + 1 <= env.limits.maxAttempts) return null;
+  const done = inTransaction(env.db, () =>
+    deadLetterDue(env.db, row, iso(nowMs), `Exceeded maximum attempt limit (${env.limits.maxAttempts})`),
+  );
+  return {
+    continuation_id: row.continuation_id,
+    run_id: row.run_id,
+    status: done ? "dead_lettered" : "already_claimed",
+  };
+}
+
+/**
+ * Finds the delivery's source event in its run's events file, builds the controller's context
+ * and writes its prompt, recorded by HOST_CONTINUATION_DETECTED. A missing file or event is
+ * retried later.
+ */
+function prepareAttempt(
+  env: DispatchEnv,
+  row: DeliveryRow,
+  attempt: { id: string; count: number },
+  retry: Retry,
+): Attempt | DeliveryResult {
+  const root = runRoot(env.paths.dataDir, row.run_id);
+  const eventsFile = root ? path.join(root, "events.ndjson") : null;
+  if (!root || !eventsFile || !fs.existsSync(eventsFile))
+    return retry("events_path_missing", "Events log file missing");
+  const found = findSourceEvent(eventsFile, row.run_id, row.source_event_id);
+  if (!found) return retry("no_trigger_event", `Source event ${row.source_event_id} not found in events log`);
+  const ctx = buildContext(env.db, {
+    runId: row.run_id,
+    continuationId: row.continuation_id,
+    sourceEventId: row.source_event_id,
+    attemptId: attempt.id,
+    attemptCount: attempt.count,
+    eventIndex: found.index,
+    eventsPath: eventsFile,
+    runRoot: root,
+    event: {
+      ...found.event,
+      continuation_id: row.continuation_id,
+      source_event_id: row.source_event_id,
+      attempt_id: attempt.id,
+      attempt_count: attempt.count,
+    },
+  });
+  const promptFile = path.join(
+    env.paths.promptsDir,
+    promptFileName(row.run_id, found.index, ctx.trigger_event_type),
+  );
+  const prompt = renderPrompt(ctx);
+  fs.mkdirSync(env.paths.promptsDir, { recursive: true });
+  writeFileAtomic(promptFile, prompt);
+  appendHostEvent(
+    scopeOf(ctx),
+    "HOST_CONTINUATION_DETECTED",
+    {
+      attempt_id: attempt.id,
+      event_index: found.index,
+      prompt_path: promptFile,
+      trigger_event_type: ctx.trigger_event_type,
+    },
+    env.clock().toISOString(),
+  );
+  return { env, ctx, promptFile, prompt, deps: launchDeps(env, ctx) };
+}
+
+/** The delivery's answer for what the launch did; a launch that failed outright is retried. */
+function launchOutcome(
+  launched: LaunchResult | null,
+  base: Omit<DeliveryResult, "status">,
+  tried: { attempt_id: string; attempts: number },
+  retry: Retry,
+): DeliveryResult {
+  if (launched?.outcome === "already_acknowledged")
+    return { ...base, status: "already_acknowledged", ...tried };
+  if (launched?.outcome === "superseded") return { ...base, status: "superseded", ...tried };
+  if (launched?.unconfirmed) {
+    // No retry: the delivery stays CONTROLLER_STARTED with the gate as its process, so lease
+    // recovery retries only once the gate (which outlives any controller it starts) is dead.
+    return {
+      ...base,
+      status: "launch_unconfirmed",
+      ...tried,
+      mode: launched.attempted_mode,
+      reason: launched.reason ?? "launch gate did not report",
+    };
+  }
+  if (launched?.ok) {
+    return { ...base, status: "started", ...tried, pid: launched.pid!, mode: launched.attempted_mode };
+  }
+  return retry(
+    "retry_scheduled",
+    `Controller command failed to start${launched?.reason ? `: ${launched.reason}` : ""}`,
+  );
+}
+
+/** Claims the delivery for one attempt and runs it; the caller holds the run lock. */
+async function claimAndLaunch(
+  env: DispatchEnv,
+  row: DeliveryRow,
+  nowMs: number,
+  reclaimed: { lock_reclaimed?: Reclaim },
+): Promise<DeliveryResult> {
+  const base = { continuation_id: row.continuation_id, run_id: row.run_id, ...reclaimed };
+  const attempt = { id: newAttemptId(), count: row.attempt_count + 1 };
+  const claimed = inTransaction(env.db, () =>
+    claimDelivery(env.db, row, attempt.id, env.self, iso(nowMs), iso(nowMs + env.limits.claimLeaseMs)),
+  );
+  if (!claimed) return { ...base, status: "already_claimed" };
+  const retry: Retry = (status, error) => {
+    const next = iso(env.clock().getTime() + backoffMs(env.limits, attempt.count));
+    inTransaction(env.db, () => retryAttempt(env.db, row.continuation_id, attempt.id, error, next));
+    return { ...base, status, attempt_id: attempt.id, attempts: attempt.count, reason: error };
+  };
+  const prepared = prepareAttempt(env, row, attempt, retry);
+  if (!("ctx" in prepared)) return prepared;
+  const launched = await resumeThenLogical(prepared);
+  return launchOutcome(launched, base, { attempt_id: attempt.id, attempts: attempt.count }, retry);
+}
+
+/**
+ * Dispatches one due delivery, with the run lock taken BEFORE the claim: a busy run costs
+ * nothing and leaves no claim to expire.
  */
 export async function dispatchDelivery(env: DispatchEnv, row: DeliveryRow): Promise<DeliveryResult> {
-  const base = { continuation_id: row.continuation_id, run_id: row.run_id };
   const nowMs = env.clock().getTime();
-  const attempts = row.attempt_count + 1;
-  if (attempts > env.limits.maxAttempts) {
-    const done = inTransaction(env.db, () =>
-      deadLetterDue(env.db, row, iso(nowMs), `Exceeded maximum attempt limit (${env.limits.maxAttempts})`),
-    );
-    return { ...base, status: done ? "dead_lettered" : "already_claimed" };
-  }
+  const exhausted = deadLetterIfExhausted(env, row, nowMs);
+  if (exhausted) return exhausted;
   const lock = await acquireRunLock(
     env.paths,
     { runId: row.run_id, eventIndex: null, eventType: null, owner: env.self, nowIso: iso(nowMs) },
     env.probe,
     Date.now(), // compared with a directory mtime, so wall time, not the injected clock
   );
-  if (lock.status === "busy") return { ...base, status: "locked" };
-  const reclaimed = lock.reclaimed ? { lock_reclaimed: lock.reclaimed } : {};
+  if (lock.status === "busy")
+    return { continuation_id: row.continuation_id, run_id: row.run_id, status: "locked" };
   try {
-    const attemptId = newAttemptId();
-    const claimed = inTransaction(env.db, () =>
-      claimDelivery(env.db, row, attemptId, env.self, iso(nowMs), iso(nowMs + env.limits.claimLeaseMs)),
-    );
-    if (!claimed) return { ...base, ...reclaimed, status: "already_claimed" };
-    const retry = (status: string, error: string): DeliveryResult => {
-      const next = iso(env.clock().getTime() + backoffMs(env.limits, attempts));
-      inTransaction(env.db, () => retryAttempt(env.db, row.continuation_id, attemptId, error, next));
-      return { ...base, ...reclaimed, status, attempt_id: attemptId, attempts, reason: error };
-    };
-    const root = runRoot(env.paths.dataDir, row.run_id);
-    const eventsFile = root ? path.join(root, "events.ndjson") : null;
-    if (!root || !eventsFile || !fs.existsSync(eventsFile))
-      return retry("events_path_missing", "Events log file missing");
-    const found = findSourceEvent(eventsFile, row.run_id, row.source_event_id);
-    if (!found)
-      return retry("no_trigger_event", `Source event ${row.source_event_id} not found in events log`);
-
-    const ctx = buildContext(env.db, {
-      runId: row.run_id,
-      continuationId: row.continuation_id,
-      sourceEventId: row.source_event_id,
-      attemptId,
-      attemptCount: attempts,
-      eventIndex: found.index,
-      eventsPath: eventsFile,
-      runRoot: root,
-      event: {
-        ...found.event,
-        continuation_id: row.continuation_id,
-        source_event_id: row.source_event_id,
-        attempt_id: attemptId,
-        attempt_count: attempts,
-      },
-    });
-    const promptFile = path.join(
-      env.paths.promptsDir,
-      promptFileName(row.run_id, found.index, ctx.trigger_event_type),
-    );
-    const prompt = renderPrompt(ctx);
-    fs.mkdirSync(env.paths.promptsDir, { recursive: true });
-    writeFileAtomic(promptFile, prompt);
-    appendHostEvent(
-      scopeOf(ctx),
-      "HOST_CONTINUATION_DETECTED",
-      {
-        attempt_id: attemptId,
-        event_index: found.index,
-        prompt_path: promptFile,
-        trigger_event_type: ctx.trigger_event_type,
-      },
-      env.clock().toISOString(),
-    );
-    const launched = await resumeThenLogical(env, ctx, promptFile, prompt, attemptId);
-    if (launched?.outcome === "already_acknowledged")
-      return { ...base, ...reclaimed, status: "already_acknowledged", attempt_id: attemptId, attempts };
-    if (launched?.outcome === "superseded")
-      return { ...base, ...reclaimed, status: "superseded", attempt_id: attemptId, attempts };
-    if (launched?.unconfirmed) {
-      // No retry: the delivery stays CONTROLLER_STARTED with the gate as its process, so lease
-      // recovery retries only once the gate (which outlives any controller it starts) is dead.
-      return {
-        ...base,
-        ...reclaimed,
-        status: "launch_unconfirmed",
-        attempt_id: attemptId,
-        attempts,
-        mode: launched.attempted_mode,
-        reason: launched.reason ?? "launch gate did not report",
-      };
-    }
-    if (launched?.ok) {
-      return {
-        ...base,
-        ...reclaimed,
-        status: "started",
-        attempt_id: attemptId,
-        attempts,
-        pid: launched.pid!,
-        mode: launched.attempted_mode,
-      };
-    }
-    return retry(
-      "retry_scheduled",
-      `Controller command failed to start${launched?.reason ? `: ${launched.reason}` : ""}`,
-    );
+    return await claimAndLaunch(env, row, nowMs, lock.reclaimed ? { lock_reclaimed: lock.reclaimed } : {});
   } finally {
     releaseRunLock(env.paths, lock.lock);
   }

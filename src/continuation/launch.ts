@@ -7,6 +7,7 @@ import {
   controllerEnv,
   renderCommand,
   type ContinuationMode,
+  type TemplateValues,
 } from "./command-template.js";
 import type { ContinuationContext } from "./context.js";
 import type { StartedOutcome } from "./deliveries.js";
@@ -65,24 +66,22 @@ export function controllerCwd(ctx: ContinuationContext, dataDir: string): string
   return dataDir;
 }
 
-/**
- * One launch in one mode: render argv without a shell, start a gate, make the launch durable,
- * then release the gate. Never throws for a bad template or a failed spawn: those are results.
- */
-export async function launchController(
-  mode: ContinuationMode,
-  template: string,
-  ctx: ContinuationContext,
-  promptFile: string,
-  prompt: string,
-  dataDir: string,
-  deps: LaunchDeps,
-): Promise<LaunchResult> {
-  const nonce = newLaunchNonce();
-  const values = {
-    prompt_file: promptFile,
-    prompt,
-    data_dir: dataDir,
+/** What one launch starts: the mode, its command template, and the prompt it hands over. */
+export interface LaunchRequest {
+  mode: ContinuationMode;
+  template: string;
+  ctx: ContinuationContext;
+  promptFile: string;
+  prompt: string;
+  dataDir: string;
+}
+
+function templateValues(req: LaunchRequest): TemplateValues {
+  const { ctx } = req;
+  return {
+    prompt_file: req.promptFile,
+    prompt: req.prompt,
+    data_dir: req.dataDir,
     run_id: ctx.run_id,
     continuation_id: ctx.continuation_id,
     source_event_id: ctx.source_event_id,
@@ -93,29 +92,73 @@ export async function launchController(
     worktree_path: ctx.worker_worktree,
     controller_session_id: ctx.controller_session_id,
   };
+}
+
+/** The argv to start, or the failed result: a bad template or a program that cannot be found. */
+function controllerArgv(
+  req: LaunchRequest,
+  values: TemplateValues,
+  deps: LaunchDeps,
+): string[] | LaunchResult {
   let argv: string[];
   try {
-    argv = renderCommand(template, values, deps.platform);
+    argv = renderCommand(req.template, values, deps.platform);
   } catch (error) {
     if (error instanceof CommandTemplateError)
-      return { ok: false, attempted_mode: mode, reason: error.message };
+      return { ok: false, attempted_mode: req.mode, reason: error.message };
     throw error;
   }
   try {
     // Windows would look for a bare `codex` in the cwd (the worker's worktree) before PATH, and
     // `codex` installed by npm is a .cmd shim, which only a shell could start.
-    argv = resolveCommand(argv, { ...deps.programSearch, isFile: deps.isFile ?? isExecutableFile });
+    return resolveCommand(argv, { ...deps.programSearch, isFile: deps.isFile ?? isExecutableFile });
   } catch (error) {
-    return { ok: false, attempted_mode: mode, argv, reason: (error as Error).message };
+    return { ok: false, attempted_mode: req.mode, argv, reason: (error as Error).message };
   }
-  const cwd = controllerCwd(ctx, dataDir);
+}
+
+/** The controller's environment: the supervisor's own, then the continuation's variables. */
+function controllerEnvOf(
+  req: LaunchRequest,
+  values: TemplateValues,
+  nonce: string,
+  deps: LaunchDeps,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(deps.baseEnv)) if (value !== undefined) env[key] = value;
-  Object.assign(
+  return Object.assign(
     env,
-    controllerEnv({ ...values, mode, launch_nonce: nonce, attempt_count: ctx.attempt_count }),
+    controllerEnv({ ...values, mode: req.mode, launch_nonce: nonce, attempt_count: req.ctx.attempt_count }),
   );
-  const base = { attempted_mode: mode, argv, cwd, launch_nonce: nonce };
+}
+
+/** Waits up to waitSeconds for the controller to exit; a non-zero exit fails the launch. */
+async function awaitExit(gate: Gate, result: LaunchResult, waitSeconds: number): Promise<void> {
+  if (waitSeconds <= 0) return;
+  const code = await waitForExit(gate, waitSeconds * 1000);
+  if (code === null) {
+    result.still_running = true;
+    return;
+  }
+  result.exit_code = code;
+  if (code !== 0) {
+    result.ok = false;
+    result.reason = `Configured command exited with ${code}`;
+  }
+}
+
+/**
+ * One launch in one mode: render argv without a shell, start a gate, make the launch durable,
+ * then release the gate. Never throws for a bad template or a failed spawn: those are results.
+ */
+export async function launchController(req: LaunchRequest, deps: LaunchDeps): Promise<LaunchResult> {
+  const nonce = newLaunchNonce();
+  const values = templateValues(req);
+  const argv = controllerArgv(req, values, deps);
+  if (!Array.isArray(argv)) return argv;
+  const cwd = controllerCwd(req.ctx, req.dataDir);
+  const env = controllerEnvOf(req, values, nonce, deps);
+  const base = { attempted_mode: req.mode, argv, cwd, launch_nonce: nonce };
 
   let gate: Gate;
   try {
@@ -141,17 +184,7 @@ export async function launchController(
     return { ok: false, ...base, gate_pid: gate.pid, outcome, reason: report.reason };
   }
   const result: LaunchResult = { ok: true, ...base, pid: report.pid, gate_pid: gate.pid, outcome };
-  if (deps.waitSeconds > 0) {
-    const code = await waitForExit(gate, deps.waitSeconds * 1000);
-    if (code === null) result.still_running = true;
-    else {
-      result.exit_code = code;
-      if (code !== 0) {
-        result.ok = false;
-        result.reason = `Configured command exited with ${code}`;
-      }
-    }
-  }
+  await awaitExit(gate, result, deps.waitSeconds);
   detachGate(gate);
   return result;
 }

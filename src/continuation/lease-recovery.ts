@@ -1,12 +1,7 @@
 import type { Db } from "../ledger/database.js";
 import type { Liveness, ProcessIdentity } from "../process/identity.js";
-import {
-  applyLeaseDecisions,
-  leaseCandidates,
-  type Claimer,
-  type DeliveryRow,
-  type LeaseDecision,
-} from "./deliveries.js";
+import { leasedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
+import { applyLeaseDecisions, type Claimer, type LeaseDecision } from "./deliveries.js";
 import { backoffMs, type DeliveryLimits } from "./limits.js";
 
 export type LivenessProbe = (identity: Pick<ProcessIdentity, "pid" | "os_start_time">) => Promise<Liveness>;
@@ -120,7 +115,7 @@ export async function recoverLeases(
   probe: LivenessProbe,
 ): Promise<RecoveryEntry[]> {
   const decided: [LeaseDecision, string][] = [];
-  for (const row of leaseCandidates(db)) {
+  for (const row of leasedDeliveries(db)) {
     const d =
       row.state === "CLAIMED"
         ? await decideClaimed(row, nowMs, self, limits, probe)

@@ -13,6 +13,8 @@ export const HOST_EVENT_TYPES = [
   "HOST_CONTROLLER_RESUME_STARTED",
   "HOST_CONTROLLER_RESUME_FAILED",
   "HOST_CONTROLLER_LOGICAL_CONTINUATION_STARTED",
+  // A failed logical launch has its own name; a failed resume alone is RESUME_FAILED (docs/decisions.md #13).
+  "HOST_CONTROLLER_LOGICAL_CONTINUATION_FAILED",
 ] as const;
 export type HostEventType = (typeof HOST_EVENT_TYPES)[number];
 

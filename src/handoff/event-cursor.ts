@@ -2,15 +2,16 @@ import { OrchestratorError } from "../domain/errors.js";
 import type { Db } from "../ledger/database.js";
 import type { HandoffEvent } from "./event-types.js";
 import {
+  newestTaskEventRow,
   packageEventCount,
-  packageEventsAfter,
+  packageEventRowsAfter,
   packageSeqOf,
   taskEventCount,
-  taskEventsAfter,
-  taskNewestEvent,
+  taskEventRowsAfter,
   taskRowIdAt,
   taskRowIdOf,
-} from "./event-reads.js";
+} from "../ledger/tables/handoff-events.js";
+import { toEvent } from "./outbox.js";
 
 /**
  * One ordered stream of events (a package's, or a whole task's) addressed by a numeric key that
@@ -29,12 +30,13 @@ export interface EventSource {
 
 export function packageSource(db: Db, packageId: number): EventSource {
   const count = () => packageEventCount(db, packageId);
+  const after = (key: number, limit: number) => packageEventRowsAfter(db, packageId, key, limit).map(toEvent);
   return {
     count,
     keyOf: (eventId) => packageSeqOf(db, packageId, eventId),
     keyAt: (position) => (position <= count() ? position : null),
-    after: (key, limit) => packageEventsAfter(db, packageId, key, limit),
-    newest: () => packageEventsAfter(db, packageId, count() - 1, 1)[0] ?? null,
+    after,
+    newest: () => after(count() - 1, 1)[0] ?? null,
   };
 }
 
@@ -43,8 +45,11 @@ export function taskSource(db: Db, taskId: number): EventSource {
     count: () => taskEventCount(db, taskId),
     keyOf: (eventId) => taskRowIdOf(db, taskId, eventId),
     keyAt: (position) => taskRowIdAt(db, taskId, position),
-    after: (key, limit) => taskEventsAfter(db, taskId, key, limit),
-    newest: () => taskNewestEvent(db, taskId),
+    after: (key, limit) => taskEventRowsAfter(db, taskId, key, limit).map(toEvent),
+    newest: () => {
+      const row = newestTaskEventRow(db, taskId);
+      return row ? toEvent(row) : null;
+    },
   };
 }
 

@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../ledger/database.js";
 import { parseJson, stableJson } from "../ledger/json.js";
+import {
+  findHandoffEvent,
+  insertHandoffEvent,
+  nextPackageSeq,
+  type HandoffEventRow,
+} from "../ledger/tables/handoff-events.js";
 import type { HandoffEvent, HandoffEventType } from "./event-types.js";
 
 export interface NewEvent {
@@ -13,20 +19,6 @@ export interface NewEvent {
   createdAt: string;
 }
 
-export interface EventRow {
-  id: number;
-  event_id: string;
-  project_id: number;
-  task_id: number;
-  work_package_id: number;
-  seq: number;
-  type: HandoffEventType;
-  worker: string;
-  payload_json: string;
-  created_at: string;
-  projected_at: string | null;
-}
-
 export function newEventId(): string {
   return `evt_${randomBytes(16).toString("hex")}`;
 }
@@ -35,30 +27,24 @@ export function newEventId(): string {
  * Writes the event into the outbox. Call it inside the transaction of the state change that
  * causes it: the event is durable exactly when that change commits (transactional outbox).
  */
-export function appendEvent(db: Db, e: NewEvent): EventRow {
+export function appendEvent(db: Db, e: NewEvent): HandoffEventRow {
   if (!db.inTransaction) throw new Error("appendEvent must run inside the state change's transaction");
-  const { next } = db
-    .prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM handoff_events WHERE work_package_id = ?")
-    .get(e.packageId) as { next: number };
   const eventId = newEventId();
-  db.prepare(
-    `INSERT INTO handoff_events (event_id, project_id, task_id, work_package_id, seq, type, worker, payload_json, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    eventId,
-    e.projectId,
-    e.taskId,
-    e.packageId,
-    next,
-    e.type,
-    e.worker,
-    stableJson(e.payload),
-    e.createdAt,
-  );
-  return db.prepare("SELECT * FROM handoff_events WHERE event_id = ?").get(eventId) as EventRow;
+  insertHandoffEvent(db, {
+    event_id: eventId,
+    project_id: e.projectId,
+    task_id: e.taskId,
+    work_package_id: e.packageId,
+    seq: nextPackageSeq(db, e.packageId),
+    type: e.type,
+    worker: e.worker,
+    payload_json: stableJson(e.payload),
+    created_at: e.createdAt,
+  });
+  return findHandoffEvent(db, eventId)!;
 }
 
-export function toEvent(row: EventRow): HandoffEvent {
+export function toEvent(row: HandoffEventRow): HandoffEvent {
   return {
     event_id: row.event_id,
     seq: row.seq,

@@ -3,9 +3,15 @@ import path from "node:path";
 import { eventIdentity } from "../continuation/ids.js";
 import { inTransaction, type Db } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
-import { packageEventsAfter, packageSeqOf } from "./event-reads.js";
+import {
+  hasUnprojectedEvents,
+  prepareMarkProjected,
+  packageEventRowsAfter,
+  packageSeqOf,
+  unprojectedEvents,
+} from "../ledger/tables/handoff-events.js";
 import { appendLines, repairTail } from "./ndjson-file.js";
-import { type EventRow } from "./outbox.js";
+import { toEvent } from "./outbox.js";
 import { eventsPath, runId, type RunIds } from "./run-paths.js";
 
 /** What one projection did: runs that got lines, files whose damaged tail was rewritten, and failures. */
@@ -49,8 +55,8 @@ function projectPackage(db: Db, dataDir: string, ids: RunIds, out: Projection): 
   const tail = repairTail(file, (line, index) => ledgerSeqOf(db, ids, line, index));
   if (tail.cutBytes > 0)
     out.repaired.push({ events_path: file, from_seq: tail.seq, cut_bytes: tail.cutBytes });
-  const lines = packageEventsAfter(db, ids.packageId, tail.seq, Number.MAX_SAFE_INTEGER).map((e) =>
-    stableJson(e),
+  const lines = packageEventRowsAfter(db, ids.packageId, tail.seq, Number.MAX_SAFE_INTEGER).map((row) =>
+    stableJson(toEvent(row)),
   );
   if (lines.length === 0) return;
   appendLines(file, lines);
@@ -67,20 +73,16 @@ function projectPackage(db: Db, dataDir: string, ids: RunIds, out: Projection): 
 export function projectPending(db: Db, dataDir: string, now: () => string): Projection {
   const out: Projection = { touched: [], repaired: [], failed: [] };
   // Most calls find nothing to do: check without taking the write lock first.
-  if (!db.prepare("SELECT 1 FROM handoff_events WHERE projected_at IS NULL LIMIT 1").get()) return out;
+  if (!hasUnprojectedEvents(db)) return out;
   return inTransaction(db, () => {
-    const rows = db
-      .prepare(
-        "SELECT id, project_id, task_id, work_package_id FROM handoff_events WHERE projected_at IS NULL ORDER BY work_package_id, seq",
-      )
-      .all() as Pick<EventRow, "id" | "project_id" | "task_id" | "work_package_id">[];
+    const rows = unprojectedEvents(db);
     const byPackage = new Map<number, typeof rows>();
     for (const row of rows) {
       const list = byPackage.get(row.work_package_id) ?? [];
       list.push(row);
       byPackage.set(row.work_package_id, list);
     }
-    const mark = db.prepare("UPDATE handoff_events SET projected_at = ? WHERE id = ?");
+    const markProjected = prepareMarkProjected(db);
     const at = now();
     for (const [packageId, pending] of byPackage) {
       const ids: RunIds = { projectId: pending[0]!.project_id, taskId: pending[0]!.task_id, packageId };
@@ -90,7 +92,10 @@ export function projectPending(db: Db, dataDir: string, now: () => string): Proj
         out.failed.push({ events_path: eventsPath(dataDir, ids), error: String(error) });
         continue;
       }
-      for (const row of pending) mark.run(at, row.id);
+      markProjected(
+        pending.map((row) => row.id),
+        at,
+      );
     }
     return out;
   });

@@ -73,18 +73,6 @@ export interface PackageRow {
   [column: string]: unknown;
 }
 
-export interface AuditRow {
-  id: number;
-  event_type: string;
-  actor_role: string;
-  effective_role: string;
-  actor_agent: string;
-  target_type: string;
-  target_id: number;
-  payload_json: string;
-  created_at: string;
-}
-
 export function findProject(db: Db, id: number): ProjectRow | undefined {
   return db.prepare("SELECT * FROM projects WHERE id = ?").get(id) as ProjectRow | undefined;
 }

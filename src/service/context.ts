@@ -2,7 +2,7 @@ import type { Logger } from "../config/logger.js";
 import type { ActorIdentity } from "../config/identity.js";
 import { createPublisher, type EventPublisher } from "../handoff/publisher.js";
 import { createDefaultHookRegistry, type HookRegistry } from "../hooks/index.js";
-import { appendAudit } from "../ledger/audit.js";
+import { appendAudit } from "../ledger/tables/audit-log.js";
 import type { Db } from "../ledger/database.js";
 import { openNamedSignal, type NamedSignal } from "../signal/named-signal.js";
 

@@ -1,8 +1,14 @@
 import { ConflictError, OrchestratorError, notFound } from "../domain/errors.js";
-import { findDelivery, type DeliveryRow } from "../continuation/deliveries.js";
 import { parseRunId } from "../continuation/paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
+import {
+  acknowledgeDelivery,
+  findDelivery,
+  requeueDelivery,
+  resolveDelivery,
+  type DeliveryRow,
+} from "../ledger/tables/continuation-deliveries.js";
 import { requirePrimary } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { controllerSessionOf } from "./controller-session.js";
@@ -74,15 +80,15 @@ export function ackContinuation(
       throw new OrchestratorError(`Cannot ACK continuation in state ${row.state}`);
     }
     const now = nowIso(ctx);
-    const changed = ctx.db
-      .prepare(
-        `UPDATE continuation_deliveries
-         SET state = 'ACKNOWLEDGED', acknowledged_at = ?, controller_session_id = COALESCE(?, controller_session_id), lease_expires_at = NULL
-         WHERE continuation_id = ? AND source_event_id = ? AND attempt_id = ? AND state IN ('CONTROLLER_STARTED', 'CLAIMED')`,
-      )
-      .run(now, sessionId, row.continuation_id, row.source_event_id, keys.attempt_id).changes;
+    const changed = acknowledgeDelivery(ctx.db, {
+      continuation_id: row.continuation_id,
+      source_event_id: row.source_event_id,
+      attempt_id: keys.attempt_id,
+      session_id: sessionId,
+      now,
+    });
     const after = load(ctx, row.continuation_id);
-    if (changed === 0) {
+    if (!changed) {
       if (after.state === "ACKNOWLEDGED") return view(after);
       throw new ConflictError(`Continuation ${row.continuation_id} was updated concurrently; read it again`);
     }
@@ -112,13 +118,13 @@ export function resolveContinuation(
       );
     }
     const resolution = keys.resolution_data ?? { notes: keys.resolution_notes ?? "" };
-    const changed = ctx.db
-      .prepare(
-        `UPDATE continuation_deliveries SET state = 'RESOLVED', resolved_at = ?, resolution_json = ?
-         WHERE continuation_id = ? AND attempt_id = ? AND state = 'ACKNOWLEDGED'`,
-      )
-      .run(nowIso(ctx), stableJson(resolution), row.continuation_id, keys.attempt_id).changes;
-    if (changed === 0)
+    const changed = resolveDelivery(ctx.db, {
+      continuation_id: row.continuation_id,
+      attempt_id: keys.attempt_id,
+      resolution_json: stableJson(resolution),
+      now: nowIso(ctx),
+    });
+    if (!changed)
       throw new ConflictError(`Continuation ${row.continuation_id} was updated concurrently; read it again`);
     audit(ctx, role, "CONTINUATION_RESOLVED", "continuation", row.id, {
       continuation_id: row.continuation_id,
@@ -152,17 +158,7 @@ export function requeueDeadLetter(ctx: ServiceContext, continuationId: string, r
         `Continuation ${continuationId} is in state '${row.state}', not DEAD_LETTER`,
       );
     }
-    const now = nowIso(ctx);
-    ctx.db
-      .prepare(
-        `UPDATE continuation_deliveries
-         SET state = 'PENDING', attempt_count = 0, attempt_id = NULL, claimed_by = NULL, claimer_pid = NULL, claimer_started_at_os = NULL,
-             lease_expires_at = NULL, controller_pid = NULL, controller_process_started_at_os = NULL, controller_executable_path = NULL,
-             controller_argv_hash = NULL, controller_launch_nonce = NULL, controller_session_id = NULL, acknowledged_at = NULL,
-             resolved_at = NULL, resolution_json = NULL, next_attempt_at = ?, last_error = ?
-         WHERE id = ? AND state = 'DEAD_LETTER'`,
-      )
-      .run(now, `Requeued by ${ctx.actor.name}: ${why}`, row.id);
+    requeueDelivery(ctx.db, row.id, nowIso(ctx), `Requeued by ${ctx.actor.name}: ${why}`);
     audit(ctx, role, "CONTINUATION_REQUEUED", "continuation", row.id, {
       continuation_id: continuationId,
       reason: why,

@@ -4,7 +4,7 @@ import {
   saveControllerSession,
   sessionForScope,
   type ControllerSessionRow,
-} from "../ledger/controller-sessions.js";
+} from "../ledger/tables/controller-sessions.js";
 import { inTransaction } from "../ledger/database.js";
 import { findTask } from "../ledger/rows.js";
 import { nowIso, type ServiceContext } from "./context.js";

@@ -17,6 +17,7 @@ import {
 import { appendEvent, toEvent } from "../handoff/outbox.js";
 import { eventsPath, runDir, type RunIds } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
+import { nthNewestEventTime } from "../ledger/tables/handoff-events.js";
 import { waitUntil } from "../signal/wait-until.js";
 import type { PackageRow, TaskRow } from "../ledger/rows.js";
 import { loadPackage, loadTask, requirePackageRead, requireRole, requireWorker } from "./access.js";
@@ -118,15 +119,9 @@ const RATE_WINDOW_MS = 60_000;
  */
 function requireWithinRate(ctx: ServiceContext, packageId: number, perMinute: number): void {
   if (perMinute <= 0) return;
-  const types = WORKER_REPORTABLE.map(() => "?").join(", ");
-  const oldest = ctx.db
-    .prepare(
-      `SELECT created_at FROM handoff_events WHERE work_package_id = ? AND type IN (${types})
-       ORDER BY seq DESC LIMIT 1 OFFSET ?`,
-    )
-    .get(packageId, ...WORKER_REPORTABLE, perMinute - 1) as { created_at: string } | undefined;
-  if (!oldest) return;
-  const freeInMs = Date.parse(oldest.created_at) + RATE_WINDOW_MS - ctx.clock().getTime();
+  const oldest = nthNewestEventTime(ctx.db, packageId, WORKER_REPORTABLE, perMinute);
+  if (oldest === undefined) return;
+  const freeInMs = Date.parse(oldest) + RATE_WINDOW_MS - ctx.clock().getTime();
   if (freeInMs <= 0) return;
   throw new OrchestratorError(
     `Work package ${packageId} has reached its limit of ${perMinute} worker events a minute ` +

@@ -8,6 +8,8 @@
 import { parseRunId } from "../continuation/paths.js";
 import type { Db } from "../ledger/database.js";
 import { openEscalations } from "../ledger/escalations.js";
+import { stuckDeliveries } from "../ledger/tables/continuation-deliveries.js";
+import { newestEventsOfTypes } from "../ledger/tables/handoff-events.js";
 import { checkLiveness, type Liveness } from "../process/identity.js";
 
 export type AttentionKind = "escalation" | "worker_event" | "awaiting_ack" | "dead_letter" | "session_gone";
@@ -34,15 +36,6 @@ export const HELP_EVENTS = ["WORKER_BLOCKED", "WORKER_NEEDS_CONTROLLER", "WORKER
 /** Session states in which the ledger expects a live process. */
 const LIVE_SESSION_STATES = ["RUNNING", "TUI_DETACHED"];
 
-interface EventRow {
-  project_id: number;
-  task_id: number;
-  work_package_id: number;
-  type: string;
-  payload_json: string;
-  created_at: string;
-}
-
 function messageOf(payloadJson: string): string {
   try {
     const payload = JSON.parse(payloadJson) as { message?: unknown };
@@ -53,16 +46,7 @@ function messageOf(payloadJson: string): string {
 }
 
 function helpEvents(db: Db): AttentionItem[] {
-  const rows = db
-    .prepare(
-      `SELECT e.project_id, e.task_id, e.work_package_id, e.type, e.payload_json, e.created_at
-         FROM handoff_events e
-        WHERE e.id = (SELECT MAX(id) FROM handoff_events WHERE work_package_id = e.work_package_id)
-          AND e.type IN (${HELP_EVENTS.map(() => "?").join(", ")})
-        ORDER BY e.id`,
-    )
-    .all(...HELP_EVENTS) as EventRow[];
-  return rows.map((r) => ({
+  return newestEventsOfTypes(db, HELP_EVENTS).map((r) => ({
     kind: "worker_event",
     project_id: r.project_id,
     task_id: r.task_id,
@@ -75,23 +59,8 @@ function helpEvents(db: Db): AttentionItem[] {
   }));
 }
 
-interface DeliveryRow {
-  continuation_id: string;
-  run_id: string;
-  state: string;
-  lease_expires_at: string | null;
-  last_error: string | null;
-  created_at: string;
-}
-
 function deliveries(db: Db): AttentionItem[] {
-  const rows = db
-    .prepare(
-      `SELECT continuation_id, run_id, state, lease_expires_at, last_error, created_at
-         FROM continuation_deliveries WHERE state IN ('CONTROLLER_STARTED', 'DEAD_LETTER') ORDER BY id`,
-    )
-    .all() as DeliveryRow[];
-  return rows.map((d) => {
+  return stuckDeliveries(db).map((d) => {
     const run = parseRunId(d.run_id);
     const waiting = d.state === "CONTROLLER_STARTED";
     return {

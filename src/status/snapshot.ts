@@ -6,11 +6,12 @@
 import { classifyNextAction, type NextAction } from "../domain/next-action.js";
 import type { PackageStatus } from "../domain/package-states.js";
 import type { TaskStatus } from "../domain/task-states.js";
-import type { DeliveryRow } from "../continuation/deliveries.js";
 import { parseRunId } from "../continuation/paths.js";
-import { TASK_LEVEL } from "../ledger/controller-sessions.js";
+import { prepareSessionsOfTask, TASK_LEVEL } from "../ledger/tables/controller-sessions.js";
 import type { SupervisorState } from "../continuation/heartbeat.js";
 import type { Db } from "../ledger/database.js";
+import { unresolvedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
+import { preparePackageEventSummaries, type PackageEventSummary } from "../ledger/tables/handoff-events.js";
 import type { PackageRow, ProjectRow, TaskRow } from "../ledger/rows.js";
 import { attentionItems, type AttentionItem } from "./attention.js";
 
@@ -115,8 +116,6 @@ export interface SnapshotOptions {
 }
 
 type SessionRow = Omit<SessionView, "process_gone"> & { work_package_id: number };
-type EventSummary = { id: number; n: number; type: string; created_at: string };
-
 /** Reads the whole picture in one read transaction, so a concurrent writer cannot tear it. */
 export function snapshot(db: Db, options: SnapshotOptions = {}): StatusSnapshot {
   return db.transaction(() => read(db, options))();
@@ -135,28 +134,17 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
     `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
        FROM mimo_sessions WHERE task_id = ? ORDER BY id DESC`,
   );
-  const controllerSessionsOf = db.prepare(
-    "SELECT work_package_id AS id, session_id FROM controller_sessions WHERE task_id = ?",
-  );
-  // SQLite returns the bare columns of the row holding MAX(id): the newest event per package.
-  const eventCounts = db.prepare(
-    `SELECT work_package_id AS id, COUNT(*) AS n, type, created_at, MAX(id) AS newest
-       FROM handoff_events WHERE task_id = ? GROUP BY work_package_id`,
-  );
+  const controllerSessionsOf = prepareSessionsOfTask(db);
+  const eventSummariesOf = preparePackageEventSummaries(db);
   const gone = options.goneSessions ?? new Set<number>();
 
   const projectViews = projects.map((p): ProjectView => {
     const tasks = (tasksOf.all(p.id) as TaskRow[]).map((t): TaskView => {
       const packages = packagesOf.all(t.id) as PackageRow[];
       const sessions = sessionsOf.all(t.id) as SessionRow[];
-      const counts = new Map((eventCounts.all(t.id) as EventSummary[]).map((r) => [r.id, r]));
+      const counts = new Map(eventSummariesOf(t.id).map((r) => [r.id, r]));
       const briefs = packages.map((w) => ({ id: w.id, status: w.status as PackageStatus }));
-      const controller = new Map(
-        (controllerSessionsOf.all(t.id) as { id: number; session_id: string }[]).map((r) => [
-          r.id,
-          r.session_id,
-        ]),
-      );
+      const controller = new Map(controllerSessionsOf(t.id).map((r) => [r.work_package_id, r.session_id]));
       return {
         id: t.id,
         title: t.title,
@@ -182,11 +170,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
     };
   });
 
-  const deliveries = (
-    db
-      .prepare("SELECT * FROM continuation_deliveries WHERE state != 'RESOLVED' ORDER BY id")
-      .all() as DeliveryRow[]
-  )
+  const deliveries = unresolvedDeliveries(db)
     .map(deliveryView)
     // Run ids name their project, so the filter needs no join (and never shows a foreign run).
     .filter((d) => projectId === undefined || d.project_id === projectId);
@@ -223,7 +207,7 @@ function countsOf(projects: readonly ProjectView[], openDeliveries: number, atte
 function packageView(
   w: PackageRow,
   sessions: readonly SessionRow[],
-  events: EventSummary | undefined,
+  events: PackageEventSummary | undefined,
   gone: ReadonlySet<number>,
 ): Omit<PackageView, "controller_session_id"> {
   const own = sessions

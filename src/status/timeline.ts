@@ -1,5 +1,7 @@
 /** Per-package timelines for the HTML status page: events, reviews, Mimo launches, continuations. */
 import type { Db } from "../ledger/database.js";
+import { RUN_DELIVERY_TIMELINE_SQL } from "../ledger/tables/continuation-deliveries.js";
+import { PACKAGE_EVENT_TIMELINE_SQL } from "../ledger/tables/handoff-events.js";
 import type { StatusSnapshot } from "./snapshot.js";
 
 export type TimelineKind = "event" | "review" | "launch" | "continuation";
@@ -14,15 +16,13 @@ export interface TimelineEntry {
 export const TIMELINE_LIMIT = 200;
 
 const QUERIES: Record<TimelineKind, string> = {
-  event: `SELECT created_at AS at, type || COALESCE(': ' || json_extract(payload_json, '$.message'), '') AS label
-            FROM handoff_events WHERE work_package_id = @id`,
+  event: PACKAGE_EVENT_TIMELINE_SQL,
   review: `SELECT created_at AS at, reviewer_role || ' review: ' || decision AS label
              FROM reviews WHERE target_type = 'work_package' AND target_id = @id`,
   launch: `SELECT COALESCE(started_at, created_at) AS at,
                   'Mimo session #' || id || ' (' || mode || ') ' || lifecycle_state AS label
              FROM mimo_sessions WHERE work_package_id = @id`,
-  continuation: `SELECT created_at AS at, 'continuation ' || state || ', attempts ' || attempt_count AS label
-                   FROM continuation_deliveries WHERE run_id = @run`,
+  continuation: RUN_DELIVERY_TIMELINE_SQL,
 };
 
 /** Timelines keyed by work package id, oldest entry first. */

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { enqueueDeliveries, findDelivery } from "../../src/continuation/deliveries.js";
+import { enqueueDeliveries } from "../../src/continuation/deliveries.js";
+import { findDelivery } from "../../src/ledger/tables/continuation-deliveries.js";
 import { continuationId } from "../../src/continuation/ids.js";
 import { DELIVERY_STATES } from "../../src/continuation/limits.js";
 import { openLedger } from "../../src/ledger/database.js";

@@ -171,7 +171,7 @@ describe("launch", () => {
       "HOST_CONTINUATION_DETECTED",
       "HOST_CONTROLLER_RESUME_ATTEMPTED",
       "HOST_CONTROLLER_RESUME_FAILED",
-      "HOST_CONTROLLER_RESUME_FAILED",
+      "HOST_CONTROLLER_LOGICAL_CONTINUATION_FAILED",
     ]);
     expect(events[2]!.payload).toMatchObject({ attempted_mode: "resume", exit_code: 7 });
     expect(events[3]!.payload).toMatchObject({ attempted_mode: "logical", exit_code: 7 });
@@ -197,6 +197,48 @@ describe("launch", () => {
     expect(events[1]!.payload).toEqual({ configured: false, controller_session_id: "sess-9" });
     const prompt = fs.readFileSync(s.launches()[0]!.argv[0]!, "utf8");
     expect(prompt).toContain("controller session id: sess-9");
+  });
+
+  test("a failed logical launch is recorded as LOGICAL_CONTINUATION_FAILED, a failed resume as RESUME_FAILED, each naming its mode", async () => {
+    const s = make({ start: "/nonexistent/codex {prompt_file}" });
+    appendTrigger(s.dataDir, RUN, 1);
+    await s.supervisor.scan();
+    const events = hostEvents(s.dataDir, RUN);
+    expect(events.map((e) => e.type)).toEqual([
+      "HOST_CONTINUATION_DETECTED",
+      "HOST_CONTROLLER_LOGICAL_CONTINUATION_FAILED",
+    ]);
+    expect(events[1]!.payload).toMatchObject({ ok: false, attempted_mode: "logical" });
+    expect(String(events[1]!.payload.reason)).toMatch(/ENOENT/);
+
+    // Neither command set: each mode's failure names the setting that is missing.
+    const unset = make({ start: "" });
+    fs.mkdirSync(runDirOf(unset.dataDir, RUN), { recursive: true });
+    fs.writeFileSync(
+      path.join(runDirOf(unset.dataDir, RUN), "controller.json"),
+      JSON.stringify({ session_id: "sess-5" }),
+    );
+    appendTrigger(unset.dataDir, RUN, 1);
+    const result = await unset.supervisor.scan();
+    expect(result.delivery_results).toMatchObject([{ status: "retry_scheduled" }]);
+    const unsetEvents = hostEvents(unset.dataDir, RUN);
+    expect(unsetEvents.map((e) => [e.type, e.payload])).toEqual([
+      ["HOST_CONTINUATION_DETECTED", expect.any(Object)],
+      ["HOST_CONTROLLER_RESUME_ATTEMPTED", { configured: false, controller_session_id: "sess-5" }],
+      [
+        "HOST_CONTROLLER_RESUME_FAILED",
+        {
+          attempted_mode: "resume",
+          controller_session_id: "sess-5",
+          reason: "GRACE_CODEX_RESUME_COMMAND is not set",
+        },
+      ],
+      [
+        "HOST_CONTROLLER_LOGICAL_CONTINUATION_FAILED",
+        { attempted_mode: "logical", reason: "GRACE_CODEX_START_COMMAND is not set" },
+      ],
+    ]);
+    expect(unset.launches()).toHaveLength(0);
   });
 
   test("a missing program is a failed launch and a scheduled retry, not a crash; a bad template likewise", async () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { findDelivery } from "../../src/continuation/deliveries.js";
+import { findDelivery } from "../../src/ledger/tables/continuation-deliveries.js";
 import { hostPaths } from "../../src/continuation/paths.js";
 import { acquireRunLock } from "../../src/continuation/run-lock.js";
 import { ConflictError } from "../../src/domain/errors.js";

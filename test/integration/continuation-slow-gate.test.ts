@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { findDelivery } from "../../src/continuation/deliveries.js";
+import { findDelivery } from "../../src/ledger/tables/continuation-deliveries.js";
 import { fakeControllerTemplate } from "../helpers/fake-controller-harness.js";
 import {
   appendTrigger,

@@ -14,11 +14,10 @@ import { writeHeartbeat } from "../../src/continuation/heartbeat.js";
 import { continuationId } from "../../src/continuation/ids.js";
 import {
   claimDelivery,
-  deadLetterDue,
   enqueueDeliveries,
-  findDelivery,
   markControllerStarted,
 } from "../../src/continuation/deliveries.js";
+import { deadLetterDue, findDelivery } from "../../src/ledger/tables/continuation-deliveries.js";
 import { openLedger } from "../../src/ledger/database.js";
 import { captureIdentity } from "../../src/process/identity.js";
 import { createServiceContext } from "../../src/service/context.js";

@@ -1,4 +1,4 @@
-import type { Db } from "./database.js";
+import type { Db } from "../database.js";
 
 /** The table's task-level key: the session that last acted on the task as a whole. */
 export const TASK_LEVEL = 0;
@@ -20,6 +20,15 @@ export function findControllerSession(
   return db
     .prepare("SELECT * FROM controller_sessions WHERE task_id = ? AND work_package_id = ?")
     .get(taskId, packageId) as ControllerSessionRow | undefined;
+}
+
+/**
+ * A reader of every session recorded on a task (the task-level one, TASK_LEVEL, and each
+ * package's), prepared once for a read that visits many tasks.
+ */
+export function prepareSessionsOfTask(db: Db): (taskId: number) => ControllerSessionRow[] {
+  const statement = db.prepare("SELECT * FROM controller_sessions WHERE task_id = ?");
+  return (taskId) => statement.all(taskId) as ControllerSessionRow[];
 }
 
 export function saveControllerSession(db: Db, row: ControllerSessionRow): void {
