@@ -1,11 +1,11 @@
 import { OrchestratorError } from "../domain/errors.js";
 import type { Db } from "../ledger/database.js";
+import { taskEventCount } from "../ledger/tables/work-packages.js";
 import type { HandoffEvent } from "./event-types.js";
 import {
   packageEventCount,
   packageEventsAfter,
   packageSeqOf,
-  taskEventCount,
   taskEventsAfter,
   taskNewestEvent,
   taskRowIdAt,
