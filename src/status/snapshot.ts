@@ -12,7 +12,7 @@ import { TASK_LEVEL } from "../ledger/controller-sessions.js";
 import type { SupervisorState } from "../continuation/heartbeat.js";
 import type { Db } from "../ledger/database.js";
 import type { ProjectRow, TaskRow } from "../ledger/rows.js";
-import { listPackagesOfTask, type PackageRow } from "../ledger/tables/work-packages.js";
+import { packagesOfTaskReader, type PackageRow } from "../ledger/tables/work-packages.js";
 import { attentionItems, type AttentionItem } from "./attention.js";
 
 export interface SessionView {
@@ -131,6 +131,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
       : db.prepare("SELECT * FROM projects WHERE id = ?").all(projectId)
   ) as ProjectRow[];
   const tasksOf = db.prepare("SELECT * FROM tasks WHERE project_id = ? ORDER BY id");
+  const packagesOf = packagesOfTaskReader(db);
   const sessionsOf = db.prepare(
     `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
        FROM mimo_sessions WHERE task_id = ? ORDER BY id DESC`,
@@ -147,7 +148,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
 
   const projectViews = projects.map((p): ProjectView => {
     const tasks = (tasksOf.all(p.id) as TaskRow[]).map((t): TaskView => {
-      const packages = listPackagesOfTask(db, t.id);
+      const packages = packagesOf(t.id);
       const sessions = sessionsOf.all(t.id) as SessionRow[];
       const counts = new Map((eventCounts.all(t.id) as EventSummary[]).map((r) => [r.id, r]));
       const briefs = packages.map((w) => ({ id: w.id, status: w.status as PackageStatus }));

@@ -68,8 +68,14 @@ export function findWorkPackage(db: Db, id: number): PackageRow | undefined {
   return db.prepare("SELECT * FROM work_packages WHERE id = ?").get(id) as PackageRow | undefined;
 }
 
+/** Every package of a task in id order, prepared once for a caller that reads many tasks in a loop. */
+export function packagesOfTaskReader(db: Db): (taskId: number) => PackageRow[] {
+  const statement = db.prepare("SELECT * FROM work_packages WHERE task_id = ? ORDER BY id");
+  return (taskId) => statement.all(taskId) as PackageRow[];
+}
+
 export function listPackagesOfTask(db: Db, taskId: number): PackageRow[] {
-  return db.prepare("SELECT * FROM work_packages WHERE task_id = ? ORDER BY id").all(taskId) as PackageRow[];
+  return packagesOfTaskReader(db)(taskId);
 }
 
 /** The task a package belongs to, or null for an unknown package (one column: called on every tool call). */
