@@ -108,7 +108,6 @@ function checkPackageScope(task: TaskRow, allowed: readonly string[], forbidden:
   }
 }
 
-/** workpackage.create: every gate runs before the one transaction that inserts. */
 const REF_FIELDS = ["module_refs", "verification_refs", "rule_refs"] as const;
 
 function suppliedRefIssues(supplied: Record<string, unknown>, server: Record<string, unknown>) {
@@ -302,6 +301,7 @@ function insertAndAnnounce(
   return packageView(loadPackage(ctx, id));
 }
 
+/** workpackage.create: every gate runs before the one transaction that inserts. */
 export async function createWorkPackage(ctx: ServiceContext, input: CreatePackageInput) {
   const task = loadTask(ctx, input.task_id);
   checkCreatable(ctx, task);
