@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   findWorkPackage,
   insertWorkPackage,
@@ -9,18 +9,9 @@ import {
   taskIdOfPackage,
   type NewPackageRow,
 } from "../../src/ledger/tables/work-packages.js";
-import { makeWorld, type World } from "../helpers/fake-mimo-world.js";
+import { closedWorlds } from "../helpers/fake-mimo-world.js";
 
-const worlds: World[] = [];
-afterEach(() => {
-  for (const w of worlds.splice(0)) w.close();
-});
-
-async function world() {
-  const w = await makeWorld();
-  worlds.push(w);
-  return w;
-}
+const world = closedWorlds();
 
 /** Every text column gets a value of its own, so a column bound to another's parameter shows. */
 function distinctRow(taskId: number, base: string): NewPackageRow {
