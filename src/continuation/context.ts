@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { sessionForScope } from "../ledger/tables/controller-sessions.js";
 import type { Db } from "../ledger/database.js";
+import { findWorkPackage } from "../ledger/tables/work-packages.js";
 import { parseRunId } from "./paths.js";
 
 /**
@@ -77,6 +78,16 @@ function one(db: Db | null, sql: string, ...params: unknown[]): Row | null {
   if (!db) return null;
   try {
     return (db.prepare(sql).get(...params) as Row | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** A keyed read that never fails the context: no ledger, no id or an unreadable ledger give null. */
+function guarded<T>(db: Db | null, id: number | null, read: (db: Db, id: number) => T | undefined): T | null {
+  if (!db || id === null) return null;
+  try {
+    return read(db, id) ?? null;
   } catch {
     return null;
   }
@@ -166,7 +177,7 @@ export function buildContext(db: Db | null, trigger: Trigger): ContinuationConte
   const packageId = num(event.work_package_id) ?? ids.packageId;
   const project = one(db, "SELECT * FROM projects WHERE id = ?", projectId);
   const task = one(db, "SELECT * FROM tasks WHERE id = ?", taskId);
-  const pkg = one(db, "SELECT * FROM work_packages WHERE id = ?", packageId);
+  const pkg = guarded(db, packageId, findWorkPackage);
   const session = one(
     db,
     "SELECT * FROM mimo_sessions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1",

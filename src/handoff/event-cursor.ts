@@ -1,12 +1,12 @@
 import { OrchestratorError } from "../domain/errors.js";
 import type { Db } from "../ledger/database.js";
+import { taskEventCount } from "../ledger/tables/work-packages.js";
 import type { HandoffEvent } from "./event-types.js";
 import {
   newestTaskEventRow,
   packageEventCount,
   packageEventRowsAfter,
   packageSeqOf,
-  taskEventCount,
   taskEventRowsAfter,
   taskRowIdAt,
   taskRowIdOf,

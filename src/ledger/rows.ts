@@ -62,17 +62,6 @@ export interface DelegationRow {
   revoke_reason: string | null;
 }
 
-export interface PackageRow {
-  id: number;
-  task_id: number;
-  title: string;
-  status: string;
-  assigned_junior_agent: string | null;
-  assigned_pro_agent: string | null;
-  claimed_by_agent: string | null;
-  [column: string]: unknown;
-}
-
 export function findProject(db: Db, id: number): ProjectRow | undefined {
   return db.prepare("SELECT * FROM projects WHERE id = ?").get(id) as ProjectRow | undefined;
 }
@@ -106,8 +95,4 @@ export function listDelegationsFor(db: Db, projectId: number, actorName: string)
   return db
     .prepare("SELECT * FROM role_delegations WHERE project_id = ? AND substitute_actor = ? ORDER BY id")
     .all(projectId, actorName) as DelegationRow[];
-}
-
-export function listPackagesOfTask(db: Db, taskId: number): PackageRow[] {
-  return db.prepare("SELECT * FROM work_packages WHERE task_id = ? ORDER BY id").all(taskId) as PackageRow[];
 }

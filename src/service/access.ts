@@ -15,14 +15,13 @@ import {
   findTask,
   listDelegationsFor,
   listDelegationsNaming,
-  listPackagesOfTask,
   listRegistrationsOf,
   type AgentRow,
   type DelegationRow,
-  type PackageRow,
   type ProjectRow,
   type TaskRow,
 } from "../ledger/rows.js";
+import { findWorkPackage, listPackagesOfTask, type PackageRow } from "../ledger/tables/work-packages.js";
 import type { ServiceContext } from "./context.js";
 
 export function agentFacts(row: AgentRow): AgentFacts {
@@ -200,7 +199,7 @@ export function requireProjectMember(ctx: ServiceContext, projectId: number, tas
 }
 
 export function loadPackage(ctx: ServiceContext, id: number): PackageRow {
-  const row = ctx.db.prepare("SELECT * FROM work_packages WHERE id = ?").get(id) as PackageRow | undefined;
+  const row = findWorkPackage(ctx.db, id);
   if (!row) throw notFound("work package", id);
   return row;
 }

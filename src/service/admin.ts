@@ -13,6 +13,7 @@ import {
   type TaskStatus,
 } from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
+import { resetPackageToCreated, setPackageStatus } from "../ledger/tables/work-packages.js";
 import { cancelHeadless, forgetHeadless } from "../mimo/headless.js";
 import type { MimoSessionRow } from "../mimo/session-row.js";
 import { checkLiveness } from "../process/identity.js";
@@ -86,17 +87,21 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
     const reason = checkReason(input.reason);
     const terminal: readonly string[] = isTask ? TERMINAL_TASK_STATUSES : TERMINAL_PACKAGE_STATUSES;
     terminalGuard(entity, row.status, terminal, allow);
-    const table = isTask ? "tasks" : "work_packages";
-    ctx.db
-      .prepare(`UPDATE ${table} SET status = ?, updated_at = ? WHERE id = ?`)
-      .run(input.target_status as TaskStatus | PackageStatus, nowIso(ctx), row.id);
+    const now = nowIso(ctx);
+    if (isTask) {
+      ctx.db
+        .prepare("UPDATE tasks SET status = ?, updated_at = ? WHERE id = ?")
+        .run(input.target_status as TaskStatus, now, row.id);
+    } else {
+      setPackageStatus(ctx.db, row.id, input.target_status as PackageStatus, now);
+    }
     audit(ctx, role, "ADMIN_RECOVERY_EXECUTED", isTask ? "task" : "work_package", row.id, {
       previous_status: row.status,
       target_status: input.target_status,
       reason,
       allow_terminal: allow,
     });
-    return ctx.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(row.id);
+    return isTask ? loadTask(ctx, row.id) : loadPackage(ctx, row.id);
   });
 }
 
@@ -161,11 +166,7 @@ export async function forceReset(ctx: ServiceContext, input: ForceResetInput) {
            ended_at = ? WHERE work_package_id = ? AND lifecycle_state IN ('RUNNING', 'TUI_DETACHED', 'PREPARED')`,
       )
       .run(now, pkg.id);
-    ctx.db
-      .prepare(
-        "UPDATE work_packages SET status = 'CREATED', claimed_by_agent = NULL, updated_at = ? WHERE id = ?",
-      )
-      .run(now, pkg.id);
+    resetPackageToCreated(ctx.db, pkg.id, now);
     audit(ctx, role, "ADMIN_WORK_PACKAGE_RESET", "work_package", pkg.id, {
       previous_status: pkg.status,
       target_status: "CREATED",

@@ -9,7 +9,8 @@ import {
 import { deriveEvidence } from "../git/evidence.js";
 import { inTransaction } from "../ledger/database.js";
 import { parseJson, stableJson } from "../ledger/json.js";
-import { listPackagesOfTask, type TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/rows.js";
+import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
 import { loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";
 import { insertReview } from "./review-rows.js";
 import { audit, type ServiceContext } from "./context.js";

@@ -7,6 +7,7 @@ import {
 } from "../ledger/tables/controller-sessions.js";
 import { inTransaction } from "../ledger/database.js";
 import { findTask } from "../ledger/rows.js";
+import { taskIdOfPackage } from "../ledger/tables/work-packages.js";
 import { nowIso, type ServiceContext } from "./context.js";
 
 /** What one successful tool call of the controller concerned, and the client session it came from. */
@@ -16,14 +17,8 @@ export interface SessionSighting {
   packageId: number | null;
 }
 
-function packageTask(ctx: ServiceContext, packageId: number): number | null {
-  const row = ctx.db.prepare("SELECT task_id FROM work_packages WHERE id = ?").get(packageId) as
-    { task_id: number } | undefined;
-  return row?.task_id ?? null;
-}
-
 function keysOf(ctx: ServiceContext, s: SessionSighting): [number, number][] {
-  const taskId = s.packageId !== null ? packageTask(ctx, s.packageId) : s.taskId;
+  const taskId = s.packageId !== null ? taskIdOfPackage(ctx.db, s.packageId) : s.taskId;
   if (taskId === null || !findTask(ctx.db, taskId)) return [];
   const keys: [number, number][] = [[taskId, TASK_LEVEL]];
   if (s.packageId !== null) keys.push([taskId, s.packageId]);

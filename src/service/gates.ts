@@ -10,7 +10,7 @@ import {
   validateWorkerReport,
 } from "../gates/index.js";
 import { inTransaction } from "../ledger/database.js";
-import { listPackagesOfTask } from "../ledger/rows.js";
+import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
 import { loadProject, loadTask, requireRole, requireWorker } from "./access.js";
 import { audit, type ServiceContext } from "./context.js";
 import { lintIfPolicy } from "./final-review.js";

@@ -3,7 +3,8 @@ import { checkChangedFiles, isPatternWithinScope, scopePatternIssues } from "../
 import { FsRepoReader } from "../gates/index.js";
 import type { HookContext, HookEvent } from "../hooks/index.js";
 import { parseJson } from "../ledger/json.js";
-import type { PackageRow, TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/rows.js";
+import { enableWorkerPro, type PackageRow } from "../ledger/tables/work-packages.js";
 import { loadPackage, loadProject, loadTask } from "./access.js";
 import { importCanonicalArtifacts } from "./grace-import.js";
 import { audit, type ServiceContext } from "./context.js";
@@ -82,7 +83,7 @@ export function dispatchHook(
     enableWorkerPro: () => {
       if (target.packageId === null)
         throw new OrchestratorError("GLM rejection hook requires a work package");
-      ctx.db.prepare("UPDATE work_packages SET worker_pro_available = 1 WHERE id = ?").run(target.packageId);
+      enableWorkerPro(ctx.db, target.packageId);
     },
     requireGraceArtifacts: () => importCanonicalArtifacts(ctx, loadTask(ctx, target.taskId), effectiveRole),
     closeTask: () => {

@@ -2,6 +2,7 @@ import { LOOP_LIST_BUDGET_BYTES, fitByBytes } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
 import { openEscalations, type OpenEscalation } from "../ledger/escalations.js";
 import { parseJson } from "../ledger/json.js";
+import { listPackageCandidates, type PackageCandidateRow } from "../ledger/tables/work-packages.js";
 import { decideEffectiveRole } from "../domain/authorization.js";
 import { actorProjectFacts, roleQuery, type ActorProjectFacts } from "./access.js";
 import type { ServiceContext } from "./context.js";
@@ -21,30 +22,6 @@ interface Candidate {
   envelope: InboxEnvelope;
 }
 
-interface PackageCandidateRow {
-  id: number;
-  task_id: number;
-  project_id: number;
-  title: string;
-  objective: string;
-  status: string;
-  assigned_junior_agent: string | null;
-  assigned_pro_agent: string | null;
-  claimed_by_agent: string | null;
-  allowed_files_json: string;
-  forbidden_files_json: string;
-  base_commit: string;
-  contract_discovery_json: string;
-  test_surface_json: string;
-  rollback_boundary: string;
-  compact_report_format_json: string;
-  updated_at: string;
-  task_title: string;
-  task_objective: string;
-  architecture_intent: string;
-  project_commands_json: string;
-}
-
 interface TaskCandidateRow {
   id: number;
   project_id: number;
@@ -59,19 +36,7 @@ function placeholders(values: readonly string[]): string {
 }
 
 function packageRows(ctx: ServiceContext, projectId: number | null): PackageCandidateRow[] {
-  const statuses = ruleStatuses(PACKAGE_RULES);
-  return ctx.db
-    .prepare(
-      `SELECT w.id, w.task_id, t.project_id, w.title, w.objective, w.status, w.assigned_junior_agent,
-              w.assigned_pro_agent, w.claimed_by_agent, w.allowed_files_json, w.forbidden_files_json,
-              w.base_commit, w.contract_discovery_json, w.test_surface_json, w.rollback_boundary,
-              w.compact_report_format_json, w.updated_at, t.title AS task_title,
-              t.objective AS task_objective, t.architecture_intent,
-              p.allowed_test_commands_json AS project_commands_json
-       FROM work_packages w JOIN tasks t ON t.id = w.task_id JOIN projects p ON p.id = t.project_id
-       WHERE w.status IN (${placeholders(statuses)}) AND (? IS NULL OR t.project_id = ?)`,
-    )
-    .all(...statuses, projectId, projectId) as PackageCandidateRow[];
+  return listPackageCandidates(ctx.db, ruleStatuses(PACKAGE_RULES), projectId);
 }
 
 function taskRows(ctx: ServiceContext, projectId: number | null): TaskCandidateRow[] {

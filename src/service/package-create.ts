@@ -10,11 +10,15 @@ import {
   requireGatePass,
   validateContractDiscoveryReport,
   validateExecutionPacket,
+  type GateResult,
+  type ProjectPolicy,
+  type RepoReader,
 } from "../gates/index.js";
 import { resolveCommit } from "../git/commits.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
-import { findAgent, type AgentRow, type TaskRow } from "../ledger/rows.js";
+import { findAgent, type AgentRow, type ProjectRow, type TaskRow } from "../ledger/rows.js";
+import { insertWorkPackage, type NewPackageRow } from "../ledger/tables/work-packages.js";
 import { agentFacts, loadPackage, loadProject, loadTask, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { dispatchHook, scopeOf } from "./hooks.js";
@@ -24,6 +28,7 @@ import {
   defaultSessionRouting,
   parseAuthorityMode,
   resolveBackend,
+  type Backend,
 } from "./package-packet.js";
 import { packageView } from "./projections.js";
 import { transitionTask } from "./transitions.js";
@@ -103,7 +108,6 @@ function checkPackageScope(task: TaskRow, allowed: readonly string[], forbidden:
   }
 }
 
-/** workpackage.create: every gate runs before the one transaction that inserts. */
 const REF_FIELDS = ["module_refs", "verification_refs", "rule_refs"] as const;
 
 function suppliedRefIssues(supplied: Record<string, unknown>, server: Record<string, unknown>) {
@@ -120,31 +124,58 @@ function suppliedRefIssues(supplied: Record<string, unknown>, server: Record<str
   return gateResult(issues);
 }
 
-export async function createWorkPackage(ctx: ServiceContext, input: CreatePackageInput) {
-  const task = loadTask(ctx, input.task_id);
-  checkCreatable(ctx, task);
-  checkPackageScope(task, input.allowed_files, input.forbidden_files);
-  const project = loadProject(ctx, task.project_id);
-  const junior = requireAgent(ctx, project.id, input.assigned_junior_agent, "worker_junior", true);
-  const pro = requireAgent(ctx, project.id, input.assigned_pro_agent, "worker_pro", false);
-  const juniorBackend = resolveBackend(junior, "worker_junior", agentFacts(junior).capabilities);
-  const proBackend = resolveBackend(pro, "worker_pro", agentFacts(pro).capabilities);
-  const baseCommit = await resolveCommit(project.repo_path, input.base_commit);
+type Discovery = Record<string, unknown>;
 
-  const reader = new FsRepoReader(project.repo_path);
-  const policy = loadPolicy(reader);
-  // The server always discovers the contracts itself; a report GLM attaches may narrow the refs
-  // but never claim ones the repository does not give for this scope.
-  const discovery = discoverContracts(reader, input.allowed_files, { policy }) as unknown as Record<
-    string,
-    unknown
-  >;
+interface AssignedWorkers {
+  junior: AgentRow;
+  pro: AgentRow;
+  juniorBackend: Backend;
+  proBackend: Backend;
+}
+
+/** What every step after the checks reads: the request, the rows it names and what the server found. */
+interface PackageDraft {
+  input: CreatePackageInput;
+  task: TaskRow;
+  project: ProjectRow;
+  workers: AssignedWorkers;
+  baseCommit: string;
+  discovery: Discovery;
+  /** The task's forbidden patterns joined with the package's own. */
+  forbidden: string[];
+}
+
+type PacketFields = ReturnType<typeof packetFields>;
+
+/** The junior must be available now; the pro is only checked for its role (its route opens later). */
+function assignedWorkers(ctx: ServiceContext, projectId: number, input: CreatePackageInput): AssignedWorkers {
+  const junior = requireAgent(ctx, projectId, input.assigned_junior_agent, "worker_junior", true);
+  const pro = requireAgent(ctx, projectId, input.assigned_pro_agent, "worker_pro", false);
+  return {
+    junior,
+    pro,
+    juniorBackend: resolveBackend(junior, "worker_junior", agentFacts(junior).capabilities),
+    proBackend: resolveBackend(pro, "worker_pro", agentFacts(pro).capabilities),
+  };
+}
+
+/**
+ * The server always discovers the contracts itself; a report GLM attaches may narrow the refs
+ * but never claim ones the repository does not give for this scope.
+ */
+function checkedDiscovery(reader: RepoReader, policy: ProjectPolicy, input: CreatePackageInput): Discovery {
+  const discovery = discoverContracts(reader, input.allowed_files, { policy }) as unknown as Discovery;
   requireGatePass("Contract discovery gate", validateContractDiscoveryReport(discovery));
   if (input.contract_discovery !== undefined) {
     requireGatePass("Contract discovery gate", validateContractDiscoveryReport(input.contract_discovery));
     requireGatePass("Contract discovery gate", suppliedRefIssues(input.contract_discovery, discovery));
   }
+  return discovery;
+}
 
+/** The packet's operation fields: what the request gives, else defaults from the task, actor and discovery. */
+function packetFields(ctx: ServiceContext, draft: PackageDraft) {
+  const { input, task, project, discovery } = draft;
   const firstOf = (field: string) => {
     const list = discovery[field];
     return Array.isArray(list) && typeof list[0] === "string" ? list[0] : "";
@@ -154,8 +185,7 @@ export async function createWorkPackage(ctx: ServiceContext, input: CreatePackag
   const authorityMode = parseAuthorityMode(input.authority_mode);
   const codexRequired = input.codex_required ?? authorityMode !== "glm_direct";
   const branchWorktree = input.branch_worktree?.trim() || `${project.repo_path}@${project.main_branch}`;
-  const forbidden = [...new Set([...scopeOf(task).forbidden, ...input.forbidden_files])];
-  const fields = {
+  return {
     operationId: input.operation_id?.trim() || `task-${task.id}`,
     authorityMode,
     operationRoot: input.operation_root?.trim() || ctx.actor.name,
@@ -181,88 +211,110 @@ export async function createWorkPackage(ctx: ServiceContext, input: CreatePackag
     testSurface: input.test_surface ?? [],
     rollbackBoundary: input.rollback_boundary ?? "",
   };
+}
+
+/** Builds the execution packet and refuses the creation unless it passes its gate. */
+function checkedPacket(draft: PackageDraft, fields: PacketFields, policy: ProjectPolicy): GateResult {
+  const { input, task, workers } = draft;
   const packet = buildExecutionPacket({
     ...fields,
     taskId: task.id,
     objective: input.objective,
     allowed: input.allowed_files,
-    forbidden,
-    junior,
-    juniorBackend,
-    proBackend,
-    discovery,
+    forbidden: draft.forbidden,
+    junior: workers.junior,
+    juniorBackend: workers.juniorBackend,
+    proBackend: workers.proBackend,
+    discovery: draft.discovery,
     commandsAllowed: input.commands_allowed ?? [],
     retryBudget: input.retry_budget ?? 1,
     stopConditions: input.stop_conditions ?? [],
   });
-  const packetResult = requireGatePass(
+  return requireGatePass(
     EXECUTION_PACKET_GATE_LABEL,
     validateExecutionPacket(packet, { policy, parentAllowed: scopeOf(task).allowed }),
   );
+}
 
-  return inTransaction(ctx.db, () => {
-    // Re-check inside the write lock: the task may have moved while git and the gates ran.
-    const current = loadTask(ctx, task.id);
-    const role = checkCreatable(ctx, current);
-    const now = nowIso(ctx);
-    const id = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO work_packages (task_id, title, objective, allowed_files_json, forbidden_files_json,
-             assigned_junior_agent, assigned_pro_agent, operation_id, authority_mode, operation_root, codex_required,
-             codex_instance_id, glm_instance_id, branch_worktree, glm_scan_plan_report_json, operation_isolation_json,
-             pro_api_assignment, base_commit, contract_discovery_json, test_surface_json, rollback_boundary,
-             compact_report_format_json, session_routing_json, cache_anchor, status, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'CREATED', ?, ?)`,
-        )
-        .run(
-          task.id,
-          input.title,
-          input.objective,
-          stableJson(input.allowed_files),
-          stableJson(forbidden),
-          junior.name,
-          pro.name,
-          fields.operationId,
-          fields.authorityMode,
-          fields.operationRoot,
-          fields.codexRequired ? 1 : 0,
-          fields.codexInstanceId,
-          fields.glmInstanceId,
-          fields.branchWorktree,
-          stableJson(fields.scanPlanReport),
-          stableJson(fields.operationIsolation),
-          fields.proApiAssignment,
-          baseCommit,
-          stableJson(discovery),
-          stableJson(fields.testSurface),
-          fields.rollbackBoundary,
-          stableJson(fields.reportFormat),
-          stableJson(fields.sessionRouting),
-          fields.cacheAnchor,
-          now,
-          now,
-        ).lastInsertRowid,
-    );
-    audit(ctx, role, "gate.validate_execution_packet", "work_package", id, {
-      status: packetResult.status,
-      issues: packetResult.issues,
-      warnings: packetResult.warnings,
-    });
-    audit(ctx, role, "work_package.created", "work_package", id, {
-      title: input.title,
-      contract_discovery_status: discovery["status"] ?? null,
-    });
-    dispatchHook(
-      ctx,
-      "on_workpackage_created",
-      { projectId: project.id, taskId: task.id, packageId: id },
-      {},
-      role,
-    );
-    if (current.status === "GLM_TESTS_PREPARED" || current.status === "GLM_ACCEPTED") {
-      transitionTask(ctx, current, "WORK_PACKAGES_CREATED", role, "task.work_packages_created");
-    }
-    return packageView(loadPackage(ctx, id));
+function packageRow(draft: PackageDraft, fields: PacketFields, now: string): NewPackageRow {
+  const { input } = draft;
+  return {
+    task_id: draft.task.id,
+    title: input.title,
+    objective: input.objective,
+    allowed_files_json: stableJson(input.allowed_files),
+    forbidden_files_json: stableJson(draft.forbidden),
+    assigned_junior_agent: draft.workers.junior.name,
+    assigned_pro_agent: draft.workers.pro.name,
+    operation_id: fields.operationId,
+    authority_mode: fields.authorityMode,
+    operation_root: fields.operationRoot,
+    codex_required: fields.codexRequired ? 1 : 0,
+    codex_instance_id: fields.codexInstanceId,
+    glm_instance_id: fields.glmInstanceId,
+    branch_worktree: fields.branchWorktree,
+    glm_scan_plan_report_json: stableJson(fields.scanPlanReport),
+    operation_isolation_json: stableJson(fields.operationIsolation),
+    pro_api_assignment: fields.proApiAssignment,
+    base_commit: draft.baseCommit,
+    contract_discovery_json: stableJson(draft.discovery),
+    test_surface_json: stableJson(fields.testSurface),
+    rollback_boundary: fields.rollbackBoundary,
+    compact_report_format_json: stableJson(fields.reportFormat),
+    session_routing_json: stableJson(fields.sessionRouting),
+    cache_anchor: fields.cacheAnchor,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** The write step, inside the transaction: insert, audit the gate and the creation, hook, move the task. */
+function insertAndAnnounce(
+  ctx: ServiceContext,
+  draft: PackageDraft,
+  fields: PacketFields,
+  packetResult: GateResult,
+) {
+  // Re-check inside the write lock: the task may have moved while git and the gates ran.
+  const current = loadTask(ctx, draft.task.id);
+  const role = checkCreatable(ctx, current);
+  const id = insertWorkPackage(ctx.db, packageRow(draft, fields, nowIso(ctx)));
+  audit(ctx, role, "gate.validate_execution_packet", "work_package", id, {
+    status: packetResult.status,
+    issues: packetResult.issues,
+    warnings: packetResult.warnings,
   });
+  audit(ctx, role, "work_package.created", "work_package", id, {
+    title: draft.input.title,
+    contract_discovery_status: draft.discovery["status"] ?? null,
+  });
+  dispatchHook(
+    ctx,
+    "on_workpackage_created",
+    { projectId: draft.project.id, taskId: draft.task.id, packageId: id },
+    {},
+    role,
+  );
+  if (current.status === "GLM_TESTS_PREPARED" || current.status === "GLM_ACCEPTED") {
+    transitionTask(ctx, current, "WORK_PACKAGES_CREATED", role, "task.work_packages_created");
+  }
+  return packageView(loadPackage(ctx, id));
+}
+
+/** workpackage.create: every gate runs before the one transaction that inserts. */
+export async function createWorkPackage(ctx: ServiceContext, input: CreatePackageInput) {
+  const task = loadTask(ctx, input.task_id);
+  checkCreatable(ctx, task);
+  checkPackageScope(task, input.allowed_files, input.forbidden_files);
+  const project = loadProject(ctx, task.project_id);
+  const workers = assignedWorkers(ctx, project.id, input);
+  const baseCommit = await resolveCommit(project.repo_path, input.base_commit);
+  const reader = new FsRepoReader(project.repo_path);
+  const policy = loadPolicy(reader);
+  const discovery = checkedDiscovery(reader, policy, input);
+  const forbidden = [...new Set([...scopeOf(task).forbidden, ...input.forbidden_files])];
+  const draft: PackageDraft = { input, task, project, workers, baseCommit, discovery, forbidden };
+  const fields = packetFields(ctx, draft);
+  const packetResult = checkedPacket(draft, fields, policy);
+  return inTransaction(ctx.db, () => insertAndAnnounce(ctx, draft, fields, packetResult));
 }

@@ -2,7 +2,13 @@ import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { selectRepairRoute } from "../mimo/repair-route.js";
-import { findAgent, listPackagesOfTask, type PackageRow, type TaskRow } from "../ledger/rows.js";
+import { findAgent, type TaskRow } from "../ledger/rows.js";
+import {
+  listPackagesOfTask,
+  setClaimedBy,
+  setJuniorAgent,
+  type PackageRow,
+} from "../ledger/tables/work-packages.js";
 import { agentFacts, loadPackage, loadTask, requireRole, requireWorker } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { emitEvent } from "./handoff.js";
@@ -68,9 +74,7 @@ export function reassignPackage(ctx: ServiceContext, input: ReassignInput, byCon
       );
     }
     const junior = requireAgent(ctx, task.project_id, input.assigned_junior_agent, "worker_junior", true);
-    ctx.db
-      .prepare("UPDATE work_packages SET assigned_junior_agent = ?, updated_at = ? WHERE id = ?")
-      .run(junior.name, nowIso(ctx), pkg.id);
+    setJuniorAgent(ctx.db, pkg.id, junior.name, nowIso(ctx));
     if (pkg.status === "CREATED") {
       transitionPackage(ctx, pkg.id, "CREATED", "ASSIGNED", role, "work_package.authority_assigned");
       const current = loadTask(ctx, task.id);
@@ -143,7 +147,7 @@ export function claimPackage(ctx: ServiceContext, packageId: number) {
     const assigned = route.role === "worker_junior" ? pkg.assigned_junior_agent : pkg.assigned_pro_agent;
     const role = requireWorker(ctx, route.role, task.project_id, task.id, assigned);
     transitionPackage(ctx, pkg.id, pkgStatus(pkg), route.to, role, "work_package.claimed");
-    ctx.db.prepare("UPDATE work_packages SET claimed_by_agent = ? WHERE id = ?").run(ctx.actor.name, pkg.id);
+    setClaimedBy(ctx.db, pkg.id, ctx.actor.name);
     return packageView(loadPackage(ctx, pkg.id));
   });
 }

@@ -1,6 +1,7 @@
 import { parseJson } from "../ledger/json.js";
 import { projectDiff, projectWorkerReport } from "./compact-projections.js";
-import type { AgentRow, PackageRow, ProjectRow, TaskRow } from "../ledger/rows.js";
+import type { AgentRow, ProjectRow, TaskRow } from "../ledger/rows.js";
+import type { PackageRow } from "../ledger/tables/work-packages.js";
 
 /** Read models returned by tools: JSON columns decoded, flags as booleans. */
 export function projectView(row: ProjectRow) {

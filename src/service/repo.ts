@@ -8,7 +8,7 @@ import { repoStatus } from "../git/repo-status.js";
 import { runAllowlistedTest } from "../git/run-tests.js";
 import { inTransaction } from "../ledger/database.js";
 import { parseJson, stableJson } from "../ledger/json.js";
-import type { PackageRow } from "../ledger/rows.js";
+import type { PackageRow } from "../ledger/tables/work-packages.js";
 import { testCommandOf } from "./test-commands.js";
 import {
   loadPackage,

@@ -1,7 +1,7 @@
 import { classifyNextAction } from "../domain/next-action.js";
 import type { PackageStatus } from "../domain/package-states.js";
 import type { TaskStatus } from "../domain/task-states.js";
-import { listPackagesOfTask } from "../ledger/rows.js";
+import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
 import { loadPackage, loadTask, requirePackageRead, requireTaskRead } from "./access.js";
 import type { ServiceContext } from "./context.js";
 

@@ -1,6 +1,7 @@
 import { assertPackageTransition, type PackageStatus } from "../domain/package-states.js";
 import { assertTaskTransition, type TaskStatus } from "../domain/task-states.js";
 import type { TaskRow } from "../ledger/rows.js";
+import { packageOwners, setPackageStatus } from "../ledger/tables/work-packages.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { dispatchHook } from "./hooks.js";
 
@@ -34,19 +35,13 @@ export function transitionPackage(
   eventType: string,
 ): void {
   assertPackageTransition(from, to);
-  ctx.db
-    .prepare("UPDATE work_packages SET status = ?, updated_at = ? WHERE id = ?")
-    .run(to, nowIso(ctx), packageId);
+  setPackageStatus(ctx.db, packageId, to, nowIso(ctx));
   audit(ctx, effectiveRole, eventType, "work_package", packageId, { from_status: from, to_status: to });
-  const ids = ctx.db
-    .prepare(
-      "SELECT t.project_id AS p, t.id AS t FROM work_packages w JOIN tasks t ON t.id = w.task_id WHERE w.id = ?",
-    )
-    .get(packageId) as { p: number; t: number };
+  const owners = packageOwners(ctx.db, packageId);
   dispatchHook(
     ctx,
     "gate.promote",
-    { projectId: ids.p, taskId: ids.t, packageId },
+    { ...owners, packageId },
     { from_status: from, to_status: to },
     effectiveRole,
   );

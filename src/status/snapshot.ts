@@ -12,7 +12,8 @@ import type { SupervisorState } from "../continuation/heartbeat.js";
 import type { Db } from "../ledger/database.js";
 import { unresolvedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
 import { preparePackageEventSummaries, type PackageEventSummary } from "../ledger/tables/handoff-events.js";
-import type { PackageRow, ProjectRow, TaskRow } from "../ledger/rows.js";
+import type { ProjectRow, TaskRow } from "../ledger/rows.js";
+import { packagesOfTaskReader, type PackageRow } from "../ledger/tables/work-packages.js";
 import { attentionItems, type AttentionItem } from "./attention.js";
 
 export interface SessionView {
@@ -129,7 +130,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
       : db.prepare("SELECT * FROM projects WHERE id = ?").all(projectId)
   ) as ProjectRow[];
   const tasksOf = db.prepare("SELECT * FROM tasks WHERE project_id = ? ORDER BY id");
-  const packagesOf = db.prepare("SELECT * FROM work_packages WHERE task_id = ? ORDER BY id");
+  const packagesOf = packagesOfTaskReader(db);
   const sessionsOf = db.prepare(
     `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
        FROM mimo_sessions WHERE task_id = ? ORDER BY id DESC`,
@@ -140,7 +141,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
 
   const projectViews = projects.map((p): ProjectView => {
     const tasks = (tasksOf.all(p.id) as TaskRow[]).map((t): TaskView => {
-      const packages = packagesOf.all(t.id) as PackageRow[];
+      const packages = packagesOf(t.id);
       const sessions = sessionsOf.all(t.id) as SessionRow[];
       const counts = new Map(eventSummariesOf(t.id).map((r) => [r.id, r]));
       const briefs = packages.map((w) => ({ id: w.id, status: w.status as PackageStatus }));

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { afterEach } from "vitest";
 import { identityFor } from "../../src/config/identity.js";
 import type { Role } from "../../src/domain/roles.js";
 import { openLedger, type Db } from "../../src/ledger/database.js";
@@ -14,6 +15,19 @@ export const FAKE_MIMO = path.resolve(import.meta.dirname, "..", "..", "scripts"
 
 /** Kept as the world's name for identityFor. */
 export const actor = identityFor;
+
+/** A maker of worlds that are closed after each test of the calling file. */
+export function closedWorlds(): (opts?: WorldOptions) => Promise<World> {
+  const worlds: World[] = [];
+  afterEach(() => {
+    for (const w of worlds.splice(0)) w.close();
+  });
+  return async (opts) => {
+    const w = await makeWorld(opts);
+    worlds.push(w);
+    return w;
+  };
+}
 
 export interface World {
   root: string;

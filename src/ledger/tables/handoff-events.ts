@@ -108,17 +108,6 @@ export function nthNewestEventTime(
   return row?.created_at;
 }
 
-/** A task's event count: the sum of its packages' highest seq (one index probe per package). */
-export function taskEventCount(db: Db, taskId: number): number {
-  const row = db
-    .prepare(
-      `SELECT COALESCE(SUM((SELECT MAX(seq) FROM handoff_events e WHERE e.work_package_id = p.id)), 0) AS n
-       FROM work_packages p WHERE p.task_id = ?`,
-    )
-    .get(taskId) as { n: number };
-  return row.n;
-}
-
 /** The row id of `eventId` if it belongs to the task, else null. */
 export function taskRowIdOf(db: Db, taskId: number, eventId: string): number | null {
   const row = db
