@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { sessionForScope } from "../ledger/tables/controller-sessions.js";
 import type { Db } from "../ledger/database.js";
+import { latestPackageReview, type ReviewRow } from "../ledger/tables/reviews.js";
 import { findWorkPackage } from "../ledger/tables/work-packages.js";
 import { parseRunId } from "./paths.js";
 
@@ -41,7 +42,7 @@ export interface ContinuationContext {
   verification_id: string | null;
   latest_session: Record<string, unknown> | null;
   latest_submission: Record<string, unknown> | null;
-  latest_review: Record<string, unknown> | null;
+  latest_review: ReviewRow | null;
 }
 
 export interface Trigger {
@@ -188,11 +189,7 @@ export function buildContext(db: Db | null, trigger: Trigger): ContinuationConte
     "SELECT * FROM submissions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1",
     packageId,
   );
-  const review = one(
-    db,
-    "SELECT * FROM reviews WHERE target_type = 'work_package' AND target_id = ? ORDER BY id DESC LIMIT 1",
-    packageId,
-  );
+  const review = guarded(db, packageId, latestPackageReview);
   const payload = (event.payload ?? {}) as Record<string, unknown>;
   const meta = controllerMetadata(trigger.runRoot);
   const [moduleId, verificationId] = moduleAndVerification(pkg, session);

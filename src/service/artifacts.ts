@@ -3,6 +3,11 @@ import { notPartOf } from "../domain/errors.js";
 import { confineRelative } from "../git/paths.js";
 import { inTransaction } from "../ledger/database.js";
 import type { TaskRow } from "../ledger/rows.js";
+import {
+  findGraceArtifact,
+  insertGraceArtifact,
+  nextArtifactRevision,
+} from "../ledger/tables/grace-artifacts.js";
 import { loadProject, loadTask, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { dispatchHook, taskTarget } from "./hooks.js";
@@ -35,29 +40,18 @@ export function insertArtifactRevision(
   a: ArtifactRevision,
   auditExtra: Record<string, unknown> = {},
 ): { id: number; revision: number } {
-  const { r } = ctx.db
-    .prepare(
-      "SELECT COALESCE(MAX(revision), 0) + 1 AS r FROM grace_artifacts WHERE task_id = ? AND artifact_type = ?",
-    )
-    .get(task.id, a.type) as { r: number };
-  const id = Number(
-    ctx.db
-      .prepare(
-        `INSERT INTO grace_artifacts (project_id, task_id, artifact_type, path, content, content_hash, revision,
-           created_by_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        task.project_id,
-        task.id,
-        a.type,
-        a.path,
-        a.content,
-        sha256Hex(a.content),
-        r,
-        a.createdBy,
-        nowIso(ctx),
-      ).lastInsertRowid,
-  );
+  const r = nextArtifactRevision(ctx.db, task.id, a.type);
+  const id = insertGraceArtifact(ctx.db, {
+    project_id: task.project_id,
+    task_id: task.id,
+    artifact_type: a.type,
+    path: a.path,
+    content: a.content,
+    content_hash: sha256Hex(a.content),
+    revision: r,
+    created_by_agent: a.createdBy,
+    created_at: nowIso(ctx),
+  });
   audit(ctx, effectiveRole, "grace.artifact_revision_created", "grace_artifact", id, {
     artifact_type: a.type,
     revision: r,
@@ -89,6 +83,6 @@ export async function upsertArtifact(ctx: ServiceContext, input: UpsertArtifactI
       { artifact_id: id, artifact_type: input.artifact_type, artifact_path: relPath, revision },
       role,
     );
-    return ctx.db.prepare("SELECT * FROM grace_artifacts WHERE id = ?").get(id) as Record<string, unknown>;
+    return findGraceArtifact(ctx.db, id);
   });
 }

@@ -10,9 +10,10 @@ import { deriveEvidence } from "../git/evidence.js";
 import { inTransaction } from "../ledger/database.js";
 import { parseJson, stableJson } from "../ledger/json.js";
 import type { TaskRow } from "../ledger/rows.js";
+import { findReview } from "../ledger/tables/reviews.js";
 import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
 import { loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";
-import { insertReview } from "./review-rows.js";
+import { recordReview } from "./record-review.js";
 import { audit, type ServiceContext } from "./context.js";
 import { dispatchHook, scopeOf, taskTarget } from "./hooks.js";
 import { submissionScopeViolation } from "./submission-scope.js";
@@ -80,7 +81,7 @@ export async function completeTaskByController(ctx: ServiceContext, input: Contr
   return inTransaction(ctx.db, () => {
     const task = loadTask(ctx, input.task_id);
     const role = checkCompletable(ctx, task);
-    const id = insertReview(ctx, {
+    const id = recordReview(ctx, {
       targetType: "task",
       targetId: task.id,
       effectiveRole: role,
@@ -98,7 +99,6 @@ export async function completeTaskByController(ctx: ServiceContext, input: Contr
       { files_changed: evidence.changed_files, controller_owned: true },
       role,
     );
-    const review = ctx.db.prepare("SELECT * FROM reviews WHERE id = ?").get(id) as Record<string, string>;
-    return { ...review, controller_completion: parseJson(stableJson(completion), {}) };
+    return { ...findReview(ctx.db, id), controller_completion: parseJson(stableJson(completion), {}) };
   });
 }

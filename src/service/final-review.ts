@@ -8,8 +8,9 @@ import {
 } from "../gates/index.js";
 import { inTransaction } from "../ledger/database.js";
 import type { TaskRow } from "../ledger/rows.js";
+import { findReview } from "../ledger/tables/reviews.js";
 import { loadProject, loadTask, requireRole } from "./access.js";
-import { insertReview } from "./review-rows.js";
+import { recordReview } from "./record-review.js";
 import { audit, type ServiceContext } from "./context.js";
 import { dispatchHook, taskTarget } from "./hooks.js";
 import { parseDecision, type ReviewInput } from "./review-input.js";
@@ -76,7 +77,7 @@ export function submitCodexReview(ctx: ServiceContext, input: CodexReviewInput) 
     const task = loadTask(ctx, input.task_id);
     const role = checkCodexReviewable(ctx, task);
     if (lint) audit(ctx, role, "gate.acceptance_review", "task", task.id, lint);
-    const id = insertReview(ctx, {
+    const id = recordReview(ctx, {
       targetType: "task",
       targetId: task.id,
       effectiveRole: role,
@@ -99,8 +100,7 @@ export function submitCodexReview(ctx: ServiceContext, input: CodexReviewInput) 
       { review_id: id },
       role,
     );
-    const review = ctx.db.prepare("SELECT * FROM reviews WHERE id = ?").get(id) as Record<string, unknown>;
-    return { ...review, task_status: loadTask(ctx, task.id).status };
+    return { ...findReview(ctx.db, id), task_status: loadTask(ctx, task.id).status };
   });
 }
 

@@ -10,6 +10,7 @@ import {
   validateWorkerReport,
 } from "../gates/index.js";
 import { inTransaction } from "../ledger/database.js";
+import { taskReviewDecisions } from "../ledger/tables/reviews.js";
 import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
 import { loadProject, loadTask, requireRole, requireWorker } from "./access.js";
 import { audit, type ServiceContext } from "./context.js";
@@ -106,13 +107,7 @@ export function gateAcceptanceReview(ctx: ServiceContext, taskId: number) {
       status: p.status,
       latestSubmissionValidationStatus: validationStatusOf(latestSubmission(ctx, p.id)),
     })),
-    taskReviewDecisions: (
-      ctx.db
-        .prepare("SELECT decision FROM reviews WHERE target_type = 'task' AND target_id = ?")
-        .all(task.id) as {
-        decision: string;
-      }[]
-    ).map((r) => r.decision),
+    taskReviewDecisions: taskReviewDecisions(ctx.db, task.id),
     agentInfraLint: lintIfPolicy(ctx, task),
   });
   inTransaction(ctx.db, () => audit(ctx, role, "gate.acceptance_review", "task", task.id, result));

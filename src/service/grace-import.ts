@@ -1,6 +1,7 @@
 import { OrchestratorError } from "../domain/errors.js";
 import { ARTIFACT_PATHS, FsRepoReader } from "../gates/index.js";
 import type { TaskRow } from "../ledger/rows.js";
+import { artifactTypesOfTask } from "../ledger/tables/grace-artifacts.js";
 import { insertArtifactRevision } from "./artifacts.js";
 import type { ServiceContext } from "./context.js";
 import { loadProject } from "./access.js";
@@ -26,13 +27,7 @@ export function importCanonicalArtifacts(
   task: TaskRow,
   effectiveRole: string,
 ): Record<string, unknown> {
-  const present = new Set(
-    (
-      ctx.db.prepare("SELECT DISTINCT artifact_type FROM grace_artifacts WHERE task_id = ?").all(task.id) as {
-        artifact_type: string;
-      }[]
-    ).map((r) => r.artifact_type),
-  );
+  const present = new Set(artifactTypesOfTask(ctx.db, task.id));
   const reader = new FsRepoReader(loadProject(ctx, task.project_id).repo_path);
   const imported: Record<string, unknown>[] = [];
   const missing: string[] = [];

@@ -1,5 +1,6 @@
 import { notFound } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
+import { latestPackageReviewWith } from "../ledger/tables/reviews.js";
 import { ACTIVE_STATES, type MimoSessionRow } from "../mimo/session-row.js";
 import { loadPackage, loadTask, requireRole } from "./access.js";
 import type { ServiceContext } from "./context.js";
@@ -58,13 +59,7 @@ export interface Rejection {
 
 /** The latest `rejected_repair_required` review of a package; a `blocked` review defines no cut-off. */
 export function latestRejection(ctx: ServiceContext, packageId: number): Rejection | null {
-  const row = ctx.db
-    .prepare(
-      `SELECT created_at, findings_json, required_fixes_json FROM reviews
-       WHERE target_type = 'work_package' AND target_id = ? AND decision = 'rejected_repair_required'
-       ORDER BY id DESC LIMIT 1`,
-    )
-    .get(packageId) as { created_at: string; findings_json: string; required_fixes_json: string } | undefined;
+  const row = latestPackageReviewWith(ctx.db, packageId, "rejected_repair_required");
   if (!row) return null;
   return {
     created_at: row.created_at,

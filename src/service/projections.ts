@@ -1,6 +1,7 @@
 import { parseJson } from "../ledger/json.js";
 import { projectDiff, projectWorkerReport } from "./compact-projections.js";
 import type { AgentRow, ProjectRow, TaskRow } from "../ledger/rows.js";
+import type { GraceArtifactRow } from "../ledger/tables/grace-artifacts.js";
 import type { PackageRow } from "../ledger/tables/work-packages.js";
 
 /** Read models returned by tools: JSON columns decoded, flags as booleans. */
@@ -84,7 +85,7 @@ export function submissionView(row: Record<string, unknown>) {
 }
 
 /** A GRACE artifact revision without its content (up to 512 KB): its size, hash and repo path say where it is. */
-export function artifactView(row: Record<string, unknown>) {
+export function artifactView(row: GraceArtifactRow) {
   const { content, ...rest } = row;
-  return { ...rest, content_bytes: Buffer.byteLength(String(content ?? ""), "utf8") };
+  return { ...rest, content_bytes: Buffer.byteLength(content, "utf8") };
 }

@@ -1,4 +1,5 @@
 import { OrchestratorError } from "../domain/errors.js";
+import { latestArtifactContent } from "../ledger/tables/grace-artifacts.js";
 import { loadPackage, loadProject, loadTask, requirePackageRead, requireProjectMember } from "./access.js";
 import type { ServiceContext } from "./context.js";
 import { packageView, projectView } from "./projections.js";
@@ -24,11 +25,9 @@ export function readLatestArtifact(ctx: ServiceContext, projectId: number, type:
     throw new OrchestratorError(`Worker role ${role} is not authorized to read GRACE artifacts`);
   }
   requireProjectMember(ctx, projectId, null);
-  const row = ctx.db
-    .prepare(
-      "SELECT content FROM grace_artifacts WHERE project_id = ? AND artifact_type = ? ORDER BY created_at DESC, id DESC LIMIT 1",
-    )
-    .get(projectId, type) as { content: string } | undefined;
-  if (!row) throw new OrchestratorError(`No ${type} artifact has been registered for project ${projectId}`);
-  return row.content;
+  const content = latestArtifactContent(ctx.db, projectId, type);
+  if (content === undefined) {
+    throw new OrchestratorError(`No ${type} artifact has been registered for project ${projectId}`);
+  }
+  return content;
 }

@@ -1,6 +1,7 @@
 import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { parseJson } from "../ledger/json.js";
+import { findReview } from "../ledger/tables/reviews.js";
 import { snapshot } from "../status/snapshot.js";
 import {
   loadPackage,
@@ -47,7 +48,7 @@ export function readSubmission(ctx: ServiceContext, submissionId: number) {
 
 /** One review: a worker reads the reviews of a package it works on, staff those of their project. */
 export function readReview(ctx: ServiceContext, reviewId: number) {
-  const row = ctx.db.prepare("SELECT * FROM reviews WHERE id = ?").get(reviewId) as Row | undefined;
+  const row = findReview(ctx.db, reviewId);
   if (!row) throw new OrchestratorError(`Review not found: ${reviewId}`);
   const targetId = Number(row["target_id"]);
   if (row["target_type"] === "work_package") {
@@ -66,7 +67,7 @@ export function readReview(ctx: ServiceContext, reviewId: number) {
   const { findings_json, required_fixes_json, ...rest } = row;
   return {
     ...rest,
-    findings: parseJson(findings_json as string, []),
-    required_fixes: parseJson(required_fixes_json as string, []),
+    findings: parseJson(findings_json, []),
+    required_fixes: parseJson(required_fixes_json, []),
   };
 }

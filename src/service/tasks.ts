@@ -7,6 +7,8 @@ import type { TaskStatus } from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
 import type { TaskRow } from "../ledger/rows.js";
+import { listArtifactsOfTask } from "../ledger/tables/grace-artifacts.js";
+import { listReviewsOfTask } from "../ledger/tables/reviews.js";
 import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
 import { effectiveRoleDecision, loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
@@ -87,13 +89,7 @@ export function taskProjection(ctx: ServiceContext, task: TaskRow) {
   const packages = listPackagesOfTask(ctx.db, task.id);
   const ids = packages.map((p) => p.id);
   const marks = ids.map(() => "?").join(",");
-  const reviews = ctx.db
-    .prepare(
-      `SELECT * FROM reviews WHERE (target_type = 'task' AND target_id = ?)
-         ${ids.length ? `OR (target_type = 'work_package' AND target_id IN (${marks}))` : ""}
-       ORDER BY id DESC`,
-    )
-    .all(task.id, ...ids);
+  const reviews = listReviewsOfTask(ctx.db, task.id, ids);
   const submissions = ids.length
     ? (ctx.db
         .prepare(`SELECT * FROM submissions WHERE work_package_id IN (${marks}) ORDER BY id`)
@@ -102,12 +98,7 @@ export function taskProjection(ctx: ServiceContext, task: TaskRow) {
   return {
     ...taskCoreView(task),
     work_packages: packages.map(packageView),
-    grace_artifacts: (
-      ctx.db.prepare("SELECT * FROM grace_artifacts WHERE task_id = ? ORDER BY id").all(task.id) as Record<
-        string,
-        unknown
-      >[]
-    ).map(artifactView),
+    grace_artifacts: listArtifactsOfTask(ctx.db, task.id).map(artifactView),
     reviews,
     mimo_sessions: ctx.db.prepare("SELECT * FROM mimo_sessions WHERE task_id = ? ORDER BY id").all(task.id),
     submissions: submissions.map(submissionView),

@@ -1,6 +1,11 @@
 import { OrchestratorError } from "../domain/errors.js";
 import { inTransaction } from "../ledger/database.js";
 import { parseJson, stableJson } from "../ledger/json.js";
+import {
+  findVerificationPlan,
+  insertVerificationPlan,
+  latestVerificationPlanRevision,
+} from "../ledger/tables/verification-plans.js";
 import { loadProject, loadTask, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { transitionTask } from "./transitions.js";
@@ -30,33 +35,19 @@ export function registerVerificationPlan(ctx: ServiceContext, input: Verificatio
         `Verification plan requires GLM_GRACE_PLANNED task status: task ${task.id} is ${task.status}`,
       );
     }
-    const revision =
-      (
-        ctx.db
-          .prepare("SELECT MAX(revision) AS r FROM verification_plans WHERE task_id = ?")
-          .get(task.id) as {
-          r: number | null;
-        }
-      ).r ?? 0;
-    const id = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO verification_plans (task_id, revision, test_strategy, test_commands_json, risk_coverage_json,
-             acceptance_mapping_json, created_by_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          task.id,
-          revision + 1,
-          input.test_strategy,
-          stableJson(input.test_commands),
-          stableJson(input.risk_coverage ?? []),
-          stableJson(input.acceptance_mapping ?? {}),
-          ctx.actor.name,
-          nowIso(ctx),
-        ).lastInsertRowid,
-    );
+    const revision = latestVerificationPlanRevision(ctx.db, task.id);
+    const id = insertVerificationPlan(ctx.db, {
+      task_id: task.id,
+      revision: revision + 1,
+      test_strategy: input.test_strategy,
+      test_commands_json: stableJson(input.test_commands),
+      risk_coverage_json: stableJson(input.risk_coverage ?? []),
+      acceptance_mapping_json: stableJson(input.acceptance_mapping ?? {}),
+      created_by_agent: ctx.actor.name,
+      created_at: nowIso(ctx),
+    });
     audit(ctx, role, "verification.registered", "verification_plan", id, { revision: revision + 1 });
     transitionTask(ctx, task, "GLM_TESTS_PREPARED", role, "task.tests_prepared");
-    return ctx.db.prepare("SELECT * FROM verification_plans WHERE id = ?").get(id) as Record<string, unknown>;
+    return findVerificationPlan(ctx.db, id);
   });
 }
