@@ -2,6 +2,8 @@ import { expect, test } from "vitest";
 import { buildContext, type Trigger } from "../../src/continuation/context.js";
 import { openLedger } from "../../src/ledger/database.js";
 import { insertReview } from "../../src/ledger/tables/reviews.js";
+import { snapshot } from "../../src/status/snapshot.js";
+import { timelines } from "../../src/status/timeline.js";
 import { scratchDirs } from "../helpers/scratch-dirs.js";
 import { seedClaimedPackage } from "../helpers/seed-ledger.js";
 
@@ -64,6 +66,28 @@ test("a revived controller sees the newest review of its own package, not of the
     );
     expect(buildContext(db, trigger(seeded.projectId, seeded.taskId, null)).latest_review).toBeNull();
     expect(buildContext(null, trigger(seeded.projectId, seeded.taskId, own)).latest_review).toBeNull();
+  } finally {
+    db.close();
+  }
+});
+
+test("the status page's package timeline lists that package's reviews as '<role> review: <decision>'", () => {
+  const dataDir = dirs("timeline-review-");
+  const seeded = seedClaimedPackage(dataDir, dirs("timeline-repo-"), "junior-1", 2);
+  const [own, sibling] = seeded.packageIds as [number, number];
+  const db = openLedger(dataDir);
+  try {
+    insertReview(db, review("work_package", own, "rejected_repair_required"));
+    insertReview(db, review("work_package", sibling, "accepted"));
+    insertReview(db, review("task", seeded.taskId, "accepted"));
+    const byPackage = timelines(db, snapshot(db));
+    const reviewsOf = (id: number) =>
+      byPackage
+        .get(id)
+        ?.filter((e) => e.kind === "review")
+        .map((e) => e.label);
+    expect(reviewsOf(own)).toEqual(["glm review: rejected_repair_required"]);
+    expect(reviewsOf(sibling)).toEqual(["glm review: accepted"]);
   } finally {
     db.close();
   }
