@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { buildContext, type Trigger } from "../../src/continuation/context.js";
-import { openLedger } from "../../src/ledger/database.js";
+import { openLedger, type Db } from "../../src/ledger/database.js";
 import { insertReview } from "../../src/ledger/tables/reviews.js";
 import { snapshot } from "../../src/status/snapshot.js";
 import { timelines } from "../../src/status/timeline.js";
@@ -43,12 +43,23 @@ function review(targetType: "work_package" | "task", targetId: number, decision:
   };
 }
 
-test("a revived controller sees the newest review of its own package, not of the task or a sibling", () => {
-  const dataDir = dirs("ctx-review-");
-  const seeded = seedClaimedPackage(dataDir, dirs("ctx-repo-"), "junior-1", 2);
+/** Runs `fn` on a ledger holding one task with two claimed packages. */
+function withTwoPackages(
+  fn: (db: Db, s: { seeded: ReturnType<typeof seedClaimedPackage>; own: number; sibling: number }) => void,
+): void {
+  const dataDir = dirs("review-reads-");
+  const seeded = seedClaimedPackage(dataDir, dirs("review-reads-repo-"), "junior-1", 2);
   const [own, sibling] = seeded.packageIds as [number, number];
   const db = openLedger(dataDir);
   try {
+    fn(db, { seeded, own, sibling });
+  } finally {
+    db.close();
+  }
+}
+
+test("a revived controller sees the newest review of its own package, not of the task or a sibling", () => {
+  withTwoPackages((db, { seeded, own, sibling }) => {
     const before = buildContext(db, trigger(seeded.projectId, seeded.taskId, own));
     expect(before.latest_review).toBeNull();
     expect(before.controller_state.latest_review_decision).toBeNull();
@@ -66,17 +77,11 @@ test("a revived controller sees the newest review of its own package, not of the
     );
     expect(buildContext(db, trigger(seeded.projectId, seeded.taskId, null)).latest_review).toBeNull();
     expect(buildContext(null, trigger(seeded.projectId, seeded.taskId, own)).latest_review).toBeNull();
-  } finally {
-    db.close();
-  }
+  });
 });
 
 test("the status page's package timeline lists that package's reviews as '<role> review: <decision>'", () => {
-  const dataDir = dirs("timeline-review-");
-  const seeded = seedClaimedPackage(dataDir, dirs("timeline-repo-"), "junior-1", 2);
-  const [own, sibling] = seeded.packageIds as [number, number];
-  const db = openLedger(dataDir);
-  try {
+  withTwoPackages((db, { seeded, own, sibling }) => {
     insertReview(db, review("work_package", own, "rejected_repair_required"));
     insertReview(db, review("work_package", sibling, "accepted"));
     insertReview(db, review("task", seeded.taskId, "accepted"));
@@ -88,7 +93,5 @@ test("the status page's package timeline lists that package's reviews as '<role>
         .map((e) => e.label);
     expect(reviewsOf(own)).toEqual(["glm review: rejected_repair_required"]);
     expect(reviewsOf(sibling)).toEqual(["glm review: accepted"]);
-  } finally {
-    db.close();
-  }
+  });
 });
