@@ -13,6 +13,7 @@ import { settingsFromEnv } from "../config/settings.js";
 import { LEDGER_FILE, type Db } from "../ledger/database.js";
 import { identifyLedger, LedgerRefusedError } from "../ledger/identity.js";
 import { LATEST_VERSION } from "../ledger/migrations.js";
+import { findProject } from "../ledger/tables/projects.js";
 import { openNamedSignal, type NamedSignal, type Waiter } from "../signal/named-signal.js";
 import { supervisorState } from "../continuation/heartbeat.js";
 import { goneSessionIds } from "../status/attention.js";
@@ -187,8 +188,7 @@ async function frame(db: Db, options: Options, watching: boolean): Promise<strin
 
 function requireProject(db: Db, options: Options): void {
   if (options.projectId === undefined) return;
-  const found = db.prepare("SELECT 1 FROM projects WHERE id = ?").get(options.projectId);
-  if (!found)
+  if (!findProject(db, options.projectId))
     fail(
       `No project ${options.projectId} in ${options.ledgerFile}; run grace-status without --project to list them.`,
     );

@@ -2,6 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { sessionForScope } from "../ledger/tables/controller-sessions.js";
 import type { Db } from "../ledger/database.js";
+import { findProject } from "../ledger/tables/projects.js";
+import { findTask } from "../ledger/tables/tasks.js";
 import { latestPackageReview, type ReviewRow } from "../ledger/tables/reviews.js";
 import { findWorkPackage } from "../ledger/tables/work-packages.js";
 import { parseRunId } from "./paths.js";
@@ -176,8 +178,8 @@ export function buildContext(db: Db | null, trigger: Trigger): ContinuationConte
   const projectId = num(event.project_id) ?? ids.projectId;
   const taskId = num(event.task_id) ?? ids.taskId;
   const packageId = num(event.work_package_id) ?? ids.packageId;
-  const project = one(db, "SELECT * FROM projects WHERE id = ?", projectId);
-  const task = one(db, "SELECT * FROM tasks WHERE id = ?", taskId);
+  const project = guarded(db, projectId, findProject) as Row | null;
+  const task = guarded(db, taskId, findTask) as Row | null;
   const pkg = guarded(db, packageId, findWorkPackage);
   const session = one(
     db,

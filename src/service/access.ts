@@ -9,18 +9,14 @@ import { bindingRefusal } from "../domain/binding.js";
 import { OrchestratorError, notFound } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { parseJson } from "../ledger/json.js";
+import { findAgent, listRegistrationsOf, type AgentRow } from "../ledger/tables/agents.js";
+import { findProject, type ProjectRow } from "../ledger/tables/projects.js";
 import {
-  findAgent,
-  findProject,
-  findTask,
   listDelegationsFor,
   listDelegationsNaming,
-  listRegistrationsOf,
-  type AgentRow,
   type DelegationRow,
-  type ProjectRow,
-  type TaskRow,
-} from "../ledger/rows.js";
+} from "../ledger/tables/role-delegations.js";
+import { findTask, type TaskRow } from "../ledger/tables/tasks.js";
 import { findWorkPackage, listPackagesOfTask, type PackageRow } from "../ledger/tables/work-packages.js";
 import type { ServiceContext } from "./context.js";
 

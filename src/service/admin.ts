@@ -6,13 +6,9 @@ import {
   TERMINAL_PACKAGE_STATUSES,
   type PackageStatus,
 } from "../domain/package-states.js";
-import {
-  isTaskStatus,
-  TASK_STATUSES,
-  TERMINAL_TASK_STATUSES,
-  type TaskStatus,
-} from "../domain/task-states.js";
+import { isTaskStatus, TASK_STATUSES, TERMINAL_TASK_STATUSES } from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
+import { setTaskStatus } from "../ledger/tables/tasks.js";
 import { resetPackageToCreated, setPackageStatus } from "../ledger/tables/work-packages.js";
 import { cancelHeadless, forgetHeadless } from "../mimo/headless.js";
 import type { MimoSessionRow } from "../mimo/session-row.js";
@@ -89,9 +85,7 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
     terminalGuard(entity, row.status, terminal, allow);
     const now = nowIso(ctx);
     if (isTask) {
-      ctx.db
-        .prepare("UPDATE tasks SET status = ?, updated_at = ? WHERE id = ?")
-        .run(input.target_status as TaskStatus, now, row.id);
+      setTaskStatus(ctx.db, { id: row.id, status: input.target_status, updated_at: now });
     } else {
       setPackageStatus(ctx.db, row.id, input.target_status as PackageStatus, now);
     }

@@ -3,7 +3,7 @@ import { OrchestratorError, oneOf } from "../domain/errors.js";
 import { ROLES, isRole, type Role } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
-import { findAgent } from "../ledger/rows.js";
+import { findAgent, saveAgent, setAgentAvailability } from "../ledger/tables/agents.js";
 import { validateBackendModel } from "../mimo/backend-families.js";
 import { loadProject, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
@@ -81,27 +81,17 @@ export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
   return inTransaction(ctx.db, () => {
     loadProject(ctx, input.project_id);
     const role = requireRole(ctx, "codex", input.project_id, null);
-    ctx.db
-      .prepare(
-        `INSERT INTO agents (project_id, name, primary_role, capabilities_json, mimo_model, mimo_agent, runtime, provider, model, reasoning_profile, availability, updated_at)
-         VALUES (@project_id, @name, @primary_role, @capabilities_json, @mimo_model, @mimo_agent, @runtime, @provider, @model, @reasoning_profile, @availability, @updated_at)
-         ON CONFLICT (project_id, name) DO UPDATE SET
-           primary_role = excluded.primary_role, capabilities_json = excluded.capabilities_json,
-           mimo_model = excluded.mimo_model, mimo_agent = excluded.mimo_agent, runtime = excluded.runtime,
-           provider = excluded.provider, model = excluded.model, reasoning_profile = excluded.reasoning_profile,
-           availability = excluded.availability, updated_at = excluded.updated_at`,
-      )
-      .run({
-        project_id: input.project_id,
-        name: input.name,
-        primary_role: primary,
-        capabilities_json: stableJson(capabilities),
-        mimo_model: mimoModel,
-        mimo_agent: mimoAgent,
-        ...row,
-        availability,
-        updated_at: nowIso(ctx),
-      });
+    saveAgent(ctx.db, {
+      project_id: input.project_id,
+      name: input.name,
+      primary_role: primary,
+      capabilities_json: stableJson(capabilities),
+      mimo_model: mimoModel,
+      mimo_agent: mimoAgent,
+      ...row,
+      availability,
+      updated_at: nowIso(ctx),
+    });
     const agent = findAgent(ctx.db, input.project_id, input.name);
     if (!agent) throw new OrchestratorError("Agent registration was not stored");
     audit(ctx, role, "agent.registered", "agent", agent.id, {
@@ -123,9 +113,7 @@ export function setAvailability(ctx: ServiceContext, projectId: number, name: st
     const role = requireRole(ctx, "codex", projectId, null);
     const agent = findAgent(ctx.db, projectId, name);
     if (!agent) throw new OrchestratorError(`Agent '${name}' is not registered in project ${projectId}`);
-    ctx.db
-      .prepare("UPDATE agents SET availability = ?, updated_at = ? WHERE id = ?")
-      .run(value, nowIso(ctx), agent.id);
+    setAgentAvailability(ctx.db, { id: agent.id, availability: value, updated_at: nowIso(ctx) });
     audit(ctx, role, "agent.availability_changed", "agent", agent.id, {
       name,
       from: agent.availability,

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { notPartOf } from "../domain/errors.js";
 import { confineRelative } from "../git/paths.js";
 import { inTransaction } from "../ledger/database.js";
-import type { TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import {
   findGraceArtifact,
   insertGraceArtifact,

@@ -9,7 +9,7 @@ import {
 import { deriveEvidence } from "../git/evidence.js";
 import { inTransaction } from "../ledger/database.js";
 import { parseJson, stableJson } from "../ledger/json.js";
-import type { TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import { findReview } from "../ledger/tables/reviews.js";
 import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
 import { loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";

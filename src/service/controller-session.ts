@@ -6,7 +6,7 @@ import {
   type ControllerSessionRow,
 } from "../ledger/tables/controller-sessions.js";
 import { inTransaction } from "../ledger/database.js";
-import { findTask } from "../ledger/rows.js";
+import { findTask } from "../ledger/tables/tasks.js";
 import { taskIdOfPackage } from "../ledger/tables/work-packages.js";
 import { nowIso, type ServiceContext } from "./context.js";
 

@@ -2,7 +2,13 @@ import { delegationRefusal } from "../domain/authorization.js";
 import { OrchestratorError, notFound, notPartOf } from "../domain/errors.js";
 import { isRole } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
-import { findAgent, listAgents, type DelegationRow } from "../ledger/rows.js";
+import { findAgent, listAgents } from "../ledger/tables/agents.js";
+import {
+  findDelegation,
+  insertDelegation,
+  markDelegationRevoked,
+  type DelegationRow,
+} from "../ledger/tables/role-delegations.js";
 import { agentFacts, loadProject, loadTask, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 
@@ -27,8 +33,7 @@ export function parseExpiry(text: string): Date {
 }
 
 function loadDelegation(ctx: ServiceContext, id: number): DelegationRow {
-  const row = ctx.db.prepare("SELECT * FROM role_delegations WHERE id = ?").get(id) as
-    DelegationRow | undefined;
+  const row = findDelegation(ctx.db, id);
   if (!row) throw notFound("role delegation", id);
   return row;
 }
@@ -58,24 +63,17 @@ export function delegateRole(ctx: ServiceContext, input: DelegateInput): Delegat
       projectAgents: listAgents(ctx.db, input.project_id).map(agentFacts),
     });
     if (refusal) throw new OrchestratorError(refusal);
-    const id = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO role_delegations (project_id, task_id, unavailable_role, substitute_actor, delegated_role, reason, expires_at, created_by_actor, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.project_id,
-          input.task_id,
-          role,
-          input.substitute_actor,
-          role,
-          input.reason.trim(),
-          expires.toISOString(),
-          ctx.actor.name,
-          nowIso(ctx),
-        ).lastInsertRowid,
-    );
+    const id = insertDelegation(ctx.db, {
+      project_id: input.project_id,
+      task_id: input.task_id,
+      unavailable_role: role,
+      substitute_actor: input.substitute_actor,
+      delegated_role: role,
+      reason: input.reason.trim(),
+      expires_at: expires.toISOString(),
+      created_by_actor: ctx.actor.name,
+      created_at: nowIso(ctx),
+    });
     audit(ctx, effective, "role.delegated", "role_delegation", id, {
       unavailable_role: role,
       delegated_role: role,
@@ -95,11 +93,12 @@ export function revokeDelegation(ctx: ServiceContext, delegationId: number, reas
     const row = loadDelegation(ctx, delegationId);
     const effective = requireRole(ctx, "codex", row.project_id, row.task_id);
     if (row.revoked_at !== null) return row;
-    ctx.db
-      .prepare(
-        "UPDATE role_delegations SET revoked_at = ?, revoked_by_actor = ?, revoke_reason = ? WHERE id = ?",
-      )
-      .run(nowIso(ctx), ctx.actor.name, reason.trim(), delegationId);
+    markDelegationRevoked(ctx.db, {
+      id: delegationId,
+      revoked_at: nowIso(ctx),
+      revoked_by_actor: ctx.actor.name,
+      revoke_reason: reason.trim(),
+    });
     audit(ctx, effective, "role.revoked", "role_delegation", delegationId, {
       substitute_actor: row.substitute_actor,
       delegated_role: row.delegated_role,

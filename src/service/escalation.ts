@@ -4,7 +4,7 @@ import { TASK_STATUSES, canTransitionTask } from "../domain/task-states.js";
 import type { RunIds } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { ESCALATION_AUDIT } from "../ledger/escalations.js";
-import type { TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import { listPackagesOfTask, type PackageRow } from "../ledger/tables/work-packages.js";
 import { loadPackage, loadTask, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";

@@ -7,7 +7,7 @@ import {
   type GateResult,
 } from "../gates/index.js";
 import { inTransaction } from "../ledger/database.js";
-import type { TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import { findReview } from "../ledger/tables/reviews.js";
 import { loadProject, loadTask, requireRole } from "./access.js";
 import { recordReview } from "./record-review.js";

@@ -1,6 +1,6 @@
 import { OrchestratorError } from "../domain/errors.js";
 import { ARTIFACT_PATHS, FsRepoReader } from "../gates/index.js";
-import type { TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import { artifactTypesOfTask } from "../ledger/tables/grace-artifacts.js";
 import { insertArtifactRevision } from "./artifacts.js";
 import type { ServiceContext } from "./context.js";

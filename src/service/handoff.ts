@@ -19,7 +19,7 @@ import { eventsPath, runDir, type RunIds } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { nthNewestEventTime } from "../ledger/tables/handoff-events.js";
 import { waitUntil } from "../signal/wait-until.js";
-import type { TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import type { PackageRow } from "../ledger/tables/work-packages.js";
 import { loadPackage, loadTask, requirePackageRead, requireRole, requireWorker } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";

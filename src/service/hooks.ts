@@ -3,7 +3,7 @@ import { checkChangedFiles, isPatternWithinScope, scopePatternIssues } from "../
 import { FsRepoReader } from "../gates/index.js";
 import type { HookContext, HookEvent } from "../hooks/index.js";
 import { parseJson } from "../ledger/json.js";
-import type { TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import { enableWorkerPro, type PackageRow } from "../ledger/tables/work-packages.js";
 import { loadPackage, loadProject, loadTask } from "./access.js";
 import { importCanonicalArtifacts } from "./grace-import.js";

@@ -2,6 +2,7 @@ import { LOOP_LIST_BUDGET_BYTES, fitByBytes } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
 import { openEscalations, type OpenEscalation } from "../ledger/escalations.js";
 import { parseJson } from "../ledger/json.js";
+import { listTasksInStatuses, type TaskSummaryRow } from "../ledger/tables/tasks.js";
 import { listPackageCandidates, type PackageCandidateRow } from "../ledger/tables/work-packages.js";
 import { decideEffectiveRole } from "../domain/authorization.js";
 import { actorProjectFacts, roleQuery, type ActorProjectFacts } from "./access.js";
@@ -22,31 +23,8 @@ interface Candidate {
   envelope: InboxEnvelope;
 }
 
-interface TaskCandidateRow {
-  id: number;
-  project_id: number;
-  title: string;
-  objective: string;
-  status: string;
-  updated_at: string;
-}
-
-function placeholders(values: readonly string[]): string {
-  return values.map(() => "?").join(", ");
-}
-
 function packageRows(ctx: ServiceContext, projectId: number | null): PackageCandidateRow[] {
   return listPackageCandidates(ctx.db, ruleStatuses(PACKAGE_RULES), projectId);
-}
-
-function taskRows(ctx: ServiceContext, projectId: number | null): TaskCandidateRow[] {
-  const statuses = ruleStatuses(TASK_RULES);
-  return ctx.db
-    .prepare(
-      `SELECT id, project_id, title, objective, status, updated_at FROM tasks
-       WHERE status IN (${placeholders(statuses)}) AND (? IS NULL OR project_id = ?)`,
-    )
-    .all(...statuses, projectId, projectId) as TaskCandidateRow[];
 }
 
 /**
@@ -148,7 +126,7 @@ function packageCandidate(ctx: ServiceContext, rule: InboxRule, row: PackageCand
   };
 }
 
-function taskCandidate(ctx: ServiceContext, rule: InboxRule, row: TaskCandidateRow): Candidate {
+function taskCandidate(ctx: ServiceContext, rule: InboxRule, row: TaskSummaryRow): Candidate {
   const context: Record<string, unknown> = { task_title: row.title };
   if (rule.context === "intervention") context["intervention_required"] = true;
   if (rule.kind === "task_gate") context["objective"] = row.objective;
@@ -224,7 +202,7 @@ function candidates(ctx: ServiceContext, projectId: number | null): Candidate[] 
       out.push(packageCandidate(ctx, rule, row));
     }
   }
-  for (const row of taskRows(ctx, projectId)) {
+  for (const row of listTasksInStatuses(ctx.db, ruleStatuses(TASK_RULES), projectId)) {
     for (const rule of TASK_RULES) {
       if (
         !(row.status in rule.tools) ||

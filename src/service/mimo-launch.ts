@@ -6,7 +6,7 @@ import type { Role } from "../domain/roles.js";
 import { isWithin, resolveReal } from "../git/paths.js";
 import { addDetachedWorktree, removeWorktree } from "../git/worktree.js";
 import { inTransaction } from "../ledger/database.js";
-import { findAgent } from "../ledger/rows.js";
+import { findAgent } from "../ledger/tables/agents.js";
 import type { PackageRow } from "../ledger/tables/work-packages.js";
 import { headlessArgv, launchPrompt, tuiArgv } from "../mimo/argv.js";
 import { mimoAgentOf, resolveLaunchBackend } from "../mimo/backend-families.js";

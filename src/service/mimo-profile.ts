@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
 import type { ToolNaming } from "../domain/tool-names.js";
-import { findAgent } from "../ledger/rows.js";
+import { findAgent } from "../ledger/tables/agents.js";
 import { buildConnectionProfile } from "../mimo/connection-profile.js";
 import { installPaths, type InstallPaths } from "../mimo/install-paths.js";
 import { loadProject, requireRole } from "./access.js";

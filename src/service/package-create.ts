@@ -17,7 +17,9 @@ import {
 import { resolveCommit } from "../git/commits.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
-import { findAgent, type AgentRow, type ProjectRow, type TaskRow } from "../ledger/rows.js";
+import { findAgent, type AgentRow } from "../ledger/tables/agents.js";
+import type { ProjectRow } from "../ledger/tables/projects.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import { insertWorkPackage, type NewPackageRow } from "../ledger/tables/work-packages.js";
 import { agentFacts, loadPackage, loadProject, loadTask, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";

@@ -1,7 +1,7 @@
 import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { canonicalKey, DEFAULT_WORKER_REPORT_FIELDS } from "../gates/index.js";
-import type { AgentRow } from "../ledger/rows.js";
+import type { AgentRow } from "../ledger/tables/agents.js";
 import { DEFAULT_MIMO_AGENT, resolveWorkerBackend, type ResolvedBackend } from "../mimo/backend-families.js";
 
 export const AUTHORITY_MODES = ["codex_led", "glm_direct", "parallel_mixed"] as const;

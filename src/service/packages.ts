@@ -2,7 +2,8 @@ import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { selectRepairRoute } from "../mimo/repair-route.js";
-import { findAgent, type TaskRow } from "../ledger/rows.js";
+import { findAgent } from "../ledger/tables/agents.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import {
   listPackagesOfTask,
   setClaimedBy,

@@ -1,6 +1,8 @@
 import { parseJson } from "../ledger/json.js";
 import { projectDiff, projectWorkerReport } from "./compact-projections.js";
-import type { AgentRow, ProjectRow, TaskRow } from "../ledger/rows.js";
+import type { AgentRow } from "../ledger/tables/agents.js";
+import type { ProjectRow } from "../ledger/tables/projects.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import type { GraceArtifactRow } from "../ledger/tables/grace-artifacts.js";
 import type { PackageRow } from "../ledger/tables/work-packages.js";
 

@@ -3,7 +3,13 @@ import { OrchestratorError } from "../domain/errors.js";
 import { confineToRoot, isWithin, resolveReal } from "../git/paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
-import type { ProjectRow } from "../ledger/rows.js";
+import { saveAgent } from "../ledger/tables/agents.js";
+import {
+  findProjectByRepo,
+  insertProject,
+  setProjectTestCommands,
+  type ProjectRow,
+} from "../ledger/tables/projects.js";
 import { loadProject, requirePrimary, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { projectView } from "./projections.js";
@@ -22,9 +28,7 @@ export interface InitProjectInput {
  * it made instead of a second one. The same name returns it; another name is refused, naming it.
  */
 function projectOfRepo(ctx: ServiceContext, repoPath: string, name: string): ProjectRow | undefined {
-  const row = ctx.db
-    .prepare("SELECT * FROM projects WHERE repo_path = ? ORDER BY id LIMIT 1")
-    .get(repoPath) as ProjectRow | undefined;
+  const row = findProjectByRepo(ctx.db, repoPath);
   if (row && row.name !== name) {
     throw new OrchestratorError(
       `Project ${row.id} '${row.name}' already uses repo_path ${repoPath}: call project.init with name '${row.name}' to get it, or use project_id ${row.id}`,
@@ -52,31 +56,30 @@ export async function initProject(ctx: ServiceContext, input: InitProjectInput) 
     const existing = projectOfRepo(ctx, repoPath, input.name);
     if (existing) return projectView(existing);
     const now = nowIso(ctx);
-    const id = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO projects (name, repo_path, grace_path, main_branch, allowed_test_commands_json, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(input.name, repoPath, gracePath, input.main_branch, stableJson(commands), now, now)
-        .lastInsertRowid,
-    );
-    ctx.db
-      .prepare(
-        `INSERT INTO agents (project_id, name, primary_role, capabilities_json, runtime, provider, model, reasoning_profile, availability, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'available', ?)`,
-      )
-      .run(
-        id,
-        ctx.actor.name,
-        ctx.actor.primaryRole,
-        stableJson([ctx.actor.primaryRole]),
-        ctx.actor.runtime,
-        ctx.actor.provider,
-        ctx.actor.model,
-        ctx.actor.reasoningProfile,
-        now,
-      );
+    const id = insertProject(ctx.db, {
+      name: input.name,
+      repo_path: repoPath,
+      grace_path: gracePath,
+      main_branch: input.main_branch,
+      allowed_test_commands_json: stableJson(commands),
+      created_at: now,
+      updated_at: now,
+    });
+    // The project is new, so this registers the controller; it cannot replace a registration.
+    saveAgent(ctx.db, {
+      project_id: id,
+      name: ctx.actor.name,
+      primary_role: ctx.actor.primaryRole,
+      capabilities_json: stableJson([ctx.actor.primaryRole]),
+      mimo_model: null,
+      mimo_agent: null,
+      runtime: ctx.actor.runtime,
+      provider: ctx.actor.provider,
+      model: ctx.actor.model,
+      reasoning_profile: ctx.actor.reasoningProfile,
+      availability: "available",
+      updated_at: now,
+    });
     audit(ctx, "codex", "project.initialized", "project", id, { name: input.name });
     return projectView(loadProject(ctx, id));
   });
@@ -87,9 +90,11 @@ export function setTestCommands(ctx: ServiceContext, projectId: number, commands
   return inTransaction(ctx.db, () => {
     loadProject(ctx, projectId);
     const role = requireRole(ctx, "codex", projectId, null);
-    ctx.db
-      .prepare("UPDATE projects SET allowed_test_commands_json = ?, updated_at = ? WHERE id = ?")
-      .run(stableJson(commands), nowIso(ctx), projectId);
+    setProjectTestCommands(ctx.db, {
+      id: projectId,
+      allowed_test_commands_json: stableJson(commands),
+      updated_at: nowIso(ctx),
+    });
     audit(ctx, role, "project.test_commands_registered", "project", projectId, {
       command_keys: Object.keys(commands).sort(),
     });

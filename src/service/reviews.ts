@@ -5,7 +5,7 @@ import { gateFailureMessage, isGatePass } from "../gates/index.js";
 import { eventsPath, runDir } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { parseJson } from "../ledger/json.js";
-import type { TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import { countPackageNonAcceptances, findReview } from "../ledger/tables/reviews.js";
 import type { PackageRow } from "../ledger/tables/work-packages.js";
 import { loadPackage, loadTask, requireRole } from "./access.js";

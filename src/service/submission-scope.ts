@@ -1,5 +1,5 @@
 import { checkChangedFiles, checkLinkTargets, type LandedLink } from "../domain/scope.js";
-import type { TaskRow } from "../ledger/rows.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import type { PackageRow } from "../ledger/tables/work-packages.js";
 import { scopeOf } from "./hooks.js";
 

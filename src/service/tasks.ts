@@ -6,7 +6,7 @@ import { scopePatternIssues } from "../domain/scope.js";
 import type { TaskStatus } from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
-import type { TaskRow } from "../ledger/rows.js";
+import { insertTask, type TaskRow } from "../ledger/tables/tasks.js";
 import { listArtifactsOfTask } from "../ledger/tables/grace-artifacts.js";
 import { listReviewsOfTask } from "../ledger/tables/reviews.js";
 import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
@@ -50,30 +50,22 @@ export function createCodexTask(ctx: ServiceContext, input: CreateTaskInput) {
       throw notPartOf("task", parent, "project", input.project_id, parentProject);
     }
     const now = nowIso(ctx);
-    const id = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO tasks (project_id, parent_task_id, created_by_role, title, objective, architecture_intent,
-             constraints_json, non_goals_json, acceptance_criteria_json, allowed_files_json, forbidden_files_json,
-             status, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'CODEX_TASK_CREATED', ?, ?)`,
-        )
-        .run(
-          input.project_id,
-          parent,
-          role,
-          input.title,
-          input.objective,
-          input.architecture_intent,
-          stableJson(input.constraints),
-          stableJson(input.non_goals),
-          stableJson(input.acceptance_criteria),
-          stableJson(input.allowed_files),
-          stableJson(input.forbidden_files),
-          now,
-          now,
-        ).lastInsertRowid,
-    );
+    const id = insertTask(ctx.db, {
+      project_id: input.project_id,
+      parent_task_id: parent,
+      created_by_role: role,
+      title: input.title,
+      objective: input.objective,
+      architecture_intent: input.architecture_intent,
+      constraints_json: stableJson(input.constraints),
+      non_goals_json: stableJson(input.non_goals),
+      acceptance_criteria_json: stableJson(input.acceptance_criteria),
+      allowed_files_json: stableJson(input.allowed_files),
+      forbidden_files_json: stableJson(input.forbidden_files),
+      status: "CODEX_TASK_CREATED",
+      created_at: now,
+      updated_at: now,
+    });
     audit(ctx, role, "task.codex_created", "task", id, { title: input.title });
     const task = loadTask(ctx, id);
     dispatchHook(ctx, "on_task_created", taskTarget(task), {}, role);

@@ -1,6 +1,6 @@
 import { assertPackageTransition, type PackageStatus } from "../domain/package-states.js";
 import { assertTaskTransition, type TaskStatus } from "../domain/task-states.js";
-import type { TaskRow } from "../ledger/rows.js";
+import { setTaskStatus, type TaskRow } from "../ledger/tables/tasks.js";
 import { packageOwners, setPackageStatus } from "../ledger/tables/work-packages.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { dispatchHook } from "./hooks.js";
@@ -15,7 +15,7 @@ export function transitionTask(
 ): void {
   const from = task.status as TaskStatus;
   assertTaskTransition(from, to);
-  ctx.db.prepare("UPDATE tasks SET status = ?, updated_at = ? WHERE id = ?").run(to, nowIso(ctx), task.id);
+  setTaskStatus(ctx.db, { id: task.id, status: to, updated_at: nowIso(ctx) });
   audit(ctx, effectiveRole, eventType, "task", task.id, { from_status: from, to_status: to });
   dispatchHook(
     ctx,

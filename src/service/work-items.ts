@@ -1,7 +1,8 @@
 import { ConflictError } from "../domain/errors.js";
 import type { PackageStatus } from "../domain/package-states.js";
 import { parseJson } from "../ledger/json.js";
-import type { ProjectRow, TaskRow } from "../ledger/rows.js";
+import type { ProjectRow } from "../ledger/tables/projects.js";
+import type { TaskRow } from "../ledger/tables/tasks.js";
 import { listPackagesOfTask, type PackageRow } from "../ledger/tables/work-packages.js";
 import { loadPackage, loadProject, loadTask } from "./access.js";
 import type { ServiceContext } from "./context.js";

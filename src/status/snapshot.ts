@@ -12,7 +12,8 @@ import type { SupervisorState } from "../continuation/heartbeat.js";
 import type { Db } from "../ledger/database.js";
 import { unresolvedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
 import { preparePackageEventSummaries, type PackageEventSummary } from "../ledger/tables/handoff-events.js";
-import type { ProjectRow, TaskRow } from "../ledger/rows.js";
+import { findProject, listProjects } from "../ledger/tables/projects.js";
+import { listTasksOfProject } from "../ledger/tables/tasks.js";
 import { packagesOfTaskReader, type PackageRow } from "../ledger/tables/work-packages.js";
 import { attentionItems, type AttentionItem } from "./attention.js";
 
@@ -124,12 +125,8 @@ export function snapshot(db: Db, options: SnapshotOptions = {}): StatusSnapshot 
 
 function read(db: Db, options: SnapshotOptions): StatusSnapshot {
   const projectId = options.projectId;
-  const projects = (
-    projectId === undefined
-      ? db.prepare("SELECT * FROM projects ORDER BY id").all()
-      : db.prepare("SELECT * FROM projects WHERE id = ?").all(projectId)
-  ) as ProjectRow[];
-  const tasksOf = db.prepare("SELECT * FROM tasks WHERE project_id = ? ORDER BY id");
+  const chosen = projectId === undefined ? undefined : findProject(db, projectId);
+  const projects = projectId === undefined ? listProjects(db) : chosen ? [chosen] : [];
   const packagesOf = packagesOfTaskReader(db);
   const sessionsOf = db.prepare(
     `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
@@ -140,7 +137,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
   const gone = options.goneSessions ?? new Set<number>();
 
   const projectViews = projects.map((p): ProjectView => {
-    const tasks = (tasksOf.all(p.id) as TaskRow[]).map((t): TaskView => {
+    const tasks = listTasksOfProject(db, p.id).map((t): TaskView => {
       const packages = packagesOf(t.id);
       const sessions = sessionsOf.all(t.id) as SessionRow[];
       const counts = new Map(eventSummariesOf(t.id).map((r) => [r.id, r]));
