@@ -6,12 +6,7 @@ import {
   TERMINAL_PACKAGE_STATUSES,
   type PackageStatus,
 } from "../domain/package-states.js";
-import {
-  isTaskStatus,
-  TASK_STATUSES,
-  TERMINAL_TASK_STATUSES,
-  type TaskStatus,
-} from "../domain/task-states.js";
+import { isTaskStatus, TASK_STATUSES, TERMINAL_TASK_STATUSES } from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
 import { resetPackageToCreated, setPackageStatus } from "../ledger/tables/work-packages.js";
 import { cancelHeadless, forgetHeadless } from "../mimo/headless.js";
@@ -91,7 +86,7 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
     if (isTask) {
       ctx.db
         .prepare("UPDATE tasks SET status = ?, updated_at = ? WHERE id = ?")
-        .run(input.target_status as TaskStatus, now, row.id);
+        .run(input.target_status, now, row.id);
     } else {
       setPackageStatus(ctx.db, row.id, input.target_status as PackageStatus, now);
     }
