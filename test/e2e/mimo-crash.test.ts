@@ -115,7 +115,7 @@ describe.skipIf(process.platform === "win32")(
       expect(git(repo, "worktree", "list", "--porcelain")).not.toContain(ws);
 
       const again = await call<Result>(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" });
-      pids.push(again.pid as number);
+      pids.push(num(again, "pid"));
       expect(again).toMatchObject({ lifecycle_state: "TUI_DETACHED" });
       expect(again.id).not.toBe(crashed.id);
     });

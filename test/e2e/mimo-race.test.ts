@@ -54,7 +54,7 @@ describe("two GLM server processes launching the same package at once", () => {
         base_commit: base,
         ...PACKET_ARGS,
       });
-      pkgIds.push(created.id as number);
+      pkgIds.push(num(created, "id"));
     }
     for (const id of pkgIds) await staff("glm", "workpackage.assign", { work_package_id: id });
 

@@ -137,7 +137,7 @@ describe("behaviour with code and, until now, no test", () => {
     ).toBe("Unknown after_event_id cursor: 'evt_nope'");
 
     const all = objects(await call("codex", "audit.list", { task_id: taskId }), "result");
-    const last = all[all.length - 1]!.id as number;
+    const last = num(all.at(-1), "id");
     const tail = await call("codex", "audit.list_page", {
       task_id: taskId,
       after_audit_id: last - 1,

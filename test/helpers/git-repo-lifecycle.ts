@@ -240,20 +240,19 @@ export async function createPackage(
   base: string,
   extra: Record<string, unknown> = {},
 ): Promise<Answer & { id: number }> {
-  const pkg = withId(
-    await call("glm", "workpackage.create", {
-      task_id: taskId,
-      title: "Duplicate check in the order store",
-      objective: "saveOrder raises DUPLICATE_ORDER for a known id",
-      allowed_files: ["src/orderdesk/**"],
-      forbidden_files: ["src/orderdesk/secrets/**"],
-      assigned_junior_agent: "junior-1",
-      assigned_pro_agent: "pro-1",
-      base_commit: base,
-      ...PACKET_ARGS,
-      ...extra,
-    }),
-  );
+  const created = await call("glm", "workpackage.create", {
+    task_id: taskId,
+    title: "Duplicate check in the order store",
+    objective: "saveOrder raises DUPLICATE_ORDER for a known id",
+    allowed_files: ["src/orderdesk/**"],
+    forbidden_files: ["src/orderdesk/secrets/**"],
+    assigned_junior_agent: "junior-1",
+    assigned_pro_agent: "pro-1",
+    base_commit: base,
+    ...PACKET_ARGS,
+    ...extra,
+  });
+  const pkg = withId(created);
   await call("glm", "workpackage.assign", { work_package_id: pkg.id });
   return pkg;
 }
