@@ -1,11 +1,6 @@
 import { FORCE_ENTITY_TYPES } from "../domain/vocabulary.js";
 import { ConflictError, OrchestratorError, oneOf } from "../domain/errors.js";
-import {
-  isPackageStatus,
-  PACKAGE_STATUSES,
-  TERMINAL_PACKAGE_STATUSES,
-  type PackageStatus,
-} from "../domain/package-states.js";
+import { isPackageStatus, PACKAGE_STATUSES, TERMINAL_PACKAGE_STATUSES } from "../domain/package-states.js";
 import { isTaskStatus, TASK_STATUSES, TERMINAL_TASK_STATUSES } from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
 import { resetPackageToCreated, setPackageStatus } from "../ledger/tables/work-packages.js";
@@ -88,7 +83,7 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
         .prepare("UPDATE tasks SET status = ?, updated_at = ? WHERE id = ?")
         .run(input.target_status, now, row.id);
     } else {
-      setPackageStatus(ctx.db, row.id, input.target_status as PackageStatus, now);
+      setPackageStatus(ctx.db, row.id, input.target_status, now);
     }
     audit(ctx, role, "ADMIN_RECOVERY_EXECUTED", isTask ? "task" : "work_package", row.id, {
       previous_status: row.status,

@@ -23,8 +23,8 @@ function requireRelative(label: string, patterns: readonly string[]): void {
 
 export function scopeOf(row: TaskRow | PackageRow): { allowed: string[]; forbidden: string[] } {
   return {
-    allowed: parseJson<string[]>(row.allowed_files_json as string, []),
-    forbidden: parseJson<string[]>(row.forbidden_files_json as string, []),
+    allowed: parseJson<string[]>(row.allowed_files_json, []),
+    forbidden: parseJson<string[]>(row.forbidden_files_json, []),
   };
 }
 
