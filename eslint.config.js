@@ -4,11 +4,22 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "test/fixtures/**", "coverage/**"] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        // vitest.config.ts stays out of tsconfig so the build does not emit it; lint still types it.
+        projectService: { allowDefaultProject: ["vitest.config.ts"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
   {
     files: ["**/*.ts"],
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
       "no-console": "error",
     },
   },
@@ -17,8 +28,11 @@ export default tseslint.config(
     rules: { "no-console": "off" },
   },
   {
+    // Plain JavaScript files (the Windows and Codex harness scripts, this config) lie outside tsconfig.
     files: ["**/*.mjs", "**/*.cjs", "**/*.js"],
+    rules: tseslint.configs.disableTypeChecked.rules,
     languageOptions: {
+      parserOptions: tseslint.configs.disableTypeChecked.languageOptions.parserOptions,
       globals: {
         process: "readonly",
         console: "readonly",

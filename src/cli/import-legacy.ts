@@ -53,7 +53,7 @@ export function renderSummary(s: ImportSummary): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export function main(argv: string[]): number {
   let values;
   try {
     ({ values } = parseArgs({

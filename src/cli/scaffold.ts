@@ -12,7 +12,7 @@ workpackage.create finds the contracts of any file under those folders. Never ov
 that exists. Commit the result, then register the project (project.init).
 Exit 0: done; 2: REPO is not the top of a git repository or has no source folder.`;
 
-export async function main(args: string[]): Promise<number> {
+export function main(args: string[]): number {
   let parsed;
   try {
     parsed = parseArgs({

@@ -8,7 +8,7 @@ import { packageVersion } from "../config/node-guard.js";
 /** A subcommand: its one-line summary for --help and its entry (returns the exit code). */
 interface Command {
   summary: string;
-  load: () => Promise<{ main: (args: string[]) => Promise<number> }>;
+  load: () => Promise<{ main: (args: string[]) => number | Promise<number> }>;
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {

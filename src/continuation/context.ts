@@ -164,7 +164,9 @@ function moduleAndVerification(pkg: Row | null, session: Row | null): [string | 
     );
     moduleId = text(routing.workstream);
   }
-  const anchor = /GRACE:([^:\s]+):([^:\s]+)/.exec(String(pkg?.cache_anchor ?? ""));
+  const anchor = /GRACE:([^:\s]+):([^:\s]+)/.exec(
+    typeof pkg?.cache_anchor === "string" ? pkg.cache_anchor : "",
+  );
   if (anchor) {
     moduleId = moduleId ?? anchor[1] ?? null;
     verificationId = verificationId ?? anchor[2] ?? null;
@@ -210,7 +212,7 @@ export function buildContext(db: Db | null, trigger: Trigger): ContinuationConte
     host_events_path: path.join(trigger.runRoot, "host-events.ndjson"),
     run_root: trigger.runRoot,
     trigger_event: event,
-    trigger_event_type: String(event.type ?? ""),
+    trigger_event_type: typeof event.type === "string" ? event.type : "",
     worker_id: text(event.worker) ?? text(pkg?.claimed_by_agent) ?? text(pkg?.assigned_junior_agent),
     worker_worktree: text(session?.workspace_path) ?? text(payload.workspace_path),
     handoff_report_path: reportPath(trigger.runRoot, event, packageId),

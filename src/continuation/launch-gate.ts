@@ -87,7 +87,7 @@ export function startGate(execPath: string = process.execPath): Gate {
     throw new Error("could not start the launch gate");
   }
   child.on("error", () => {});
-  child.stdin!.on("error", () => {});
+  child.stdin.on("error", () => {});
   return { child, pid: child.pid, argv };
 }
 

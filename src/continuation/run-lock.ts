@@ -228,7 +228,7 @@ export async function acquireRunLock(
   const verdict = await staleness(dir, current, nowMs, probe);
   if (verdict === null) return { status: "busy", owner: current };
   const removed = hasToken
-    ? reclaimByToken(paths.locksDir, dir, current!.token)
+    ? reclaimByToken(paths.locksDir, dir, current.token)
     : reclaimByMarker(paths.locksDir, dir, judged, nowMs);
   if (!removed) return { status: "busy", owner: readOwner(dir) };
   const reclaimed: Reclaim = {

@@ -116,7 +116,7 @@ export async function makeWorld(install: string): Promise<World> {
         throw new Error(`${tool} (${ACTORS[who].name}) refused: ${text}`);
       }
       // A tool without an output schema answers with its JSON as text only.
-      if (result.structuredContent !== undefined) return result.structuredContent as Result;
+      if (result.structuredContent !== undefined) return result.structuredContent;
       return JSON.parse(result.content.map((p) => (p.type === "text" ? p.text : "")).join("")) as Result;
     },
     close: async () => {

@@ -77,7 +77,7 @@ export function validateWorkerReport(report: unknown, context: WorkerReportConte
     if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
       issues.push("Worker report files changed must be a list of project-relative paths");
     } else {
-      const files = value as string[];
+      const files = value;
       if (context.evidenceFiles !== undefined) {
         const reported = normalizedSet(files);
         const evidence = normalizedSet(context.evidenceFiles);

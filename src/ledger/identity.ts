@@ -107,7 +107,7 @@ function readHeader(file: string): Seen {
       applicationId,
       userVersion: db.pragma("user_version", { simple: true }) as number,
       // A marked ledger needs no shape check: the common open stays two pragma reads.
-      shape: applicationId === LEDGER_APPLICATION_ID ? new Map() : shapeOf(db),
+      shape: applicationId === LEDGER_APPLICATION_ID ? new Map<string, string>() : shapeOf(db),
     };
   } finally {
     db.close();

@@ -1,11 +1,6 @@
 import { FORCE_ENTITY_TYPES } from "../domain/vocabulary.js";
 import { ConflictError, OrchestratorError, oneOf } from "../domain/errors.js";
-import {
-  isPackageStatus,
-  PACKAGE_STATUSES,
-  TERMINAL_PACKAGE_STATUSES,
-  type PackageStatus,
-} from "../domain/package-states.js";
+import { isPackageStatus, PACKAGE_STATUSES, TERMINAL_PACKAGE_STATUSES } from "../domain/package-states.js";
 import { isTaskStatus, TASK_STATUSES, TERMINAL_TASK_STATUSES } from "../domain/task-states.js";
 import { inTransaction } from "../ledger/database.js";
 import { setTaskStatus } from "../ledger/tables/tasks.js";
@@ -87,7 +82,7 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
     if (isTask) {
       setTaskStatus(ctx.db, { id: row.id, status: input.target_status, updated_at: now });
     } else {
-      setPackageStatus(ctx.db, row.id, input.target_status as PackageStatus, now);
+      setPackageStatus(ctx.db, row.id, input.target_status, now);
     }
     audit(ctx, role, "ADMIN_RECOVERY_EXECUTED", isTask ? "task" : "work_package", row.id, {
       previous_status: row.status,

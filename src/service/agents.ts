@@ -1,6 +1,6 @@
 import { requireArgvValue } from "../domain/argv-values.js";
 import { OrchestratorError, oneOf } from "../domain/errors.js";
-import { ROLES, isRole, type Role } from "../domain/roles.js";
+import { ROLES, isRole } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
 import { findAgent, saveAgent, setAgentAvailability } from "../ledger/tables/agents.js";
@@ -52,7 +52,7 @@ export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
       `Agent registration contains an unknown role capability '${unknown}': ${oneOf("each of capabilities", ROLES)}`,
     );
   }
-  const primary = input.primary_role as Role;
+  const primary = input.primary_role;
   const availability = checkAvailability(input.availability ?? "available");
   const capabilities = ROLES.filter((r) => r === primary || input.capabilities.includes(r)).sort();
   if (primary === "worker_junior" && capabilities.length !== 1) {

@@ -23,8 +23,8 @@ function requireRelative(label: string, patterns: readonly string[]): void {
 
 export function scopeOf(row: TaskRow | PackageRow): { allowed: string[]; forbidden: string[] } {
   return {
-    allowed: parseJson<string[]>(row.allowed_files_json as string, []),
-    forbidden: parseJson<string[]>(row.forbidden_files_json as string, []),
+    allowed: parseJson<string[]>(row.allowed_files_json, []),
+    forbidden: parseJson<string[]>(row.forbidden_files_json, []),
   };
 }
 
@@ -50,7 +50,7 @@ function validateScope(ctx: ServiceContext, target: HookTarget, payload: Record<
     }
     // A package's change must also stay inside its task's scope (the task may forbid more).
     for (const s of scope === task ? [task] : [scope, task]) {
-      const violation = checkChangedFiles(files as string[], s.allowed, s.forbidden)[0];
+      const violation = checkChangedFiles(files, s.allowed, s.forbidden)[0];
       if (violation) throw new OrchestratorError(violation.message);
     }
   }

@@ -77,8 +77,8 @@ export function submissionView(row: Record<string, unknown>) {
   } = row;
   return {
     ...rest,
-    diff_bytes: Buffer.byteLength(String(diff ?? ""), "utf8"),
-    diff_summary: projectDiff(String(diff ?? "")),
+    diff_bytes: Buffer.byteLength(typeof diff === "string" ? diff : "", "utf8"),
+    diff_summary: projectDiff(typeof diff === "string" ? diff : ""),
     tests_run: parseJson(tests_run_json as string, []),
     files_changed: parseJson(files_changed_json as string, []),
     worker_report: projectWorkerReport(parseJson<Record<string, unknown>>(worker_report_json as string, {})),

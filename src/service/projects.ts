@@ -98,6 +98,6 @@ export function setTestCommands(ctx: ServiceContext, projectId: number, commands
     audit(ctx, role, "project.test_commands_registered", "project", projectId, {
       command_keys: Object.keys(commands).sort(),
     });
-    return projectView(loadProject(ctx, projectId) as ProjectRow);
+    return projectView(loadProject(ctx, projectId));
   });
 }

@@ -30,7 +30,7 @@ export function testCommandOf(key: string, spec: unknown): TestCommand {
       `Test command '${key}' has invalid env: a list of variable names is required`,
     );
   }
-  return { argv, env: checkEnvNames(env as string[], `Test command '${key}' env`) };
+  return { argv, env: checkEnvNames(env, `Test command '${key}' env`) };
 }
 
 export function checkTestCommands(commands: TestCommands): TestCommands {

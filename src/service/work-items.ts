@@ -44,7 +44,8 @@ export function latestSubmission(ctx: ServiceContext, packageId: number): Submis
 
 export function validationStatusOf(row: SubmissionRow | undefined): string | null {
   if (!row) return null;
-  return String(parseJson<{ status?: unknown }>(row.worker_report_validation_json, {}).status ?? "");
+  const status = parseJson<{ status?: unknown }>(row.worker_report_validation_json, {}).status;
+  return typeof status === "string" ? status : "";
 }
 
 /** Non-cancelled packages of a task. */

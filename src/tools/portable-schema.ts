@@ -65,7 +65,7 @@ function children(schema: JsonSchema, use: SchemaUse): JsonSchema {
       );
     } else if ((key === "items" || key === "not") && isSchema(value)) out[key] = portableSchema(value, use);
     else if ((key === "anyOf" || key === "oneOf" || key === "allOf") && Array.isArray(value)) {
-      out[key] = value.map((v) => (isSchema(v) ? portableSchema(v, use) : v));
+      out[key] = value.map((v: unknown) => (isSchema(v) ? portableSchema(v, use) : v));
     } else out[key] = value;
   }
   return out;

@@ -64,7 +64,7 @@ function concernedBy(def: ToolDef, args: unknown, result: unknown): Concerned {
 }
 
 export function defineTool<S extends z.ZodObject>(def: ToolDef<S>): ToolDef {
-  return def as unknown as ToolDef;
+  return def;
 }
 
 export const ALL_ROLES: readonly Role[] = [
@@ -180,7 +180,7 @@ function noteSession(svc: ServiceContext, logger: Logger, sessionId: string | nu
 }
 
 function jsonSchemaOf(schema: z.ZodObject, use: "input" | "output"): JsonSchema {
-  return portableSchema(z.toJSONSchema(schema, { io: use, target: "draft-7" }) as JsonSchema, use);
+  return portableSchema(z.toJSONSchema(schema, { io: use, target: "draft-7" }), use);
 }
 
 /** One tool as tools/list shows it: exposed name, portable schemas, truthful annotations. */

@@ -37,11 +37,12 @@ export class BoundedStdioServerTransport implements Transport {
   private readonly onStdinError = (error: Error) => void this.closeFor(`stdin failed: ${error.message}`);
   private readonly onStdoutError = (error: Error) => void this.closeFor(`stdout failed: ${error.message}`);
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.io.stdin.on("data", this.onData);
     this.io.stdin.on("end", this.onEnd);
     this.io.stdin.on("error", this.onStdinError);
     this.io.stdout.on("error", this.onStdoutError);
+    return Promise.resolve();
   }
 
   private handle(line: ReadLine): void {
@@ -87,7 +88,7 @@ export class BoundedStdioServerTransport implements Transport {
     await this.close();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     if (this.closeReason === null) this.closeReason = "closed by the server";
     this.io.stdin.off("data", this.onData);
     this.io.stdin.off("end", this.onEnd);
@@ -96,5 +97,6 @@ export class BoundedStdioServerTransport implements Transport {
     const onclose = this.onclose;
     this.onclose = undefined;
     onclose?.();
+    return Promise.resolve();
   }
 }

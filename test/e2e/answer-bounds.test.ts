@@ -13,6 +13,7 @@ import {
   type Result,
   type Who,
 } from "../helpers/git-repo-lifecycle.js";
+import { at, num, objects, str } from "../helpers/answer.js";
 import { writeFile } from "../helpers/git-repo.js";
 import { resultText, resultValue } from "../helpers/mcp-client.js";
 import { useMcpWorld } from "../helpers/mcp-world.js";
@@ -94,8 +95,8 @@ test("a 5 MB in-scope diff and 30,000 events: every answer stays within its boun
   expect(submitted.files_changed).toEqual([STORE]);
 
   const task = await bounded("codex", "task.get", { task_id: planned.taskId }, ANSWER);
-  expect(task.submissions[0].diff_bytes).toBe(submitted.diff_bytes);
-  expect(task.submissions[0]).not.toHaveProperty("diff");
+  expect(at(task, "submissions", 0, "diff_bytes")).toBe(submitted.diff_bytes);
+  expect(at(task, "submissions", 0)).not.toHaveProperty("diff");
 
   // The whole diff, page by page: the same bytes git produced (its hash is the submission's).
   const hash = createHash("sha256");
@@ -108,9 +109,9 @@ test("a 5 MB in-scope diff and 30,000 events: every answer stays within its boun
       { project_id: planned.projectId, submission_id: submitted.id, offset, limit: 48 * 1024 },
       ANSWER,
     );
-    hash.update(page.diff as string, "utf8");
+    hash.update(str(page, "diff"), "utf8");
     expect(page.total_bytes).toBe(submitted.diff_bytes);
-    offset = page.next_offset as number | null;
+    offset = page.next_offset === null ? null : num(page, "next_offset");
     pages += 1;
   }
   expect(hash.digest("hex")).toBe(submitted.diff_hash);
@@ -134,7 +135,7 @@ test("a 5 MB in-scope diff and 30,000 events: every answer stays within its boun
     LOOP,
   );
   // The page continues exactly where list_events stopped.
-  expect(page.items[0].seq).toBe(listed.events.at(-1).seq + 1);
+  expect(at(page, "items", 0, "seq")).toBe(num(objects(listed, "events").at(-1), "seq") + 1);
   expect(page.has_more).toBe(true);
 
   const waited = await bounded(
@@ -146,14 +147,14 @@ test("a 5 MB in-scope diff and 30,000 events: every answer stays within its boun
   expect(waited.status).toBe("event");
   expect(waited.has_more).toBe(true);
   // The cursor stops at the last event shown, so the next wait starts with the first one not seen.
-  expect(waited.next_after_event_id).toBe(waited.events.at(-1).event_id);
+  expect(waited.next_after_event_id).toBe(at(objects(waited, "events").at(-1), "event_id"));
   const next = await bounded(
     "codex",
     "handoff.wait_for_event",
     { task_id: planned.taskId, after_event_id: waited.next_after_event_id, timeout_seconds: 5 },
     LOOP,
   );
-  expect(next.events[0].seq).toBe(waited.events.at(-1).seq + 1);
+  expect(at(next, "events", 0, "seq")).toBe(num(objects(waited, "events").at(-1), "seq") + 1);
 
   await bounded("glm", "task.get_summary", { task_id: planned.taskId }, LOOP);
   await bounded("junior", "workpackage.get_summary", { work_package_id: pkg.id }, LOOP);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { num } from "../helpers/answer.js";
 import {
   commitFiles,
   PACKET_ARGS,
@@ -31,8 +32,8 @@ beforeAll(async () => {
   // One wave of two packages: created together, then both assigned.
   const create = (title: string) =>
     world.call("glm", "workpackage.create", { ...packageArgs(planned.taskId, base), title });
-  pkgA = (await create("First package")).id;
-  pkgB = (await create("Second package")).id;
+  pkgA = num(await create("First package"), "id");
+  pkgB = num(await create("Second package"), "id");
   for (const id of [pkgA, pkgB]) await world.call("glm", "workpackage.assign", { work_package_id: id });
   await world.call("junior", "workpackage.claim", { work_package_id: pkgA });
   await submit(world.call, "junior", planned.taskId, pkgA, commitFiles(repo, { [STORE]: "// mine\n" }), [

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { num, parsed } from "../helpers/answer.js";
 import { openLedger } from "../../src/ledger/database.js";
 import { allTools } from "../../src/tools/index.js";
 import { FAKE_MIMO, tellExit, writeFakeMimoConfig } from "../helpers/fake-mimo-world.js";
@@ -627,7 +628,7 @@ describe("bad input for every tool", () => {
         expect(answer.isError).toBe(true);
         expect(text).toMatch(refusedBy);
       } else expect(answer.isError, text).toBeFalsy();
-      if (tool === "mimo.launch_package" && !answer.isError) launched.push(JSON.parse(text).pid as number);
+      if (tool === "mimo.launch_package" && !answer.isError) launched.push(num(parsed(text), "pid"));
       return;
     }
     const before = snapshotLedger(dataDir);

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { at } from "../helpers/answer.js";
 import {
   readLaunchRecords,
   startSupervisor,
@@ -53,6 +54,8 @@ test("a worker's submission.create over MCP starts controller review at once, ex
   await new Promise((r) => setTimeout(r, 1_000)); // a duplicate would show up now
   launches = readLaunchRecords(recordDir);
   expect(launches).toHaveLength(1);
-  expect(launches[0]!.env.GRACE_CONTINUATION_SOURCE_EVENT_ID).toBe(submission.handoff_event.event_id);
+  expect(launches[0]!.env.GRACE_CONTINUATION_SOURCE_EVENT_ID).toBe(
+    at(submission, "handoff_event", "event_id"),
+  );
   expect(launches[0]!.argv[0]).toBe("review");
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { at, objects } from "../helpers/answer.js";
 import {
   createPackage,
   createTask,
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 async function items(c: Connected): Promise<Result[]> {
-  return (await mcpCall<Result>(c, "inbox.list", { limit: 50 })).items as Result[];
+  return objects(await mcpCall(c, "inbox.list", { limit: 50 }), "items");
 }
 
 test("Codex escalates a claimed package: HUMAN_INTERVENTION_REQUIRED, the event with its reason, first in the user's inbox until reset", async () => {
@@ -58,9 +59,9 @@ test("Codex escalates a claimed package: HUMAN_INTERVENTION_REQUIRED, the event 
     reason,
   });
   const events = await world().call("codex", "handoff.list_events", { work_package_id: pkg.id });
-  const escalated = (events.events as Result[]).find((e) => e.type === "CONTROLLER_ESCALATED_TO_USER")!;
+  const escalated = objects(events, "events").find((e) => e.type === "CONTROLLER_ESCALATED_TO_USER");
   expect(escalated).toMatchObject({
-    event_id: answer.event_ids[0],
+    event_id: at(answer, "event_ids", 0),
     payload: { reason, escalated_by: "codex-main", from_status: "CLAIMED_JUNIOR" },
   });
   expect((await world().call("codex", "workpackage.get_summary", { work_package_id: pkg.id })).status).toBe(
@@ -78,10 +79,10 @@ test("Codex escalates a claimed package: HUMAN_INTERVENTION_REQUIRED, the event 
     next_action: { tool: "workpackage.get_summary", arguments: { work_package_id: pkg.id } },
   });
   // Codex sees the parked package as an ordinary intervention; the junior no longer has it.
-  expect((await items(world().servers.codex!)).map((i) => i.item_id)).toContain(
+  expect((await items(world().servers.codex)).map((i) => i.item_id)).toContain(
     `work-package:${pkg.id}:intervention`,
   );
-  expect((await items(world().servers.junior!)).map((i) => i.work_package_id)).not.toContain(pkg.id);
+  expect((await items(world().servers.junior)).map((i) => i.work_package_id)).not.toContain(pkg.id);
 
   await mcpCall(user, "workpackage.force_reset", {
     work_package_id: pkg.id,
@@ -107,6 +108,6 @@ test("Codex escalates a claimed package: HUMAN_INTERVENTION_REQUIRED, the event 
 
 test("only Codex may escalate", async () => {
   expect(
-    await callError(world().servers.glm!, "handoff.escalate_to_user", { task_id: 1, reason: "x".repeat(20) }),
+    await callError(world().servers.glm, "handoff.escalate_to_user", { task_id: 1, reason: "x".repeat(20) }),
   ).toMatch(/not found/i);
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { stringContaining } from "../helpers/matchers.js";
 import { call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
 
 const CODEX_TOOLS = [
@@ -171,7 +172,7 @@ describe("foundation over MCP with one server process per identity", () => {
       primary_role: "glm",
       granted_role: null,
       requested_role: "glm",
-      authority_problem: expect.stringContaining("agent 'glm-1' is not registered in any project"),
+      authority_problem: stringContaining("agent 'glm-1' is not registered in any project"),
       data_dir: dataDir,
     });
   });
@@ -272,7 +273,7 @@ describe("foundation over MCP with one server process per identity", () => {
 
   test("no tool accepts a role or actor argument", async () => {
     for (const tool of (await codex.client.listTools()).tools) {
-      const keys = Object.keys((tool.inputSchema.properties ?? {}) as object);
+      const keys = Object.keys(tool.inputSchema.properties ?? {});
       expect(
         keys.filter(
           (k) =>

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { at, parsed, record, objects, str } from "../helpers/answer.js";
 import { call as mcpCall, tempDir } from "../helpers/mcp-client.js";
 import {
   STORE,
@@ -47,7 +48,7 @@ test("with the real lifecycle tools, a controller wait wakes on the worker's BLO
   // Without the cross-process wake the wait would only notice at its 5 s re-read.
   expect(performance.now() - t0).toBeLessThan(1_000);
   expect(blocked.status).toBe("event");
-  expect(blocked.events.map((e: Result) => e.type)).toEqual(["WORKER_BLOCKED"]);
+  expect(objects(blocked, "events").map((e) => e.type)).toEqual(["WORKER_BLOCKED"]);
 
   const readyWait = wait({ task_id: planned.taskId, after_event_id: blocked.next_after_event_id });
   await new Promise((r) => setTimeout(r, 200));
@@ -58,20 +59,21 @@ test("with the real lifecycle tools, a controller wait wakes on the worker's BLO
   expect(performance.now() - t0).toBeLessThan(2_000);
   expect(ready.status).toBe("event");
   expect(ready.events).toHaveLength(1);
-  expect(ready.events[0]).toMatchObject({
+  expect(at(ready, "events", 0)).toMatchObject({
     type: "WORKER_READY_FOR_REVIEW",
     work_package_id: pkg.id,
     payload: { submission_id: submission.id, head_commit: head },
   });
 
-  const listed = await mcpCall<{ events: Result[] }>(world.servers.codex, "handoff.list_events", {
-    work_package_id: pkg.id,
-  });
+  const listed = objects(
+    await mcpCall(world.servers.codex, "handoff.list_events", { work_package_id: pkg.id }),
+    "events",
+  );
   const lines = fs
-    .readFileSync(blocked.events_path, "utf8")
+    .readFileSync(str(blocked, "events_path"), "utf8")
     .trim()
     .split("\n")
-    .map((l) => JSON.parse(l) as Result);
-  expect(lines.map((l) => [l.seq, l.event_id])).toEqual(listed.events.map((e) => [e.seq, e.event_id]));
+    .map((l) => record(parsed(l)));
+  expect(lines.map((l) => [l.seq, l.event_id])).toEqual(listed.map((e) => [e.seq, e.event_id]));
   expect(lines.map((l) => l.type)).toEqual(["WORKER_BLOCKED", "WORKER_READY_FOR_REVIEW"]);
 });

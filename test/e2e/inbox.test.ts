@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { at, objects, str } from "../helpers/answer.js";
 import {
   commitFiles,
   createPackage,
@@ -34,7 +35,7 @@ async function next(c: Connected, args: Record<string, unknown> = {}): Promise<R
 }
 
 async function list(c: Connected, args: Record<string, unknown> = {}): Promise<Result[]> {
-  return (await mcpCall<Result>(c, "inbox.list", args)).items as Result[];
+  return objects(await mcpCall(c, "inbox.list", args), "items");
 }
 
 describe("inbox over MCP", () => {
@@ -84,7 +85,7 @@ describe("inbox over MCP", () => {
     await mcpCall(junior2, "workpackage.claim", { work_package_id: pkg.id });
     const after = await next(world.servers.junior!);
     expect(after.item).toMatchObject({
-      item_id: before.item.item_id,
+      item_id: at(before, "item", "item_id"),
       current_state: "CLAIMED_JUNIOR",
       next_action: { tool: "submission.create", arguments: { work_package_id: pkg.id } },
     });
@@ -105,7 +106,7 @@ describe("inbox over MCP", () => {
       required_fixes: ["add it"],
     });
     expect((await next(world.servers.pro!)).item).toMatchObject({
-      item_id: before.item.item_id,
+      item_id: at(before, "item", "item_id"),
       current_state: "REPAIR_REQUIRED",
       assigned_role: "worker_pro",
       next_action: { tool: "workpackage.claim", arguments: { work_package_id: pkg.id } },
@@ -121,8 +122,8 @@ describe("inbox over MCP", () => {
       objective: cyrillic,
       architecture_intent: cyrillic,
     });
-    await planCreatedTask(world.call, task.id as number);
-    const pkg = await createPackage(world.call, task.id as number, base, {
+    await planCreatedTask(world.call, task.id);
+    const pkg = await createPackage(world.call, task.id, base, {
       title: "Пакет ".repeat(30).trim(),
       objective: cyrillic,
     });
@@ -139,7 +140,7 @@ describe("inbox over MCP", () => {
       work_package_id: pkg.id,
       next_action: { tool: "workpackage.claim", arguments: { work_package_id: pkg.id } },
     });
-    expect(item.objective.length).toBeLessThanOrEqual(103);
+    expect(str(item, "objective").length).toBeLessThanOrEqual(103);
   });
 
   test("roles are checked without side effects: a GLM capability is not GLM authority, a delegation is, until it expires", async () => {
@@ -147,7 +148,7 @@ describe("inbox over MCP", () => {
     await createTask(world.call, projectId, { title: "Second fresh task" });
     const plans = async (c: Connected) =>
       (await list(c, { project_id: projectId, limit: 50 })).some(
-        (i) => i.next_action.tool === "task.plan" && i.task_id === fresh.id,
+        (i) => at(i, "next_action", "tool") === "task.plan" && i.task_id === fresh.id,
       );
     await world.call("codex", "agent.register", {
       project_id: projectId,
@@ -161,7 +162,7 @@ describe("inbox over MCP", () => {
     expect(await plans(world.servers.glm!)).toBe(true);
     const one = await mcpCall<Result>(world.servers.glm!, "inbox.list", { project_id: projectId, limit: 1 });
     expect(one).toMatchObject({ status: "ok", count: 1, more: true });
-    expect(one.items[0]).toEqual((await next(world.servers.glm!, { project_id: projectId })).item);
+    expect(at(one, "items", 0)).toEqual((await next(world.servers.glm!, { project_id: projectId })).item);
     expect(snapshotLedger(dataDir)).toEqual(untouched);
 
     await world.call("codex", "agent.set_availability", {

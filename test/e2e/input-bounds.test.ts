@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { num } from "../helpers/answer.js";
 import { makeGraceRepo, planTask } from "../helpers/git-repo-lifecycle.js";
 import { snapshotLedger } from "../helpers/ledger-snapshot.js";
 import { callError } from "../helpers/mcp-client.js";
@@ -28,7 +29,7 @@ test("a 9.9 MB verification plan is refused naming the field and the limit, and 
     forbidden_files: [],
   });
   await world().call("glm", "task.plan", { task_id: task.id });
-  const taskId = task.id as number;
+  const taskId = num(task, "id");
   const before = snapshotLedger(dataDir);
   const message = await callError(world().servers.glm, "verification.register_plan", {
     task_id: taskId,

@@ -4,6 +4,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { num, objects, str } from "../helpers/answer.js";
 import { commitAll, git, writeFile } from "../helpers/git-repo.js";
 import {
   createPackage,
@@ -111,13 +112,14 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
       'MCP error -32602: Input validation error: Invalid arguments for tool mimo.launch_package: must be one of tui, headless, got "gui" at mode',
     );
     const session = await call<Result>(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" });
-    pids.push(session.pid);
+    const workspace = str(session, "workspace_path");
+    pids.push(num(session, "pid"));
     expect(session).toMatchObject({
       lifecycle_state: "TUI_DETACHED",
       assigned_agent: "junior-1",
       detached_tui: true,
     });
-    const rec = await waitForRecord(records, session.pid);
+    const rec = await waitForRecord(records, num(session, "pid"));
     expect(rec.argv.slice(0, 6)).toEqual([
       "--agent",
       "build",
@@ -126,14 +128,14 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
       "--trust",
       "--prompt",
     ]);
-    expect(fs.realpathSync(rec.cwd)).toBe(fs.realpathSync(session.workspace_path));
+    expect(fs.realpathSync(rec.cwd)).toBe(fs.realpathSync(workspace));
     expect(rec.env).toEqual({}); // GLM's identity does not leak
     for (const secret of ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GRACE_ORCHESTRATOR_ACTOR_ROLE"])
       expect(rec.env_keys).not.toContain(secret);
     expect(rec.env_keys).toEqual(expect.arrayContaining(["PATH", "HOME", "XDG_CONFIG_HOME"]));
-    expect(git(session.workspace_path, "rev-parse", "HEAD")).toBe(base);
+    expect(git(workspace, "rev-parse", "HEAD")).toBe(base);
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" })).toBe(
-      `Work package already has an active Mimo session: ${session.id}`,
+      `Work package already has an active Mimo session: ${num(session, "id")}`,
     );
 
     // The worker, as Mimo would run it: the server from the profile, nothing else.
@@ -146,14 +148,15 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
       await clientCall(worker, "mimo.get_session", { session_id: session.id }).catch((e: Error) => e.message),
     ).toMatch(/not found|Unknown tool/i); // workers have no mimo tools at all
     await clientCall(worker, "workpackage.claim", { work_package_id: pkg.id });
-    writeFile(session.workspace_path, STORE, "// duplicate check\n");
-    const head = commitAll(session.workspace_path, "junior work in its worktree");
+    writeFile(workspace, STORE, "// duplicate check\n");
+    const head = commitAll(workspace, "junior work in its worktree");
     await submit(staff, "junior", taskId, pkg.id, head, [STORE]);
 
-    const events = await call<{ events: { type: string }[] }>(codex, "handoff.list_events", {
-      work_package_id: pkg.id,
-    });
-    expect(events.events.map((e) => e.type)).toEqual(["WORKER_STARTED", "WORKER_READY_FOR_REVIEW"]);
+    const events = await call(codex, "handoff.list_events", { work_package_id: pkg.id });
+    expect(objects(events, "events").map((e) => e.type)).toEqual([
+      "WORKER_STARTED",
+      "WORKER_READY_FOR_REVIEW",
+    ]);
 
     // SUBMITTED is not launchable; closing the window releases only the lock.
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" })).toBe(
@@ -175,21 +178,22 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
       required_fixes: ["add the duplicate test"],
     });
     const repair = await call<Result>(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" });
-    pids.push(repair.pid);
+    const repairWorkspace = str(repair, "workspace_path");
+    pids.push(num(repair, "pid"));
     expect(repair).toMatchObject({
       assigned_agent: "pro-1",
       assigned_role: "worker_pro",
       repair_route: "worker_pro",
     });
-    expect(git(repair.workspace_path, "rev-parse", "HEAD")).toBe(head);
-    const briefing = fs.readFileSync(repair.briefing_path, "utf8");
+    expect(git(repairWorkspace, "rev-parse", "HEAD")).toBe(head);
+    const briefing = fs.readFileSync(str(repair, "briefing_path"), "utf8");
     expect(briefing).toContain(`Repair source commit: ${head}`);
     expect(briefing).toContain("Latest rejection findings: ['no duplicate test']");
-    const repairRec = await waitForRecord(records, repair.pid);
+    const repairRec = await waitForRecord(records, num(repair, "pid"));
     expect(repairRec.argv.slice(0, 4)).toEqual(["--agent", "build", "--model", "zai/glm-4.7-flash"]);
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" })).toBe(
-      `Work package already has an active Mimo session: ${repair.id}`,
+      `Work package already has an active Mimo session: ${num(repair, "id")}`,
     );
-    expect(path.dirname(repair.workspace_path)).toBe(path.dirname(session.workspace_path));
+    expect(path.dirname(repairWorkspace)).toBe(path.dirname(workspace));
   });
 });

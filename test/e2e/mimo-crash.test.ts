@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { num, str } from "../helpers/answer.js";
+import { anyString, stringContaining } from "../helpers/matchers.js";
 import {
   createPackage,
   makeGraceRepo,
@@ -78,9 +80,9 @@ describe.skipIf(process.platform === "win32")(
       expect(sessions.mimo_sessions).toHaveLength(1);
       const crashed = sessions.mimo_sessions[0]!;
       expect(crashed).toMatchObject({ lifecycle_state: "PREPARED", pid: null });
-      const ws = crashed.workspace_path as string;
+      const ws = str(crashed, "workspace_path");
       expect(ws).toEqual(expect.stringContaining(path.join("worktrees", `project-${projectId}`)));
-      expect(crashed.briefing_path).toEqual(expect.stringContaining(`mimo-session-${crashed.id}.md`));
+      expect(crashed.briefing_path).toEqual(expect.stringContaining(`mimo-session-${num(crashed, "id")}.md`));
       expect(fs.existsSync(ws)).toBe(true);
       expect(git(repo, "worktree", "list", "--porcelain")).toContain(fs.realpathSync(ws));
 
@@ -89,7 +91,7 @@ describe.skipIf(process.platform === "win32")(
         older_than_hours: 0,
       });
       expect(cleanup.kept).toEqual([
-        { session_id: crashed.id, workspace_path: ws, reason: expect.stringContaining("still PREPARED") },
+        { session_id: crashed.id, workspace_path: ws, reason: stringContaining("still PREPARED") },
       ]);
 
       // As if a worker had started there: its uncommitted work must survive the recovery attempt.
@@ -108,12 +110,12 @@ describe.skipIf(process.platform === "win32")(
         session_id: crashed.id,
         observation: "GLM server was killed while launching",
       });
-      expect(recovered).toMatchObject({ lifecycle_state: "FAILED", worktree_removed_at: expect.any(String) });
+      expect(recovered).toMatchObject({ lifecycle_state: "FAILED", worktree_removed_at: anyString() });
       expect(fs.existsSync(ws)).toBe(false);
       expect(git(repo, "worktree", "list", "--porcelain")).not.toContain(ws);
 
       const again = await call<Result>(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" });
-      pids.push(again.pid as number);
+      pids.push(num(again, "pid"));
       expect(again).toMatchObject({ lifecycle_state: "TUI_DETACHED" });
       expect(again.id).not.toBe(crashed.id);
     });

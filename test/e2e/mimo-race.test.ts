@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
+import { num, objects } from "../helpers/answer.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import {
   makeGraceRepo,
@@ -53,7 +54,7 @@ describe("two GLM server processes launching the same package at once", () => {
         base_commit: base,
         ...PACKET_ARGS,
       });
-      pkgIds.push(created.id as number);
+      pkgIds.push(num(created, "id"));
     }
     for (const id of pkgIds) await staff("glm", "workpackage.assign", { work_package_id: id });
 
@@ -66,15 +67,15 @@ describe("two GLM server processes launching the same package at once", () => {
 
     for (const [i, pair] of results.entries()) {
       const wins = pair.filter((r) => !r.isError).map((r) => resultValue<Result>(r));
-      for (const w of wins) pids.push(w.pid as number);
+      for (const w of wins) pids.push(num(w, "pid"));
       expect(wins, `package ${pkgIds[i]}`).toHaveLength(1);
       const loser = pair.find((r) => r.isError)!;
       const text = loser.content.map((p) => (p.type === "text" ? p.text : "")).join("");
-      expect(text).toBe(`Work package already has an active Mimo session: ${wins[0]!.id}`);
+      expect(text).toBe(`Work package already has an active Mimo session: ${num(wins[0], "id")}`);
     }
-    const task = await call<{ mimo_sessions: Result[] }>(a, "task.get", { task_id: taskId });
-    expect(task.mimo_sessions).toHaveLength(PACKAGES);
-    expect(new Set(task.mimo_sessions.map((s) => s.work_package_id)).size).toBe(PACKAGES);
-    expect(task.mimo_sessions.every((s) => s.lifecycle_state === "TUI_DETACHED")).toBe(true);
+    const sessions = objects(await call(a, "task.get", { task_id: taskId }), "mimo_sessions");
+    expect(sessions).toHaveLength(PACKAGES);
+    expect(new Set(sessions.map((s) => s.work_package_id)).size).toBe(PACKAGES);
+    expect(sessions.every((s) => s.lifecycle_state === "TUI_DETACHED")).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { afterEach, expect, test } from "vitest";
+import { at, parsed, str } from "../helpers/answer.js";
 import { call, connect, SERVER_ENTRY, tempDir } from "../helpers/mcp-client.js";
 
 interface Raw {
@@ -83,8 +84,8 @@ test("a request over 10 MB is refused with a JSON-RPC error and logged; the serv
 
   const after = s.reply(3);
   s.send(whoami(3));
-  const answer = (await after).result as { content: { text: string }[] };
-  expect(JSON.parse(answer.content[0]!.text).actor_name).toBe("codex-main");
+  const answer = (await after).result;
+  expect(at(parsed(str(answer, "content", 0, "text")), "actor_name")).toBe("codex-main");
   expect(s.stderr()).toContain("refused an oversized message");
   expect(s.child.exitCode).toBeNull();
 
@@ -113,7 +114,7 @@ test("when the connection closes for another reason than end of input, the serve
   s.child.stdout.destroy();
   const exited = once(s.child, "exit");
   s.send(whoami(7));
-  const [code] = await exited;
+  const code: unknown = (await exited)[0];
   expect(code).not.toBe(0);
   expect(s.stderr()).toContain("the MCP connection closed");
   expect(s.stderr()).toContain("stdout failed");

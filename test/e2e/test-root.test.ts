@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { num, str } from "../helpers/answer.js";
 import { FAKE_MIMO, tellExit, writeFakeMimoConfig } from "../helpers/fake-mimo-world.js";
 import {
   createPackage,
@@ -48,12 +49,12 @@ test("the server picks the test root: the repo without a session, the live TUI s
       command_key: "cwd",
     });
     expect(run.exit_code).toBe(0);
-    return fs.realpathSync(fs.readFileSync(run.stdout_path as string, "utf8").trim());
+    return fs.realpathSync(fs.readFileSync(str(run, "stdout_path"), "utf8").trim());
   };
 
   expect(await cwdOfRun()).toBe(fs.realpathSync(repo));
   const session = await staff("glm", "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" });
-  pids.push(session.pid as number);
+  pids.push(num(session, "pid"));
   expect(session.lifecycle_state).toBe("TUI_DETACHED");
-  expect(await cwdOfRun()).toBe(fs.realpathSync(session.workspace_path as string));
+  expect(await cwdOfRun()).toBe(fs.realpathSync(str(session, "workspace_path")));
 });

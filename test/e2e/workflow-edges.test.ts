@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
+import { at, num, objects, str } from "../helpers/answer.js";
 import { POLICY_PATH } from "../../src/gates/index.js";
 import {
   STORE,
@@ -11,7 +12,6 @@ import {
   planTask,
   submit,
   type Caller,
-  type Result,
 } from "../helpers/git-repo-lifecycle.js";
 import { useMcpWorld } from "../helpers/mcp-world.js";
 
@@ -73,7 +73,7 @@ describe("behaviour with code and, until now, no test", () => {
     expect(await refuse("junior", "workpackage.claim", { work_package_id: pkg.id })).toMatch(
       /^Only the assigned worker may claim/,
     );
-    const audit = (await call("glm", "audit.list", { task_id: taskId })).result as Result[];
+    const audit = objects(await call("glm", "audit.list", { task_id: taskId }), "result");
     expect(audit.find((a) => a.event_type === "work_package.reassigned_by_authority")).toMatchObject({
       target_id: pkg.id,
       payload: { previous_assigned_junior_agent: "junior-1", assigned_junior_agent: "junior-2" },
@@ -91,12 +91,12 @@ describe("behaviour with code and, until now, no test", () => {
     const first = await planTask(call, repo);
     const second = await createTask(call, first.projectId, { title: "other" });
     const pkg = await createPackage(call, first.taskId, base);
-    const rows = (await call("codex", "audit.list", { task_id: first.taskId })).result as Result[];
-    const targets = new Set(rows.map((r) => `${r.target_type}:${r.target_id}`));
+    const rows = objects(await call("codex", "audit.list", { task_id: first.taskId }), "result");
+    const targets = new Set(rows.map((r) => `${str(r, "target_type")}:${num(r, "target_id")}`));
     expect(targets).toContain(`task:${first.taskId}`);
     expect(targets).toContain(`work_package:${pkg.id}`);
     expect(targets).not.toContain(`task:${second.id}`);
-    const global = (await call("codex", "audit.list", {})).result as Result[];
+    const global = objects(await call("codex", "audit.list", {}), "result");
     expect(global.some((r) => r.target_type === "task" && r.target_id === second.id)).toBe(true);
     expect(await refuse("glm", "audit.list", {})).toBe(
       "GLM and Test Owner roles require a specific task_id for audit logs",
@@ -122,13 +122,13 @@ describe("behaviour with code and, until now, no test", () => {
         ...(after === undefined ? {} : { after_event_id: after }),
       });
     const p1 = await page();
-    expect(p1.items.map((e: Result) => e.payload.message)).toEqual(["one"]);
+    expect(objects(p1, "items").map((e) => at(e, "payload", "message"))).toEqual(["one"]);
     expect(p1.has_more).toBe(true);
-    const p2 = await page(p1.next_after_id as string);
-    expect(p2.items.map((e: Result) => e.payload.message)).toEqual(["two"]);
+    const p2 = await page(str(p1, "next_after_id"));
+    expect(objects(p2, "items").map((e) => at(e, "payload", "message"))).toEqual(["two"]);
     expect(p2).toMatchObject({ has_more: false, next_after_id: null });
-    expect((await page(p2.items[0].event_id as string)).items).toEqual([]);
-    expect((await page("1")).items[0].event_id).toBe(p2.items[0].event_id);
+    expect((await page(str(p2, "items", 0, "event_id"))).items).toEqual([]);
+    expect(at(await page("1"), "items", 0, "event_id")).toBe(at(p2, "items", 0, "event_id"));
     expect(
       await refuse("codex", "handoff.list_events_page", {
         work_package_id: pkg.id,
@@ -136,8 +136,8 @@ describe("behaviour with code and, until now, no test", () => {
       }),
     ).toBe("Unknown after_event_id cursor: 'evt_nope'");
 
-    const all = (await call("codex", "audit.list", { task_id: taskId })).result as Result[];
-    const last = all[all.length - 1]!.id as number;
+    const all = objects(await call("codex", "audit.list", { task_id: taskId }), "result");
+    const last = num(all.at(-1), "id");
     const tail = await call("codex", "audit.list_page", {
       task_id: taskId,
       after_audit_id: last - 1,
@@ -192,7 +192,7 @@ describe("behaviour with code and, until now, no test", () => {
     expect((await call("codex", "task.get_summary", { task_id: taskId })).status).toBe(
       "CODEX_REJECTED_REPAIR_REQUIRED",
     );
-    const audit = (await call("codex", "audit.list", { task_id: taskId })).result as Result[];
+    const audit = objects(await call("codex", "audit.list", { task_id: taskId }), "result");
     expect(audit.map((a) => a.event_type)).toContain("review.codex_submitted");
   });
 });

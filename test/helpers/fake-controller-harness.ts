@@ -73,7 +73,7 @@ export async function startSupervisor(
     },
   });
   let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
   const until = Date.now() + 10_000;
   while (!err.includes("supervisor started") && Date.now() < until)
     await new Promise((r) => setTimeout(r, 20));

@@ -5,6 +5,7 @@
 import { rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { at, list, num, objects, str } from "./answer.js";
 import { git, tempDir } from "./git-repo.js";
 import {
   commitFiles,
@@ -44,20 +45,20 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       const { repo, base } = makeGraceRepo();
       const { projectId, taskId } = await planTask(c.call, repo);
       const pkg = await createPackage(c.call, taskId, base);
-      return { repo, base, projectId, taskId, pkgId: pkg.id as number };
+      return { repo, base, projectId, taskId, pkgId: pkg.id };
     }
 
     async function auditTypes(taskId: number): Promise<string[]> {
-      return (await c.call("codex", "audit.list", { task_id: taskId })).result.map(
-        (r: { event_type: string }) => r.event_type,
+      return objects(await c.call("codex", "audit.list", { task_id: taskId }), "result").map((r) =>
+        str(r, "event_type"),
       );
     }
 
     test("create → closed: evidence from git, Pro repair, artifacts auto-imported, atomic close", async () => {
       const { repo, base } = makeGraceRepo();
       const r = await fullLifecycle(c.call, repo, base);
-      const taskId = r.task!.id as number;
-      expect(r.first!.handoff_event.type).toBe("WORKER_READY_FOR_REVIEW");
+      const taskId = num(r.task, "id");
+      expect(at(r.first, "handoff_event", "type")).toBe("WORKER_READY_FOR_REVIEW");
       expect(r.first!.submitted_by_agent).toBe("junior-1");
       expect(r.first!.files_changed).toEqual([STORE]);
       // The answer gives the diff's size; the diff itself is read in pages.
@@ -73,7 +74,7 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
         task_status: "GLM_REJECTED_REPAIR_REQUIRED",
       });
       expect(r.proClaim!).toMatchObject({ status: "CLAIMED_PRO", worker_pro_available: true });
-      expect(r.accepted!.handoff_event.type).toBe("CONTROLLER_ACCEPTED");
+      expect(at(r.accepted, "handoff_event", "type")).toBe("CONTROLLER_ACCEPTED");
       expect(r.finalReview!.grace_artifacts).toHaveLength(6);
       expect(r.codex!.task_status).toBe("TASK_CLOSED");
       const types = await auditTypes(taskId);
@@ -94,7 +95,7 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       expect((await c.call("codex", "task.close", { task_id: taskId })).status).toBe("TASK_CLOSED");
       expect(snapshotLedger(dataDir)).toEqual(before);
       const events = await c.call("codex", "handoff.list_events", { work_package_id: r.pkg!.id });
-      expect(events.events.map((e: { type: string }) => e.type)).toEqual([
+      expect(objects(events, "events").map((e) => e.type)).toEqual([
         "WORKER_READY_FOR_REVIEW",
         "CONTROLLER_REWORK_REQUESTED",
         "WORKER_READY_FOR_REVIEW",
@@ -156,13 +157,13 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       const again = await submit(c.call, "junior", taskId, pkg.id, commitFiles(repo, { [STORE]: "// 2\n" }), [
         STORE,
       ]);
-      expect(again.handoff_event.type).toBe("WORKER_READY_FOR_REVIEW");
+      expect(at(again, "handoff_event", "type")).toBe("WORKER_READY_FOR_REVIEW");
     });
 
     test("controller completion of a task with no packages, then final review closes it", async () => {
       const { repo, base } = makeGraceRepo();
       const { taskId } = await planTask(c.call, repo);
-      expect((await c.call("codex", "gate.acceptance_review", { task_id: taskId })).issues[0]).toContain(
+      expect(at(await c.call("codex", "gate.acceptance_review", { task_id: taskId }), "issues", 0)).toContain(
         "audited controller task completion",
       );
       const head = commitFiles(repo, { "src/orderdesk/api.ts": "// codex did it\n" });
@@ -176,7 +177,9 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
         controller_report: workerReport(taskId, 0, ["src/orderdesk/api.ts"]),
       });
       expect(done.decision).toBe("controller_completed");
-      expect(done.controller_completion.evidence.files_changed).toEqual(["src/orderdesk/api.ts"]);
+      expect(at(done, "controller_completion", "evidence", "files_changed")).toEqual([
+        "src/orderdesk/api.ts",
+      ]);
       expect((await c.call("codex", "gate.acceptance_review", { task_id: taskId })).status).toBe("pass");
       await c.call("codex", "task.request_final_review", { task_id: taskId });
       const review = await c.call("codex", "review.codex_submit", {
@@ -214,7 +217,7 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
       expect(cancelled.status).toBe("CANCELLED");
       expect((await c.call("codex", "task.get", { task_id: taskId })).status).toBe("GLM_TESTS_PREPARED");
       const events = await c.call("codex", "handoff.list_events", { work_package_id: pkgId });
-      expect(events.events.map((e: { type: string }) => e.type)).toEqual(["CONTROLLER_CANCELLED"]);
+      expect(objects(events, "events").map((e) => e.type)).toEqual(["CONTROLLER_CANCELLED"]);
       expect(
         await refusedUnchanged("codex", "task.recover_cancelled_packages", {
           task_id: taskId,
@@ -323,7 +326,7 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
           task_id: taskId,
           affected_files: ["src/orderdesk/**"],
         });
-        const claimed = { ...real, module_refs: [...real.module_refs, "M-GHOST"] };
+        const claimed = { ...real, module_refs: [...list(real, "module_refs"), "M-GHOST"] };
         const message = await refusedUnchanged("glm", "workpackage.create", {
           task_id: taskId,
           title: "ghost",

@@ -13,6 +13,7 @@ import { openLedger } from "../../src/ledger/database.js";
 import { createServiceContext, type ServiceContext } from "../../src/service/context.js";
 import { allTools } from "../../src/tools/index.js";
 import { commitAll, git, tempDir, writeFile } from "./git-repo.js";
+import { num, withId, type Answer } from "./answer.js";
 import { call as mcpCall, connect, REPO_ROOT, type Connected } from "./mcp-client.js";
 import { exampleWorkerReport } from "../../src/demo/worker-report.js";
 
@@ -44,15 +45,14 @@ export const ACTORS: Record<Who, { name: string; role: Role }> = {
   pro: { name: "pro-1", role: "worker_pro" },
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Result = Record<string, any>;
+export type Result = Answer;
 export type Call = (who: Who, tool: string, args?: Record<string, unknown>) => Promise<Result>;
 
 export interface Caller {
   call: Call;
   /** Resolves to the refusal message; fails if the call succeeds. */
-  refuse(who: Who, tool: string, args?: Record<string, unknown>): Promise<string>;
-  close(): Promise<void>;
+  refuse: (who: Who, tool: string, args?: Record<string, unknown>) => Promise<string>;
+  close: () => Promise<void>;
 }
 
 export function identity(who: Who): ActorIdentity {
@@ -104,9 +104,10 @@ export function inProcessCaller(dataDir: string): Caller & { ctx: ServiceContext
       }
       throw new Error(`${name} unexpectedly succeeded`);
     },
-    close: async () => {
+    close: () => {
       base.signal.close();
       db.close();
+      return Promise.resolve();
     },
   };
 }
@@ -195,18 +196,19 @@ export async function planTask(
     "zai/glm-4.7-flash",
     opts.proAvailable === false ? "unavailable" : "available",
   );
-  const task = await createTask(call, project.id as number);
-  await planCreatedTask(call, task.id as number);
-  return { projectId: project.id, taskId: task.id };
+  const projectId = num(project, "id");
+  const taskId = (await createTask(call, projectId)).id;
+  await planCreatedTask(call, taskId);
+  return { projectId, taskId };
 }
 
 /** task.create_codex_task for the order store in CODEX_TASK_CREATED; `over` replaces any field. */
-export function createTask(
+export async function createTask(
   call: Call,
   projectId: number,
   over: Record<string, unknown> = {},
-): Promise<Result> {
-  return call("codex", "task.create_codex_task", {
+): Promise<Answer & { id: number }> {
+  const task = await call("codex", "task.create_codex_task", {
     project_id: projectId,
     title: "Harden the order store",
     objective: "Reject duplicate orders",
@@ -218,6 +220,7 @@ export function createTask(
     forbidden_files: ["src/config/**"],
     ...over,
   });
+  return withId(task);
 }
 
 /** GLM plans a created task and registers its verification plan (GLM_TESTS_PREPARED). */
@@ -236,8 +239,8 @@ export async function createPackage(
   taskId: number,
   base: string,
   extra: Record<string, unknown> = {},
-): Promise<Result> {
-  const pkg = await call("glm", "workpackage.create", {
+): Promise<Answer & { id: number }> {
+  const created = await call("glm", "workpackage.create", {
     task_id: taskId,
     title: "Duplicate check in the order store",
     objective: "saveOrder raises DUPLICATE_ORDER for a known id",
@@ -249,6 +252,7 @@ export async function createPackage(
     ...PACKET_ARGS,
     ...extra,
   });
+  const pkg = withId(created);
   await call("glm", "workpackage.assign", { work_package_id: pkg.id });
   return pkg;
 }

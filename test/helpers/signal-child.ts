@@ -83,7 +83,7 @@ switch (mode) {
         // The documented order: subscribe (endpoint visible) → check → wait → re-check.
         const w = signal.subscribe(RACE_CHANNEL);
         if (readSeq(seqFile) >= trial) outcome = "ready";
-        else outcome = await classify(await w.wait(waitMs), seqFile, trial);
+        else outcome = classify(await w.wait(waitMs), seqFile, trial);
         w.close();
       } else {
         // The classic bug: check, let the loop run (1 ms, like any await between check and wait
@@ -92,7 +92,7 @@ switch (mode) {
         else {
           await sleep(1);
           const w = signal.subscribe(RACE_CHANNEL);
-          outcome = await classify(await w.wait(waitMs), seqFile, trial);
+          outcome = classify(await w.wait(waitMs), seqFile, trial);
           w.close();
         }
       }
@@ -151,7 +151,7 @@ switch (mode) {
     throw new Error(`unknown mode ${String(mode)}`);
 }
 
-async function classify(outcome: string, seqFile: string, trial: number): Promise<string> {
+function classify(outcome: string, seqFile: string, trial: number): string {
   const seen = readSeq(seqFile) >= trial;
   if (outcome === "signaled") return seen ? "woken" : "spurious";
   return seen ? "lost" : `not-committed-${outcome}`;

@@ -29,7 +29,7 @@ function supervisor(dataDir: string, recordDir: string): ChildProcess {
       FAKE_CONTROLLER_RECORD_DIR: recordDir,
     },
   });
-  child.stderr!.on("data", (d: Buffer) => process.stderr.write(`[supervisor ${child.pid}] ${d.toString()}`));
+  child.stderr.on("data", (d: Buffer) => process.stderr.write(`[supervisor ${child.pid}] ${d.toString()}`));
   children.push(child);
   return child;
 }

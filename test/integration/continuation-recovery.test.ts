@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
+import { parsed } from "../helpers/answer.js";
 import { findDelivery } from "../../src/ledger/tables/continuation-deliveries.js";
 import { hostPaths } from "../../src/continuation/paths.js";
 import { acquireRunLock } from "../../src/continuation/run-lock.js";
@@ -261,11 +262,7 @@ describe("recovery", () => {
     expect(after.delivery_results).toMatchObject([
       { status: "started", lock_reclaimed: { liveness: "NOT_FOUND_OR_REUSED", run_id: RUN } },
     ]);
-    const reclaims = fs
-      .readFileSync(paths.reclaimsFile, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
+    const reclaims = fs.readFileSync(paths.reclaimsFile, "utf8").trim().split("\n").map(parsed);
     expect(reclaims).toHaveLength(1);
     expect(reclaims[0]).toMatchObject({ run_id: RUN, stale_owner: { pid: victim.pid } });
     expect(await s.waitForLaunches(1)).toHaveLength(1);

@@ -16,7 +16,7 @@ const DEAD_PID = 999_999_001;
 afterEach(() => vi.restoreAllMocks());
 
 type Probe = Parameters<typeof acquireRunLock>[2];
-const deadOnlyStale: Probe = async (id) => (id.pid === DEAD_PID ? "NOT_FOUND_OR_REUSED" : "MATCH");
+const deadOnlyStale: Probe = (id) => Promise.resolve(id.pid === DEAD_PID ? "NOT_FOUND_OR_REUSED" : "MATCH");
 
 function acquire(paths: HostPaths, pid: number, probe: Probe = deadOnlyStale): Promise<LockResult> {
   const nowIso = new Date().toISOString();

@@ -150,7 +150,7 @@ describe("checks", () => {
   test("supervisor: never started warns, a dead pid's heartbeat warns, a live process's heartbeat passes", async () => {
     const dir = tempDir("doc-sup-");
     expect((await supervisorCheck(dir, ctx())).title).toBe("No supervisor has run on this data dir");
-    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
     writeHeartbeat(dir, {
       pid: dead,
       os_start_time: "1@gone",

@@ -33,7 +33,7 @@ test(
         stdio: ["ignore", "ignore", "pipe"],
       });
       let err = "";
-      child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
       // A writer that dies on its own (not by our SIGKILL) is a bug, not a crash we injected.
       child.on("exit", (code) => {
         if (code !== null && code !== 0) crashed ||= err || `writer exited with ${code}`;

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, test } from "vitest";
+import { stringContaining } from "../helpers/matchers.js";
 import { LEDGER_FILE, openLedger } from "../../src/ledger/database.js";
 import { LEDGER_APPLICATION_ID } from "../../src/ledger/identity.js";
 import type { ImportSummary } from "../../src/service/legacy-import.js";
@@ -62,7 +63,7 @@ describe.each([0, 1, 2, 3, 4])("a predecessor data dir at user_version %i", (v) 
       {
         table: "idempotency_keys",
         row: "idempotency_keys codex-1 (task.create, k1)",
-        reason: expect.stringContaining("no counterpart"),
+        reason: stringContaining("no counterpart"),
       },
     ]);
     expect(summary.absent_in_source).toEqual(v === 0 ? ["continuation_deliveries"] : []);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
+import { at, objects, str } from "../helpers/answer.js";
 import { tempDir } from "../helpers/git-repo.js";
 import {
   fullLifecycle,
@@ -22,11 +23,11 @@ describe("full lifecycle through the tool handlers", () => {
     caller = inProcessCaller(dataDir);
     const r = await fullLifecycle(caller.call, repo, base);
     expect(r.pkg!.status).toBe("CREATED");
-    expect(r.first!.handoff_event.type).toBe("WORKER_READY_FOR_REVIEW");
+    expect(at(r.first, "handoff_event", "type")).toBe("WORKER_READY_FOR_REVIEW");
     expect(r.first!.files_changed).toEqual([STORE]);
-    expect(existsSync(r.first!.handoff_report_path)).toBe(true);
-    expect(readFileSync(r.second!.handoff_report_path, "utf8")).toContain("Worker: pro-1");
-    expect(r.rejected!.handoff_event.type).toBe("CONTROLLER_REWORK_REQUESTED");
+    expect(existsSync(str(r.first, "handoff_report_path"))).toBe(true);
+    expect(readFileSync(str(r.second, "handoff_report_path"), "utf8")).toContain("Worker: pro-1");
+    expect(at(r.rejected, "handoff_event", "type")).toBe("CONTROLLER_REWORK_REQUESTED");
     expect(r.proClaim!).toMatchObject({
       status: "CLAIMED_PRO",
       worker_pro_available: true,
@@ -34,9 +35,9 @@ describe("full lifecycle through the tool handlers", () => {
     });
     expect(r.accepted!).toMatchObject({ task_status: "GLM_ACCEPTED", work_package_status: "GLM_ACCEPTED" });
     expect(r.finalReview!.status).toBe("CODEX_FINAL_REVIEW");
-    expect(
-      r.finalReview!.grace_artifacts.map((a: { created_by_agent: string }) => a.created_by_agent),
-    ).toEqual(Array(6).fill("system:auto-import"));
+    expect(objects(r.finalReview, "grace_artifacts").map((a) => a.created_by_agent)).toEqual(
+      Array(6).fill("system:auto-import"),
+    );
     expect(r.codex!.task_status).toBe("TASK_CLOSED");
     expect(r.closed!.status).toBe("TASK_CLOSED");
   });

@@ -28,7 +28,7 @@ async function claimedPackage() {
   const { taskId } = await planTask(caller.call, repo);
   const pkg = await createPackage(caller.call, taskId, base);
   await caller.call("junior", "workpackage.claim", { work_package_id: pkg.id });
-  return { c: caller, dataDir, repo, taskId, pkgId: pkg.id as number };
+  return { c: caller, dataDir, repo, taskId, pkgId: pkg.id };
 }
 
 describe("HookRegistry", () => {

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
+import { anyString } from "../helpers/matchers.js";
 import { cleanupWorktrees } from "../../src/service/mimo-cleanup.js";
 import { launchPackage } from "../../src/service/mimo-launch.js";
 import { recordTuiClosed } from "../../src/service/mimo-sessions.js";
@@ -79,7 +80,7 @@ describe("mimo.cleanup_worktrees", () => {
     const removedAt = w.db
       .prepare("SELECT worktree_removed_at FROM mimo_sessions WHERE id = ?")
       .get(untouched.id);
-    expect(removedAt).toEqual({ worktree_removed_at: expect.any(String) });
+    expect(removedAt).toEqual({ worktree_removed_at: anyString() });
 
     // Idempotent: a second run removes nothing more and reports the same keeps.
     const again = await cleanupWorktrees(glmLater, { project_id: w.projectId, older_than_hours: 1 });

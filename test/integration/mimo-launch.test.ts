@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
+import { stringContaining } from "../helpers/matchers.js";
 import { launchPackage } from "../../src/service/mimo-launch.js";
 import { git } from "../helpers/git-repo.js";
 import {
@@ -24,7 +25,7 @@ afterEach(() => {
 });
 
 function prompt(briefing: string) {
-  return expect.stringContaining(`Read the immutable GRACE briefing at ${briefing}.`);
+  return stringContaining(`Read the immutable GRACE briefing at ${briefing}.`);
 }
 
 describe("mimo.launch_package with a fake mimo", () => {

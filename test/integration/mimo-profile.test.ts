@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
+import { stringContaining } from "../helpers/matchers.js";
 import { installPaths } from "../../src/mimo/install-paths.js";
 import { connectionProfile } from "../../src/service/mimo-profile.js";
 import { registerAgent } from "../../src/service/agents.js";
@@ -50,7 +51,7 @@ describe("mimo.connection_profile", () => {
         GRACE_ORCHESTRATOR_PROVIDER: "xiaomi",
         GRACE_ORCHESTRATOR_MODEL: "mimo-v2.5",
       },
-      note: expect.stringContaining("Launch with MiMoCode agent 'build'"),
+      note: stringContaining("Launch with MiMoCode agent 'build'"),
       mimo_agent: "build",
       mimo_model: "xiaomi/mimo-v2.5",
       backend_family: "mimo",

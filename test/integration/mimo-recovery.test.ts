@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
+import { anyString, stringContaining } from "../helpers/matchers.js";
 import { cleanupWorktrees } from "../../src/service/mimo-cleanup.js";
 import { detachMimoGate } from "../../src/mimo/launch-gate.js";
 import { captureIdentity } from "../../src/process/identity.js";
@@ -107,7 +108,7 @@ describe("a launch that crashed before record() (PREPARED with work on disk)", (
       {
         session_id: crash.id,
         workspace_path: crash.workspace,
-        reason: expect.stringContaining("still PREPARED"),
+        reason: stringContaining("still PREPARED"),
       },
     ]);
     expect(fs.existsSync(crash.workspace)).toBe(true);
@@ -129,7 +130,7 @@ describe("a launch that crashed before record() (PREPARED with work on disk)", (
     expect(recovered).toMatchObject({
       lifecycle_state: "FAILED",
       failure_reason: "server crashed during the launch",
-      worktree_removed_at: expect.any(String),
+      worktree_removed_at: anyString(),
     });
     expect(fs.existsSync(crash.workspace)).toBe(false);
     expect(fs.existsSync(crash.briefing)).toBe(false);

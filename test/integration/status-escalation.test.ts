@@ -22,11 +22,11 @@ beforeAll(async () => {
   const { repo, base } = makeGraceRepo();
   const { projectId, taskId } = await planTask(world.call, repo);
   ids.task = taskId;
-  ids.escalated = (await createPackage(world.call, taskId, base)).id as number;
+  ids.escalated = (await createPackage(world.call, taskId, base)).id;
   // The blocked package belongs to a second task of the same project.
-  const other = (await createTask(world.call, projectId, { title: "Second task" })).id as number;
+  const other = (await createTask(world.call, projectId, { title: "Second task" })).id;
   await planCreatedTask(world.call, other);
-  ids.blocked = (await createPackage(world.call, other, base)).id as number;
+  ids.blocked = (await createPackage(world.call, other, base)).id;
   ids.other = other;
   // The blocked worker asks first; the escalation comes later yet is listed first.
   for (const key of ["blocked", "escalated"] as const) {

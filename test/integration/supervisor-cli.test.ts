@@ -73,7 +73,7 @@ describe("the running supervisor", () => {
       env: { PATH: process.env.PATH ?? "" },
     });
     let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     try {
       await expect.poll(() => stderr, { timeout: 10_000 }).toMatch(/WARN No launch command is configured/);
       await expect

@@ -112,7 +112,7 @@ const VALUES: Record<string, unknown> = {
 /** A passing packet keyed by the first accepted key of each label. */
 function passingPacket(): Record<string, unknown> {
   return Object.fromEntries(
-    PACKET_ALIASES.map(([label, keys]) => [keys[0], VALUES[label] ?? `value of ${label}`]),
+    PACKET_ALIASES.map(([label, keys]) => [keys[0]!, VALUES[label] ?? `value of ${label}`] as const),
   );
 }
 

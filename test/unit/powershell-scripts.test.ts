@@ -144,12 +144,18 @@ function commandParameters(command: Node): Map<string, string | true> {
   return out;
 }
 
-/** Commands run with the call operator `&`. */
-function callOperatorCommands(root: Node): Node[] {
+/** Commands run with an invocation operator: `&` (call) or `.` (dot-source, in the caller's scope). */
+function invokedWith(root: Node, operator: "&" | "."): Node[] {
   return descendants(root).filter(
     (node) =>
-      node.type === "command" && node.namedChildren.some((c) => c.type === "command_invokation_operator"),
+      node.type === "command" &&
+      node.namedChildren.some((c) => c.type === "command_invokation_operator" && c.text === operator),
   );
+}
+
+/** Commands run with the call operator `&`. */
+function callOperatorCommands(root: Node): Node[] {
+  return invokedWith(root, "&");
 }
 
 /** Shapes of the conditions of the `if` statements enclosing `node`, innermost first. */
@@ -241,6 +247,31 @@ function functionNamed(root: Node, name: string): Node | undefined {
   );
 }
 
+/** The param(...) block of a function, read like a script's. */
+function functionParameters(fn: Node | undefined): Parameter[] {
+  const block = fn?.namedChildren.find((c) => c.type === "script_block");
+  return block ? scriptParameters(block) : [];
+}
+
+/** The statements at the top level of a script, in order. */
+function topStatements(root: Node): Node[] {
+  return root.namedChildren.find((node) => node.type === "statement_list")?.namedChildren ?? [];
+}
+
+/** Commands that write to stdout; a launcher whose stdout is JSON-RPC must use none of them. */
+const STDOUT_WRITERS = [
+  "Write-Output",
+  "Write-Host",
+  "Write-Information",
+  "Write-Warning",
+  "Write-Verbose",
+  "Write-Debug",
+  "Write-Progress",
+  "echo",
+  "Out-Host",
+  "Out-Default",
+];
+
 function load(relative: string): Checked {
   return checkScript(fs.readFileSync(path.join(REPO, relative)));
 }
@@ -254,6 +285,7 @@ describe("every .ps1 in the repository", () => {
         "Start-GraceHostContinuation.ps1",
         "scripts/Start-GraceOrchestratorMcp.ps1",
         "scripts/Register-GraceHostContinuationTask.ps1",
+        "scripts/GraceNode.ps1",
       ]),
     );
   });
@@ -325,7 +357,9 @@ describe("Start-GraceHostContinuation.ps1", () => {
       ps("'--stop'"),
       ps("@('--poll-interval-seconds', $interval)"),
     ]);
-    expect(assignmentsOf(root, "node")).toEqual([ps("Resolve-GraceNode -Root $repoRoot")]);
+    expect(assignmentsOf(root, "node")).toEqual([
+      ps("Resolve-GraceNode -Root $repoRoot -Caller 'Start-GraceHostContinuation'"),
+    ]);
   });
 
   it("passes --once only under -Once and --poll-interval-seconds only when given", () => {
@@ -354,18 +388,11 @@ describe("Start-GraceHostContinuation.ps1", () => {
     expect(statementsOf(functionNamed(root, "Stop-WithUsageError")).map(shape).at(-1)).toBe(ps("exit 2"));
   });
 
-  it("finds the project's Node (node_modules\\node\\bin\\node.exe on Windows) and falls back to PATH", () => {
-    const root = script();
-    expect(stringLiterals(root, "node_modules\\node\\bin\\node.exe")).toHaveLength(1);
-    expect(stringLiterals(root, "node_modules/node/bin/node")).toHaveLength(1);
-    const lookup = commandsNamed(root, "Get-Command");
-    expect(lookup.map((command) => commandParameters(command).get("name"))).toContain(ps("'node'"));
-  });
-
   it("exits with the supervisor's exit code", () => {
-    const statements =
-      script().namedChildren.find((node) => node.type === "statement_list")?.namedChildren ?? [];
-    expect(statements.slice(-2).map(shape)).toEqual([ps("& $node @nodeArgs"), ps("exit $LASTEXITCODE")]);
+    expect(topStatements(script()).slice(-2).map(shape)).toEqual([
+      ps("& $node @nodeArgs"),
+      ps("exit $LASTEXITCODE"),
+    ]);
   });
 });
 
@@ -438,19 +465,7 @@ describe("scripts/Start-GraceOrchestratorMcp.ps1", () => {
 
   it("writes nothing to stdout itself (stdout carries JSON-RPC)", () => {
     const root = script();
-    const stdoutWriters = [
-      "Write-Output",
-      "Write-Host",
-      "Write-Information",
-      "Write-Warning",
-      "Write-Verbose",
-      "Write-Debug",
-      "Write-Progress",
-      "echo",
-      "Out-Host",
-      "Out-Default",
-    ];
-    expect(stdoutWriters.flatMap((name) => commandsNamed(root, name)).map((node) => node.text)).toEqual([]);
+    expect(STDOUT_WRITERS.flatMap((name) => commandsNamed(root, name)).map((node) => node.text)).toEqual([]);
     // A bare expression or an unknown command as a statement would print its result.
     const statementPipelines = descendants(root).filter(
       (node) =>
@@ -462,6 +477,7 @@ describe("scripts/Start-GraceOrchestratorMcp.ps1", () => {
     const silent = (node: Node): boolean =>
       node.namedChildren[0]?.type === "assignment_expression" ||
       shape(node) === ps("& $node $entry") ||
+      shape(node) === ps(". $nodeLookup") || // defines a function; the helper's own checks show it prints nothing
       shape(node).startsWith(ps("[Console]::Error.WriteLine").concat(" (")) ||
       quiet.some((prefix) => shape(node).startsWith(prefix));
     expect(statementPipelines.filter((node) => !silent(node)).map(shape)).toEqual([]);
@@ -578,5 +594,115 @@ describe.each([
     expect(Math.max(...decided)).toBeLessThan((used[0] as Node).startIndex);
     const help = r.namedChildren.find((node) => node.type === "comment");
     expect(help?.text).toMatch(/\$env:GRACE_MCP_HOME when set/);
+  });
+});
+
+describe("scripts/GraceNode.ps1, the launchers' one Node lookup", () => {
+  const script = () => load("scripts/GraceNode.ps1").root;
+  const lookup = () => functionNamed(script(), "Resolve-GraceNode");
+
+  it("only defines Resolve-GraceNode -Root -Caller: dot-sourcing it runs nothing else", () => {
+    const statements = topStatements(script()).filter((node) => node.type !== "comment");
+    expect(statements.map((node) => (node.type === "function_statement" ? "function" : shape(node)))).toEqual(
+      [
+        ps("Set-StrictMode -Version Latest"), // the launchers' own settings, set again
+        ps("$ErrorActionPreference = 'Stop'"),
+        "function",
+      ],
+    );
+    expect(functionParameters(lookup()).map((param) => [param.name, param.type])).toEqual([
+      ["Root", "string"],
+      ["Caller", "string"],
+    ]);
+  });
+
+  it("returns the checkout's pinned Node: node_modules\\node\\bin\\node.exe on Windows, node_modules/node/bin/node elsewhere", () => {
+    const fn = lookup() as Node;
+    expect(assignmentsOf(fn, "onWindows")).toEqual([ps("[System.IO.Path]::DirectorySeparatorChar -eq '\\'")]);
+    const [windows, elsewhere] = assignmentNodes(fn, "candidate");
+    expect(assignmentsOf(fn, "candidate")).toEqual([
+      ps("Join-Path $Root 'node_modules\\node\\bin\\node.exe'"),
+      ps("Join-Path $Root 'node_modules/node/bin/node'"),
+    ]);
+    expect(enclosingIfConditions(windows as Node)).toEqual([ps("$onWindows")]);
+    expect(enclosingIfConditions(elsewhere as Node)).toEqual([ps("$onWindows")]); // its else branch
+    expect(
+      statementsOf(ifStatementOn(fn, "Test-Path -LiteralPath $candidate -PathType Leaf")).map(shape),
+    ).toEqual([ps("return $candidate")]);
+  });
+
+  it("falls back to node on PATH, saying so on stderr; with neither it exits 2 naming its caller", () => {
+    const fn = lookup() as Node;
+    expect(assignmentsOf(fn, "onPath")).toEqual([
+      ps(
+        "Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1",
+      ),
+    ]);
+    // Each message goes to stderr and starts with the caller's name.
+    const toStderr = `${ps("[Console]::Error.WriteLine")} ( "\${Caller}: the project's Node.js was not found at $candidate`;
+    const missing = statementsOf(ifStatementOn(fn, "$null -eq $onPath")).map(shape);
+    expect(missing).toHaveLength(2);
+    expect(missing[0]).toContain(toStderr);
+    expect(missing[0]).toContain("there is no 'node' on PATH");
+    expect(missing[1]).toBe(ps("exit 2"));
+    const body = statementsOf(fn).map(shape);
+    expect(body.at(-2)).toContain(toStderr);
+    expect(body.at(-2)).toContain("using $($onPath.Path) from PATH");
+    expect(body.at(-1)).toBe(ps("return $onPath.Path"));
+  });
+
+  it("writes nothing to stdout (the MCP launcher's stdout is JSON-RPC)", () => {
+    expect(STDOUT_WRITERS.flatMap((name) => commandsNamed(script(), name)).map((n) => n.text)).toEqual([]);
+  });
+});
+
+describe.each([
+  ["Start-GraceHostContinuation.ps1", "Start-GraceHostContinuation"],
+  ["scripts/Start-GraceOrchestratorMcp.ps1", "Start-GraceOrchestratorMcp"],
+])("%s uses the shared Node lookup", (script, caller) => {
+  const root = () => load(script).root;
+
+  it("dot-sources scripts/GraceNode.ps1 from the checkout, then takes its Node from Resolve-GraceNode", () => {
+    const r = root();
+    const [helper] = assignmentNodes(r, "nodeLookup");
+    expect(assignmentsOf(r, "nodeLookup")).toEqual([ps("Join-Path $repoRoot 'scripts/GraceNode.ps1'")]);
+    const dotSourced = invokedWith(r, ".");
+    expect(dotSourced.map(shape)).toEqual([ps(". $nodeLookup")]);
+    const [node] = assignmentNodes(r, "node");
+    expect(assignmentsOf(r, "node")).toEqual([ps(`Resolve-GraceNode -Root $repoRoot -Caller '${caller}'`)]);
+    // In this order, at the top level: the checkout is decided, the helper loaded, then called.
+    const top = topStatements(r);
+    const order = [assignmentNodes(r, "repoRoot").at(-1), helper, dotSourced[0], node].map((n) =>
+      top.findIndex((s) => n !== undefined && s.startIndex <= n.startIndex && n.endIndex <= s.endIndex),
+    );
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(enclosingIfConditions(dotSourced[0] as Node)).toEqual([]);
+    expect(enclosingIfConditions(node as Node)).toEqual([]);
+  });
+
+  it("stops with exit code 2 when the checkout has no helper, before dot-sourcing it", () => {
+    const check = ifStatementOn(root(), "-not (Test-Path -LiteralPath $nodeLookup -PathType Leaf)");
+    expect(commandsNamed(check ?? root(), "Stop-WithUsageError").map(shape)).toEqual([
+      expect.stringMatching(/^stop-withusageerror "\$nodeLookup is missing; /),
+    ]);
+  });
+
+  it("keeps no lookup of its own", () => {
+    const r = root();
+    expect(functionNamed(r, "Resolve-GraceNode")).toBeUndefined();
+    expect(descendants(r).filter((n) => n.type === "string_literal" && /node_modules/.test(n.text))).toEqual(
+      [],
+    );
+    expect(commandsNamed(r, "Get-Command")).toEqual([]);
+  });
+
+  it("calls a function the helper defines, with parameters it declares", () => {
+    const helper = load("scripts/GraceNode.ps1").root;
+    const [call] = commandsNamed(root(), "Resolve-GraceNode").map(commandParameters);
+    const declared = functionParameters(functionNamed(helper, "Resolve-GraceNode")).map((p) =>
+      p.name.toLowerCase(),
+    );
+    expect([...(call?.keys() ?? [])]).toEqual(declared);
   });
 });
