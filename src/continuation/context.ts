@@ -5,6 +5,8 @@ import type { Db } from "../ledger/database.js";
 import { findProject } from "../ledger/tables/projects.js";
 import { findTask } from "../ledger/tables/tasks.js";
 import { latestPackageReview, type ReviewRow } from "../ledger/tables/reviews.js";
+import { findLatestSessionOfPackage } from "../ledger/tables/mimo-sessions.js";
+import { findLatestSubmission } from "../ledger/tables/submissions.js";
 import { findWorkPackage } from "../ledger/tables/work-packages.js";
 import { parseRunId } from "./paths.js";
 
@@ -96,6 +98,11 @@ function guarded<T>(db: Db | null, id: number | null, read: (db: Db, id: number)
   }
 }
 
+/** A typed row as the plain record the context carries. */
+function plainRow(row: object | undefined): Row | undefined {
+  return row ? { ...row } : undefined;
+}
+
 function reportPath(
   runRoot: string,
   event: Record<string, unknown>,
@@ -183,16 +190,8 @@ export function buildContext(db: Db | null, trigger: Trigger): ContinuationConte
   const project = guarded(db, projectId, findProject) as Row | null;
   const task = guarded(db, taskId, findTask) as Row | null;
   const pkg = guarded(db, packageId, findWorkPackage);
-  const session = one(
-    db,
-    "SELECT * FROM mimo_sessions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1",
-    packageId,
-  );
-  const submission = one(
-    db,
-    "SELECT * FROM submissions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1",
-    packageId,
-  );
+  const session = guarded(db, packageId, (d, id) => plainRow(findLatestSessionOfPackage(d, id)));
+  const submission = guarded(db, packageId, (d, id) => plainRow(findLatestSubmission(d, id)));
   const review = guarded(db, packageId, latestPackageReview);
   const payload = (event.payload ?? {}) as Record<string, unknown>;
   const meta = controllerMetadata(trigger.runRoot);

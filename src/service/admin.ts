@@ -6,7 +6,11 @@ import { inTransaction } from "../ledger/database.js";
 import { setTaskStatus } from "../ledger/tables/tasks.js";
 import { resetPackageToCreated, setPackageStatus } from "../ledger/tables/work-packages.js";
 import { cancelHeadless, forgetHeadless } from "../mimo/headless.js";
-import type { MimoSessionRow } from "../mimo/session-row.js";
+import {
+  endActiveSessionsOfPackage,
+  listActiveSessionsOfPackage,
+  type MimoSessionRow,
+} from "../ledger/tables/mimo-sessions.js";
 import { checkLiveness } from "../process/identity.js";
 import { loadPackage, loadTask, requirePrimary } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
@@ -140,21 +144,12 @@ export async function forceReset(ctx: ServiceContext, input: ForceResetInput) {
     return pkg;
   };
   check();
-  const live = ctx.db
-    .prepare(
-      "SELECT * FROM mimo_sessions WHERE work_package_id = ? AND lifecycle_state IN ('RUNNING', 'TUI_DETACHED', 'PREPARED')",
-    )
-    .all(input.work_package_id) as MimoSessionRow[];
+  const live = listActiveSessionsOfPackage(ctx.db, input.work_package_id);
   for (const s of live) await stopHeadless(s);
   return inTransaction(ctx.db, () => {
     const pkg = check();
     const now = nowIso(ctx);
-    ctx.db
-      .prepare(
-        `UPDATE mimo_sessions SET lifecycle_state = CASE lifecycle_state WHEN 'TUI_DETACHED' THEN 'ABANDONED' ELSE 'CANCELLED' END,
-           ended_at = ? WHERE work_package_id = ? AND lifecycle_state IN ('RUNNING', 'TUI_DETACHED', 'PREPARED')`,
-      )
-      .run(now, pkg.id);
+    endActiveSessionsOfPackage(ctx.db, pkg.id, now);
     resetPackageToCreated(ctx.db, pkg.id, now);
     audit(ctx, role, "ADMIN_WORK_PACKAGE_RESET", "work_package", pkg.id, {
       previous_status: pkg.status,

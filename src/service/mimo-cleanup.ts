@@ -3,10 +3,15 @@ import { OrchestratorError } from "../domain/errors.js";
 import { gitText, runGit } from "../git/runner.js";
 import { removeWorktree, worktreeState } from "../git/worktree.js";
 import { inTransaction } from "../ledger/database.js";
-import { ACTIVE_STATES, type MimoSessionRow } from "../mimo/session-row.js";
+import {
+  ACTIVE_STATES,
+  listSessionsWithWorktree,
+  markWorktreeRemoved,
+  type MimoSessionRow,
+} from "../ledger/tables/mimo-sessions.js";
+import { listSubmissionHeads } from "../ledger/tables/submissions.js";
 import { loadProject, requireRole } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
-import { submissionHeads } from "./mimo.js";
 
 export interface CleanupInput {
   project_id: number;
@@ -26,8 +31,8 @@ const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** Commits in the worktree that neither its base nor any submission head reaches: work the ledger does not hold. */
 async function unsubmittedCommits(ctx: ServiceContext, s: MimoSessionRow, path: string): Promise<number> {
-  const known = [s.workspace_base_commit ?? "", ...submissionHeads(ctx, s.work_package_id)].filter((c) =>
-    SHA.test(c),
+  const known = [s.workspace_base_commit ?? "", ...listSubmissionHeads(ctx.db, s.work_package_id)].filter(
+    (c) => SHA.test(c),
   );
   const count = await gitText(path, ["rev-list", "--count", "HEAD", "--not", ...known]);
   return Number(count);
@@ -48,7 +53,7 @@ export async function unsavedWork(
 
 function markRemoved(ctx: ServiceContext, role: string, s: MimoSessionRow, note: string): void {
   inTransaction(ctx.db, () => {
-    ctx.db.prepare("UPDATE mimo_sessions SET worktree_removed_at = ? WHERE id = ?").run(nowIso(ctx), s.id);
+    markWorktreeRemoved(ctx.db, s.id, nowIso(ctx));
     audit(ctx, role, "mimo.worktree_removed", "mimo_session", s.id, {
       workspace_path: s.workspace_path,
       note,
@@ -73,13 +78,7 @@ export async function cleanupWorktrees(ctx: ServiceContext, input: CleanupInput)
   // PREPARED rows are looked at too: the row names its worktree before the launch creates it, so
   // a launch that stopped before recording a process leaves a worktree only this row knows of.
   const started = ACTIVE_STATES.filter((state) => state !== "PREPARED");
-  const placeholders = started.map(() => "?").join(", ");
-  const sessions = ctx.db
-    .prepare(
-      `SELECT * FROM mimo_sessions WHERE project_id = ? AND workspace_path IS NOT NULL AND worktree_removed_at IS NULL
-       AND lifecycle_state NOT IN (${placeholders}) ORDER BY id`,
-    )
-    .all(project.id, ...started) as MimoSessionRow[];
+  const sessions = listSessionsWithWorktree(ctx.db, project.id, started);
   const removed: { session_id: number; workspace_path: string }[] = [];
   const kept: Kept[] = [];
   for (const s of sessions) {

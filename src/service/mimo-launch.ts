@@ -8,8 +8,17 @@ import { addDetachedWorktree, removeWorktree } from "../git/worktree.js";
 import { inTransaction } from "../ledger/database.js";
 import { findAgent } from "../ledger/tables/agents.js";
 import type { PackageRow } from "../ledger/tables/work-packages.js";
+import {
+  failPreparedSession,
+  insertMimoSession,
+  recordPreparedProcess,
+  recordSessionLaunch,
+  setSessionPaths,
+  type MimoSessionRow,
+} from "../ledger/tables/mimo-sessions.js";
+import { findLatestSubmissionHead } from "../ledger/tables/submissions.js";
 import { headlessArgv, launchPrompt, tuiArgv } from "../mimo/argv.js";
-import { mimoAgentOf, resolveLaunchBackend } from "../mimo/backend-families.js";
+import { mimoAgentOf, resolveLaunchBackend, type ResolvedBackend } from "../mimo/backend-families.js";
 import { renderBriefing } from "../mimo/briefing.js";
 import { resolveMimoExecutable } from "../mimo/executable.js";
 import { startHeadlessGate, trackHeadless } from "../mimo/headless.js";
@@ -24,7 +33,7 @@ import { selectRepairRoute, type RouteAgent } from "../mimo/repair-route.js";
 import { pathOf, type MimoRuntime } from "../mimo/runtime.js";
 import type { ToolNaming } from "../domain/tool-names.js";
 import { sessionPaths, type SessionPaths } from "../mimo/session-paths.js";
-import { sessionView, type MimoSessionRow } from "../mimo/session-row.js";
+import { sessionView } from "../mimo/session-row.js";
 import { spawnDetachedTui } from "../mimo/spawn.js";
 import { captureIdentity, newLaunchNonce, type ProcessIdentity } from "../process/identity.js";
 import { killTree, releaseTree, trackTree, type ProcessTree } from "../process/kill-tree.js";
@@ -77,18 +86,99 @@ function route(ctx: ServiceContext, pkg: PackageRow, projectId: number) {
     const r = selectRepairRoute({ ...pkg, worker_pro_available: Number(pkg.worker_pro_available) }, (n) =>
       routeAgent(ctx, projectId, n),
     );
-    const latest = ctx.db
-      .prepare("SELECT head_commit FROM submissions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1")
-      .get(pkg.id) as { head_commit: string } | undefined;
+    const latest = findLatestSubmissionHead(ctx.db, pkg.id);
     if (!latest)
       throw new OrchestratorError(
         `Mimo repair dispatch requires a submitted worker commit to repair (work package ${pkg.id} has no submission)`,
       );
-    return { agent: r.agent, role: r.role as Role, label: r.label, base: latest.head_commit, repair: true };
+    return { agent: r.agent, role: r.role as Role, label: r.label, base: latest, repair: true };
   }
   throw new OrchestratorError(
     `Mimo dispatch requires an ASSIGNED package or a REPAIR_REQUIRED package (work package ${pkg.id} is ${pkg.status})`,
   );
+}
+
+type Route = ReturnType<typeof route>;
+
+/** The routed agent, checked as launchable: registered, available, capable, with argv-safe Mimo values. */
+function launchAgent(ctx: ServiceContext, projectId: number, r: Route) {
+  const agentRow = findAgent(ctx.db, projectId, r.agent);
+  if (!agentRow)
+    throw new OrchestratorError(`Assigned agent '${r.agent}' is not registered in project ${projectId}`);
+  const facts = agentFacts(agentRow);
+  if (facts.availability !== "available")
+    throw new OrchestratorError(`Assigned agent '${r.agent}' is not available`);
+  if (!facts.capabilities.includes(r.role)) {
+    throw new OrchestratorError(`Assigned agent '${r.agent}' lacks capability ${r.role}`);
+  }
+  const backend = resolveLaunchBackend(agentRow, r.role);
+  const mimoAgent = mimoAgentOf(agentRow);
+  // Registration refuses these too; rows written before that rule are refused here.
+  const registration = `Agent '${r.agent}' (agent ${agentRow.id}) on project ${projectId}`;
+  requireArgvValue("mimo_model", backend.model, registration);
+  requireArgvValue("mimo_agent", mimoAgent, registration);
+  return { backend, mimoAgent };
+}
+
+/** The rejection a repair answers (null otherwise), once no other session holds the package's dispatch lock. */
+function requireDispatchLock(ctx: ServiceContext, packageId: number, repair: boolean): Rejection | null {
+  const rejection = repair ? latestRejection(ctx, packageId) : null;
+  const holder = activeSession(ctx, packageId, { rejectedAt: rejection?.created_at ?? null });
+  if (holder) throw new OrchestratorError(`Work package already has an active Mimo session: ${holder.id}`);
+  return rejection;
+}
+
+interface Preparing {
+  pkg: PackageRow;
+  taskId: number;
+  projectId: number;
+  route: Route;
+  backend: ResolvedBackend;
+  mimoAgent: string;
+  mode: LaunchMode;
+}
+
+/** The PREPARED row, already naming the paths the launch will write, and its audit row. */
+function insertPrepared(
+  ctx: ServiceContext,
+  effective: Role,
+  p: Preparing,
+): { id: number; paths: SessionPaths } {
+  const r = p.route;
+  const id = insertMimoSession(ctx.db, {
+    project_id: p.projectId,
+    task_id: p.taskId,
+    work_package_id: p.pkg.id,
+    requested_by_agent: ctx.actor.name,
+    assigned_agent: r.agent,
+    assigned_role: r.role,
+    mimo_model: p.backend.model,
+    mimo_agent: p.mimoAgent,
+    mode: p.mode,
+    workspace_base_commit: r.base,
+    repair_route: r.label,
+    created_at: nowIso(ctx),
+  });
+  const paths = sessionPaths(ctx.dataDir, p.projectId, p.pkg.id, id);
+  const headless = p.mode === "headless";
+  setSessionPaths(ctx.db, {
+    id,
+    workspace_path: paths.workspace,
+    briefing_path: paths.briefing,
+    stdout_path: headless ? paths.stdout : null,
+    stderr_path: headless ? paths.stderr : null,
+  });
+  audit(ctx, effective, "mimo.session_prepared", "mimo_session", id, {
+    work_package_id: p.pkg.id,
+    assigned_agent: r.agent,
+    assigned_role: r.role,
+    mimo_agent: p.mimoAgent,
+    mode: p.mode,
+    repair_route: r.label,
+    workspace_path: paths.workspace,
+    briefing_path: paths.briefing,
+  });
+  return { id, paths };
 }
 
 /**
@@ -103,68 +193,16 @@ export function prepareLaunch(ctx: ServiceContext, input: LaunchInput): Plan {
     const project = loadProject(ctx, task.project_id);
     const effective = requireRole(ctx, "glm", task.project_id, task.id);
     const r = route(ctx, pkg, project.id);
-    const agentRow = findAgent(ctx.db, project.id, r.agent);
-    if (!agentRow)
-      throw new OrchestratorError(`Assigned agent '${r.agent}' is not registered in project ${project.id}`);
-    const facts = agentFacts(agentRow);
-    if (facts.availability !== "available")
-      throw new OrchestratorError(`Assigned agent '${r.agent}' is not available`);
-    if (!facts.capabilities.includes(r.role)) {
-      throw new OrchestratorError(`Assigned agent '${r.agent}' lacks capability ${r.role}`);
-    }
-    const backend = resolveLaunchBackend(agentRow, r.role);
-    const mimoAgent = mimoAgentOf(agentRow);
-    // Registration refuses these too; rows written before that rule are refused here.
-    const registration = `Agent '${r.agent}' (agent ${agentRow.id}) on project ${project.id}`;
-    requireArgvValue("mimo_model", backend.model, registration);
-    requireArgvValue("mimo_agent", mimoAgent, registration);
-    const rejection = r.repair ? latestRejection(ctx, pkg.id) : null;
-    const holder = activeSession(ctx, pkg.id, { rejectedAt: rejection?.created_at ?? null });
-    if (holder) throw new OrchestratorError(`Work package already has an active Mimo session: ${holder.id}`);
-    const now = nowIso(ctx);
-    const inserted = ctx.db
-      .prepare(
-        `INSERT INTO mimo_sessions (project_id, task_id, work_package_id, requested_by_agent, assigned_agent, assigned_role,
-           mimo_model, mimo_agent, mode, lifecycle_state, workspace_base_commit, repair_route, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', ?, ?, ?)`,
-      )
-      .run(
-        project.id,
-        task.id,
-        pkg.id,
-        ctx.actor.name,
-        r.agent,
-        r.role,
-        backend.model,
-        mimoAgent,
-        input.mode,
-        r.base,
-        r.label,
-        now,
-      );
-    const id = Number(inserted.lastInsertRowid);
-    const paths = sessionPaths(ctx.dataDir, project.id, pkg.id, id);
-    const headless = input.mode === "headless";
-    ctx.db
-      .prepare(
-        `UPDATE mimo_sessions SET workspace_path = ?, briefing_path = ?, stdout_path = ?, stderr_path = ? WHERE id = ?`,
-      )
-      .run(
-        paths.workspace,
-        paths.briefing,
-        headless ? paths.stdout : null,
-        headless ? paths.stderr : null,
-        id,
-      );
-    audit(ctx, effective, "mimo.session_prepared", "mimo_session", id, {
-      work_package_id: pkg.id,
-      assigned_agent: r.agent,
-      assigned_role: r.role,
-      mimo_agent: mimoAgent,
+    const { backend, mimoAgent } = launchAgent(ctx, project.id, r);
+    const rejection = requireDispatchLock(ctx, pkg.id, r.repair);
+    const { id, paths } = insertPrepared(ctx, effective, {
+      pkg,
+      taskId: task.id,
+      projectId: project.id,
+      route: r,
+      backend,
+      mimoAgent,
       mode: input.mode,
-      repair_route: r.label,
-      workspace_path: paths.workspace,
-      briefing_path: paths.briefing,
     });
     return {
       session: loadSession(ctx, id),
@@ -264,14 +302,12 @@ export async function materialiseLaunch(
 /** `cleared`: undo left nothing of this launch on disk, so clean-up need not look at the row. */
 function fail(ctx: ServiceContext, plan: Plan, reason: string, cleared: boolean): void {
   inTransaction(ctx.db, () => {
-    const now = nowIso(ctx);
-    ctx.db
-      .prepare(
-        `UPDATE mimo_sessions SET lifecycle_state = 'FAILED', failure_reason = ?, ended_at = ?,
-           worktree_removed_at = CASE WHEN ? THEN ? ELSE worktree_removed_at END
-         WHERE id = ? AND lifecycle_state = 'PREPARED'`,
-      )
-      .run(reason, now, cleared ? 1 : 0, now, plan.session.id);
+    failPreparedSession(ctx.db, {
+      id: plan.session.id,
+      failure_reason: reason,
+      ended_at: nowIso(ctx),
+      cleared,
+    });
     audit(ctx, plan.role, "mimo.session_failed", "mimo_session", plan.session.id, { reason });
   });
 }
@@ -297,20 +333,15 @@ function launchArgv(runtime: MimoRuntime, plan: Plan, mode: LaunchMode, workspac
 export async function recordGate(ctx: ServiceContext, plan: Plan, gate: MimoGate): Promise<void> {
   const identity = await captureIdentity(gate.pid, gate.argv, newLaunchNonce());
   inTransaction(ctx.db, () => {
-    const changed = ctx.db
-      .prepare(
-        `UPDATE mimo_sessions SET pid = ?, process_started_at_os = ?, executable_path = ?, argv_hash = ?, launch_nonce = ?
-         WHERE id = ? AND lifecycle_state = 'PREPARED'`,
-      )
-      .run(
-        gate.pid,
-        identity.os_start_time,
-        identity.executable_path,
-        identity.argv_hash,
-        identity.launch_nonce,
-        plan.session.id,
-      );
-    if (changed.changes !== 1) {
+    const recorded = recordPreparedProcess(ctx.db, {
+      id: plan.session.id,
+      pid: gate.pid,
+      process_started_at_os: identity.os_start_time,
+      executable_path: identity.executable_path,
+      argv_hash: identity.argv_hash,
+      launch_nonce: identity.launch_nonce,
+    });
+    if (!recorded) {
       throw new OrchestratorError(
         `Mimo session ${plan.session.id} was ended by an administrator while it was launching`,
       );
@@ -459,29 +490,22 @@ function record(ctx: ServiceContext, plan: Plan, mode: LaunchMode, l: Launched) 
   return inTransaction(ctx.db, () => {
     const now = nowIso(ctx);
     const state = mode === "tui" ? "TUI_DETACHED" : "RUNNING";
-    const changed = ctx.db
-      .prepare(
-        `UPDATE mimo_sessions SET lifecycle_state = ?, workspace_path = ?, briefing_path = ?, command_json = ?, pid = ?,
-           process_started_at_os = ?, executable_path = ?, argv_hash = ?, launch_nonce = ?, stdout_path = ?,
-           stderr_path = ?, started_at = ?
-         WHERE id = ? AND lifecycle_state = 'PREPARED'`,
-      )
-      .run(
-        state,
-        made.worktree,
-        made.briefing,
-        JSON.stringify(argv),
-        pid,
-        identity.os_start_time,
-        identity.executable_path,
-        identity.argv_hash,
-        identity.launch_nonce,
-        mode === "headless" ? paths.stdout : null,
-        mode === "headless" ? paths.stderr : null,
-        now,
-        s.id,
-      );
-    if (changed.changes !== 1) {
+    const changed = recordSessionLaunch(ctx.db, {
+      id: s.id,
+      lifecycle_state: state,
+      workspace_path: made.worktree,
+      briefing_path: made.briefing,
+      command_json: JSON.stringify(argv),
+      pid,
+      process_started_at_os: identity.os_start_time,
+      executable_path: identity.executable_path,
+      argv_hash: identity.argv_hash,
+      launch_nonce: identity.launch_nonce,
+      stdout_path: mode === "headless" ? paths.stdout : null,
+      stderr_path: mode === "headless" ? paths.stderr : null,
+      started_at: now,
+    });
+    if (!changed) {
       throw new OrchestratorError(
         `Mimo session ${s.id} was ended by an administrator while it was launching`,
       );

@@ -5,7 +5,13 @@ import type { Role } from "../domain/roles.js";
 import { removeWorktree } from "../git/worktree.js";
 import { inTransaction } from "../ledger/database.js";
 import { cancelHeadless, forgetHeadless, headlessExitCode, ownsHeadless } from "../mimo/headless.js";
-import { sessionView, type MimoSessionRow, type SessionState } from "../mimo/session-row.js";
+import {
+  endSession,
+  markWorktreeRemoved,
+  type MimoSessionRow,
+  type SessionState,
+} from "../ledger/tables/mimo-sessions.js";
+import { sessionView } from "../mimo/session-row.js";
 import { checkLiveness, type ProbeOptions } from "../process/identity.js";
 import { loadPackage, loadProject, loadTask, requireBinding, requireProjectMember } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
@@ -44,23 +50,16 @@ function end(
   to: SessionState,
   fields: { exit_code?: number | null; failure_reason?: string | null; release?: boolean },
 ) {
-  const result = ctx.db
-    .prepare(
-      `UPDATE mimo_sessions SET lifecycle_state = ?, exit_code = COALESCE(?, exit_code),
-         failure_reason = COALESCE(?, failure_reason), ended_at = ?,
-         dispatch_lock_released = CASE WHEN ? THEN 1 ELSE dispatch_lock_released END
-       WHERE id = ? AND lifecycle_state = ?`,
-    )
-    .run(
-      to,
-      fields.exit_code ?? null,
-      fields.failure_reason ?? null,
-      nowIso(ctx),
-      fields.release ? 1 : 0,
-      s.id,
-      s.lifecycle_state,
-    );
-  if (result.changes !== 1) {
+  const ended = endSession(ctx.db, {
+    id: s.id,
+    from: s.lifecycle_state,
+    to,
+    exit_code: fields.exit_code ?? null,
+    failure_reason: fields.failure_reason ?? null,
+    ended_at: nowIso(ctx),
+    release: fields.release ?? false,
+  });
+  if (!ended) {
     throw new OrchestratorError(`Mimo session ${s.id} changed state concurrently; read it again`);
   }
   return sessionView(loadSession(ctx, s.id));
@@ -206,7 +205,7 @@ async function removeTraces(
   if (traces.briefing) await rm(traces.briefing, { force: true });
   if (removed) {
     inTransaction(ctx.db, () => {
-      ctx.db.prepare("UPDATE mimo_sessions SET worktree_removed_at = ? WHERE id = ?").run(nowIso(ctx), s.id);
+      markWorktreeRemoved(ctx.db, s.id, nowIso(ctx));
       audit(ctx, role, "mimo.worktree_removed", "mimo_session", s.id, {
         workspace_path: traces.worktree,
         briefing_path: traces.briefing,

@@ -1,14 +1,17 @@
 import { notFound } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { latestPackageReviewWith } from "../ledger/tables/reviews.js";
-import { ACTIVE_STATES, type MimoSessionRow } from "../mimo/session-row.js";
+import {
+  findMimoSession,
+  listLockHoldingSessions,
+  type MimoSessionRow,
+} from "../ledger/tables/mimo-sessions.js";
 import { loadPackage, loadTask, requireRole } from "./access.js";
 import type { ServiceContext } from "./context.js";
 
 /** Shared pieces of the Mimo use cases (launch, session tools, clean-up). */
 export function loadSession(ctx: ServiceContext, id: number): MimoSessionRow {
-  const row = ctx.db.prepare("SELECT * FROM mimo_sessions WHERE id = ?").get(id) as
-    MimoSessionRow | undefined;
+  const row = findMimoSession(ctx.db, id);
   if (!row) throw notFound("Mimo session", id);
   return row;
 }
@@ -34,14 +37,7 @@ export function activeSession(
   packageId: number,
   cutoff: LockCutoff,
 ): MimoSessionRow | undefined {
-  const placeholders = ACTIVE_STATES.map(() => "?").join(", ");
-  const rows = ctx.db
-    .prepare(
-      `SELECT * FROM mimo_sessions WHERE work_package_id = ? AND dispatch_lock_released = 0
-       AND lifecycle_state IN (${placeholders}) ORDER BY id DESC`,
-    )
-    .all(packageId, ...ACTIVE_STATES) as MimoSessionRow[];
-  return rows.find(
+  return listLockHoldingSessions(ctx.db, packageId).find(
     (s) =>
       !(
         s.lifecycle_state === "TUI_DETACHED" &&
@@ -66,13 +62,4 @@ export function latestRejection(ctx: ServiceContext, packageId: number): Rejecti
     findings: JSON.parse(row.findings_json) as string[],
     fixes: JSON.parse(row.required_fixes_json) as string[],
   };
-}
-
-/** Head commits of every submission of a package: the work the ledger already holds. */
-export function submissionHeads(ctx: ServiceContext, packageId: number): string[] {
-  return (
-    ctx.db
-      .prepare("SELECT head_commit FROM submissions WHERE work_package_id = ? ORDER BY id")
-      .all(packageId) as { head_commit: string }[]
-  ).map((r) => r.head_commit);
 }

@@ -1,4 +1,5 @@
 import { parseJson } from "../ledger/json.js";
+import type { SubmissionRow } from "../ledger/tables/submissions.js";
 import { projectDiff, projectWorkerReport } from "./compact-projections.js";
 import type { AgentRow } from "../ledger/tables/agents.js";
 import type { ProjectRow } from "../ledger/tables/projects.js";
@@ -66,7 +67,7 @@ export function taskCoreView(row: TaskRow) {
  * megabytes) summarised by its size, files and line counts (`repo.diff` with `submission_id` reads
  * it in pages), and long command outputs in the worker report shortened to log excerpts.
  */
-export function submissionView(row: Record<string, unknown>) {
+export function submissionView(row: SubmissionRow) {
   const {
     diff,
     tests_run_json,

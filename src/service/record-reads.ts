@@ -2,6 +2,7 @@ import { OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { parseJson } from "../ledger/json.js";
 import { findReview } from "../ledger/tables/reviews.js";
+import { findSubmission } from "../ledger/tables/submissions.js";
 import { snapshot } from "../status/snapshot.js";
 import {
   loadPackage,
@@ -31,16 +32,16 @@ type Row = Record<string, unknown>;
  * A worker reads only its own submissions; staff need the project.
  */
 export function readSubmission(ctx: ServiceContext, submissionId: number) {
-  const row = ctx.db.prepare("SELECT * FROM submissions WHERE id = ?").get(submissionId) as Row | undefined;
+  const row = findSubmission(ctx.db, submissionId);
   if (!row) throw new OrchestratorError(`Submission not found: ${submissionId}`);
   if (WORKERS.includes(ctx.actor.primaryRole)) {
-    if (row["submitted_by_agent"] !== ctx.actor.name) {
+    if (row.submitted_by_agent !== ctx.actor.name) {
       throw new OrchestratorError(
         `Worker role ${ctx.actor.primaryRole} is not authorized to read submission ${submissionId}: it was submitted by another agent`,
       );
     }
   } else {
-    const pkg = loadPackage(ctx, Number(row["work_package_id"]));
+    const pkg = loadPackage(ctx, row.work_package_id);
     requirePackageRead(ctx, pkg, loadTask(ctx, pkg.task_id));
   }
   return submissionView(row);

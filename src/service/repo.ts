@@ -9,6 +9,9 @@ import { runAllowlistedTest } from "../git/run-tests.js";
 import { inTransaction } from "../ledger/database.js";
 import { parseJson, stableJson } from "../ledger/json.js";
 import type { PackageRow } from "../ledger/tables/work-packages.js";
+import { findLiveWorkspace } from "../ledger/tables/mimo-sessions.js";
+import { findSubmissionDiff } from "../ledger/tables/submissions.js";
+import { insertTestRun } from "../ledger/tables/test-runs.js";
 import { testCommandOf } from "./test-commands.js";
 import {
   loadPackage,
@@ -43,12 +46,7 @@ export interface DiffRequest {
 }
 
 function submissionDiff(ctx: ServiceContext, projectId: number, submissionId: number): string {
-  const row = ctx.db
-    .prepare(
-      `SELECT s.diff, t.project_id FROM submissions s JOIN work_packages p ON p.id = s.work_package_id
-         JOIN tasks t ON t.id = p.task_id WHERE s.id = ?`,
-    )
-    .get(submissionId) as { diff: string; project_id: number } | undefined;
+  const row = findSubmissionDiff(ctx.db, submissionId);
   if (!row) throw new OrchestratorError(`Submission ${submissionId} does not exist`);
   if (row.project_id !== projectId) {
     throw new OrchestratorError(`Submission ${submissionId} does not belong to project ${projectId}`);
@@ -78,19 +76,11 @@ export interface RunTestsInput {
   command_key: string;
 }
 
-// A PREPARED session names its worktree before creating it, so it does not count as launched.
-const LIVE_SESSION_STATES = ["RUNNING", "TUI_DETACHED"];
-
 /** The newest live Mimo session worktree of the package, if one exists on disk; else the project repo. */
 function testRoot(ctx: ServiceContext, repo: string, pkg: PackageRow | null): string {
   if (!pkg) return repo;
-  const row = ctx.db
-    .prepare(
-      `SELECT workspace_path FROM mimo_sessions WHERE work_package_id = ? AND workspace_path IS NOT NULL
-         AND lifecycle_state IN (${LIVE_SESSION_STATES.map(() => "?").join(",")}) ORDER BY id DESC LIMIT 1`,
-    )
-    .get(pkg.id, ...LIVE_SESSION_STATES) as { workspace_path: string } | undefined;
-  return row && fs.existsSync(row.workspace_path) ? row.workspace_path : repo;
+  const workspace = findLiveWorkspace(ctx.db, pkg.id);
+  return workspace && fs.existsSync(workspace) ? workspace : repo;
 }
 
 function authorizeTestRun(
@@ -131,23 +121,16 @@ export async function runTests(ctx: ServiceContext, input: RunTestsInput, timeou
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
   const id = inTransaction(ctx.db, () => {
-    const testRunId = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO test_runs (task_id, work_package_id, command_key, command_json, exit_code, stdout_path, stderr_path,
-             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.task_id,
-          pkg?.id ?? null,
-          input.command_key,
-          stableJson(argv),
-          run.exit_code,
-          run.stdout_path,
-          run.stderr_path,
-          nowIso(ctx),
-        ).lastInsertRowid,
-    );
+    const testRunId = insertTestRun(ctx.db, {
+      task_id: input.task_id,
+      work_package_id: pkg?.id ?? null,
+      command_key: input.command_key,
+      command_json: stableJson(argv),
+      exit_code: run.exit_code,
+      stdout_path: run.stdout_path,
+      stderr_path: run.stderr_path,
+      created_at: nowIso(ctx),
+    });
     audit(ctx, role, "repo.test_run_recorded", "test_run", testRunId, {
       command_key: input.command_key,
       exit_code: run.exit_code,

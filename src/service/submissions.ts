@@ -14,6 +14,7 @@ import type { HandoffEventType } from "../handoff/event-types.js";
 import { eventsPath, reportPath, runDir } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
+import { findSubmission, insertSubmission } from "../ledger/tables/submissions.js";
 import { requireProjectMember, requireRole, requireWorker } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { emitEvent, runIdsOf } from "./handoff.js";
@@ -88,29 +89,21 @@ function recordSubmission(
 ) {
   const { evidence, validation } = checked;
   const files = stableJson(evidence.changed_files);
-  const id = Number(
-    ctx.db
-      .prepare(
-        `INSERT INTO submissions (work_package_id, submitted_by_agent, base_commit, head_commit, diff, diff_hash, summary,
-           tests_run_json, files_changed_json, worker_report_json, worker_report_validation_json, risk_notes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        w.pkg.id,
-        ctx.actor.name,
-        evidence.base_commit,
-        evidence.head_commit,
-        evidence.diff,
-        evidence.diff_sha256,
-        input.summary,
-        stableJson(input.tests_run),
-        files,
-        stableJson(input.worker_report),
-        stableJson(validation),
-        input.risk_notes,
-        nowIso(ctx),
-      ).lastInsertRowid,
-  );
+  const id = insertSubmission(ctx.db, {
+    work_package_id: w.pkg.id,
+    submitted_by_agent: ctx.actor.name,
+    base_commit: evidence.base_commit,
+    head_commit: evidence.head_commit,
+    diff: evidence.diff,
+    diff_hash: evidence.diff_sha256,
+    summary: input.summary,
+    tests_run_json: stableJson(input.tests_run),
+    files_changed_json: files,
+    worker_report_json: stableJson(input.worker_report),
+    worker_report_validation_json: stableJson(validation),
+    risk_notes: input.risk_notes,
+    created_at: nowIso(ctx),
+  });
   audit(ctx, rec.role, rec.gateAudit, "submission", id, validation);
   audit(ctx, rec.role, rec.createdAudit, "submission", id, {
     work_package_id: w.pkg.id,
@@ -137,7 +130,7 @@ function recordSubmission(
     report,
   });
   return {
-    submission: ctx.db.prepare("SELECT * FROM submissions WHERE id = ?").get(id) as Record<string, unknown>,
+    submission: findSubmission(ctx.db, id)!,
     event,
     run,
     files,
@@ -159,8 +152,8 @@ function publishSubmission(
       packageTitle: w.pkg.title,
       packageId: w.pkg.id,
       submitter: ctx.actor.name,
-      baseCommit: String(done.submission["base_commit"]),
-      headCommit: String(done.submission["head_commit"]),
+      baseCommit: done.submission.base_commit,
+      headCommit: done.submission.head_commit,
       filesChangedJson: done.files,
       testsRunJson: stableJson(input.tests_run),
       summary: input.summary,

@@ -2,6 +2,7 @@ import { classifyNextAction } from "../domain/next-action.js";
 import type { PackageStatus } from "../domain/package-states.js";
 import type { TaskStatus } from "../domain/task-states.js";
 import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
+import { listRecentSessionsOfPackage } from "../ledger/tables/mimo-sessions.js";
 import { loadPackage, loadTask, requirePackageRead, requireTaskRead } from "./access.js";
 import type { ServiceContext } from "./context.js";
 
@@ -54,12 +55,7 @@ export function packageSummary(ctx: ServiceContext, packageId: number) {
     assigned_pro_agent: pkg.assigned_pro_agent,
     claimed_by_agent: pkg.claimed_by_agent,
     worker_pro_available: pkg["worker_pro_available"] === 1,
-    recent_sessions: ctx.db
-      .prepare(
-        `SELECT id, assigned_agent, assigned_role, mode, lifecycle_state, pid FROM mimo_sessions
-         WHERE work_package_id = ? ORDER BY id DESC LIMIT 5`,
-      )
-      .all(pkg.id),
+    recent_sessions: listRecentSessionsOfPackage(ctx.db, pkg.id, 5),
     updated_at: pkg["updated_at"],
   };
 }

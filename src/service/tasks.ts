@@ -10,6 +10,8 @@ import { insertTask, type TaskRow } from "../ledger/tables/tasks.js";
 import { listArtifactsOfTask } from "../ledger/tables/grace-artifacts.js";
 import { listReviewsOfTask } from "../ledger/tables/reviews.js";
 import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
+import { listSessionsOfTask } from "../ledger/tables/mimo-sessions.js";
+import { listSubmissionsOfPackages } from "../ledger/tables/submissions.js";
 import { effectiveRoleDecision, loadProject, loadTask, requireRole, requireTaskRead } from "./access.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { dispatchHook, taskTarget } from "./hooks.js";
@@ -80,19 +82,14 @@ export function createCodexTask(ctx: ServiceContext, input: CreateTaskInput) {
 export function taskProjection(ctx: ServiceContext, task: TaskRow) {
   const packages = listPackagesOfTask(ctx.db, task.id);
   const ids = packages.map((p) => p.id);
-  const marks = ids.map(() => "?").join(",");
   const reviews = listReviewsOfTask(ctx.db, task.id, ids);
-  const submissions = ids.length
-    ? (ctx.db
-        .prepare(`SELECT * FROM submissions WHERE work_package_id IN (${marks}) ORDER BY id`)
-        .all(...ids) as Record<string, string>[])
-    : [];
+  const submissions = listSubmissionsOfPackages(ctx.db, ids);
   return {
     ...taskCoreView(task),
     work_packages: packages.map(packageView),
     grace_artifacts: listArtifactsOfTask(ctx.db, task.id).map(artifactView),
     reviews,
-    mimo_sessions: ctx.db.prepare("SELECT * FROM mimo_sessions WHERE task_id = ? ORDER BY id").all(task.id),
+    mimo_sessions: listSessionsOfTask(ctx.db, task.id),
     submissions: submissions.map(submissionView),
   };
 }

@@ -4,6 +4,7 @@ import { parseJson } from "../ledger/json.js";
 import type { ProjectRow } from "../ledger/tables/projects.js";
 import type { TaskRow } from "../ledger/tables/tasks.js";
 import { listPackagesOfTask, type PackageRow } from "../ledger/tables/work-packages.js";
+import { findLatestSubmission, type SubmissionRow } from "../ledger/tables/submissions.js";
 import { loadPackage, loadProject, loadTask } from "./access.js";
 import type { ServiceContext } from "./context.js";
 
@@ -24,22 +25,8 @@ export function pkgStatus(pkg: PackageRow): PackageStatus {
   return pkg.status as PackageStatus;
 }
 
-export interface SubmissionRow {
-  id: number;
-  work_package_id: number;
-  submitted_by_agent: string;
-  base_commit: string;
-  head_commit: string;
-  diff_hash: string;
-  files_changed_json: string;
-  worker_report_validation_json: string;
-  [column: string]: unknown;
-}
-
 export function latestSubmission(ctx: ServiceContext, packageId: number): SubmissionRow | undefined {
-  return ctx.db
-    .prepare("SELECT * FROM submissions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1")
-    .get(packageId) as SubmissionRow | undefined;
+  return findLatestSubmission(ctx.db, packageId);
 }
 
 export function validationStatusOf(row: SubmissionRow | undefined): string | null {

@@ -10,6 +10,7 @@ import type { Db } from "../ledger/database.js";
 import { openEscalations } from "../ledger/escalations.js";
 import { stuckDeliveries } from "../ledger/tables/continuation-deliveries.js";
 import { newestEventsOfTypes } from "../ledger/tables/handoff-events.js";
+import { listLiveSessionsWithProcess } from "../ledger/tables/mimo-sessions.js";
 import { checkLiveness, type Liveness } from "../process/identity.js";
 
 export type AttentionKind = "escalation" | "worker_event" | "awaiting_ack" | "dead_letter" | "session_gone";
@@ -33,8 +34,6 @@ export interface AttentionItem {
 
 /** Worker events that mean the worker is stuck until someone answers. */
 export const HELP_EVENTS = ["WORKER_BLOCKED", "WORKER_NEEDS_CONTROLLER", "WORKER_FAILED"] as const;
-/** Session states in which the ledger expects a live process. */
-const LIVE_SESSION_STATES = ["RUNNING", "TUI_DETACHED"];
 
 function messageOf(payloadJson: string): string {
   try {
@@ -77,27 +76,12 @@ function deliveries(db: Db): AttentionItem[] {
   });
 }
 
-interface SessionRow {
-  id: number;
-  project_id: number;
-  task_id: number;
-  work_package_id: number;
-  lifecycle_state: string;
-  pid: number;
-  process_started_at_os: string | null;
-  started_at: string | null;
-  created_at: string;
-}
-
-const LIVE_SESSIONS_SQL = `SELECT id, project_id, task_id, work_package_id, lifecycle_state, pid, process_started_at_os, started_at, created_at
-   FROM mimo_sessions WHERE pid IS NOT NULL AND lifecycle_state IN (${LIVE_SESSION_STATES.map((s) => `'${s}'`).join(", ")})`;
-
 /** Ids of sessions the ledger thinks run whose process is gone (or whose pid now names another). */
 export async function goneSessionIds(
   db: Db,
   probe: (id: { pid: number; os_start_time: string }) => Promise<Liveness> = checkLiveness,
 ): Promise<Set<number>> {
-  const rows = db.prepare(LIVE_SESSIONS_SQL).all() as SessionRow[];
+  const rows = listLiveSessionsWithProcess(db);
   const gone = new Set<number>();
   for (const s of rows) {
     const liveness = await probe({ pid: s.pid, os_start_time: s.process_started_at_os ?? "UNKNOWN" }).catch(
@@ -110,7 +94,7 @@ export async function goneSessionIds(
 
 function goneSessions(db: Db, gone: ReadonlySet<number>): AttentionItem[] {
   if (gone.size === 0) return [];
-  return (db.prepare(LIVE_SESSIONS_SQL).all() as SessionRow[])
+  return listLiveSessionsWithProcess(db)
     .filter((s) => gone.has(s.id))
     .map((s) => ({
       kind: "session_gone",

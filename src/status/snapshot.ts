@@ -15,6 +15,7 @@ import { preparePackageEventSummaries, type PackageEventSummary } from "../ledge
 import { findProject, listProjects } from "../ledger/tables/projects.js";
 import { listTasksOfProject } from "../ledger/tables/tasks.js";
 import { packagesOfTaskReader, type PackageRow } from "../ledger/tables/work-packages.js";
+import { prepareSessionBriefsOfTask, type SessionBriefRow } from "../ledger/tables/mimo-sessions.js";
 import { attentionItems, type AttentionItem } from "./attention.js";
 
 export interface SessionView {
@@ -117,7 +118,6 @@ export interface SnapshotOptions {
   supervisor?: SupervisorState;
 }
 
-type SessionRow = Omit<SessionView, "process_gone"> & { work_package_id: number };
 /** Reads the whole picture in one read transaction, so a concurrent writer cannot tear it. */
 export function snapshot(db: Db, options: SnapshotOptions = {}): StatusSnapshot {
   return db.transaction(() => read(db, options))();
@@ -128,10 +128,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
   const chosen = projectId === undefined ? undefined : findProject(db, projectId);
   const projects = projectId === undefined ? listProjects(db) : chosen ? [chosen] : [];
   const packagesOf = packagesOfTaskReader(db);
-  const sessionsOf = db.prepare(
-    `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
-       FROM mimo_sessions WHERE task_id = ? ORDER BY id DESC`,
-  );
+  const sessionsOf = prepareSessionBriefsOfTask(db);
   const controllerSessionsOf = prepareSessionsOfTask(db);
   const eventSummariesOf = preparePackageEventSummaries(db);
   const gone = options.goneSessions ?? new Set<number>();
@@ -139,7 +136,7 @@ function read(db: Db, options: SnapshotOptions): StatusSnapshot {
   const projectViews = projects.map((p): ProjectView => {
     const tasks = listTasksOfProject(db, p.id).map((t): TaskView => {
       const packages = packagesOf(t.id);
-      const sessions = sessionsOf.all(t.id) as SessionRow[];
+      const sessions = sessionsOf(t.id);
       const counts = new Map(eventSummariesOf(t.id).map((r) => [r.id, r]));
       const briefs = packages.map((w) => ({ id: w.id, status: w.status as PackageStatus }));
       const controller = new Map(controllerSessionsOf(t.id).map((r) => [r.work_package_id, r.session_id]));
@@ -204,7 +201,7 @@ function countsOf(projects: readonly ProjectView[], openDeliveries: number, atte
 
 function packageView(
   w: PackageRow,
-  sessions: readonly SessionRow[],
+  sessions: readonly SessionBriefRow[],
   events: PackageEventSummary | undefined,
   gone: ReadonlySet<number>,
 ): Omit<PackageView, "controller_session_id"> {

@@ -3,6 +3,7 @@ import type { Db } from "../ledger/database.js";
 import { RUN_DELIVERY_TIMELINE_SQL } from "../ledger/tables/continuation-deliveries.js";
 import { PACKAGE_EVENT_TIMELINE_SQL } from "../ledger/tables/handoff-events.js";
 import { PACKAGE_REVIEW_TIMELINE_SQL } from "../ledger/tables/reviews.js";
+import { PACKAGE_SESSION_TIMELINE_SQL } from "../ledger/tables/mimo-sessions.js";
 import type { StatusSnapshot } from "./snapshot.js";
 
 export type TimelineKind = "event" | "review" | "launch" | "continuation";
@@ -19,9 +20,7 @@ export const TIMELINE_LIMIT = 200;
 const QUERIES: Record<TimelineKind, string> = {
   event: PACKAGE_EVENT_TIMELINE_SQL,
   review: PACKAGE_REVIEW_TIMELINE_SQL,
-  launch: `SELECT COALESCE(started_at, created_at) AS at,
-                  'Mimo session #' || id || ' (' || mode || ') ' || lifecycle_state AS label
-             FROM mimo_sessions WHERE work_package_id = @id`,
+  launch: PACKAGE_SESSION_TIMELINE_SQL,
   continuation: RUN_DELIVERY_TIMELINE_SQL,
 };
 
