@@ -86,6 +86,86 @@ function commandOf(req: RunTestsRequest): string[] {
   }
 }
 
+async function requireDirectory(cwd: string): Promise<void> {
+  const cwdOk = await stat(cwd).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!cwdOk) throw new OrchestratorError(`Test working directory does not exist: ${cwd}`);
+}
+
+interface LogPair {
+  runId: string;
+  stdoutPath: string;
+  stderrPath: string;
+}
+
+/** Fresh log names under `<dataDir>/logs`, made unique by the run id. */
+async function newLogPair(req: RunTestsRequest): Promise<LogPair> {
+  const logDir = path.join(req.dataDir, "logs");
+  await mkdir(logDir, { recursive: true });
+  const runId = newRunId();
+  const base = path.join(logDir, `${req.commandKey}-${runId}`);
+  return { runId, stdoutPath: `${base}.stdout.log`, stderrPath: `${base}.stderr.log` };
+}
+
+/**
+ * Spawns the resolved command with its output in the open logs and waits for it to exit; on
+ * timeout stops its whole process tree, politely first, then with SIGKILL after the grace.
+ */
+function runToExit(
+  req: RunTestsRequest,
+  command: string[],
+  out: FileHandle,
+  err: FileHandle,
+): Promise<RunOutcome> {
+  const [program, ...args] = command;
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
+  return new Promise<RunOutcome>((resolve, reject) => {
+    const child = spawn(program!, args, {
+      cwd: req.cwd,
+      env: testCommandEnv(req.declaredEnv ?? []),
+      shell: false,
+      stdio: ["ignore", out.fd, err.fd],
+      // Own process group on POSIX so the timeout can kill grandchildren too.
+      detached: process.platform !== "win32",
+      windowsHide: true,
+    });
+    // On Windows the tree joins a Job Object here, before the command has started anything.
+    const tree = trackTree(child);
+    const stopFailures: Promise<string | null>[] = [];
+    const stop = (sig: NodeJS.Signals) => stopFailures.push(killTree(tree, sig));
+    let timedOut = false;
+    let hardKill: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop("SIGTERM");
+      hardKill = setTimeout(() => stop("SIGKILL"), req.killGraceMs ?? 2_000);
+    }, timeoutMs);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      clearTimeout(hardKill);
+      releaseTree(tree);
+      reject(
+        new OrchestratorError(
+          `Test command '${req.commandKey}' could not be started: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+        ),
+      );
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(hardKill);
+      // Reap anything the command left running in its group once the leader is gone.
+      if (timedOut) stop("SIGKILL");
+      void Promise.all(stopFailures).then((reasons) => {
+        releaseTree(tree);
+        const stopFailure = reasons.find((r) => r !== null) ?? null;
+        resolve({ code, signal, timedOut, stopFailure });
+      });
+    });
+  });
+}
+
 /**
  * Runs an allowlisted argv with `shell: false` in `cwd`, stdout/stderr to a fresh log pair,
  * killing the process tree on timeout. The program is resolved from PATH first (see
@@ -93,68 +173,16 @@ function commandOf(req: RunTestsRequest): string[] {
  */
 export async function runAllowlistedTest(req: RunTestsRequest): Promise<TestRunResult> {
   validate(req);
-  const cwdOk = await stat(req.cwd).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!cwdOk) throw new OrchestratorError(`Test working directory does not exist: ${req.cwd}`);
-  const [program, ...args] = commandOf(req);
-  const logDir = path.join(req.dataDir, "logs");
-  await mkdir(logDir, { recursive: true });
-  const runId = newRunId();
-  const base = path.join(logDir, `${req.commandKey}-${runId}`);
-  const stdoutPath = `${base}.stdout.log`;
-  const stderrPath = `${base}.stderr.log`;
+  await requireDirectory(req.cwd);
+  const command = commandOf(req);
+  const { runId, stdoutPath, stderrPath } = await newLogPair(req);
   const handles: FileHandle[] = [];
   try {
     // "wx": fail rather than overwrite if a log with this name somehow exists.
     handles.push(await open(stdoutPath, "wx"), await open(stderrPath, "wx"));
     const [out, err] = handles as [FileHandle, FileHandle];
     const started = performance.now();
-    const timeoutMs = req.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
-    const outcome = await new Promise<RunOutcome>((resolve, reject) => {
-      const child = spawn(program!, args, {
-        cwd: req.cwd,
-        env: testCommandEnv(req.declaredEnv ?? []),
-        shell: false,
-        stdio: ["ignore", out.fd, err.fd],
-        // Own process group on POSIX so the timeout can kill grandchildren too.
-        detached: process.platform !== "win32",
-        windowsHide: true,
-      });
-      // On Windows the tree joins a Job Object here, before the command has started anything.
-      const tree = trackTree(child);
-      const stopFailures: Promise<string | null>[] = [];
-      const stop = (sig: NodeJS.Signals) => stopFailures.push(killTree(tree, sig));
-      let timedOut = false;
-      let hardKill: NodeJS.Timeout | undefined;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        stop("SIGTERM");
-        hardKill = setTimeout(() => stop("SIGKILL"), req.killGraceMs ?? 2_000);
-      }, timeoutMs);
-      child.once("error", (error) => {
-        clearTimeout(timer);
-        clearTimeout(hardKill);
-        releaseTree(tree);
-        reject(
-          new OrchestratorError(
-            `Test command '${req.commandKey}' could not be started: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
-          ),
-        );
-      });
-      child.once("exit", (code, signal) => {
-        clearTimeout(timer);
-        clearTimeout(hardKill);
-        // Reap anything the command left running in its group once the leader is gone.
-        if (timedOut) stop("SIGKILL");
-        void Promise.all(stopFailures).then((reasons) => {
-          releaseTree(tree);
-          const stopFailure = reasons.find((r) => r !== null) ?? null;
-          resolve({ code, signal, timedOut, stopFailure });
-        });
-      });
-    });
+    const outcome = await runToExit(req, command, out, err);
     if (outcome.stopFailure !== null) {
       // The log is what the caller reads after a run: a tree that may still be running is said there.
       await err.write(
