@@ -24,8 +24,6 @@ export function readProjectActive(ctx: ServiceContext, projectId: number) {
   return snapshot(ctx.db, { projectId: project.id, now: ctx.clock() });
 }
 
-type Row = Record<string, unknown>;
-
 /**
  * One submission as tools show it: the diff summarised (repo.diff reads it in pages), long
  * command outputs in the worker report as log excerpts.
