@@ -79,15 +79,6 @@ function json<T>(value: unknown, fallback: T): T {
   }
 }
 
-function one(db: Db | null, sql: string, ...params: unknown[]): Row | null {
-  if (!db) return null;
-  try {
-    return (db.prepare(sql).get(...params) as Row | undefined) ?? null;
-  } catch {
-    return null;
-  }
-}
-
 /** A keyed read that never fails the context: no ledger, no id or an unreadable ledger give null. */
 function guarded<T>(db: Db | null, id: number | null, read: (db: Db, id: number) => T | undefined): T | null {
   if (!db || id === null) return null;

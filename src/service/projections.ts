@@ -78,12 +78,12 @@ export function submissionView(row: SubmissionRow) {
   } = row;
   return {
     ...rest,
-    diff_bytes: Buffer.byteLength(typeof diff === "string" ? diff : "", "utf8"),
-    diff_summary: projectDiff(typeof diff === "string" ? diff : ""),
-    tests_run: parseJson(tests_run_json as string, []),
-    files_changed: parseJson(files_changed_json as string, []),
-    worker_report: projectWorkerReport(parseJson<Record<string, unknown>>(worker_report_json as string, {})),
-    worker_report_validation: parseJson(worker_report_validation_json as string, {}),
+    diff_bytes: Buffer.byteLength(diff, "utf8"),
+    diff_summary: projectDiff(diff),
+    tests_run: parseJson(tests_run_json, []),
+    files_changed: parseJson(files_changed_json, []),
+    worker_report: projectWorkerReport(parseJson<Record<string, unknown>>(worker_report_json, {})),
+    worker_report_validation: parseJson(worker_report_validation_json, {}),
   };
 }
 
