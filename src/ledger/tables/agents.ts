@@ -1,4 +1,5 @@
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 
 /** An agent registration as stored; capabilities_json stays a string here, projections decode it. */
 export interface AgentRow {
@@ -20,22 +21,23 @@ export interface AgentRow {
 export type NewAgent = Omit<AgentRow, "id">;
 
 export function findAgent(db: Db, projectId: number, name: string): AgentRow | undefined {
-  return db.prepare("SELECT * FROM agents WHERE project_id = ? AND name = ?").get(projectId, name) as
+  return prepared(db, "SELECT * FROM agents WHERE project_id = ? AND name = ?").get(projectId, name) as
     AgentRow | undefined;
 }
 
 export function listAgents(db: Db, projectId: number): AgentRow[] {
-  return db.prepare("SELECT * FROM agents WHERE project_id = ? ORDER BY id").all(projectId) as AgentRow[];
+  return prepared(db, "SELECT * FROM agents WHERE project_id = ? ORDER BY id").all(projectId) as AgentRow[];
 }
 
 /** Every registration of one name, across projects. */
 export function listRegistrationsOf(db: Db, name: string): AgentRow[] {
-  return db.prepare("SELECT * FROM agents WHERE name = ? ORDER BY project_id").all(name) as AgentRow[];
+  return prepared(db, "SELECT * FROM agents WHERE name = ? ORDER BY project_id").all(name) as AgentRow[];
 }
 
 /** Registers a name in a project, or replaces every field of its existing registration there. */
 export function saveAgent(db: Db, row: NewAgent): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO agents (project_id, name, primary_role, capabilities_json, mimo_model, mimo_agent, runtime, provider, model, reasoning_profile, availability, updated_at)
      VALUES (@project_id, @name, @primary_role, @capabilities_json, @mimo_model, @mimo_agent, @runtime, @provider, @model, @reasoning_profile, @availability, @updated_at)
      ON CONFLICT (project_id, name) DO UPDATE SET
@@ -50,7 +52,7 @@ export function setAgentAvailability(
   db: Db,
   change: Pick<AgentRow, "id" | "availability" | "updated_at">,
 ): void {
-  db.prepare("UPDATE agents SET availability = @availability, updated_at = @updated_at WHERE id = @id").run(
+  prepared(db, "UPDATE agents SET availability = @availability, updated_at = @updated_at WHERE id = @id").run(
     change,
   );
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 import { stableJson } from "../json.js";
 
 export interface AuditRow {
@@ -40,21 +41,20 @@ export interface LatestAuditOfTarget {
 }
 
 export function appendAudit(db: Db, e: AuditEntry): number {
-  const result = db
-    .prepare(
-      `INSERT INTO audit_log (event_type, actor_role, effective_role, actor_agent, target_type, target_id, payload_json, created_at)
+  const result = prepared(
+    db,
+    `INSERT INTO audit_log (event_type, actor_role, effective_role, actor_agent, target_type, target_id, payload_json, created_at)
        VALUES (@event_type, @actor_role, @effective_role, @actor_agent, @target_type, @target_id, @payload_json, @created_at)`,
-    )
-    .run({
-      event_type: e.eventType,
-      actor_role: e.actorRole,
-      effective_role: e.effectiveRole,
-      actor_agent: e.actorAgent,
-      target_type: e.targetType,
-      target_id: e.targetId,
-      payload_json: stableJson(e.payload ?? {}),
-      created_at: e.createdAt,
-    });
+  ).run({
+    event_type: e.eventType,
+    actor_role: e.actorRole,
+    effective_role: e.effectiveRole,
+    actor_agent: e.actorAgent,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    payload_json: stableJson(e.payload ?? {}),
+    created_at: e.createdAt,
+  });
   return Number(result.lastInsertRowid);
 }
 
@@ -75,7 +75,7 @@ const TASK_FILTER = `(
 /** The whole log, or (taskId set) the rows about the task and everything that belongs to it, oldest first. */
 export function listAuditRows(db: Db, taskId: number | null): AuditRow[] {
   const sql = `SELECT * FROM audit_log ${taskId === null ? "" : `WHERE ${TASK_FILTER}`} ORDER BY id`;
-  return (taskId === null ? db.prepare(sql).all() : db.prepare(sql).all({ task: taskId })) as AuditRow[];
+  return (taskId === null ? prepared(db, sql).all() : prepared(db, sql).all({ task: taskId })) as AuditRow[];
 }
 
 /** At most `limit` rows with id > `afterId` of the whole log or (taskId set) of one task, oldest first. */
@@ -86,9 +86,11 @@ export function listAuditRowsAfter(
   limit: number,
 ): AuditRow[] {
   const where = taskId === null ? "id > @after" : `id > @after AND ${TASK_FILTER}`;
-  return db
-    .prepare(`SELECT * FROM audit_log WHERE ${where} ORDER BY id LIMIT @limit`)
-    .all({ after: afterId, task: taskId ?? 0, limit }) as AuditRow[];
+  return prepared(db, `SELECT * FROM audit_log WHERE ${where} ORDER BY id LIMIT @limit`).all({
+    after: afterId,
+    task: taskId ?? 0,
+    limit,
+  }) as AuditRow[];
 }
 
 /**
@@ -100,9 +102,9 @@ export function latestAuditOfTargets(
   eventType: string,
   projectId: number | null,
 ): LatestAuditOfTarget[] {
-  return db
-    .prepare(
-      `SELECT a.target_type, a.target_id, a.payload_json, a.created_at,
+  return prepared(
+    db,
+    `SELECT a.target_type, a.target_id, a.payload_json, a.created_at,
               t.project_id, t.id AS task_id, w.id AS work_package_id,
               COALESCE(w.status, t.status) AS status, COALESCE(w.updated_at, t.updated_at) AS updated_at,
               COALESCE(w.title, t.title) AS title, t.title AS task_title
@@ -114,6 +116,5 @@ export function latestAuditOfTargets(
                      WHERE b.event_type = @type AND b.target_type = a.target_type AND b.target_id = a.target_id)
          AND (@project IS NULL OR t.project_id = @project)
        ORDER BY a.id`,
-    )
-    .all({ type: eventType, project: projectId }) as LatestAuditOfTarget[];
+  ).all({ type: eventType, project: projectId }) as LatestAuditOfTarget[];
 }

@@ -1,6 +1,7 @@
 import type { DeliveryState } from "../../continuation/limits.js";
 import type { ProcessIdentity } from "../../process/identity.js";
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 
 /**
  * The continuation delivery ledger: one delivery per (run, source event). Every update is a
@@ -60,90 +61,85 @@ export const RUN_DELIVERY_TIMELINE_SQL = `SELECT created_at AS at, 'continuation
                    FROM continuation_deliveries WHERE run_id = @run`;
 
 export function findDelivery(db: Db, continuationId: string): DeliveryRow | undefined {
-  return db.prepare("SELECT * FROM continuation_deliveries WHERE continuation_id = ?").get(continuationId) as
-    DeliveryRow | undefined;
+  return prepared(db, "SELECT * FROM continuation_deliveries WHERE continuation_id = ?").get(
+    continuationId,
+  ) as DeliveryRow | undefined;
 }
 
 /** The oldest delivery of the run that no controller has acknowledged yet, if any. */
 export function openDeliveryOfRun(db: Db, runId: string): string | undefined {
-  const row = db
-    .prepare(
-      `SELECT continuation_id FROM continuation_deliveries
+  const row = prepared(
+    db,
+    `SELECT continuation_id FROM continuation_deliveries
        WHERE run_id = ? AND state IN ('PENDING', 'CLAIMED', 'CONTROLLER_STARTED', 'RETRY_WAIT') ORDER BY id LIMIT 1`,
-    )
-    .get(runId) as { continuation_id: string } | undefined;
+  ).get(runId) as { continuation_id: string } | undefined;
   return row?.continuation_id;
 }
 
 /** Inserts the delivery unless its continuation id exists; answers whether it was new. */
 export function insertDelivery(db: Db, row: NewDeliveryRow): boolean {
   return (
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, attempt_count, next_attempt_at, created_at, resolved_at, resolution_json)
+    prepared(
+      db,
+      `INSERT OR IGNORE INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, attempt_count, next_attempt_at, created_at, resolved_at, resolution_json)
          VALUES (@continuation_id, @run_id, @source_event_id, @state, 0, @next_attempt_at, @created_at, @resolved_at, @resolution_json)`,
-      )
-      .run(row).changes === 1
+    ).run(row).changes === 1
   );
 }
 
 /** Waiting deliveries whose next attempt is due, oldest first. */
 export function dueDeliveries(db: Db, nowIso: string, limit: number): DeliveryRow[] {
-  return db
-    .prepare(
-      `SELECT * FROM continuation_deliveries WHERE state IN ('PENDING', 'RETRY_WAIT') AND next_attempt_at <= ?
+  return prepared(
+    db,
+    `SELECT * FROM continuation_deliveries WHERE state IN ('PENDING', 'RETRY_WAIT') AND next_attempt_at <= ?
        ORDER BY id LIMIT ?`,
-    )
-    .all(nowIso, limit) as DeliveryRow[];
+  ).all(nowIso, limit) as DeliveryRow[];
 }
 
 /** The earliest moment something becomes due (a retry or a lease expiry), or null. */
 export function nextDueAt(db: Db): string | null {
-  const row = db
-    .prepare(
-      `SELECT MIN(t) AS t FROM (
+  const row = prepared(
+    db,
+    `SELECT MIN(t) AS t FROM (
          SELECT MIN(next_attempt_at) AS t FROM continuation_deliveries WHERE state IN ('PENDING', 'RETRY_WAIT')
          UNION ALL
          SELECT MIN(lease_expires_at) FROM continuation_deliveries WHERE state IN ('CLAIMED', 'CONTROLLER_STARTED'))`,
-    )
-    .get() as { t: string | null };
+  ).get() as { t: string | null };
   return row.t;
 }
 
 /** Deliveries under a claim or ACK lease, oldest first. */
 export function leasedDeliveries(db: Db): DeliveryRow[] {
-  return db
-    .prepare(
-      "SELECT * FROM continuation_deliveries WHERE state IN ('CLAIMED', 'CONTROLLER_STARTED') ORDER BY id",
-    )
-    .all() as DeliveryRow[];
+  return prepared(
+    db,
+    "SELECT * FROM continuation_deliveries WHERE state IN ('CLAIMED', 'CONTROLLER_STARTED') ORDER BY id",
+  ).all() as DeliveryRow[];
 }
 
 export function unresolvedDeliveries(db: Db): DeliveryRow[] {
-  return db
-    .prepare("SELECT * FROM continuation_deliveries WHERE state != 'RESOLVED' ORDER BY id")
-    .all() as DeliveryRow[];
+  return prepared(
+    db,
+    "SELECT * FROM continuation_deliveries WHERE state != 'RESOLVED' ORDER BY id",
+  ).all() as DeliveryRow[];
 }
 
 /** Deliveries waiting for a controller's ACK or dead-lettered, oldest first. */
 export function stuckDeliveries(db: Db): DeliveryBrief[] {
-  return db
-    .prepare(
-      `SELECT continuation_id, run_id, state, lease_expires_at, last_error, created_at
+  return prepared(
+    db,
+    `SELECT continuation_id, run_id, state, lease_expires_at, last_error, created_at
          FROM continuation_deliveries WHERE state IN ('CONTROLLER_STARTED', 'DEAD_LETTER') ORDER BY id`,
-    )
-    .all() as DeliveryBrief[];
+  ).all() as DeliveryBrief[];
 }
 
 /** Dead-letters a due delivery exactly as it was read (same state and attempt count). */
 export function deadLetterDue(db: Db, row: DeliveryRow, nowIso: string, error: string): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE continuation_deliveries SET state = 'DEAD_LETTER', last_error = @error, lease_expires_at = NULL
+    prepared(
+      db,
+      `UPDATE continuation_deliveries SET state = 'DEAD_LETTER', last_error = @error, lease_expires_at = NULL
          WHERE id = @id AND state = @state AND attempt_count = @attempt_count AND next_attempt_at <= @now`,
-      )
-      .run({ error, id: row.id, state: row.state, attempt_count: row.attempt_count, now: nowIso }).changes ===
+    ).run({ error, id: row.id, state: row.state, attempt_count: row.attempt_count, now: nowIso }).changes ===
     1
   );
 }
@@ -166,9 +162,9 @@ export interface ClaimChange {
  */
 export function claimDue(db: Db, claim: ClaimChange): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE continuation_deliveries
+    prepared(
+      db,
+      `UPDATE continuation_deliveries
          SET state = 'CLAIMED', attempt_id = @attempt_id, claimed_by = @claimed_by, claimer_pid = @claimer_pid,
              claimer_started_at_os = @claimer_started_at_os, lease_expires_at = @lease_expires_at,
              attempt_count = attempt_count + 1,
@@ -176,8 +172,7 @@ export function claimDue(db: Db, claim: ClaimChange): boolean {
              controller_argv_hash = NULL, controller_launch_nonce = NULL
          WHERE id = @id AND attempt_count = @attempt_count
            AND (state = 'PENDING' OR (state = 'RETRY_WAIT' AND next_attempt_at <= @now))`,
-      )
-      .run(claim).changes === 1
+    ).run(claim).changes === 1
   );
 }
 
@@ -190,12 +185,11 @@ export function retryAttempt(
   nextIso: string,
 ): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE continuation_deliveries SET state = 'RETRY_WAIT', last_error = @error, next_attempt_at = @next, lease_expires_at = NULL
+    prepared(
+      db,
+      `UPDATE continuation_deliveries SET state = 'RETRY_WAIT', last_error = @error, next_attempt_at = @next, lease_expires_at = NULL
          WHERE continuation_id = @continuation_id AND attempt_id = @attempt_id AND state IN ('CLAIMED', 'CONTROLLER_STARTED')`,
-      )
-      .run({ error, next: nextIso, continuation_id: continuationId, attempt_id: attemptId }).changes === 1
+    ).run({ error, next: nextIso, continuation_id: continuationId, attempt_id: attemptId }).changes === 1
   );
 }
 
@@ -208,24 +202,23 @@ export function recordControllerStarted(
   leaseIso: string,
 ): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE continuation_deliveries
+    prepared(
+      db,
+      `UPDATE continuation_deliveries
          SET state = 'CONTROLLER_STARTED', lease_expires_at = @lease, controller_pid = @pid,
              controller_process_started_at_os = @os_start_time, controller_executable_path = @executable_path,
              controller_argv_hash = @argv_hash, controller_launch_nonce = @launch_nonce
          WHERE continuation_id = @continuation_id AND attempt_id = @attempt_id AND state IN ('CLAIMED', 'CONTROLLER_STARTED')`,
-      )
-      .run({
-        lease: leaseIso,
-        pid: identity.pid,
-        os_start_time: identity.os_start_time,
-        executable_path: identity.executable_path,
-        argv_hash: identity.argv_hash,
-        launch_nonce: identity.launch_nonce,
-        continuation_id: continuationId,
-        attempt_id: attemptId,
-      }).changes === 1
+    ).run({
+      lease: leaseIso,
+      pid: identity.pid,
+      os_start_time: identity.os_start_time,
+      executable_path: identity.executable_path,
+      argv_hash: identity.argv_hash,
+      launch_nonce: identity.launch_nonce,
+      continuation_id: continuationId,
+      attempt_id: attemptId,
+    }).changes === 1
   );
 }
 
@@ -239,33 +232,30 @@ function keyOf(row: DeliveryKey) {
 /** An expired lease back to RETRY_WAIT, if the row is exactly as read. */
 export function leaseToRetry(db: Db, row: DeliveryKey, nextIso: string, error: string | null): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE continuation_deliveries SET state = 'RETRY_WAIT', next_attempt_at = @next, lease_expires_at = NULL, last_error = @error WHERE ${SAME}`,
-      )
-      .run({ ...keyOf(row), next: nextIso, error }).changes === 1
+    prepared(
+      db,
+      `UPDATE continuation_deliveries SET state = 'RETRY_WAIT', next_attempt_at = @next, lease_expires_at = NULL, last_error = @error WHERE ${SAME}`,
+    ).run({ ...keyOf(row), next: nextIso, error }).changes === 1
   );
 }
 
 /** An expired lease to DEAD_LETTER, if the row is exactly as read. */
 export function leaseToDeadLetter(db: Db, row: DeliveryKey, error: string | null): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE continuation_deliveries SET state = 'DEAD_LETTER', lease_expires_at = NULL, last_error = @error WHERE ${SAME}`,
-      )
-      .run({ ...keyOf(row), error }).changes === 1
+    prepared(
+      db,
+      `UPDATE continuation_deliveries SET state = 'DEAD_LETTER', lease_expires_at = NULL, last_error = @error WHERE ${SAME}`,
+    ).run({ ...keyOf(row), error }).changes === 1
   );
 }
 
 /** A lease moved to `leaseIso` (keeping the last error unless a new one is given), if the row is exactly as read. */
 export function extendLease(db: Db, row: DeliveryKey, leaseIso: string, error: string | null): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE continuation_deliveries SET lease_expires_at = @lease, last_error = COALESCE(@error, last_error) WHERE ${SAME}`,
-      )
-      .run({ ...keyOf(row), lease: leaseIso, error }).changes === 1
+    prepared(
+      db,
+      `UPDATE continuation_deliveries SET lease_expires_at = @lease, last_error = COALESCE(@error, last_error) WHERE ${SAME}`,
+    ).run({ ...keyOf(row), lease: leaseIso, error }).changes === 1
   );
 }
 
@@ -281,14 +271,13 @@ export function acknowledgeDelivery(
   },
 ): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE continuation_deliveries
+    prepared(
+      db,
+      `UPDATE continuation_deliveries
          SET state = 'ACKNOWLEDGED', acknowledged_at = @now, controller_session_id = COALESCE(@session_id, controller_session_id), lease_expires_at = NULL
          WHERE continuation_id = @continuation_id AND source_event_id = @source_event_id AND attempt_id = @attempt_id
            AND state IN ('CONTROLLER_STARTED', 'CLAIMED')`,
-      )
-      .run(ack).changes === 1
+    ).run(ack).changes === 1
   );
 }
 
@@ -298,18 +287,18 @@ export function resolveDelivery(
   resolved: { continuation_id: string; attempt_id: string; resolution_json: string; now: string },
 ): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE continuation_deliveries SET state = 'RESOLVED', resolved_at = @now, resolution_json = @resolution_json
+    prepared(
+      db,
+      `UPDATE continuation_deliveries SET state = 'RESOLVED', resolved_at = @now, resolution_json = @resolution_json
          WHERE continuation_id = @continuation_id AND attempt_id = @attempt_id AND state = 'ACKNOWLEDGED'`,
-      )
-      .run(resolved).changes === 1
+    ).run(resolved).changes === 1
   );
 }
 
 /** A dead-lettered delivery back to PENDING with a fresh attempt count and no trace of past attempts. */
 export function requeueDelivery(db: Db, id: number, nowIso: string, note: string): void {
-  db.prepare(
+  prepared(
+    db,
     `UPDATE continuation_deliveries
      SET state = 'PENDING', attempt_count = 0, attempt_id = NULL, claimed_by = NULL, claimer_pid = NULL, claimer_started_at_os = NULL,
          lease_expires_at = NULL, controller_pid = NULL, controller_process_started_at_os = NULL, controller_executable_path = NULL,

@@ -1,4 +1,5 @@
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 
 /** The table's task-level key: the session that last acted on the task as a whole. */
 export const TASK_LEVEL = 0;
@@ -17,9 +18,10 @@ export function findControllerSession(
   taskId: number,
   packageId: number,
 ): ControllerSessionRow | undefined {
-  return db
-    .prepare("SELECT * FROM controller_sessions WHERE task_id = ? AND work_package_id = ?")
-    .get(taskId, packageId) as ControllerSessionRow | undefined;
+  return prepared(db, "SELECT * FROM controller_sessions WHERE task_id = ? AND work_package_id = ?").get(
+    taskId,
+    packageId,
+  ) as ControllerSessionRow | undefined;
 }
 
 /**
@@ -27,12 +29,13 @@ export function findControllerSession(
  * package's), prepared once for a read that visits many tasks.
  */
 export function prepareSessionsOfTask(db: Db): (taskId: number) => ControllerSessionRow[] {
-  const statement = db.prepare("SELECT * FROM controller_sessions WHERE task_id = ?");
+  const statement = prepared(db, "SELECT * FROM controller_sessions WHERE task_id = ?");
   return (taskId) => statement.all(taskId) as ControllerSessionRow[];
 }
 
 export function saveControllerSession(db: Db, row: ControllerSessionRow): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO controller_sessions (task_id, work_package_id, session_id, actor_name, recorded_at)
      VALUES (@task_id, @work_package_id, @session_id, @actor_name, @recorded_at)
      ON CONFLICT (task_id, work_package_id)

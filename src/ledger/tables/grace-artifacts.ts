@@ -1,4 +1,5 @@
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 
 /** One revision of a task's GRACE artifact exactly as stored. */
 export interface GraceArtifactRow {
@@ -18,43 +19,41 @@ export interface GraceArtifactRow {
 /** The revision the task's next artifact of this type takes: one past the highest, 1 for the first. */
 export function nextArtifactRevision(db: Db, taskId: number, artifactType: string): number {
   return (
-    db
-      .prepare(
-        "SELECT COALESCE(MAX(revision), 0) + 1 AS r FROM grace_artifacts WHERE task_id = ? AND artifact_type = ?",
-      )
-      .get(taskId, artifactType) as { r: number }
+    prepared(
+      db,
+      "SELECT COALESCE(MAX(revision), 0) + 1 AS r FROM grace_artifacts WHERE task_id = ? AND artifact_type = ?",
+    ).get(taskId, artifactType) as { r: number }
   ).r;
 }
 
 /** Returns the new revision's id. */
 export function insertGraceArtifact(db: Db, row: Omit<GraceArtifactRow, "id">): number {
   return Number(
-    db
-      .prepare(
-        `INSERT INTO grace_artifacts (project_id, task_id, artifact_type, path, content, content_hash, revision,
+    prepared(
+      db,
+      `INSERT INTO grace_artifacts (project_id, task_id, artifact_type, path, content, content_hash, revision,
            created_by_agent, created_at)
          VALUES (@project_id, @task_id, @artifact_type, @path, @content, @content_hash, @revision,
            @created_by_agent, @created_at)`,
-      )
-      .run(row).lastInsertRowid,
+    ).run(row).lastInsertRowid,
   );
 }
 
 export function findGraceArtifact(db: Db, id: number): GraceArtifactRow | undefined {
-  return db.prepare("SELECT * FROM grace_artifacts WHERE id = ?").get(id) as GraceArtifactRow | undefined;
+  return prepared(db, "SELECT * FROM grace_artifacts WHERE id = ?").get(id) as GraceArtifactRow | undefined;
 }
 
 /** Every revision of every artifact of a task, oldest first. */
 export function listArtifactsOfTask(db: Db, taskId: number): GraceArtifactRow[] {
-  return db
-    .prepare("SELECT * FROM grace_artifacts WHERE task_id = ? ORDER BY id")
-    .all(taskId) as GraceArtifactRow[];
+  return prepared(db, "SELECT * FROM grace_artifacts WHERE task_id = ? ORDER BY id").all(
+    taskId,
+  ) as GraceArtifactRow[];
 }
 
 /** The artifact types a task has at least one revision of. */
 export function artifactTypesOfTask(db: Db, taskId: number): string[] {
   return (
-    db.prepare("SELECT DISTINCT artifact_type FROM grace_artifacts WHERE task_id = ?").all(taskId) as {
+    prepared(db, "SELECT DISTINCT artifact_type FROM grace_artifacts WHERE task_id = ?").all(taskId) as {
       artifact_type: string;
     }[]
   ).map((r) => r.artifact_type);
@@ -63,11 +62,10 @@ export function artifactTypesOfTask(db: Db, taskId: number): string[] {
 /** The content of the newest revision of an artifact type across the project's tasks. */
 export function latestArtifactContent(db: Db, projectId: number, artifactType: string): string | undefined {
   return (
-    db
-      .prepare(
-        `SELECT content FROM grace_artifacts WHERE project_id = @project_id AND artifact_type = @artifact_type
+    prepared(
+      db,
+      `SELECT content FROM grace_artifacts WHERE project_id = @project_id AND artifact_type = @artifact_type
          ORDER BY created_at DESC, id DESC LIMIT 1`,
-      )
-      .get({ project_id: projectId, artifact_type: artifactType }) as { content: string } | undefined
+    ).get({ project_id: projectId, artifact_type: artifactType }) as { content: string } | undefined
   )?.content;
 }

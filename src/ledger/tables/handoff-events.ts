@@ -1,5 +1,6 @@
 import type { HandoffEventType } from "../../handoff/event-types.js";
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 
 /**
  * The handoff outbox. Reads here do not grow with a package's history: each walks an index
@@ -41,36 +42,39 @@ export const PACKAGE_EVENT_TIMELINE_SQL = `SELECT created_at AS at, type || COAL
             FROM handoff_events WHERE work_package_id = @id`;
 
 export function nextPackageSeq(db: Db, packageId: number): number {
-  const row = db
-    .prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM handoff_events WHERE work_package_id = ?")
-    .get(packageId) as { next: number };
+  const row = prepared(
+    db,
+    "SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM handoff_events WHERE work_package_id = ?",
+  ).get(packageId) as { next: number };
   return row.next;
 }
 
 export function insertHandoffEvent(db: Db, row: NewHandoffEventRow): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO handoff_events (event_id, project_id, task_id, work_package_id, seq, type, worker, payload_json, created_at)
      VALUES (@event_id, @project_id, @task_id, @work_package_id, @seq, @type, @worker, @payload_json, @created_at)`,
   ).run(row);
 }
 
 export function findHandoffEvent(db: Db, eventId: string): HandoffEventRow | undefined {
-  return db.prepare("SELECT * FROM handoff_events WHERE event_id = ?").get(eventId) as
+  return prepared(db, "SELECT * FROM handoff_events WHERE event_id = ?").get(eventId) as
     HandoffEventRow | undefined;
 }
 
 export function packageEventCount(db: Db, packageId: number): number {
-  const row = db
-    .prepare("SELECT MAX(seq) AS n FROM handoff_events WHERE work_package_id = ?")
-    .get(packageId) as { n: number | null };
+  const row = prepared(db, "SELECT MAX(seq) AS n FROM handoff_events WHERE work_package_id = ?").get(
+    packageId,
+  ) as { n: number | null };
   return row.n ?? 0;
 }
 
 /** The seq of `eventId` if it belongs to the package, else null. */
 export function packageSeqOf(db: Db, packageId: number, eventId: string): number | null {
-  const row = db
-    .prepare("SELECT seq FROM handoff_events WHERE event_id = ? AND work_package_id = ?")
-    .get(eventId, packageId) as { seq: number } | undefined;
+  const row = prepared(db, "SELECT seq FROM handoff_events WHERE event_id = ? AND work_package_id = ?").get(
+    eventId,
+    packageId,
+  ) as { seq: number } | undefined;
   return row?.seq ?? null;
 }
 
@@ -81,11 +85,10 @@ export function packageEventRowsAfter(
   afterSeq: number,
   limit: number,
 ): HandoffEventRow[] {
-  return db
-    .prepare(
-      "SELECT * FROM handoff_events WHERE work_package_id = @package AND seq > @after ORDER BY seq LIMIT @limit",
-    )
-    .all({ package: packageId, after: afterSeq, limit }) as HandoffEventRow[];
+  return prepared(
+    db,
+    "SELECT * FROM handoff_events WHERE work_package_id = @package AND seq > @after ORDER BY seq LIMIT @limit",
+  ).all({ package: packageId, after: afterSeq, limit }) as HandoffEventRow[];
 }
 
 /**
@@ -99,28 +102,29 @@ export function nthNewestEventTime(
   n: number,
 ): string | undefined {
   const marks = types.map(() => "?").join(", ");
-  const row = db
-    .prepare(
-      `SELECT created_at FROM handoff_events WHERE work_package_id = ? AND type IN (${marks})
+  const row = prepared(
+    db,
+    `SELECT created_at FROM handoff_events WHERE work_package_id = ? AND type IN (${marks})
        ORDER BY seq DESC LIMIT 1 OFFSET ?`,
-    )
-    .get(packageId, ...types, n - 1) as { created_at: string } | undefined;
+  ).get(packageId, ...types, n - 1) as { created_at: string } | undefined;
   return row?.created_at;
 }
 
 /** The row id of `eventId` if it belongs to the task, else null. */
 export function taskRowIdOf(db: Db, taskId: number, eventId: string): number | null {
-  const row = db
-    .prepare("SELECT id FROM handoff_events WHERE event_id = ? AND task_id = ?")
-    .get(eventId, taskId) as { id: number } | undefined;
+  const row = prepared(db, "SELECT id FROM handoff_events WHERE event_id = ? AND task_id = ?").get(
+    eventId,
+    taskId,
+  ) as { id: number } | undefined;
   return row?.id ?? null;
 }
 
 /** The row id of the task's event at 1-based `position` (in commit order), or null past the end. */
 export function taskRowIdAt(db: Db, taskId: number, position: number): number | null {
-  const row = db
-    .prepare("SELECT id FROM handoff_events WHERE task_id = ? ORDER BY id LIMIT 1 OFFSET ?")
-    .get(taskId, position - 1) as { id: number } | undefined;
+  const row = prepared(
+    db,
+    "SELECT id FROM handoff_events WHERE task_id = ? ORDER BY id LIMIT 1 OFFSET ?",
+  ).get(taskId, position - 1) as { id: number } | undefined;
   return row?.id ?? null;
 }
 
@@ -131,15 +135,17 @@ export function taskEventRowsAfter(
   afterId: number,
   limit: number,
 ): HandoffEventRow[] {
-  return db
-    .prepare("SELECT * FROM handoff_events WHERE task_id = @task AND id > @after ORDER BY id LIMIT @limit")
-    .all({ task: taskId, after: afterId, limit }) as HandoffEventRow[];
+  return prepared(
+    db,
+    "SELECT * FROM handoff_events WHERE task_id = @task AND id > @after ORDER BY id LIMIT @limit",
+  ).all({ task: taskId, after: afterId, limit }) as HandoffEventRow[];
 }
 
 /** The task's newest event, or undefined. */
 export function newestTaskEventRow(db: Db, taskId: number): HandoffEventRow | undefined {
-  return db.prepare("SELECT * FROM handoff_events WHERE task_id = ? ORDER BY id DESC LIMIT 1").get(taskId) as
-    HandoffEventRow | undefined;
+  return prepared(db, "SELECT * FROM handoff_events WHERE task_id = ? ORDER BY id DESC LIMIT 1").get(
+    taskId,
+  ) as HandoffEventRow | undefined;
 }
 
 /**
@@ -148,7 +154,8 @@ export function newestTaskEventRow(db: Db, taskId: number): HandoffEventRow | un
  */
 export function preparePackageEventSummaries(db: Db): (taskId: number) => PackageEventSummary[] {
   // SQLite returns the bare columns of the row holding MAX(id): the newest event per package.
-  const statement = db.prepare(
+  const statement = prepared(
+    db,
     `SELECT work_package_id AS id, COUNT(*) AS n, type, created_at, MAX(id) AS newest
        FROM handoff_events WHERE task_id = ? GROUP BY work_package_id`,
   );
@@ -157,32 +164,30 @@ export function preparePackageEventSummaries(db: Db): (taskId: number) => Packag
 
 /** Each package's newest event, when it is of one of `types`, oldest first. */
 export function newestEventsOfTypes(db: Db, types: readonly string[]): HandoffEventRow[] {
-  return db
-    .prepare(
-      `SELECT e.* FROM handoff_events e
+  return prepared(
+    db,
+    `SELECT e.* FROM handoff_events e
         WHERE e.id = (SELECT MAX(id) FROM handoff_events WHERE work_package_id = e.work_package_id)
           AND e.type IN (${types.map(() => "?").join(", ")})
         ORDER BY e.id`,
-    )
-    .all(...types) as HandoffEventRow[];
+  ).all(...types) as HandoffEventRow[];
 }
 
 export function hasUnprojectedEvents(db: Db): boolean {
-  return db.prepare("SELECT 1 FROM handoff_events WHERE projected_at IS NULL LIMIT 1").get() !== undefined;
+  return prepared(db, "SELECT 1 FROM handoff_events WHERE projected_at IS NULL LIMIT 1").get() !== undefined;
 }
 
 /** Rows not projected yet, grouped by package and in seq order within each. */
 export function unprojectedEvents(db: Db): UnprojectedEvent[] {
-  return db
-    .prepare(
-      "SELECT id, project_id, task_id, work_package_id FROM handoff_events WHERE projected_at IS NULL ORDER BY work_package_id, seq",
-    )
-    .all() as UnprojectedEvent[];
+  return prepared(
+    db,
+    "SELECT id, project_id, task_id, work_package_id FROM handoff_events WHERE projected_at IS NULL ORDER BY work_package_id, seq",
+  ).all() as UnprojectedEvent[];
 }
 
 /** A writer that marks rows projected at a time, prepared once for a projection of many packages. */
 export function prepareMarkProjected(db: Db): (ids: readonly number[], at: string) => void {
-  const mark = db.prepare("UPDATE handoff_events SET projected_at = ? WHERE id = ?");
+  const mark = prepared(db, "UPDATE handoff_events SET projected_at = ? WHERE id = ?");
   return (ids, at) => {
     for (const id of ids) mark.run(at, id);
   };

@@ -1,4 +1,5 @@
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 
 /** Every lifecycle state the table's CHECK constraint allows. */
 export const SESSION_STATES = [
@@ -144,49 +145,46 @@ export type LiveSessionRow = Pick<
 const marks = (values: readonly unknown[]) => values.map(() => "?").join(", ");
 
 export function findMimoSession(db: Db, id: number): MimoSessionRow | undefined {
-  return db.prepare("SELECT * FROM mimo_sessions WHERE id = ?").get(id) as MimoSessionRow | undefined;
+  return prepared(db, "SELECT * FROM mimo_sessions WHERE id = ?").get(id) as MimoSessionRow | undefined;
 }
 
 /** The package's newest session of any state. */
 export function findLatestSessionOfPackage(db: Db, packageId: number): MimoSessionRow | undefined {
-  return db
-    .prepare("SELECT * FROM mimo_sessions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1")
-    .get(packageId) as MimoSessionRow | undefined;
+  return prepared(db, "SELECT * FROM mimo_sessions WHERE work_package_id = ? ORDER BY id DESC LIMIT 1").get(
+    packageId,
+  ) as MimoSessionRow | undefined;
 }
 
 export function listSessionsOfTask(db: Db, taskId: number): MimoSessionRow[] {
-  return db
-    .prepare("SELECT * FROM mimo_sessions WHERE task_id = ? ORDER BY id")
-    .all(taskId) as MimoSessionRow[];
+  return prepared(db, "SELECT * FROM mimo_sessions WHERE task_id = ? ORDER BY id").all(
+    taskId,
+  ) as MimoSessionRow[];
 }
 
 /** Sessions of the package still holding its dispatch lock, newest first. */
 export function listLockHoldingSessions(db: Db, packageId: number): MimoSessionRow[] {
-  return db
-    .prepare(
-      `SELECT * FROM mimo_sessions WHERE work_package_id = ? AND dispatch_lock_released = 0
+  return prepared(
+    db,
+    `SELECT * FROM mimo_sessions WHERE work_package_id = ? AND dispatch_lock_released = 0
        AND lifecycle_state IN (${marks(ACTIVE_STATES)}) ORDER BY id DESC`,
-    )
-    .all(packageId, ...ACTIVE_STATES) as MimoSessionRow[];
+  ).all(packageId, ...ACTIVE_STATES) as MimoSessionRow[];
 }
 
 /** Sessions of the package in an active state, whether or not they released the dispatch lock. */
 export function listActiveSessionsOfPackage(db: Db, packageId: number): MimoSessionRow[] {
-  return db
-    .prepare(
-      "SELECT * FROM mimo_sessions WHERE work_package_id = ? AND lifecycle_state IN ('RUNNING', 'TUI_DETACHED', 'PREPARED')",
-    )
-    .all(packageId) as MimoSessionRow[];
+  return prepared(
+    db,
+    "SELECT * FROM mimo_sessions WHERE work_package_id = ? AND lifecycle_state IN ('RUNNING', 'TUI_DETACHED', 'PREPARED')",
+  ).all(packageId) as MimoSessionRow[];
 }
 
 /** The workspace of the package's newest live session, if one names a workspace. */
 export function findLiveWorkspace(db: Db, packageId: number): string | undefined {
-  const row = db
-    .prepare(
-      `SELECT workspace_path FROM mimo_sessions WHERE work_package_id = ? AND workspace_path IS NOT NULL
+  const row = prepared(
+    db,
+    `SELECT workspace_path FROM mimo_sessions WHERE work_package_id = ? AND workspace_path IS NOT NULL
          AND lifecycle_state IN (${marks(LIVE_STATES)}) ORDER BY id DESC LIMIT 1`,
-    )
-    .get(packageId, ...LIVE_STATES) as { workspace_path: string } | undefined;
+  ).get(packageId, ...LIVE_STATES) as { workspace_path: string } | undefined;
   return row?.workspace_path;
 }
 
@@ -196,26 +194,25 @@ export function listSessionsWithWorktree(
   projectId: number,
   excluded: readonly SessionState[],
 ): MimoSessionRow[] {
-  return db
-    .prepare(
-      `SELECT * FROM mimo_sessions WHERE project_id = ? AND workspace_path IS NOT NULL AND worktree_removed_at IS NULL
+  return prepared(
+    db,
+    `SELECT * FROM mimo_sessions WHERE project_id = ? AND workspace_path IS NOT NULL AND worktree_removed_at IS NULL
        AND lifecycle_state NOT IN (${marks(excluded)}) ORDER BY id`,
-    )
-    .all(projectId, ...excluded) as MimoSessionRow[];
+  ).all(projectId, ...excluded) as MimoSessionRow[];
 }
 
 export function listRecentSessionsOfPackage(db: Db, packageId: number, limit: number): SessionSummaryRow[] {
-  return db
-    .prepare(
-      `SELECT id, assigned_agent, assigned_role, mode, lifecycle_state, pid FROM mimo_sessions
+  return prepared(
+    db,
+    `SELECT id, assigned_agent, assigned_role, mode, lifecycle_state, pid FROM mimo_sessions
          WHERE work_package_id = ? ORDER BY id DESC LIMIT ?`,
-    )
-    .all(packageId, limit) as SessionSummaryRow[];
+  ).all(packageId, limit) as SessionSummaryRow[];
 }
 
 /** A reader of a task's sessions, newest first, prepared once for a read that visits many tasks. */
 export function prepareSessionBriefsOfTask(db: Db): (taskId: number) => SessionBriefRow[] {
-  const statement = db.prepare(
+  const statement = prepared(
+    db,
     `SELECT id, work_package_id, assigned_agent, assigned_role, mode, lifecycle_state, pid, started_at, ended_at
      FROM mimo_sessions WHERE task_id = ? ORDER BY id DESC`,
   );
@@ -224,12 +221,11 @@ export function prepareSessionBriefsOfTask(db: Db): (taskId: number) => SessionB
 
 /** Every session, in every project, that the ledger expects to run and that recorded a process. */
 export function listLiveSessionsWithProcess(db: Db): LiveSessionRow[] {
-  return db
-    .prepare(
-      `SELECT id, project_id, task_id, work_package_id, lifecycle_state, pid, process_started_at_os, started_at, created_at
+  return prepared(
+    db,
+    `SELECT id, project_id, task_id, work_package_id, lifecycle_state, pid, process_started_at_os, started_at, created_at
        FROM mimo_sessions WHERE pid IS NOT NULL AND lifecycle_state IN (${LIVE_STATES.map((s) => `'${s}'`).join(", ")})`,
-    )
-    .all() as LiveSessionRow[];
+  ).all() as LiveSessionRow[];
 }
 
 /**
@@ -242,14 +238,13 @@ export const PACKAGE_SESSION_TIMELINE_SQL = `SELECT COALESCE(started_at, created
 
 /** Inserts a PREPARED session and returns its id. */
 export function insertMimoSession(db: Db, row: NewMimoSession): number {
-  const inserted = db
-    .prepare(
-      `INSERT INTO mimo_sessions (project_id, task_id, work_package_id, requested_by_agent, assigned_agent, assigned_role,
+  const inserted = prepared(
+    db,
+    `INSERT INTO mimo_sessions (project_id, task_id, work_package_id, requested_by_agent, assigned_agent, assigned_role,
          mimo_model, mimo_agent, mode, lifecycle_state, workspace_base_commit, repair_route, created_at)
        VALUES (@project_id, @task_id, @work_package_id, @requested_by_agent, @assigned_agent, @assigned_role,
          @mimo_model, @mimo_agent, @mode, 'PREPARED', @workspace_base_commit, @repair_route, @created_at)`,
-    )
-    .run(row);
+  ).run(row);
   return Number(inserted.lastInsertRowid);
 }
 
@@ -258,7 +253,8 @@ export function setSessionPaths(
   db: Db,
   row: Pick<MimoSessionRow, "id" | "workspace_path" | "briefing_path" | "stdout_path" | "stderr_path">,
 ): void {
-  db.prepare(
+  prepared(
+    db,
     `UPDATE mimo_sessions SET workspace_path = @workspace_path, briefing_path = @briefing_path,
        stdout_path = @stdout_path, stderr_path = @stderr_path WHERE id = @id`,
   ).run(row);
@@ -272,7 +268,8 @@ export function failPreparedSession(
   db: Db,
   row: { id: number; failure_reason: string; ended_at: string; cleared: boolean },
 ): void {
-  db.prepare(
+  prepared(
+    db,
     `UPDATE mimo_sessions SET lifecycle_state = 'FAILED', failure_reason = @failure_reason, ended_at = @ended_at,
        worktree_removed_at = CASE WHEN @cleared THEN @ended_at ELSE worktree_removed_at END
      WHERE id = @id AND lifecycle_state = 'PREPARED'`,
@@ -281,51 +278,49 @@ export function failPreparedSession(
 
 /** The launch gate's identity on a still PREPARED session; false when the session is no longer PREPARED. */
 export function recordPreparedProcess(db: Db, row: SessionProcess & { id: number }): boolean {
-  const changed = db
-    .prepare(
-      `UPDATE mimo_sessions SET pid = @pid, process_started_at_os = @process_started_at_os,
+  const changed = prepared(
+    db,
+    `UPDATE mimo_sessions SET pid = @pid, process_started_at_os = @process_started_at_os,
          executable_path = @executable_path, argv_hash = @argv_hash, launch_nonce = @launch_nonce
        WHERE id = @id AND lifecycle_state = 'PREPARED'`,
-    )
-    .run(row);
+  ).run(row);
   return changed.changes === 1;
 }
 
 /** PREPARED → the launched state with its evidence; false when the session is no longer PREPARED. */
 export function recordSessionLaunch(db: Db, row: SessionLaunch): boolean {
-  const changed = db
-    .prepare(
-      `UPDATE mimo_sessions SET lifecycle_state = @lifecycle_state, workspace_path = @workspace_path,
+  const changed = prepared(
+    db,
+    `UPDATE mimo_sessions SET lifecycle_state = @lifecycle_state, workspace_path = @workspace_path,
          briefing_path = @briefing_path, command_json = @command_json, pid = @pid,
          process_started_at_os = @process_started_at_os, executable_path = @executable_path, argv_hash = @argv_hash,
          launch_nonce = @launch_nonce, stdout_path = @stdout_path, stderr_path = @stderr_path, started_at = @started_at
        WHERE id = @id AND lifecycle_state = 'PREPARED'`,
-    )
-    .run(row);
+  ).run(row);
   return changed.changes === 1;
 }
 
 /** Ends a session still in `from`; false when it changed state meanwhile. */
 export function endSession(db: Db, row: SessionEnd): boolean {
-  const result = db
-    .prepare(
-      `UPDATE mimo_sessions SET lifecycle_state = @to, exit_code = COALESCE(@exit_code, exit_code),
+  const result = prepared(
+    db,
+    `UPDATE mimo_sessions SET lifecycle_state = @to, exit_code = COALESCE(@exit_code, exit_code),
          failure_reason = COALESCE(@failure_reason, failure_reason), ended_at = @ended_at,
          dispatch_lock_released = CASE WHEN @release THEN 1 ELSE dispatch_lock_released END
        WHERE id = @id AND lifecycle_state = @from`,
-    )
-    .run({ ...row, release: row.release ? 1 : 0 });
+  ).run({ ...row, release: row.release ? 1 : 0 });
   return result.changes === 1;
 }
 
 /** Ends every active session of a package: a TUI window (the user's) is ABANDONED, the rest CANCELLED. */
 export function endActiveSessionsOfPackage(db: Db, packageId: number, endedAt: string): void {
-  db.prepare(
+  prepared(
+    db,
     `UPDATE mimo_sessions SET lifecycle_state = CASE lifecycle_state WHEN 'TUI_DETACHED' THEN 'ABANDONED' ELSE 'CANCELLED' END,
        ended_at = ? WHERE work_package_id = ? AND lifecycle_state IN ('RUNNING', 'TUI_DETACHED', 'PREPARED')`,
   ).run(endedAt, packageId);
 }
 
 export function markWorktreeRemoved(db: Db, id: number, removedAt: string): void {
-  db.prepare("UPDATE mimo_sessions SET worktree_removed_at = ? WHERE id = ?").run(removedAt, id);
+  prepared(db, "UPDATE mimo_sessions SET worktree_removed_at = ? WHERE id = ?").run(removedAt, id);
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 
 /** One run of an allowlisted test command; `command_json` is the argv as JSON. */
 export interface TestRunRow {
@@ -18,13 +19,12 @@ export type NewTestRun = Omit<TestRunRow, "id">;
 
 /** Inserts a test run and returns its id. */
 export function insertTestRun(db: Db, row: NewTestRun): number {
-  const inserted = db
-    .prepare(
-      `INSERT INTO test_runs (task_id, work_package_id, command_key, command_json, exit_code, stdout_path, stderr_path,
+  const inserted = prepared(
+    db,
+    `INSERT INTO test_runs (task_id, work_package_id, command_key, command_json, exit_code, stdout_path, stderr_path,
          created_at)
        VALUES (@task_id, @work_package_id, @command_key, @command_json, @exit_code, @stdout_path, @stderr_path,
          @created_at)`,
-    )
-    .run(row);
+  ).run(row);
   return Number(inserted.lastInsertRowid);
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 
 /** One revision of a task's verification plan exactly as stored. JSON columns stay strings. */
 export interface VerificationPlanRow {
@@ -17,7 +18,7 @@ export interface VerificationPlanRow {
 export function latestVerificationPlanRevision(db: Db, taskId: number): number {
   return (
     (
-      db.prepare("SELECT MAX(revision) AS r FROM verification_plans WHERE task_id = ?").get(taskId) as {
+      prepared(db, "SELECT MAX(revision) AS r FROM verification_plans WHERE task_id = ?").get(taskId) as {
         r: number | null;
       }
     ).r ?? 0
@@ -27,18 +28,17 @@ export function latestVerificationPlanRevision(db: Db, taskId: number): number {
 /** Returns the new plan's id. */
 export function insertVerificationPlan(db: Db, row: Omit<VerificationPlanRow, "id">): number {
   return Number(
-    db
-      .prepare(
-        `INSERT INTO verification_plans (task_id, revision, test_strategy, test_commands_json, risk_coverage_json,
+    prepared(
+      db,
+      `INSERT INTO verification_plans (task_id, revision, test_strategy, test_commands_json, risk_coverage_json,
            acceptance_mapping_json, created_by_agent, created_at)
          VALUES (@task_id, @revision, @test_strategy, @test_commands_json, @risk_coverage_json,
            @acceptance_mapping_json, @created_by_agent, @created_at)`,
-      )
-      .run(row).lastInsertRowid,
+    ).run(row).lastInsertRowid,
   );
 }
 
 export function findVerificationPlan(db: Db, id: number): VerificationPlanRow | undefined {
-  return db.prepare("SELECT * FROM verification_plans WHERE id = ?").get(id) as
+  return prepared(db, "SELECT * FROM verification_plans WHERE id = ?").get(id) as
     VerificationPlanRow | undefined;
 }

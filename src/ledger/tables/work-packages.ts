@@ -1,4 +1,5 @@
 import type { Db } from "../database.js";
+import { prepared } from "../statements.js";
 
 /** A work package exactly as stored. JSON columns stay strings here; projections decode them. */
 export type PackageRow = {
@@ -65,12 +66,12 @@ export interface PackageCandidateRow {
 }
 
 export function findWorkPackage(db: Db, id: number): PackageRow | undefined {
-  return db.prepare("SELECT * FROM work_packages WHERE id = ?").get(id) as PackageRow | undefined;
+  return prepared(db, "SELECT * FROM work_packages WHERE id = ?").get(id) as PackageRow | undefined;
 }
 
 /** Every package of a task in id order, prepared once for a caller that reads many tasks in a loop. */
 export function packagesOfTaskReader(db: Db): (taskId: number) => PackageRow[] {
-  const statement = db.prepare("SELECT * FROM work_packages WHERE task_id = ? ORDER BY id");
+  const statement = prepared(db, "SELECT * FROM work_packages WHERE task_id = ? ORDER BY id");
   return (taskId) => statement.all(taskId) as PackageRow[];
 }
 
@@ -80,18 +81,17 @@ export function listPackagesOfTask(db: Db, taskId: number): PackageRow[] {
 
 /** The task a package belongs to, or null for an unknown package (one column: called on every tool call). */
 export function taskIdOfPackage(db: Db, id: number): number | null {
-  const row = db.prepare("SELECT task_id FROM work_packages WHERE id = ?").get(id) as
+  const row = prepared(db, "SELECT task_id FROM work_packages WHERE id = ?").get(id) as
     { task_id: number } | undefined;
   return row?.task_id ?? null;
 }
 
 /** The project and task of an existing package. */
 export function packageOwners(db: Db, id: number): { projectId: number; taskId: number } {
-  return db
-    .prepare(
-      "SELECT t.project_id AS projectId, t.id AS taskId FROM work_packages w JOIN tasks t ON t.id = w.task_id WHERE w.id = ?",
-    )
-    .get(id) as { projectId: number; taskId: number };
+  return prepared(
+    db,
+    "SELECT t.project_id AS projectId, t.id AS taskId FROM work_packages w JOIN tasks t ON t.id = w.task_id WHERE w.id = ?",
+  ).get(id) as { projectId: number; taskId: number };
 }
 
 /** Packages in one of `statuses`, of one project or (null) of all. */
@@ -100,9 +100,9 @@ export function listPackageCandidates(
   statuses: readonly string[],
   projectId: number | null,
 ): PackageCandidateRow[] {
-  return db
-    .prepare(
-      `SELECT w.id, w.task_id, t.project_id, w.title, w.objective, w.status, w.assigned_junior_agent,
+  return prepared(
+    db,
+    `SELECT w.id, w.task_id, t.project_id, w.title, w.objective, w.status, w.assigned_junior_agent,
               w.assigned_pro_agent, w.claimed_by_agent, w.allowed_files_json, w.forbidden_files_json,
               w.base_commit, w.contract_discovery_json, w.test_surface_json, w.rollback_boundary,
               w.compact_report_format_json, w.updated_at, t.title AS task_title,
@@ -110,26 +110,24 @@ export function listPackageCandidates(
               p.allowed_test_commands_json AS project_commands_json
        FROM work_packages w JOIN tasks t ON t.id = w.task_id JOIN projects p ON p.id = t.project_id
        WHERE w.status IN (SELECT value FROM json_each(@statuses)) AND (@project IS NULL OR t.project_id = @project)`,
-    )
-    .all({ statuses: JSON.stringify(statuses), project: projectId }) as PackageCandidateRow[];
+  ).all({ statuses: JSON.stringify(statuses), project: projectId }) as PackageCandidateRow[];
 }
 
 /** A task's event count: the sum of its packages' highest seq (one index probe per package). */
 export function taskEventCount(db: Db, taskId: number): number {
-  const row = db
-    .prepare(
-      `SELECT COALESCE(SUM((SELECT MAX(seq) FROM handoff_events e WHERE e.work_package_id = p.id)), 0) AS n
+  const row = prepared(
+    db,
+    `SELECT COALESCE(SUM((SELECT MAX(seq) FROM handoff_events e WHERE e.work_package_id = p.id)), 0) AS n
        FROM work_packages p WHERE p.task_id = ?`,
-    )
-    .get(taskId) as { n: number };
+  ).get(taskId) as { n: number };
   return row.n;
 }
 
 /** Inserts a new package in status CREATED and returns its id. */
 export function insertWorkPackage(db: Db, row: NewPackageRow): number {
-  const result = db
-    .prepare(
-      `INSERT INTO work_packages (task_id, title, objective, allowed_files_json, forbidden_files_json,
+  const result = prepared(
+    db,
+    `INSERT INTO work_packages (task_id, title, objective, allowed_files_json, forbidden_files_json,
          assigned_junior_agent, assigned_pro_agent, operation_id, authority_mode, operation_root, codex_required,
          codex_instance_id, glm_instance_id, branch_worktree, glm_scan_plan_report_json, operation_isolation_json,
          pro_api_assignment, base_commit, contract_discovery_json, test_surface_json, rollback_boundary,
@@ -139,13 +137,12 @@ export function insertWorkPackage(db: Db, row: NewPackageRow): number {
          @codex_instance_id, @glm_instance_id, @branch_worktree, @glm_scan_plan_report_json, @operation_isolation_json,
          @pro_api_assignment, @base_commit, @contract_discovery_json, @test_surface_json, @rollback_boundary,
          @compact_report_format_json, @session_routing_json, @cache_anchor, 'CREATED', @created_at, @updated_at)`,
-    )
-    .run(row);
+  ).run(row);
   return Number(result.lastInsertRowid);
 }
 
 export function setPackageStatus(db: Db, id: number, status: string, now: string): void {
-  db.prepare("UPDATE work_packages SET status = @status, updated_at = @now WHERE id = @id").run({
+  prepared(db, "UPDATE work_packages SET status = @status, updated_at = @now WHERE id = @id").run({
     id,
     status,
     now,
@@ -154,27 +151,29 @@ export function setPackageStatus(db: Db, id: number, status: string, now: string
 
 /** Back to CREATED with no claimer, as an administrative reset leaves it. */
 export function resetPackageToCreated(db: Db, id: number, now: string): void {
-  db.prepare(
+  prepared(
+    db,
     "UPDATE work_packages SET status = 'CREATED', claimed_by_agent = NULL, updated_at = ? WHERE id = ?",
   ).run(now, id);
 }
 
 export function setJuniorAgent(db: Db, id: number, agentName: string, now: string): void {
-  db.prepare("UPDATE work_packages SET assigned_junior_agent = @agent, updated_at = @now WHERE id = @id").run(
-    {
-      id,
-      agent: agentName,
-      now,
-    },
-  );
+  prepared(
+    db,
+    "UPDATE work_packages SET assigned_junior_agent = @agent, updated_at = @now WHERE id = @id",
+  ).run({
+    id,
+    agent: agentName,
+    now,
+  });
 }
 
 /** Records who claimed the package; updated_at is left to the status change that goes with a claim. */
 export function setClaimedBy(db: Db, id: number, agentName: string): void {
-  db.prepare("UPDATE work_packages SET claimed_by_agent = ? WHERE id = ?").run(agentName, id);
+  prepared(db, "UPDATE work_packages SET claimed_by_agent = ? WHERE id = ?").run(agentName, id);
 }
 
 /** Lets the assigned worker_pro claim the package (after a recorded GLM rejection). */
 export function enableWorkerPro(db: Db, id: number): void {
-  db.prepare("UPDATE work_packages SET worker_pro_available = 1 WHERE id = ?").run(id);
+  prepared(db, "UPDATE work_packages SET worker_pro_available = 1 WHERE id = ?").run(id);
 }
