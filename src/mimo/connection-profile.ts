@@ -6,17 +6,20 @@ import {
 } from "./backend-families.js";
 import type { Role } from "../domain/roles.js";
 import type { ToolNaming } from "../domain/tool-names.js";
+import type { AgentRow } from "../ledger/tables/agents.js";
 
-export interface ProfileAgent {
-  name: string;
-  primary_role: string;
-  mimo_model: string | null;
-  mimo_agent: string | null;
-  runtime: string | null;
-  provider: string | null;
-  model: string | null;
-  reasoning_profile: string | null;
-}
+/** What a connection profile reads of an agent's registration. */
+export type ProfileAgent = Pick<
+  AgentRow,
+  | "name"
+  | "primary_role"
+  | "mimo_model"
+  | "mimo_agent"
+  | "runtime"
+  | "provider"
+  | "model"
+  | "reasoning_profile"
+>;
 
 export interface ProfileInput {
   agent: ProfileAgent;
