@@ -13,24 +13,22 @@ const expected = z
   .trim()
   .min(1)
   .max(100)
-  .describe("Its status as you last read it; refused if it has changed since");
-const allowTerminal = z.boolean().optional().describe("true to leave a terminal status (default false)");
+  .describe("Its status as you read it; refused if changed");
+const allowTerminal = z.boolean().optional().describe("Needed to leave a terminal status");
 
 export const adminTools = [
   defineTool({
     name: "task.force_transition",
     title: "Administrative status override",
     description:
-      "User/Codex recovery: writes target_status to a task or work package directly (no transition table) when its status still equals expected_current_status. reason needs ≥ 10 characters; leaving a terminal status needs allow_terminal=true. Audited.",
+      "Recovery: writes any status to a task or package, bypassing the state machine. Audited.",
     roles: ADMINS,
     readOnly: false,
     input: args({
-      entity_type: oneOf(FORCE_ENTITY_TYPES).describe("What to change: a task or a work package"),
-      entity_id: id.describe("The task's or work package's id"),
-      target_status: oneOf(ANY_STATUS).describe(
-        "Status to write (a task status for a task, a package status for a package)",
-      ),
-      reason: why.describe("Why, at least 10 characters; audited"),
+      entity_type: oneOf(FORCE_ENTITY_TYPES),
+      entity_id: id,
+      target_status: oneOf(ANY_STATUS).describe("One of the entity's own statuses"),
+      reason: why.describe("10+ characters"),
       expected_current_status: expected,
       allow_terminal: allowTerminal,
     }),
@@ -40,12 +38,12 @@ export const adminTools = [
     name: "workpackage.force_reset",
     title: "Administrative package reset",
     description:
-      "User/Codex recovery: resets a work package to CREATED and clears its claimer when its status still equals expected_current_status. Headless Mimo sessions are stopped and CANCELLED; TUI sessions become ABANDONED (their windows are left to the user). Submissions and reviews are kept. Terminal packages need allow_terminal=true. Audited.",
+      "Recovery: resets a package to CREATED with no claimer; stops its headless sessions, abandons TUI ones; keeps submissions and reviews. Audited.",
     roles: ADMINS,
     readOnly: false,
     input: args({
       work_package_id: packageId,
-      reason: why.describe("Why, at least 10 characters; audited"),
+      reason: why.describe("10+ characters"),
       expected_current_status: expected,
       allow_terminal: allowTerminal,
     }),

@@ -60,19 +60,19 @@ export const TOOL_EFFECTS: Readonly<Record<string, ToolEffect>> = {
 };
 
 /**
- * The annotations a tool is listed with. A tool that writes spells out all four hints (clients
- * differ in the defaults they assume); destructive and idempotent hints mean nothing for a tool
- * that only reads, so a read-only tool lists readOnlyHint and openWorldHint. A writing tool
- * without a row is listed as the protocol assumes of an unknown tool (destructive, not
- * idempotent, open-world), so a missing row can only make a client more careful.
+ * The annotations a tool is listed with: only the hints that differ from what the protocol assumes
+ * when a hint is absent (readOnlyHint false, destructiveHint true, idempotentHint false,
+ * openWorldHint true), so an omitted hint is the protocol's default and that default is true of
+ * the tool. Destructive and idempotent hints mean nothing for a tool that only reads. A writing
+ * tool without a row is listed with no hints at all: destructive, not idempotent, open-world, so
+ * a missing row can only make a client more careful.
  */
 export function annotationsOf(name: string, readOnly: boolean): ToolAnnotations {
   if (readOnly) return { readOnlyHint: true, openWorldHint: false };
   const effect = TOOL_EFFECTS[name] ?? { destructive: true, idempotent: false, openWorld: true };
   return {
-    readOnlyHint: false,
-    destructiveHint: effect.destructive,
-    idempotentHint: effect.idempotent,
-    openWorldHint: effect.openWorld ?? false,
+    ...(effect.destructive ? {} : { destructiveHint: false }),
+    ...(effect.idempotent ? { idempotentHint: true } : {}),
+    ...(effect.openWorld === true ? {} : { openWorldHint: false }),
   };
 }

@@ -9,11 +9,11 @@ import { ADMINS, defineTool, type ToolDef } from "./registry.js";
 import { args, jsonArg, shortText, why } from "./schemas.js";
 
 const key = z.string().trim().min(1).max(200);
-const continuationId = key.describe("From the continuation prompt or GRACE_CONTINUATION_ID");
+const continuationId = key.describe("From your prompt (GRACE_CONTINUATION_ID)");
 const keys = {
   continuation_id: continuationId,
-  source_event_id: key.describe("From the prompt or GRACE_CONTINUATION_SOURCE_EVENT_ID"),
-  attempt_id: z.string().max(200).describe("From the prompt or GRACE_CONTINUATION_ATTEMPT_ID"),
+  source_event_id: key.describe("From your prompt"),
+  attempt_id: z.string().max(200).describe("From your prompt"),
 };
 
 /** Continuation delivery tools, for the user and the Codex controller. */
@@ -22,12 +22,12 @@ export const continuationTools: ToolDef[] = [
     name: "continuation.ack",
     title: "Acknowledge a host continuation",
     description:
-      "The controller revived by the host supervisor confirms it is handling the delivery, with the three keys from its prompt (also in GRACE_CONTINUATION_ID, GRACE_CONTINUATION_SOURCE_EVENT_ID, GRACE_CONTINUATION_ATTEMPT_ID). Stops the supervisor from launching it again. Idempotent.",
+      "A controller woken by the host supervisor confirms it handles the delivery, so it is not launched again.",
     roles: ADMINS,
     readOnly: false,
     input: args({
       ...keys,
-      controller_session_id: key.optional().describe("Your own client session id, if you know it"),
+      controller_session_id: key.optional().describe("Your client session id, if known"),
     }),
     handler: (svc, a) => ackContinuation(svc, a),
   }),
@@ -35,13 +35,13 @@ export const continuationTools: ToolDef[] = [
     name: "continuation.resolve",
     title: "Resolve a host continuation",
     description:
-      "Marks an acknowledged continuation delivery as handled, with notes or a resolution object. Idempotent.",
+      "Marks an acknowledged continuation delivery handled.",
     roles: ADMINS,
     readOnly: false,
     input: args({
       ...keys,
-      resolution_notes: shortText.optional().describe("What you did about the event"),
-      resolution_data: jsonArg("resolution_data").optional().describe("Structured resolution, free-form"),
+      resolution_notes: shortText.optional().describe("What you did"),
+      resolution_data: jsonArg("resolution_data").optional(),
     }),
     handler: (svc, a) => resolveContinuation(svc, a),
   }),
@@ -49,7 +49,7 @@ export const continuationTools: ToolDef[] = [
     name: "continuation.get",
     title: "Read a continuation delivery",
     description:
-      "One continuation delivery row: state, attempts, leases, controller process, ACK and resolution.",
+      "One continuation delivery: state, attempts, leases, controller, ack and resolution.",
     roles: ADMINS,
     readOnly: true,
     input: args({ continuation_id: continuationId }),
@@ -59,10 +59,10 @@ export const continuationTools: ToolDef[] = [
     name: "continuation.requeue_dead_letter",
     title: "Requeue a dead-lettered continuation",
     description:
-      "Re-arms a DEAD_LETTER delivery (attempts reset to 0, due now). The reason (at least 10 characters) is recorded.",
+      "Re-arms a DEAD_LETTER delivery (attempts 0, due now).",
     roles: ADMINS,
     readOnly: false,
-    input: args({ continuation_id: continuationId, reason: why }),
+    input: args({ continuation_id: continuationId, reason: why.describe("10+ characters") }),
     handler: (svc, a) => requeueDeadLetter(svc, a.continuation_id, a.reason),
   }),
 ];

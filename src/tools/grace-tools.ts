@@ -9,20 +9,18 @@ export const graceTools = [
     name: "verification.register_plan",
     title: "Register the verification plan",
     description:
-      "GLM: records a verification plan revision (strategy, allowlisted test command keys, risk coverage, acceptance mapping) and moves the task to GLM_TESTS_PREPARED.",
+      "GLM: records a verification plan revision for the task and moves it to GLM_TESTS_PREPARED.",
     roles: STAFF,
     readOnly: false,
     input: args({
       task_id: taskId,
-      test_strategy: requiredText.describe("How the task will be verified"),
+      test_strategy: requiredText,
       test_commands: z
         .array(name)
         .max(100)
-        .describe("Keys of the project's allowed_test_commands (project.init) the plan runs"),
+        .describe("Keys of allowed_test_commands"),
       risk_coverage: stringList.optional().describe("Which test covers which risk"),
-      acceptance_mapping: jsonArg("acceptance_mapping")
-        .optional()
-        .describe("Acceptance criterion → the tests or evidence that prove it"),
+      acceptance_mapping: jsonArg("acceptance_mapping").optional().describe("Criterion → proving tests"),
     }),
     handler: (svc, a) => registerVerificationPlan(svc, a),
   }),
@@ -30,7 +28,7 @@ export const graceTools = [
     name: "grace.upsert_artifact",
     title: "Store a GRACE artifact revision",
     description:
-      "GLM: appends a revision of a GRACE artifact (requirements, technology, development_plan, verification_plan, knowledge_graph, operational_packets) for the task. path is repo-relative and must stay inside the repo.",
+      "GLM: stores a new revision of one of the task's GRACE artifacts.",
     roles: STAFF,
     readOnly: false,
     input: args({
@@ -42,8 +40,8 @@ export const graceTools = [
       content: z
         .string()
         .max(512 * 1024)
-        .describe("The artifact's full text (XML for the canonical six)"),
-      path: z.string().trim().min(1).max(4_000).describe("Repo-relative path, e.g. docs/requirements.xml"),
+        .describe("Full text (XML)"),
+      path: z.string().trim().min(1).max(4_000).describe("Repo-relative, e.g. docs/requirements.xml"),
     }),
     handler: (svc, a) => upsertArtifact(svc, a),
   }),

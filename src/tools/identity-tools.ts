@@ -8,7 +8,7 @@ export const identityTools = [
     name: "orchestrator.whoami",
     title: "Who am I",
     description:
-      "Returns the identity this server process was started with (name, role, runtime), its data dir, and whether the ledger grants that role (authority_problem: null when it does, else why every other tool will refuse). The identity is declared by the environment; the authority comes from the agent registrations and delegations. Call this first in every session and stop if it is not who you expect or authority_problem is set. Every actor of one workflow must show the same data_dir, or their events never reach each other.",
+      "Call first in every session. Returns the identity this server was started with, its data_dir and authority_problem (why every other tool will refuse; null if none). Stop if it is not you or authority_problem is set. All actors of one workflow must show the same data_dir, or their events never meet.",
     roles: ALL_ROLES,
     readOnly: true,
     withoutAuthority: true,

@@ -7,16 +7,16 @@ import { args, id } from "./schemas.js";
 
 const projectFilter = id
   .optional()
-  .describe("Only items of this project; omit for every project you work in.");
+  .describe("Only this project's items; omit for all");
 
 const ITEM_SHAPE =
-  "Each item: item_id (stable for a package from ASSIGNED to CLAIMED), kind, project_id, task_id, work_package_id, current_state, assigned_actor, assigned_role, title, objective, next_action {tool, arguments}, context, updated_at; at most 4096 bytes (long texts and lists in context are shortened first).";
+  "An item names its task and package, title, objective, context and next_action {tool, arguments}: call that tool with those arguments to act.";
 
 export const inboxTools = [
   defineTool({
     name: "inbox.next",
     title: "Your most urgent next action",
-    description: `Returns the single most urgent thing you may do now, read from the shared ledger: {status: "item", item} or {status: "empty", item: null}. Reading it changes nothing and starts nothing; call next_action.tool with next_action.arguments to act. Order: escalations to the user, your claimed packages, Pro repairs, reviews, final reviews, packages to claim, planning and assignment, interventions; older first. ${ITEM_SHAPE}`,
+    description: `The most urgent thing you may do now: {status: "item", item} or {status: "empty"}. Changes nothing. ${ITEM_SHAPE}`,
     roles: ALL_ROLES,
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,
@@ -26,7 +26,7 @@ export const inboxTools = [
   defineTool({
     name: "inbox.list",
     title: "Your pending actions",
-    description: `Lists what you may do now, most urgent first (same order and items as inbox.next): {status: "ok", items, count, more}. An answer holds about 8 KB of items; more = true means your inbox holds items this answer does not (beyond limit or the size): act on the first ones, or filter by project_id. ${ITEM_SHAPE}`,
+    description: `What you may do now, most urgent first, as inbox.next orders it: {items, count, more}; more = true means items were left out (act on the first, or filter by project_id). ${ITEM_SHAPE}`,
     roles: ALL_ROLES,
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,
@@ -38,7 +38,7 @@ export const inboxTools = [
         .min(1)
         .max(50)
         .default(20)
-        .describe("How many items at most, 1 to 50 (default 20)."),
+        .describe("Items at most, 1-50"),
     }),
     handler: (svc, a) => inboxList(svc, a.project_id ?? null, a.limit),
   }),
@@ -46,18 +46,18 @@ export const inboxTools = [
     name: "handoff.escalate_to_user",
     title: "Escalate a package or task to the user",
     description:
-      "Codex: hands a work package (work_package_id) or a whole task (task_id) to a person, with the reason. Moves it to HUMAN_INTERVENTION_REQUIRED (an object already there stays; accepted, cancelled and closed ones are refused), writes the handoff event CONTROLLER_ESCALATED_TO_USER (for a task, on each of its live packages) and an audit row, and puts it first in the user's inbox until someone moves it on (workpackage.force_reset or task.force_transition). Give exactly one of the two ids.",
+      "Codex: hands one work package or task (give exactly one id) to a person: it moves to HUMAN_INTERVENTION_REQUIRED, emits CONTROLLER_ESCALATED_TO_USER and heads the user's inbox until workpackage.force_reset or task.force_transition moves it on.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({
-      work_package_id: id.optional().describe("The package to escalate; omit when escalating a task."),
-      task_id: id.optional().describe("The task to escalate; omit when escalating a package."),
+      work_package_id: id.optional().describe("The package to escalate, or:"),
+      task_id: id.optional().describe("The task to escalate"),
       reason: z
         .string()
         .trim()
         .min(10)
         .max(2_000)
-        .describe("What the person must decide or do, in at least 10 characters."),
+        .describe("What the person must decide or do (10+ characters)"),
     }),
     handler: (svc, a) => escalateToUser(svc, a),
   }),

@@ -16,7 +16,7 @@ import { CODEX_ONLY, STAFF, defineTool, type ToolDef } from "./registry.js";
 import { agentName, args, oneOf, packageId, projectId, requiredText, sessionId } from "./schemas.js";
 
 const MODES = ["tui", "headless"] as const;
-const observation = requiredText.describe("What you observed, in words; stored as the reason");
+const observation = requiredText.describe("What you saw; stored as the reason");
 const session = args({ session_id: sessionId });
 const observed = args({ session_id: sessionId, observation });
 
@@ -31,7 +31,7 @@ const connectionProfileTool = (runtime: MimoRuntime): ToolDef =>
     name: "mimo.connection_profile",
     title: "Connection profile for one agent",
     description:
-      "A copyable STDIO MCP server profile (command, args, cwd, env) that starts this orchestrator bound to one registered agent's identity, with notes for Mimo's MCP dialog. One profile per agent.",
+      "A copyable STDIO MCP server profile (command, args, cwd, env) running this orchestrator as one registered agent, for Mimo's MCP dialog.",
     roles: CODEX_ONLY,
     readOnly: true,
     input: args({ project_id: projectId, agent_name: agentName }),
@@ -47,12 +47,12 @@ const launchPackageTool = (runtime: MimoRuntime): ToolDef =>
     name: "mimo.launch_package",
     title: "Launch a package's worker in a Mimo TUI",
     description:
-      "GLM: dispatches an ASSIGNED package to its junior (or a REPAIR_REQUIRED package along the repair route) in a new detached git worktree with a briefing, and starts the Mimo TUI there. Evidence only: it does not claim the package; the worker claims through MCP. One active session per package.",
+      "GLM: starts the Mimo TUI for an ASSIGNED (or REPAIR_REQUIRED) package's worker in a new worktree with a briefing; the worker then claims it. One live session per package.",
     roles: STAFF,
     readOnly: false,
     input: args({
       work_package_id: packageId,
-      mode: oneOf(MODES).optional().describe("tui (default); headless is not dispatched"),
+      mode: oneOf(MODES).optional().describe("Only tui is dispatched"),
     }),
     handler: (svc, a) =>
       launchPackage(svc, runtime, { work_package_id: a.work_package_id, mode: tuiOnly(a.mode) }),
@@ -61,7 +61,7 @@ const launchPackageTool = (runtime: MimoRuntime): ToolDef =>
 const getSessionTool = defineTool({
   name: "mimo.get_session",
   title: "Read a Mimo session",
-  description: "The Mimo session with its state, worktree, briefing, argv (command) and process identity.",
+  description: "A Mimo session: state, worktree, briefing, argv and process.",
   roles: STAFF,
   readOnly: true,
   input: session,
@@ -72,7 +72,7 @@ const pollSessionTool = defineTool({
   name: "mimo.poll_session",
   title: "Poll a headless Mimo session",
   description:
-    "Updates a RUNNING headless session started by this server process when its child has exited; anything else is returned unchanged.",
+    "Records the exit of a RUNNING headless session this server started; returns the session.",
   roles: STAFF,
   readOnly: false,
   input: session,
@@ -83,7 +83,7 @@ const cancelSessionTool = defineTool({
   name: "mimo.cancel_session",
   title: "Cancel a headless Mimo session",
   description:
-    "Terminates a RUNNING headless session owned by this server process. TUI sessions belong to the user and are refused.",
+    "Stops a RUNNING headless session this server started (TUI sessions are the user's).",
   roles: STAFF,
   readOnly: false,
   input: session,
@@ -94,7 +94,7 @@ const recoverPreparedTool = defineTool({
   name: "mimo.recover_prepared_session",
   title: "Recover a stuck PREPARED session",
   description:
-    "Ends a PREPARED session left by an interrupted launch as FAILED (your observation is the reason) and removes its clean worktree and briefing. Refused while the process recorded for the session (the launch gate, which lives as long as the Mimo it started) is running or its liveness is unknown, and while the worktree holds uncommitted or unsubmitted work, which is kept.",
+    "Fails a PREPARED session left by an interrupted launch and removes its clean worktree; refused while its process may live or the worktree holds unsubmitted work.",
   roles: STAFF,
   readOnly: false,
   input: observed,
@@ -105,7 +105,7 @@ const recoverOrphanedTool = defineTool({
   name: "mimo.recover_orphaned_running_session",
   title: "Recover an orphaned headless session",
   description:
-    "Marks a RUNNING headless session FAILED once its process is verifiably gone (pid and OS start time no longer match).",
+    "Fails a RUNNING headless session whose process is verifiably gone.",
   roles: STAFF,
   readOnly: false,
   input: observed,
@@ -116,7 +116,7 @@ const recordTuiClosedTool = defineTool({
   name: "mimo.record_tui_closed",
   title: "Record that a Mimo TUI window was closed",
   description:
-    "GLM observed the TUI window closed: the session becomes EXITED and releases the package's dispatch lock. It never changes the package or accepts anything.",
+    "GLM saw the TUI window closed: the session becomes EXITED, freeing the package for a new launch; the package is unchanged.",
   roles: STAFF,
   readOnly: false,
   input: observed,
@@ -127,12 +127,12 @@ const cleanupWorktreesTool = defineTool({
   name: "mimo.cleanup_worktrees",
   title: "Remove old worktrees of ended sessions",
   description:
-    "Removes the worktrees of ended Mimo sessions of a project that ended more than older_than_hours ago. Never removes one with uncommitted changes or with commits no submission head reaches; reports what it kept and why.",
+    "Removes worktrees of Mimo sessions ended over older_than_hours ago, keeping any with unsubmitted work; reports what it kept and why.",
   roles: STAFF,
   readOnly: false,
   input: args({
     project_id: projectId,
-    older_than_hours: z.number().min(0).max(100_000).describe("Only sessions ended longer ago than this"),
+    older_than_hours: z.number().min(0).max(100_000),
   }),
   handler: (svc, a) => cleanupWorktrees(svc, a),
 });

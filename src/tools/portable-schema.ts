@@ -3,13 +3,22 @@
  * Gemini's function declarations refuse and that Codex strips anyway: the portable form has no
  * `$schema`, no `additionalProperties` or `propertyNames` (the server still refuses unknown
  * arguments and bounds every key), `minimum` instead of `exclusiveMinimum`, no bound at the
- * integer limits, no size bounds of strings and arrays (every one is enforced, and a refusal names
- * the field and its limit), and a single `type` (a nullable value lists it with `nullable: true`).
+ * integer limits, no size bounds of strings and arrays, lower or upper (every one is enforced, and
+ * a refusal names the field and its limit), and a single `type` (a nullable value lists it with `nullable: true`).
  * The server keeps validating against the full zod schema; this only shapes what is listed.
  */
 export type JsonSchema = { [key: string]: unknown };
 
-const DROPPED = new Set(["$schema", "additionalProperties", "propertyNames", "$id", "maxLength", "maxItems"]);
+const DROPPED = new Set([
+  "$schema",
+  "additionalProperties",
+  "propertyNames",
+  "$id",
+  "maxLength",
+  "maxItems",
+  "minLength",
+  "minItems",
+]);
 const SAFE = Number.MAX_SAFE_INTEGER;
 
 function isSchema(value: unknown): value is JsonSchema {

@@ -10,7 +10,7 @@ export const repoTools = [
     name: "repo.status",
     title: "Repository status",
     description:
-      "git status of the project repository: the branch line and the changed paths (porcelain v1).",
+      "git status of the project repository (branch and changed paths).",
     roles: STAFF,
     readOnly: true,
     input: args({ project_id: projectId }),
@@ -19,7 +19,7 @@ export const repoTools = [
   defineTool({
     name: "repo.diff",
     title: "Repository diff",
-    description: `One page of a diff: the project repository's working tree (scope all (default), staged, or file_list with file_list paths confined to the repo), or a stored submission's diff (submission_id). Pages are byte ranges: offset (default 0) and limit (default ${DIFF_PAGE_DEFAULT_BYTES}, at most ${DIFF_PAGE_MAX_BYTES}); total_bytes is the whole size; continue with offset = next_offset while has_more.`,
+    description: `One page of the working tree's diff (by scope) or of a submission's (submission_id): limit bytes (default ${DIFF_PAGE_DEFAULT_BYTES}) from offset; continue from next_offset while has_more.`,
     roles: STAFF,
     readOnly: true,
     input: args({
@@ -27,17 +27,17 @@ export const repoTools = [
       scope: z
         .enum(["all", "staged", "file_list"])
         .optional()
-        .describe("Working-tree diff: all changes, staged ones, or the files in file_list"),
+        .describe("Default all"),
       file_list: stringList.optional().describe("Repo-relative paths, for scope file_list"),
-      submission_id: id.optional().describe("A submission's stored diff instead (ids from task.get)"),
+      submission_id: id.optional().describe("From task.get; instead of scope"),
       offset: z
         .number()
         .int()
         .min(0)
         .max(Number.MAX_SAFE_INTEGER)
         .optional()
-        .describe("Byte offset of the page: next_offset of the previous page"),
-      limit: z.number().int().min(1).max(DIFF_PAGE_MAX_BYTES).optional().describe("Page size in bytes"),
+        .describe("next_offset of the previous page"),
+      limit: z.number().int().min(1).max(DIFF_PAGE_MAX_BYTES).optional().describe("Page bytes"),
     }),
     handler: (svc, a) => getRepoDiff(svc, a),
   }),
@@ -45,14 +45,14 @@ export const repoTools = [
     name: "repo.run_tests",
     title: "Run an allowlisted test command",
     description:
-      "Runs the project's allowlisted argv for command_key (never shell text) in the repo or the package's live worktree; records a test run with its own stdout/stderr logs. Workers must give their work_package_id.",
+      "Runs an allowlisted test command (no shell) in the repo, or in the package's worktree; records the run and its logs. Returns exit_code and test_run_id.",
     roles: WORKER_CAPABLE,
     readOnly: false,
     input: args({
       project_id: projectId,
       task_id: taskId,
-      work_package_id: packageId.nullable().describe("Your package (workers must give it); null for none"),
-      command_key: name.describe("A key of the project's allowed_test_commands"),
+      work_package_id: packageId.nullable().describe("Workers must give theirs"),
+      command_key: name.describe("A key of allowed_test_commands"),
     }),
     handler: (svc, a) => runTests(svc, a),
   }),

@@ -10,9 +10,9 @@ const notes = (field: string, description: string) =>
     description,
   );
 const verdict = {
-  decision: oneOf(REVIEW_DECISIONS).describe("Your decision"),
-  findings: notes("findings", "What you found, one item each (text or object); [] if nothing"),
-  required_fixes: notes("required_fixes", "What must change before acceptance; [] when accepted"),
+  decision: oneOf(REVIEW_DECISIONS),
+  findings: notes("findings", "Texts or objects; [] if none"),
+  required_fixes: notes("required_fixes", "[] when accepted"),
 };
 
 export const reviewTools = [
@@ -20,11 +20,11 @@ export const reviewTools = [
     name: "review.glm_submit",
     title: "GLM review of a submitted package",
     description:
-      "GLM: decision accepted, rejected_repair_required or blocked for a SUBMITTED package (target_id). Acceptance needs a passing worker report. A rejection opens the Pro repair path; the third non-accepted review pauses the package in HUMAN_INTERVENTION_REQUIRED. Emits CONTROLLER_ACCEPTED or CONTROLLER_REWORK_REQUESTED.",
+      "GLM reviews a SUBMITTED package. A rejection sends it to the Pro for repair; the third non-acceptance needs a person (HUMAN_INTERVENTION_REQUIRED).",
     roles: STAFF,
     readOnly: false,
     input: args({
-      target_id: id.describe("The SUBMITTED work package's id"),
+      target_id: id.describe("The package's id"),
       ...verdict,
     }),
     handler: (svc, a) => submitGlmReview(svc, a),
@@ -33,7 +33,7 @@ export const reviewTools = [
     name: "task.request_final_review",
     title: "Request Codex final review",
     description:
-      "Codex: GLM_ACCEPTED → CODEX_FINAL_REVIEW. Requires all six canonical GRACE artifacts for the task; missing ones are imported from the repo's docs/*.xml. With a project policy file the agent-infra lint must pass.",
+      "Codex: moves a GLM_ACCEPTED task to CODEX_FINAL_REVIEW; needs the six GRACE artifacts (missing ones imported from docs/*.xml) and a passing lint.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({ task_id: taskId }),
@@ -43,7 +43,7 @@ export const reviewTools = [
     name: "review.codex_submit",
     title: "Codex final review",
     description:
-      "Codex: decision accepted, rejected_repair_required or blocked for a task in CODEX_FINAL_REVIEW. Acceptance closes the task in the same transaction.",
+      "Codex reviews a task in CODEX_FINAL_REVIEW; acceptance closes it.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({
@@ -55,7 +55,7 @@ export const reviewTools = [
   defineTool({
     name: "task.close",
     title: "Close a Codex-accepted task",
-    description: "Codex: CODEX_ACCEPTED → TASK_CLOSED. A closed task is returned unchanged.",
+    description: "Codex: closes a CODEX_ACCEPTED task (a closed one is returned as is).",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({ task_id: taskId }),

@@ -65,25 +65,20 @@ export const testCommands = boundedJson(
         argv,
         env: envNames
           .optional()
-          .describe("Names (never values) of variables the command needs beyond the default child allowlist"),
+          .describe("Names (not values) of extra environment variables it needs"),
       }),
     ]),
   ),
 );
 
 /** Record ids, each described with the tool that returns it, so an agent knows where to get one. */
-export const projectId = id.describe("Project id, from project.init");
-export const taskId = id.describe("Task id, from task.create_codex_task");
-export const packageId = id.describe("Work package id, from workpackage.create or task.get_summary");
-export const sessionId = id.describe("Mimo session id, from mimo.launch_package or task.get");
-export const agentName = name.describe("Registered agent name (agent.register)");
-export const why = reason.describe("Why, in words; stored in the audit log");
-export const commit = z
-  .string()
-  .trim()
-  .min(4)
-  .max(200)
-  .describe("Git commit SHA (or ref) in the project repo");
+export const projectId = id.describe("From project.init");
+export const taskId = id.describe("From task.create_codex_task");
+export const packageId = id.describe("From workpackage.create or task.get_summary");
+export const sessionId = id.describe("From mimo.launch_package or task.get");
+export const agentName = name.describe("From agent.register");
+export const why = reason.describe("Audited");
+export const commit = z.string().trim().min(4).max(200).describe("Commit SHA or ref");
 
 /** A fixed set from src/domain as an enum, so agents see the allowed values and get them named on refusal. */
 export function oneOf<T extends string>(values: readonly T[]) {

@@ -8,14 +8,14 @@ import { reportArg } from "./report-schemas.js";
 import { args, boundedJson, commit, jsonArg, longText, packageId, requiredText, taskId } from "./schemas.js";
 
 const testsRun = boundedJson("tests_run", z.array(jsonArg("tests_run item")).max(200)).describe(
-  "One object per test run, e.g. {command_key, exit_code, test_run_id} from repo.run_tests",
+  "One object per run, e.g. {command_key, exit_code, test_run_id} from repo.run_tests",
 );
 const summary = requiredText.describe("What the change does");
 const riskNotes = longText.describe("Known risks, or none");
-const head = commit.describe("Commit that holds the work; the server derives the diff from git");
+const head = commit.describe("Commit holding the work; the diff comes from git");
 /** The controller's report has the worker report's fields; shown typed once, on submission.create. */
 const controllerReport = jsonArg("controller_report").describe(
-  "Your report, with every field of submission.create's worker_report",
+  "The fields of submission.create's worker_report",
 );
 
 export const submissionTools = [
@@ -23,7 +23,7 @@ export const submissionTools = [
     name: "submission.create",
     title: "Submit a claimed package",
     description:
-      "The claiming worker submits: head_commit must descend from the package base commit. The server derives the changed files and diff from git (never send them); every changed file must be in scope, and worker_report (17 fields, files changed equal to the git evidence) must pass. Emits WORKER_READY_FOR_REVIEW and writes the report file.",
+      "The claiming worker submits head_commit (descending from the package's base). Files and diff come from git and must be in scope; worker_report must pass its gate. Emits WORKER_READY_FOR_REVIEW.",
     roles: WORKER_CAPABLE,
     readOnly: false,
     input: args({
@@ -32,7 +32,7 @@ export const submissionTools = [
       head_commit: head,
       tests_run: testsRun,
       risk_notes: riskNotes,
-      worker_report: reportArg("worker_report", "Your report; every field is required"),
+      worker_report: reportArg("worker_report", "Every field required"),
     }),
     output: submissionOutput,
     handler: (svc, a) => createSubmission(svc, a),
@@ -41,7 +41,7 @@ export const submissionTools = [
     name: "submission.controller_repair",
     title: "Controller repair submission",
     description:
-      "Codex repairs a REPAIR_REQUIRED package itself (task GLM_REJECTED_REPAIR_REQUIRED): evidence from git between the package base and head_commit, report validated like a worker report. Emits CONTROLLER_REPAIR_SUBMITTED.",
+      "Codex repairs a REPAIR_REQUIRED package itself, submitting like a worker (diff from git, report gated). Emits CONTROLLER_REPAIR_SUBMITTED.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({
@@ -58,13 +58,13 @@ export const submissionTools = [
     name: "submission.controller_task_completion",
     title: "Controller-owned task completion",
     description:
-      "Codex completes a planned task that has no work packages at all: evidence from git between base_commit and head_commit, within the task scope; the report is validated with package id 0. The task becomes GLM_ACCEPTED.",
+      "Codex completes a planned task that has no packages: diff from git base_commit..head_commit, in scope, report gated with package id 0. The task becomes GLM_ACCEPTED.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({
       task_id: taskId,
       summary,
-      base_commit: commit.describe("Commit the work starts from"),
+      base_commit: commit,
       head_commit: head,
       tests_run: testsRun,
       risk_notes: riskNotes,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
-import { RULE_SETS, checkTool, undescribed } from "../helpers/schema-rules.js";
+import { RULE_SETS, checkTool, readHints, undescribed } from "../helpers/schema-rules.js";
 
 const ROLES = ["user", "codex", "glm", "test_owner", "worker_junior", "worker_pro"] as const;
 const PORTABLE_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -114,19 +114,23 @@ describe("the tool surface every client can read", () => {
     expect(withOutput).toEqual([...WITH_OUTPUT].sort());
   });
 
-  test("annotations tell the truth: destructive tools say so, readers read only", () => {
+  test("annotations tell the truth under the protocol's defaults: destructive tools say so, readers read only", () => {
     const all = [...lists.get("codex")!, ...lists.get("glm")!];
-    const byName = new Map(all.map((t) => [t.name, t.annotations!]));
-    for (const name of DESTRUCTIVE) expect(byName.get(name), name).toMatchObject({ destructiveHint: true });
-    expect(byName.get("task.get")).toEqual({ readOnlyHint: true, openWorldHint: false });
-    expect(byName.get("task.create_codex_task")).toMatchObject({
-      readOnlyHint: false,
-      destructiveHint: false,
+    const hints = new Map(all.map((t) => [t.name, readHints(t.annotations)]));
+    for (const name of DESTRUCTIVE) expect(hints.get(name), name).toMatchObject({ destructive: true });
+    expect(all.find((t) => t.name === "task.get")!.annotations).toEqual({
+      readOnlyHint: true,
+      openWorldHint: false,
     });
-    expect(byName.get("continuation.ack")).toMatchObject({ idempotentHint: true, destructiveHint: false });
-    expect(byName.get("repo.run_tests")).toMatchObject({ openWorldHint: true });
-    const writers = all.filter((t) => !t.annotations!.readOnlyHint);
-    for (const t of writers) expect(typeof t.annotations!.destructiveHint, t.name).toBe("boolean");
+    expect(hints.get("task.create_codex_task")).toMatchObject({ readOnly: false, destructive: false });
+    expect(hints.get("continuation.ack")).toMatchObject({ idempotent: true, destructive: false });
+    expect(hints.get("repo.run_tests")).toMatchObject({ openWorld: true });
+    expect(hints.get("workpackage.claim")).toEqual({
+      readOnly: false,
+      destructive: false,
+      idempotent: false,
+      openWorld: false,
+    });
   });
 
   test.each(ROLES)("underscore naming: every %s tool name is portable and maps one to one", (role) => {

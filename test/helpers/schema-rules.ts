@@ -124,3 +124,29 @@ export function undescribed(s: Schema, path = ""): string[] {
   }
   return out;
 }
+
+/** What the protocol assumes of a tool when a hint is absent from its annotations. */
+export const MCP_HINT_DEFAULTS = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+} as const;
+
+export interface Hints {
+  readOnly: boolean;
+  destructive: boolean;
+  idempotent: boolean;
+  openWorld: boolean;
+}
+
+/** A tool's four hints as a client reads them: each listed hint, else the protocol's default. */
+export function readHints(annotations: Record<string, unknown> | undefined): Hints {
+  const a: Record<string, unknown> = { ...MCP_HINT_DEFAULTS, ...annotations };
+  return {
+    readOnly: a.readOnlyHint === true,
+    destructive: a.destructiveHint === true,
+    idempotent: a.idempotentHint === true,
+    openWorld: a.openWorldHint === true,
+  };
+}

@@ -4,6 +4,7 @@ import { exposeToolNames, exposedToolName } from "../../src/domain/tool-names.js
 import { TOOL_EFFECTS, annotationsOf } from "../../src/tools/annotations.js";
 import { allTools } from "../../src/tools/index.js";
 import { portableSchema, type JsonSchema } from "../../src/tools/portable-schema.js";
+import { MCP_HINT_DEFAULTS, readHints } from "../helpers/schema-rules.js";
 import { EXECUTION_PACKET_SHAPE, WORKER_REPORT_SHAPE } from "../../src/tools/report-schemas.js";
 import {
   PACKET_LABEL_SPECS,
@@ -44,8 +45,8 @@ describe("portable schema", () => {
     ],
     [
       "string and array sizes go",
-      { type: "array", maxItems: 5, items: { type: "string", maxLength: 9, minLength: 1 } },
-      { type: "array", items: { type: "string", minLength: 1 } },
+      { type: "array", maxItems: 5, minItems: 1, items: { type: "string", maxLength: 9, minLength: 1 } },
+      { type: "array", items: { type: "string" } },
     ],
     [
       "a record loses propertyNames and its value schema",
@@ -121,12 +122,32 @@ describe("annotations from one table", () => {
   });
 
   test("a writer without a row is listed as the protocol's careful default, never as harmless", () => {
-    expect(annotationsOf("made.up", false)).toEqual({
-      readOnlyHint: false,
-      destructiveHint: true,
-      idempotentHint: false,
-      openWorldHint: true,
+    expect(annotationsOf("made.up", false)).toEqual({});
+    expect(readHints(annotationsOf("made.up", false))).toEqual({
+      readOnly: false,
+      destructive: true,
+      idempotent: false,
+      openWorld: true,
     });
+  });
+
+  test("every row reads back as its effect under the protocol's defaults, with no hint that equals one", () => {
+    for (const [name, effect] of Object.entries(TOOL_EFFECTS)) {
+      const listed = annotationsOf(name, false);
+      expect(readHints(listed), name).toEqual({
+        readOnly: false,
+        destructive: effect.destructive,
+        idempotent: effect.idempotent,
+        openWorld: effect.openWorld ?? false,
+      });
+      for (const [hint, value] of Object.entries(listed)) {
+        expect(value, `${name} ${hint}`).not.toBe(MCP_HINT_DEFAULTS[hint as keyof typeof MCP_HINT_DEFAULTS]);
+      }
+    }
+  });
+
+  test("a reader says it reads and touches nothing outside", () => {
+    expect(readHints(annotationsOf("task.get", true))).toMatchObject({ readOnly: true, openWorld: false });
   });
 });
 
