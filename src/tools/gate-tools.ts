@@ -52,7 +52,7 @@ export const gateTools = [
     output: gateOutput,
     input: args({
       work_package_id: packageId,
-      worker_report: reportArg("worker_report", "Every field required"),
+      worker_report: reportArg("worker_report", "The fields of submission.create's worker_report", false),
       evidence_files: stringList.optional().describe("Files git says changed; files_changed must match"),
     }),
     handler: (svc, a) => gateWorkerReport(svc, a),

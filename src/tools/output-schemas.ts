@@ -9,27 +9,23 @@ const text = z.string();
 const maybeText = z.string().nullable();
 const ids = z.array(z.number().int());
 const nextAction = z.looseObject({
-  role: text.describe("Who acts next: a role, user_or_codex, worker_junior_or_pro, or none"),
-  action: text.describe("The tool (or tools) to call next, or none"),
+  role: text.describe("A role, user_or_codex, worker_junior_or_pro, or none"),
+  action: text.describe("The tool(s) to call, or none"),
 });
 
+/** whoami's answer also carries actor_id, requested_role, runtime, provider, model and reasoning_profile. */
 export const whoamiOutput = z.looseObject({
-  actor_id: text,
-  actor_name: text.describe("Your bound name; stop if it is not who you expect"),
+  actor_name: text,
   primary_role: z.enum(ROLES),
-  requested_role: z.enum(ROLES),
-  granted_role: z.enum(ROLES).nullable().describe("The role the ledger grants you; null when it does not"),
-  runtime: maybeText,
-  provider: maybeText,
-  model: maybeText,
-  reasoning_profile: maybeText,
-  authority_problem: maybeText.describe("Why every other tool will refuse you; null when none"),
+  granted_role: z.enum(ROLES).nullable().describe("null: the ledger does not grant your role"),
+  authority_problem: maybeText,
+  data_dir: text,
 });
 
 export const nextActionOutput = z.looseObject({
-  current_state: text.describe("The task's status"),
+  current_state: text,
   next: nextAction,
-  blocked_reason: maybeText.describe("Why you cannot take the next action yourself; null if you can"),
+  blocked_reason: maybeText,
 });
 
 export const taskSummaryOutput = z.looseObject({
@@ -51,9 +47,9 @@ export const taskSummaryOutput = z.looseObject({
 export const waitOutput = z.looseObject({
   status: z.enum(["event", "timeout", "cancelled"]),
   events: z.array(z.looseObject({ event_id: text, type: text })),
-  has_more: z.boolean().describe("More new events than shown: call again with next_after_event_id"),
+  has_more: z.boolean(),
   event_count: z.number().int(),
-  next_after_event_id: maybeText.describe("Pass as after_event_id on the next call"),
+  next_after_event_id: maybeText.describe("after_event_id of your next call"),
 });
 
 export const packageOutput = z.looseObject({
@@ -64,7 +60,7 @@ export const packageOutput = z.looseObject({
 });
 
 export const submissionOutput = z.looseObject({
-  id: z.number().int().describe("Submission id (repo.diff submission_id reads its diff)"),
+  id: z.number().int(),
   work_package_id: z.number().int(),
   diff_bytes: z.number().int(),
   files_changed: z.array(text),
@@ -73,5 +69,5 @@ export const submissionOutput = z.looseObject({
 
 export const gateOutput = z.looseObject({
   status: z.enum(["pass", "blocked"]),
-  issues: z.array(text).describe("Why it is blocked; [] when it passes"),
+  issues: z.array(text),
 });

@@ -25,28 +25,28 @@ const INT: Shown = { type: "integer" };
 const LIST: Shown = { type: "array", items: { type: "string" } };
 const OBJECT: Shown = { type: "object" };
 
-/** How each worker-report label is shown: its JSON form and what the agent writes in it. */
-const REPORT_FIELDS: Readonly<Record<string, [Shown, string]>> = {
-  "operation id": [TEXT, "Operation id from the briefing"],
-  "authority mode": [TEXT, "Authority mode from the briefing (e.g. codex_led)"],
-  "task id": [INT, "The task id"],
-  "module id": [TEXT, "The package's M-* module id"],
-  "files read": [LIST, "Files you read"],
-  "files changed": [LIST, "Files you changed: exactly the files of your commits ([] if none)"],
-  "contract delta": [TEXT, "How the contracts changed, or none"],
-  "commands run with exact results": [LIST, "Each command you ran with its exact result"],
-  "what is scaffolded": [TEXT, "What exists but is not wired yet"],
-  "what is wired": [TEXT, "What is connected end to end"],
-  "what is verified": [TEXT, "What a test or command proved, naming it"],
-  "unverified gaps": [TEXT, "What is not verified, or none"],
-  "stop conditions encountered": [TEXT, "Stop conditions you hit, or none"],
-  "protected-test and forbidden-scope statement": [
-    TEXT,
-    "States that no protected test or forbidden file was changed",
-  ],
-  "graph delta proposal": [TEXT, "Proposed knowledge-graph change, or none"],
-  "verification delta proposal": [TEXT, "Proposed verification-plan change, or none"],
-  "next action": [TEXT, "What should happen next"],
+/**
+ * How each worker-report label is shown: its JSON form and, where the name alone does not say what
+ * to write, a few words.
+ */
+const REPORT_FIELDS: Readonly<Record<string, [Shown, string?]>> = {
+  "operation id": [TEXT, "From the briefing"],
+  "authority mode": [TEXT, "From the briefing, e.g. codex_led"],
+  "task id": [INT],
+  "module id": [TEXT, "The package's M-* id"],
+  "files read": [LIST],
+  "files changed": [LIST, "Exactly the files of your commits"],
+  "contract delta": [TEXT, "Or none"],
+  "commands run with exact results": [LIST, "Each command with its exact result"],
+  "what is scaffolded": [TEXT, "Exists, not wired yet"],
+  "what is wired": [TEXT, "Connected end to end"],
+  "what is verified": [TEXT, "Proved by a named test or command"],
+  "unverified gaps": [TEXT, "Or none"],
+  "stop conditions encountered": [TEXT, "Or none"],
+  "protected-test and forbidden-scope statement": [TEXT, "That no protected test or forbidden file changed"],
+  "graph delta proposal": [TEXT, "Knowledge-graph change, or none"],
+  "verification delta proposal": [TEXT, "Verification-plan change, or none"],
+  "next action": [TEXT],
 };
 
 /** Packet labels whose value is not one line of text; the rest are text. */
@@ -65,37 +65,54 @@ const PACKET_FORMS: Readonly<Record<string, Shown>> = {
   "operation isolation": OBJECT,
 };
 
+/** The packet labels whose name alone does not say what goes in them. */
 const PACKET_HINTS: Readonly<Record<string, string>> = {
-  "contract discovery report": "The answer of gate.contract_discovery",
-  "compact worker report format": "The worker-report fields the worker must fill",
+  "contract discovery report": "A gate.contract_discovery answer",
+  "compact worker report format": "Report fields the worker fills",
   "allowed files": "Globs inside the task's allowed_files",
-  "retry budget": "How many repair rounds are allowed",
+  "retry budget": "Repair rounds allowed",
 };
 
-function field(shown: Shown, description: string) {
+function field(shown: Shown, description?: string) {
   return z
     .unknown()
     .optional()
-    .meta({ ...shown, description });
+    .meta(description === undefined ? shown : { ...shown, description });
 }
 
-function shapeOf(specs: readonly LabelSpec[], describe: (label: string) => [Shown, string]) {
+type Describe = (label: string) => [Shown, string?];
+
+function shapeOf(specs: readonly LabelSpec[], describe: Describe) {
   return Object.fromEntries(specs.map((s) => [canonicalKey(s.label), field(...describe(s.label))]));
 }
 
+const reportField: Describe = (label) => REPORT_FIELDS[label] ?? [TEXT];
+const WORK_PACKAGE_ID: [Shown, string] = [INT, "0 for a controller task completion"];
+
 export const WORKER_REPORT_SHAPE = {
-  ...shapeOf(WORKER_REPORT_LABEL_SPECS, (label) => REPORT_FIELDS[label] ?? [TEXT, label]),
-  work_package_id: field(INT, "The work package id (0 for a controller task completion)"),
+  ...shapeOf(WORKER_REPORT_LABEL_SPECS, reportField),
+  work_package_id: field(...WORK_PACKAGE_ID),
+};
+
+/** The same fields with their types only, for a tool listed beside submission.create. */
+const WORKER_REPORT_FIELDS = {
+  ...shapeOf(WORKER_REPORT_LABEL_SPECS, (label) => [reportField(label)[0]]),
+  work_package_id: field(WORK_PACKAGE_ID[0]),
 };
 
 export const EXECUTION_PACKET_SHAPE = shapeOf(PACKET_LABEL_SPECS, (label) => [
   PACKET_FORMS[label] ?? TEXT,
-  PACKET_HINTS[label] ?? `The packet's "${label}"`,
+  PACKET_HINTS[label],
 ]);
 
-/** A worker (or controller) report argument: typed fields shown, every label alias accepted. */
-export function reportArg(fieldName: string, description: string) {
-  return boundedJson(fieldName, z.looseObject(WORKER_REPORT_SHAPE)).describe(description);
+/**
+ * A worker (or controller) report argument: typed fields shown, every label alias accepted. With
+ * `described: false` the fields are listed without their descriptions, which submission.create
+ * carries, so a list that holds both tools says them once.
+ */
+export function reportArg(fieldName: string, description: string, described = true) {
+  const shape = described ? WORKER_REPORT_SHAPE : WORKER_REPORT_FIELDS;
+  return boundedJson(fieldName, z.looseObject(shape)).describe(description);
 }
 
 export function packetArg(fieldName: string, description: string) {
