@@ -74,8 +74,8 @@ export const testCommands = boundedJson(
 /** Record ids, each described with the tool that returns it, so an agent knows where to get one. */
 export const projectId = id.describe("From project.init");
 export const taskId = id.describe("From task.create_codex_task");
-export const packageId = id.describe("From workpackage.create or task.get_summary");
-export const sessionId = id.describe("From mimo.launch_package or task.get");
+export const packageId = id.describe("From workpackage.create");
+export const sessionId = id.describe("From mimo.launch_package");
 export const agentName = name.describe("From agent.register");
 export const why = reason.describe("Audited");
 export const commit = z.string().trim().min(4).max(200).describe("Commit SHA or ref");

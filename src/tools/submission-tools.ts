@@ -12,7 +12,7 @@ const testsRun = boundedJson("tests_run", z.array(jsonArg("tests_run item")).max
 );
 const summary = requiredText.describe("What the change does");
 const riskNotes = longText.describe("Known risks, or none");
-const head = commit.describe("Commit holding the work; the diff comes from git");
+const head = commit.describe("Commit holding the work");
 /** The controller's report has the worker report's fields; shown typed once, on submission.create. */
 const controllerReport = jsonArg("controller_report").describe(
   "The fields of submission.create's worker_report",

@@ -3,6 +3,7 @@ import { settingsFromEnv } from "../../src/config/settings.js";
 import { exposeToolNames, exposedToolName } from "../../src/domain/tool-names.js";
 import { TOOL_EFFECTS, annotationsOf } from "../../src/tools/annotations.js";
 import { allTools } from "../../src/tools/index.js";
+import { toolsForRole } from "../../src/tools/registry.js";
 import { portableSchema, type JsonSchema } from "../../src/tools/portable-schema.js";
 import { MCP_HINT_DEFAULTS, readHints } from "../helpers/schema-rules.js";
 import { EXECUTION_PACKET_SHAPE, WORKER_REPORT_SHAPE } from "../../src/tools/report-schemas.js";
@@ -152,6 +153,13 @@ describe("annotations from one table", () => {
 });
 
 describe("typed report and packet", () => {
+  test("every role listing gate.validate_worker_report also lists submission.create, which describes the fields", () => {
+    for (const role of ["user", "codex", "glm", "test_owner", "worker_junior", "worker_pro"] as const) {
+      const names = toolsForRole(TOOLS, role).map((t) => t.name);
+      if (names.includes("gate.validate_worker_report")) expect(names, role).toContain("submission.create");
+    }
+  });
+
   test.each([
     ["worker report", WORKER_REPORT_LABEL_SPECS, WORKER_REPORT_SHAPE],
     ["execution packet", PACKET_LABEL_SPECS, EXECUTION_PACKET_SHAPE],
