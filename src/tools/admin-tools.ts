@@ -8,20 +8,14 @@ import { args, id, oneOf, packageId, why } from "./schemas.js";
 
 /** Every task or package status; the service checks it is one of the entity's own. */
 const ANY_STATUS = [...new Set<string>([...TASK_STATUSES, ...PACKAGE_STATUSES])];
-const expected = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .describe("Its status as you read it; refused if changed");
+const expected = z.string().trim().min(1).max(100).describe("Its status as you read it; refused if changed");
 const allowTerminal = z.boolean().optional().describe("Needed to leave a terminal status");
 
 export const adminTools = [
   defineTool({
     name: "task.force_transition",
     title: "Administrative status override",
-    description:
-      "Recovery: writes any status to a task or package, bypassing the state machine. Audited.",
+    description: "Recovery: writes any status to a task or package, bypassing the state machine. Audited.",
     roles: ADMINS,
     readOnly: false,
     input: args({

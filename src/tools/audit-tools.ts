@@ -9,8 +9,7 @@ export const auditTools = [
   defineTool({
     name: "audit.list",
     title: "Audit log",
-    description:
-      "Every audit row, global or of one task. Prefer audit.list_page for long histories.",
+    description: "Every audit row, global or of one task. Prefer audit.list_page for long histories.",
     roles: STAFF,
     readOnly: true,
     input: args({ task_id: scope }),
@@ -19,8 +18,7 @@ export const auditTools = [
   defineTool({
     name: "audit.list_page",
     title: "Audit log, one page",
-    description:
-      "One page of audit rows after after_audit_id. Continue from next_after_id while has_more.",
+    description: "One page of audit rows after after_audit_id. Continue from next_after_id while has_more.",
     roles: STAFF,
     readOnly: true,
     input: args({

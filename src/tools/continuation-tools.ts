@@ -34,8 +34,7 @@ export const continuationTools: ToolDef[] = [
   defineTool({
     name: "continuation.resolve",
     title: "Resolve a host continuation",
-    description:
-      "Marks an acknowledged continuation delivery handled.",
+    description: "Marks an acknowledged continuation delivery handled.",
     roles: ADMINS,
     readOnly: false,
     input: args({
@@ -48,8 +47,7 @@ export const continuationTools: ToolDef[] = [
   defineTool({
     name: "continuation.get",
     title: "Read a continuation delivery",
-    description:
-      "One continuation delivery: state, attempts, leases, controller, ack and resolution.",
+    description: "One continuation delivery: state, attempts, leases, controller, ack and resolution.",
     roles: ADMINS,
     readOnly: true,
     input: args({ continuation_id: continuationId }),
@@ -58,8 +56,7 @@ export const continuationTools: ToolDef[] = [
   defineTool({
     name: "continuation.requeue_dead_letter",
     title: "Requeue a dead-lettered continuation",
-    description:
-      "Re-arms a DEAD_LETTER delivery (attempts 0, due now).",
+    description: "Re-arms a DEAD_LETTER delivery (attempts 0, due now).",
     roles: ADMINS,
     readOnly: false,
     input: args({ continuation_id: continuationId, reason: why.describe("10+ characters") }),

@@ -30,8 +30,7 @@ export const delegationTools = [
   defineTool({
     name: "role.revoke",
     title: "Revoke a delegation",
-    description:
-      "Codex: ends a delegation early (again: no change). Audited.",
+    description: "Codex: ends a delegation early (again: no change). Audited.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({ delegation_id: id.describe("From role.delegate"), reason: why }),

@@ -8,17 +8,13 @@ export const graceTools = [
   defineTool({
     name: "verification.register_plan",
     title: "Register the verification plan",
-    description:
-      "GLM: records a verification plan revision for the task and moves it to GLM_TESTS_PREPARED.",
+    description: "GLM: records a verification plan revision for the task and moves it to GLM_TESTS_PREPARED.",
     roles: STAFF,
     readOnly: false,
     input: args({
       task_id: taskId,
       test_strategy: requiredText,
-      test_commands: z
-        .array(name)
-        .max(100)
-        .describe("Keys of allowed_test_commands"),
+      test_commands: z.array(name).max(100).describe("Keys of allowed_test_commands"),
       risk_coverage: stringList.optional().describe("Which test covers which risk"),
       acceptance_mapping: jsonArg("acceptance_mapping").optional().describe("Criterion → proving tests"),
     }),
@@ -27,8 +23,7 @@ export const graceTools = [
   defineTool({
     name: "grace.upsert_artifact",
     title: "Store a GRACE artifact revision",
-    description:
-      "GLM: stores a new revision of one of the task's GRACE artifacts.",
+    description: "GLM: stores a new revision of one of the task's GRACE artifacts.",
     roles: STAFF,
     readOnly: false,
     input: args({

@@ -5,9 +5,7 @@ import { inboxList, inboxNext } from "../service/inbox.js";
 import { ALL_ROLES, CODEX_ONLY, defineTool } from "./registry.js";
 import { args, id } from "./schemas.js";
 
-const projectFilter = id
-  .optional()
-  .describe("Only this project's items; omit for all");
+const projectFilter = id.optional().describe("Only this project's items; omit for all");
 
 const ITEM_SHAPE =
   "An item names its task and package, title, objective, context and next_action {tool, arguments}: call that tool with those arguments to act.";
@@ -26,19 +24,13 @@ export const inboxTools = [
   defineTool({
     name: "inbox.list",
     title: "Your pending actions",
-    description: `What you may do now, most urgent first, as inbox.next orders it: {items, count, more}; more = true means items were left out (act on the first, or filter by project_id). ${ITEM_SHAPE}`,
+    description: `What you may do now, most urgent first, each item as inbox.next returns it: {items, count, more}; more = true: items were left out (act on the first, or filter by project_id).`,
     roles: ALL_ROLES,
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({
       project_id: projectFilter,
-      limit: z
-        .number()
-        .int()
-        .min(1)
-        .max(50)
-        .default(20)
-        .describe("Items at most, 1-50"),
+      limit: z.number().int().min(1).max(50).default(20).describe("Items at most, 1-50"),
     }),
     handler: (svc, a) => inboxList(svc, a.project_id ?? null, a.limit),
   }),

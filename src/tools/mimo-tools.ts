@@ -71,8 +71,7 @@ const getSessionTool = defineTool({
 const pollSessionTool = defineTool({
   name: "mimo.poll_session",
   title: "Poll a headless Mimo session",
-  description:
-    "Records the exit of a RUNNING headless session this server started; returns the session.",
+  description: "Records the exit of a RUNNING headless session this server started; returns the session.",
   roles: STAFF,
   readOnly: false,
   input: session,
@@ -82,8 +81,7 @@ const pollSessionTool = defineTool({
 const cancelSessionTool = defineTool({
   name: "mimo.cancel_session",
   title: "Cancel a headless Mimo session",
-  description:
-    "Stops a RUNNING headless session this server started (TUI sessions are the user's).",
+  description: "Stops a RUNNING headless session this server started (TUI sessions are the user's).",
   roles: STAFF,
   readOnly: false,
   input: session,
@@ -104,8 +102,7 @@ const recoverPreparedTool = defineTool({
 const recoverOrphanedTool = defineTool({
   name: "mimo.recover_orphaned_running_session",
   title: "Recover an orphaned headless session",
-  description:
-    "Fails a RUNNING headless session whose process is verifiably gone.",
+  description: "Fails a RUNNING headless session whose process is verifiably gone.",
   roles: STAFF,
   readOnly: false,
   input: observed,

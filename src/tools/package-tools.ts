@@ -52,7 +52,9 @@ export const packageTools = [
       assigned_junior_agent: junior,
       assigned_pro_agent: agentName.describe("A worker_pro, repairs after a rejection"),
       base_commit: commit.describe("Where the worker starts"),
-      contract_discovery: object("contract_discovery").describe("A gate.contract_discovery answer; run if omitted"),
+      contract_discovery: object("contract_discovery").describe(
+        "A gate.contract_discovery answer; run if omitted",
+      ),
       test_surface: list.describe("Required"),
       rollback_boundary: text.describe("Required"),
       compact_report_format: list.describe("Report fields the worker fills"),
@@ -129,8 +131,7 @@ export const packageTools = [
   defineTool({
     name: "task.recover_cancelled_packages",
     title: "Recover a task whose packages are all cancelled",
-    description:
-      "Codex: moves a task whose packages are all cancelled back to GLM_TESTS_PREPARED.",
+    description: "Codex: moves a task whose packages are all cancelled back to GLM_TESTS_PREPARED.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({ task_id: taskId, reason: why }),
@@ -139,8 +140,7 @@ export const packageTools = [
   defineTool({
     name: "workpackage.get_summary",
     title: "Work package summary",
-    description:
-      "One package: status, assignment, claimer, Pro flag, newest sessions.",
+    description: "One package: status, assignment, claimer, Pro flag, newest sessions.",
     roles: ALL_ROLES,
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,

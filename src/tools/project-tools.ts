@@ -22,12 +22,7 @@ export const projectTools = [
     input: args({
       name,
       repo_path: z.string().trim().min(1).max(4_000).describe("Absolute path"),
-      grace_path: z
-        .string()
-        .trim()
-        .min(1)
-        .max(4_000)
-        .describe("GRACE docs folder in the repo, e.g. docs"),
+      grace_path: z.string().trim().min(1).max(4_000).describe("GRACE docs folder in the repo, e.g. docs"),
       main_branch: name,
       allowed_test_commands: commands.optional(),
     }),
@@ -54,10 +49,7 @@ export const projectTools = [
       project_id: projectId,
       name: name.describe("Its GRACE_ORCHESTRATOR_ACTOR_NAME"),
       primary_role: oneOf(ROLES),
-      capabilities: z
-        .array(oneOf(ROLES))
-        .max(6)
-        .describe("Other roles it may be delegated"),
+      capabilities: z.array(oneOf(ROLES)).max(6).describe("Other roles it may be delegated"),
       availability: availability.optional(),
       mimo_model: optionalText.describe("Worker's Mimo model, provider/model"),
       mimo_agent: optionalText.describe("Worker's MiMoCode agent"),

@@ -9,8 +9,7 @@ export const repoTools = [
   defineTool({
     name: "repo.status",
     title: "Repository status",
-    description:
-      "git status of the project repository (branch and changed paths).",
+    description: "git status of the project repository (branch and changed paths).",
     roles: STAFF,
     readOnly: true,
     input: args({ project_id: projectId }),
@@ -24,10 +23,7 @@ export const repoTools = [
     readOnly: true,
     input: args({
       project_id: projectId,
-      scope: z
-        .enum(["all", "staged", "file_list"])
-        .optional()
-        .describe("Default all"),
+      scope: z.enum(["all", "staged", "file_list"]).optional().describe("Default all"),
       file_list: stringList.optional().describe("Repo-relative paths, for scope file_list"),
       submission_id: id.optional().describe("From task.get; instead of scope"),
       offset: z

@@ -42,8 +42,7 @@ export const reviewTools = [
   defineTool({
     name: "review.codex_submit",
     title: "Codex final review",
-    description:
-      "Codex reviews a task in CODEX_FINAL_REVIEW; acceptance closes it.",
+    description: "Codex reviews a task in CODEX_FINAL_REVIEW; acceptance closes it.",
     roles: CODEX_ONLY,
     readOnly: false,
     input: args({

@@ -63,9 +63,7 @@ export const testCommands = boundedJson(
       argv,
       z.strictObject({
         argv,
-        env: envNames
-          .optional()
-          .describe("Names (not values) of extra environment variables it needs"),
+        env: envNames.optional().describe("Names (not values) of extra environment variables it needs"),
       }),
     ]),
   ),

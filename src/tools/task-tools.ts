@@ -60,8 +60,7 @@ export const taskTools = [
   defineTool({
     name: "task.get_next_action",
     title: "Who acts next",
-    description:
-      "Who acts next on the task, and with which tool; blocked_reason says why you cannot.",
+    description: "Who acts next on the task, and with which tool; blocked_reason says why you cannot.",
     roles: STAFF,
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,

@@ -115,7 +115,9 @@ describe("the tool surface every client can read", () => {
   test("every tool a description says an id comes from is a tool of this server", () => {
     const all = new Set(ROLES.flatMap((role) => lists.get(role)!.map((t) => t.name)));
     const named = ROLES.flatMap((role) =>
-      lists.get(role)!.flatMap((t) => [...JSON.stringify(t.inputSchema).matchAll(/From ([a-z_]+\.[a-z_]+)/g)]),
+      lists
+        .get(role)!
+        .flatMap((t) => [...JSON.stringify(t.inputSchema).matchAll(/From ([a-z_]+\.[a-z_]+)/g)]),
     ).map((m) => m[1]!);
     expect(named.length).toBeGreaterThan(20);
     expect(named.filter((n) => !all.has(n))).toEqual([]);
