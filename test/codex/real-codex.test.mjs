@@ -184,7 +184,7 @@ const run = {};
 test(
   "the first codex exec session runs to its end with the README's block",
   { skip, timeout: 180_000 },
-  async () => {
+  async (t) => {
     run.first = await runCodex([
       "exec",
       "--json",
@@ -194,6 +194,10 @@ test(
     assert.equal(run.first.code, 0, run.first.err);
     run.threadId = run.first.events.find((e) => e.type === "thread.started")?.thread_id;
     assert.ok(run.threadId, "codex printed its thread id");
+    const grace = model.requests[0]?.body.tools.find((tool) => tool.name === NAMESPACE);
+    t.diagnostic(
+      `the grace tools as Codex gives them to its model: ${Buffer.byteLength(JSON.stringify(grace))} bytes`,
+    );
     for (const r of model.requests) {
       assert.ok(
         r.body.tools.some((tool) => tool.name === NAMESPACE),
