@@ -30,6 +30,10 @@ win_install_wine() {
     win_skip_reason="wine is not installed and this user cannot apt-get install it (not root)"
     return 1
   fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    win_skip_reason="wine is not installed and there is no apt-get to install it with"
+    return 1
+  fi
   log "installing wine + wine64 + xvfb with apt-get"
   if ! DEBIAN_FRONTEND=noninteractive apt-get update -q >"$WIN_ROOT/apt.log" 2>&1; then
     win_skip_reason="apt-get update failed (see $WIN_ROOT/apt.log)"
