@@ -1,8 +1,9 @@
 /**
  * Thin koffi declarations for starting processes with CreateProcessW, grouping them in Job
- * Objects and asking about the calling process's console. No logic lives here: callers
- * (src/process) build the command line and environment block, own every handle and close it.
- * Loaded on first use only, and only on Windows.
+ * Objects, and the calling process's console (asking about it, attaching to another's, sending
+ * it Ctrl-C / Ctrl-Break). No logic lives here: callers (src/process) build the command line
+ * and environment block, own every handle and close it. Loaded on first use only, and only on
+ * Windows.
  */
 import { createRequire } from "node:module";
 import type * as Koffi from "koffi";
@@ -46,6 +47,10 @@ export interface Kernel32Process {
   TerminateJobObject(job: Handle, exitCode: number): number;
   GetConsoleWindow(): Handle | null;
   GetConsoleCP(): number;
+  /** Sends Ctrl-C (0) or Ctrl-Break (1) to a process group on the caller's console (0: all of it). */
+  GenerateConsoleCtrlEvent(event: number, processGroupId: number): number;
+  AttachConsole(processId: number): number;
+  FreeConsole(): number;
   GetExitCodeProcess(process: Handle, code: [number]): number;
   TerminateProcess(process: Handle, exitCode: number): number;
 }
@@ -53,6 +58,9 @@ export interface Kernel32Process {
 export const CREATE_SUSPENDED = 0x00000004;
 export const CREATE_NEW_CONSOLE = 0x00000010;
 export const CREATE_UNICODE_ENVIRONMENT = 0x00000400;
+
+export const CTRL_C_EVENT = 0;
+export const CTRL_BREAK_EVENT = 1;
 
 export const PROCESS_TERMINATE = 0x0001;
 export const PROCESS_SET_QUOTA = 0x0100;
@@ -104,6 +112,9 @@ export function loadKernel32Process(): Kernel32Process {
     TerminateJobObject: f("int __stdcall TerminateJobObject(HANDLE job, uint32_t exitCode)"),
     GetConsoleWindow: f("HANDLE __stdcall GetConsoleWindow()"),
     GetConsoleCP: f("uint32_t __stdcall GetConsoleCP()"),
+    GenerateConsoleCtrlEvent: f("int __stdcall GenerateConsoleCtrlEvent(uint32_t event, uint32_t group)"),
+    AttachConsole: f("int __stdcall AttachConsole(uint32_t pid)"),
+    FreeConsole: f("int __stdcall FreeConsole()"),
     GetExitCodeProcess: f("int __stdcall GetExitCodeProcess(HANDLE h, _Out_ uint32_t *code)"),
     TerminateProcess: f("int __stdcall TerminateProcess(HANDLE h, uint32_t exitCode)"),
   } as Kernel32Process;
