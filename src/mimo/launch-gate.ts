@@ -1,12 +1,14 @@
 import type { ChildProcess } from "node:child_process";
+import path from "node:path";
 import { spawnExact } from "./spawn.js";
 
 /**
  * The Mimo launch gate: a tiny Node process started through spawnExact (its own process group
- * on POSIX) in place of Mimo; a Windows TUI, which needs a console of its own, does not use it. The server records the gate's identity on the
- * PREPARED session before it sends the gate Mimo's argv; only then does the gate start Mimo
- * (no shell, argv as given, sharing the gate's console and output), report Mimo's pid, and live
- * exactly as long as Mimo, exiting with its exit code. A server that dies before sending the
+ * on POSIX) in place of Mimo. The server records the gate's identity on the PREPARED session
+ * before it sends the gate Mimo's argv; only then does the gate start Mimo (no shell, argv as
+ * given, sharing the gate's output; a Windows TUI gets a console window of its own through
+ * CreateProcessW instead), report Mimo's pid, and live exactly as long as Mimo, exiting with its
+ * exit code. A server that dies before sending the
  * spec closes the channel and the gate exits without starting anything. So whatever moment the
  * server dies at, a Mimo that runs always has a recorded process standing for it: the gate's
  * identity until Mimo's own is recorded.
@@ -26,12 +28,21 @@ const report = (value) => {
 process.on("disconnect", () => { if (!started) process.exit(0); });
 // A polite stop reaches Mimo too (one process group): outlive it so it is reaped, not left a zombie.
 process.on("SIGTERM", () => { if (!started) process.exit(0); });
+const fail = (e) => report({ ok: false, reason: String(e && (e.code || e.message)) }).then(() => process.exit(127));
+// A Windows TUI: a console window of its own, in no job of its own (the gate's job, which stops
+// a launch that went wrong, is never killed on close), waited on through its process handle.
+const startInNewConsole = (spec) => import(spec.consoleModule).then((m) => {
+  const mimo = m.launchInNewConsole({ argv: spec.argv, cwd: spec.cwd, env: spec.env, inJob: false, waitable: true });
+  report({ ok: true, pid: mimo.pid, startTime: mimo.startTime });
+  return mimo.exited.then((code) => sent.then(() => process.exit(code)));
+}, fail);
 process.once("message", (spec) => {
   if (!spec || !Array.isArray(spec.argv) || spec.argv.length === 0) process.exit(0);
   started = true;
+  if (typeof spec.consoleModule === "string") return void startInNewConsole(spec).catch(fail);
   const child = spawn(spec.argv[0], spec.argv.slice(1), { cwd: spec.cwd, env: spec.env, stdio: ["ignore", "inherit", "inherit"], windowsHide: false });
   child.on("spawn", () => report({ ok: true, pid: child.pid }));
-  child.on("error", (e) => report({ ok: false, reason: String(e && (e.code || e.message)) }).then(() => process.exit(127)));
+  child.on("error", fail);
   child.on("exit", (code) => sent.then(() => process.exit(code === null ? 128 : code)));
 });
 `;
@@ -40,9 +51,16 @@ export interface MimoGateSpec {
   argv: readonly string[];
   cwd: string;
   env: Readonly<Record<string, string>>;
+  /** Windows only: start Mimo in a console window of its own (a TUI needs one to draw on). */
+  newConsole?: boolean;
 }
 
-export type MimoGateReport = { ok: true; pid: number } | { ok: false; reason: string };
+/** `startTime`: for a new console, the creation time read from CreateProcessW's process handle. */
+export type MimoGateReport =
+  { ok: true; pid: number; startTime: string | null } | { ok: false; reason: string };
+
+/** The compiled console launcher the gate imports for a new console (a sibling of this module). */
+const CONSOLE_MODULE = new URL("../process/windows-console.js", import.meta.url).href;
 
 export interface MimoGate {
   child: ChildProcess;
@@ -79,6 +97,11 @@ export function releaseMimoGate(
   spec: MimoGateSpec,
   timeoutMs = 30_000,
 ): Promise<MimoGateReport> {
+  const program = spec.argv[0] ?? "";
+  // A bare name would be searched (by CreateProcessW in the worktree, the gate's cwd, first).
+  if (!path.isAbsolute(program)) {
+    return Promise.resolve({ ok: false, reason: `Mimo executable must be an absolute path: ${program}` });
+  }
   return new Promise((resolve) => {
     let settled = false;
     const finish = (report: MimoGateReport) => {
@@ -90,8 +113,9 @@ export function releaseMimoGate(
       resolve(report);
     };
     const onMessage = (value: unknown) => {
-      const v = value as { ok?: unknown; pid?: unknown; reason?: unknown } | null;
-      if (v?.ok === true && typeof v.pid === "number") finish({ ok: true, pid: v.pid });
+      const v = value as { ok?: unknown; pid?: unknown; startTime?: unknown; reason?: unknown } | null;
+      const startTime = typeof v?.startTime === "string" ? v.startTime : null;
+      if (v?.ok === true && typeof v.pid === "number") finish({ ok: true, pid: v.pid, startTime });
       else finish({ ok: false, reason: `Mimo executable could not be started (${String(v?.reason)})` });
     };
     // 'exit' can come before the last message is read (a Mimo that exits at once takes the gate
@@ -108,7 +132,8 @@ export function releaseMimoGate(
     );
     gate.child.on("message", onMessage);
     gate.child.once("exit", onExit);
-    gate.child.send({ argv: [...spec.argv], cwd: spec.cwd, env: { ...spec.env } });
+    const consoleModule = spec.newConsole ? CONSOLE_MODULE : undefined;
+    gate.child.send({ argv: [...spec.argv], cwd: spec.cwd, env: { ...spec.env }, consoleModule });
   });
 }
 

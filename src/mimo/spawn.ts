@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
-import { launchInNewConsole } from "../process/windows-console.js";
 
 export interface SpawnRequest {
   argv: readonly string[];
@@ -29,7 +28,7 @@ export async function spawnExact(req: SpawnRequest): Promise<ChildProcess> {
     stdio: req.stdio,
     shell: false,
     // Own process group on POSIX (the tree can be signalled). On Windows this is DETACHED_PROCESS
-    // (no console), which suits a headless run writing to files; the TUI goes through CreateProcessW.
+    // (no console), which suits the launch gate; a TUI Mimo gets its console from the gate.
     detached: true,
     windowsHide: false,
     windowsVerbatimArguments: false,
@@ -47,30 +46,4 @@ export async function spawnExact(req: SpawnRequest): Promise<ChildProcess> {
   });
   if (child.pid === undefined) throw new OrchestratorError(`Mimo process has no pid: ${exe}`);
   return child;
-}
-
-/**
- * TUI: user-owned once started: no captured output, not tracked, not waited for. On Windows it
- * gets a console window of its own and no Job Object, so nothing of ours (the server closing
- * included) ends it.
- */
-export async function spawnDetachedTui(
-  argv: readonly string[],
-  cwd: string,
-  env: Record<string, string>,
-): Promise<{ pid: number; startTime: string | null }> {
-  if (process.platform === "win32") {
-    assertAbsolute(argv[0]);
-    try {
-      const { pid, startTime } = launchInNewConsole({ argv, cwd, env, inJob: false });
-      return { pid, startTime };
-    } catch (error) {
-      throw new OrchestratorError(
-        `Mimo executable could not be started (${(error as Error).message}): ${argv[0]}; set GRACE_ORCHESTRATOR_MIMO_COMMAND`,
-      );
-    }
-  }
-  const child = await spawnExact({ argv, cwd, env, stdio: "ignore" });
-  child.unref();
-  return { pid: child.pid!, startTime: null };
 }

@@ -34,7 +34,6 @@ import { pathOf, type MimoRuntime } from "../mimo/runtime.js";
 import type { ToolNaming } from "../domain/tool-names.js";
 import { sessionPaths, type SessionPaths } from "../mimo/session-paths.js";
 import { sessionView } from "../mimo/session-row.js";
-import { spawnDetachedTui } from "../mimo/spawn.js";
 import { captureIdentity, newLaunchNonce, type ProcessIdentity } from "../process/identity.js";
 import { killTree, releaseTree, trackTree, type ProcessTree } from "../process/kill-tree.js";
 import { agentFacts, loadPackage, loadProject, loadTask, requireRole } from "./access.js";
@@ -360,12 +359,15 @@ interface LaunchSpec {
   mode: LaunchMode;
 }
 
-/** Starts the gate, records it, then lets it start Mimo; returns the gate, its tree and Mimo's pid. */
+/**
+ * Starts the gate, records it, then lets it start Mimo (a Windows TUI in a console window of its
+ * own); returns the gate, its tree, Mimo's pid and, for a new console, its start time.
+ */
 export async function startGated(
   ctx: ServiceContext,
   plan: Plan,
   l: LaunchSpec,
-): Promise<{ gate: MimoGate; tree: ProcessTree; pid: number }> {
+): Promise<{ gate: MimoGate; tree: ProcessTree; pid: number; startTime: string | null }> {
   const { gate, tree } =
     l.mode === "tui"
       ? await startMimoGate({ cwd: l.workspace, env: l.env }).then((g) => ({
@@ -380,48 +382,34 @@ export async function startGated(
     releaseTree(tree);
     throw error;
   }
-  const report = await releaseMimoGate(gate, { argv: l.argv, cwd: l.workspace, env: l.env });
+  const newConsole = l.mode === "tui" && process.platform === "win32";
+  const report = await releaseMimoGate(gate, { argv: l.argv, cwd: l.workspace, env: l.env, newConsole });
   if (!report.ok) {
     // It may still start Mimo (a report that did not come): end it and all it started.
     await killTree(tree, "SIGKILL");
     releaseTree(tree);
     throw new OrchestratorError(report.reason);
   }
-  return { gate, tree, pid: report.pid };
+  return { gate, tree, pid: report.pid, startTime: report.startTime };
 }
 
 interface Started {
   pid: number;
   /** Windows TUI: the start time read from the CreateProcessW handle. */
   startTime: string | null;
-  gated: { gate: MimoGate; tree: ProcessTree } | null;
+  gated: { gate: MimoGate; tree: ProcessTree };
 }
 
-/**
- * Behind the gate everywhere except a Windows TUI, which needs a console window of its own
- * through CreateProcessW and is started directly (recorded right after it starts).
- */
+/** Behind the gate everywhere: its pid is committed before Mimo exists. */
 async function startMimo(ctx: ServiceContext, plan: Plan, l: LaunchSpec): Promise<Started> {
-  if (l.mode === "tui" && process.platform === "win32") {
-    const { pid, startTime } = await spawnDetachedTui(l.argv, l.workspace, { ...l.env });
-    return { pid, startTime, gated: null };
-  }
-  const { gate, tree, pid } = await startGated(ctx, plan, l);
-  return { pid, startTime: null, gated: { gate, tree } };
+  const { gate, tree, pid, startTime } = await startGated(ctx, plan, l);
+  return { pid, startTime, gated: { gate, tree } };
 }
 
 /** Ends a Mimo that could not be recorded: no one else could see or stop it. */
 async function stopUnrecorded(started: Started): Promise<void> {
-  if (started.gated) {
-    await killTree(started.gated.tree, "SIGKILL");
-    releaseTree(started.gated.tree);
-    return;
-  }
-  try {
-    process.kill(process.platform === "win32" ? started.pid : -started.pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
+  await killTree(started.gated.tree, "SIGKILL");
+  releaseTree(started.gated.tree);
 }
 
 /**
@@ -463,14 +451,12 @@ export async function launchPackage(ctx: ServiceContext, runtime: MimoRuntime, i
     await undo(plan.repoRoot, made);
     throw error;
   }
-  if (gated) {
-    if (input.mode === "headless") {
-      trackHeadless(s.id, { child: gated.gate.child, tree: gated.tree, stderrPath: plan.paths.stderr });
-    } else {
-      releaseTree(gated.tree);
-    }
-    detachMimoGate(gated.gate);
+  if (input.mode === "headless") {
+    trackHeadless(s.id, { child: gated.gate.child, tree: gated.tree, stderrPath: plan.paths.stderr });
+  } else {
+    releaseTree(gated.tree);
   }
+  detachMimoGate(gated.gate);
   ctx.events.publish([recorded.run]);
   return { ...sessionView(recorded.row), handoff_event: recorded.event, detached_tui: input.mode === "tui" };
 }

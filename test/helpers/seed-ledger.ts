@@ -64,3 +64,29 @@ export function seedClaimedPackage(
     db.close();
   }
 }
+
+/**
+ * A project with GLM `glm-1` and worker `junior-1` (Mimo model xiaomi/mimo-v2.5), a task, and one
+ * ASSIGNED package Mimo may be launched for, written straight through the ledger layer (no git:
+ * the Windows suite has none), for tests of the launch itself.
+ */
+export function seedLaunchablePackage(dataDir: string, repo: string): Seeded {
+  const seeded = seedClaimedPackage(dataDir, repo, "junior-1");
+  const db = openLedger(dataDir);
+  try {
+    const now = new Date().toISOString();
+    db.prepare(
+      `INSERT INTO agents (project_id, name, primary_role, capabilities_json, availability, updated_at)
+       VALUES (?, 'glm-1', 'glm', '["glm"]', 'available', ?)`,
+    ).run(seeded.projectId, now);
+    db.prepare(
+      "UPDATE agents SET mimo_model = 'xiaomi/mimo-v2.5' WHERE project_id = ? AND name = 'junior-1'",
+    ).run(seeded.projectId);
+    db.prepare("UPDATE work_packages SET status = 'ASSIGNED', claimed_by_agent = NULL WHERE id = ?").run(
+      seeded.packageId,
+    );
+    return { projectId: seeded.projectId, taskId: seeded.taskId, packageId: seeded.packageId };
+  } finally {
+    db.close();
+  }
+}

@@ -14,7 +14,7 @@ import { isExecutableFile } from "../../dist/src/process/which.js";
 import { killTree, trackTree } from "../../dist/src/process/kill-tree.js";
 import { runAllowlistedTest } from "../../dist/src/git/run-tests.js";
 import { resolveMimoExecutable } from "../../dist/src/mimo/executable.js";
-import { spawnDetachedTui } from "../../dist/src/mimo/spawn.js";
+import { detachMimoGate, releaseMimoGate, startMimoGate } from "../../dist/src/mimo/launch-gate.js";
 import { captureIdentity, checkLiveness } from "../../dist/src/process/identity.js";
 
 const skip = process.platform === "win32" ? false : "needs Windows";
@@ -175,14 +175,16 @@ test(
     assert.equal(program.length, 2);
     assert.equal(program[0].toLowerCase(), process.execPath.toLowerCase());
     assert.equal(program[1], path.join(dir, "node_modules", "node-pkg", "bin", "tool.js"));
-    // The TUI itself is the console probe here: same launch path, argv and env as a Mimo TUI.
+    // The TUI itself is the console probe here: same launch path (the launch gate), argv and env
+    // as a Mimo TUI.
     const out = path.join(dir, "tui.json");
     const argv = [process.execPath, PROBE, "--trust", "--prompt", "Read the briefing at C:\\My Work\\b.md"];
-    const { pid, startTime } = await spawnDetachedTui(argv, dir, {
-      GRACE_PROBE_OUT: out,
-      GRACE_PROBE_STAY: "1",
-      SYSTEMROOT,
-    });
+    const env = { GRACE_PROBE_OUT: out, GRACE_PROBE_STAY: "1", SYSTEMROOT };
+    const gate = await startMimoGate({ cwd: dir, env });
+    const started = await releaseMimoGate(gate, { argv, cwd: dir, env, newConsole: true });
+    detachMimoGate(gate);
+    assert.ok(started.ok, started.reason);
+    const { pid, startTime } = started;
     // The start time comes from the CreateProcessW handle and is the one a probe reads.
     assert.equal((await captureIdentity(pid)).os_start_time, startTime);
     t.after(() => process.kill(pid));
