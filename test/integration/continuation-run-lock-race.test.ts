@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { lockDirName } from "../../src/continuation/ids.js";
 import { hostPaths, type HostPaths } from "../../src/continuation/paths.js";
@@ -197,4 +199,53 @@ describe("run lock release when the OS refuses to move the directory (Windows, w
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => acquire(paths, 300 + i)));
     expect(results.filter((r) => r.status === "acquired")).toHaveLength(1);
   });
+});
+
+/**
+ * The same release with the refusal coming from the OS itself, not a stand-in: on Linux a user may
+ * not move a directory it does not own out of a sticky directory (EPERM, the code Windows gives
+ * for a directory another process has open), while files inside a directory open to it still
+ * move. The releasing supervisor runs as uid 65534 (the built code, in a child process); the lock
+ * directory belongs to another user, in a sticky locks directory. Needs root to set that up.
+ */
+describe("run lock release under a real EPERM from the OS (Linux, sticky locks directory)", () => {
+  const RELEASE = path.resolve(import.meta.dirname, "../../dist/src/continuation/run-lock.js");
+  const asNobody = !process.getuid || process.getuid() !== 0 ? "needs root (chown, setuid)" : false;
+
+  test.skipIf(asNobody)(
+    "retried for the whole back-off, then released by token; the next event takes the lock",
+    async () => {
+      const root = tempDir("lock-eperm");
+      const paths = hostPaths(root);
+      const dir = path.join(paths.locksDir, lockDirName(RUN));
+      const first = await acquire(paths, 100);
+      if (first.status !== "acquired") throw new Error("first acquire failed");
+      for (let d = paths.locksDir; d !== path.dirname(root); d = path.dirname(d)) fs.chmodSync(d, 0o755);
+      fs.chmodSync(paths.locksDir, 0o1777);
+      fs.chownSync(dir, 65533, 65533);
+      fs.chmodSync(dir, 0o777);
+      const program = `
+        const { releaseRunLock } = await import(process.argv[1]);
+        const started = performance.now();
+        const outcome = releaseRunLock(JSON.parse(process.argv[2]), JSON.parse(process.argv[3]));
+        console.log(JSON.stringify({ outcome, ms: performance.now() - started }));`;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["--input-type=module", "-e", program, RELEASE, JSON.stringify(paths), JSON.stringify(first.lock)],
+        { uid: 65534, gid: 65534 },
+      );
+      const released = JSON.parse(stdout) as { outcome: string; ms: number };
+      expect(released.outcome).toBe("released-in-place");
+      // Every back-off step was waited (0 + 10 + 25 + 50 + 100 ms): the move was retried, not tried once.
+      expect(released.ms).toBeGreaterThanOrEqual(180);
+      expect(fs.readdirSync(dir).sort()).toEqual(["owner.json", `released-${first.lock.owner.token}`]);
+      const next = await acquire(paths, 200);
+      expect(next.status).toBe("acquired");
+      if (next.status === "acquired") {
+        expect(next.reclaimed).toBeNull();
+        expect(releaseRunLock(paths, next.lock)).toBe("removed");
+      }
+      expect(fs.readdirSync(paths.locksDir)).toEqual([]);
+    },
+  );
 });
