@@ -149,6 +149,17 @@ describe("run lock reclaim", () => {
   });
 });
 
+/** The run's next event takes a lock released in place without reclaiming it, then removes it. */
+async function nextEventTakesTheReleasedLock(paths: HostPaths): Promise<void> {
+  const next = await acquire(paths, 200);
+  expect(next.status).toBe("acquired");
+  if (next.status === "acquired") {
+    expect(next.reclaimed).toBeNull();
+    expect(releaseRunLock(paths, next.lock)).toBe("removed");
+  }
+  expect(fs.readdirSync(paths.locksDir)).toEqual([]);
+}
+
 describe("run lock release when the OS refuses to move the directory (Windows, while another process has it open)", () => {
   /** Makes every rename of `dir` itself fail as Windows does; renames of files inside still work. */
   function refuseDirRename(dir: string): { calls: () => number; lift: () => void } {
@@ -179,13 +190,7 @@ describe("run lock release when the OS refuses to move the directory (Windows, w
     expect((await acquire(paths, 200)).status).toBe("busy");
     fault.lift();
     // The releasing process (pid 100) is alive; only the release by token lets the next event in.
-    const next = await acquire(paths, 200);
-    expect(next.status).toBe("acquired");
-    if (next.status === "acquired") {
-      expect(next.reclaimed).toBeNull();
-      expect(releaseRunLock(paths, next.lock)).toBe("removed");
-    }
-    expect(fs.readdirSync(paths.locksDir)).toEqual([]);
+    await nextEventTakesTheReleasedLock(paths);
   });
 
   test("a lock released in place is taken by exactly one of several acquirers", async () => {
@@ -239,13 +244,7 @@ describe("run lock release under a real EPERM from the OS (Linux, sticky locks d
       // Every back-off step was waited (0 + 10 + 25 + 50 + 100 ms): the move was retried, not tried once.
       expect(released.ms).toBeGreaterThanOrEqual(180);
       expect(fs.readdirSync(dir).sort()).toEqual(["owner.json", `released-${first.lock.owner.token}`]);
-      const next = await acquire(paths, 200);
-      expect(next.status).toBe("acquired");
-      if (next.status === "acquired") {
-        expect(next.reclaimed).toBeNull();
-        expect(releaseRunLock(paths, next.lock)).toBe("removed");
-      }
-      expect(fs.readdirSync(paths.locksDir)).toEqual([]);
+      await nextEventTakesTheReleasedLock(paths);
     },
   );
 });
