@@ -38,17 +38,21 @@ function retrying<T>(op: () => T): T {
   }
 }
 
-function readSeq(seqFile: string): number {
+/** The committed seq and when it was committed (monotonic ns, comparable across processes). */
+function readCommit(seqFile: string): { seq: number; at: bigint } {
   try {
-    return Number(retrying(() => fs.readFileSync(seqFile, "utf8"))) || 0;
+    const [seq, at] = retrying(() => fs.readFileSync(seqFile, "utf8")).split(" ");
+    return { seq: Number(seq) || 0, at: BigInt(at ?? "0") };
   } catch {
-    return 0;
+    return { seq: 0, at: 0n };
   }
 }
 
+const readSeq = (seqFile: string): number => readCommit(seqFile).seq;
+
 function commitSeq(seqFile: string, seq: number): void {
   const tmp = `${seqFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, String(seq));
+  fs.writeFileSync(tmp, `${seq} ${process.hrtime.bigint()}`);
   // atomic: a reader sees the old or the new value, never a torn one
   retrying(() => fs.renameSync(tmp, seqFile));
 }
@@ -83,7 +87,10 @@ switch (mode) {
         // The documented order: subscribe (endpoint visible) → check → wait → re-check.
         const w = signal.subscribe(RACE_CHANNEL);
         if (readSeq(seqFile) >= trial) outcome = "ready";
-        else outcome = classify(await w.wait(waitMs), seqFile, trial);
+        else {
+          const deadline = deadlineAfter(waitMs);
+          outcome = classify(await w.wait(waitMs), seqFile, trial, deadline);
+        }
         w.close();
       } else {
         // The classic bug: check, let the loop run (1 ms, like any await between check and wait
@@ -92,7 +99,8 @@ switch (mode) {
         else {
           await sleep(1);
           const w = signal.subscribe(RACE_CHANNEL);
-          outcome = classify(await w.wait(waitMs), seqFile, trial);
+          const deadline = deadlineAfter(waitMs);
+          outcome = classify(await w.wait(waitMs), seqFile, trial, deadline);
           w.close();
         }
       }
@@ -151,8 +159,21 @@ switch (mode) {
     throw new Error(`unknown mode ${String(mode)}`);
 }
 
-function classify(outcome: string, seqFile: string, trial: number): string {
-  const seen = readSeq(seqFile) >= trial;
+/** When a wait of `waitMs` started now times out (monotonic ns). */
+const deadlineAfter = (waitMs: number): bigint => process.hrtime.bigint() + BigInt(waitMs) * 1_000_000n;
+
+/** Time the committer needs from its commit to its notify before a timed-out wait counts as lost. */
+const NOTIFY_MARGIN_NS = 20_000_000n;
+
+/**
+ * A timed-out wait lost a wake-up only if the commit (and so its notify) came in time for the wait;
+ * a commit after the wait's deadline is "late": the committer was descheduled past the bound (a
+ * loaded machine), which says nothing about the order of subscribe, check and wait.
+ */
+function classify(outcome: string, seqFile: string, trial: number, deadline: bigint): string {
+  const commit = readCommit(seqFile);
+  const seen = commit.seq >= trial;
   if (outcome === "signaled") return seen ? "woken" : "spurious";
-  return seen ? "lost" : `not-committed-${outcome}`;
+  if (!seen) return `not-committed-${outcome}`;
+  return commit.at + NOTIFY_MARGIN_NS < deadline ? "lost" : "late";
 }

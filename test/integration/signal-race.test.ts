@@ -46,7 +46,8 @@ describe("signal race (cross-process)", () => {
     console.log("correct order:", JSON.stringify(counts));
     expect(counts.lost ?? 0).toBe(0);
     expect(counts.spurious ?? 0).toBe(0);
-    expect((counts.ready ?? 0) + (counts.woken ?? 0)).toBe(500);
+    // "late": the committer ran past the wait's bound (a loaded machine), not a lost wake-up.
+    expect((counts.ready ?? 0) + (counts.woken ?? 0) + (counts.late ?? 0)).toBe(500);
     expect(counts.woken ?? 0).toBeGreaterThan(0); // the wait path was exercised, not only the check
   }, 120_000);
 

@@ -34,7 +34,8 @@ test("subscribe → check → wait loses no wake-up in 200 trials", async (t) =>
   const counts = await runRace(t, 200, false, 300);
   assert.equal(counts.lost ?? 0, 0, JSON.stringify(counts));
   assert.equal(counts.spurious ?? 0, 0, JSON.stringify(counts));
-  assert.equal((counts.ready ?? 0) + (counts.woken ?? 0), 200);
+  // "late": the committer ran past the wait's bound (a loaded machine), not a lost wake-up.
+  assert.equal((counts.ready ?? 0) + (counts.woken ?? 0) + (counts.late ?? 0), 200);
   assert.ok((counts.woken ?? 0) > 0, "the wait path was exercised");
 });
 
