@@ -1,8 +1,11 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Logger } from "../config/logger.js";
+import { DEFAULT_WORKER_EVENTS_PER_MINUTE } from "../config/settings.js";
 import { exposeToolNames } from "../domain/tool-names.js";
 import type { ServiceContext } from "../service/context.js";
 import { allTools, type ToolSettings } from "./index.js";
+import { LazyJsonSchemaValidator } from "./lazy-validator.js";
+import { BUILT_LISTING_DIR, BUILT_SRC_DIR, builtListing } from "./listing-cache.js";
 import { registerPrompts } from "./prompts.js";
 import { registerTools, type Naming } from "./registry.js";
 import { registerResources } from "./resources.js";
@@ -31,15 +34,17 @@ export function buildMcpServer(
     {
       capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} },
       instructions: instructions(svc, naming),
+      jsonSchemaValidator: new LazyJsonSchemaValidator(),
     },
   );
-  const tools = registerTools(server, {
-    svc,
-    defs,
-    role: svc.actor.primaryRole,
-    logger,
+  const role = svc.actor.primaryRole;
+  const listing = builtListing(BUILT_SRC_DIR, BUILT_LISTING_DIR, {
+    role,
     naming: naming.naming,
+    wait: settings.wait,
+    workerEventsPerMinute: settings.workerEventsPerMinute ?? DEFAULT_WORKER_EVENTS_PER_MINUTE,
   });
+  const tools = registerTools(server, { svc, defs, role, logger, naming: naming.naming, listing });
   registerResources(server, svc);
   registerPrompts(server, naming);
   return { server, tools };

@@ -204,11 +204,20 @@ export interface Registration {
   role: Role;
   logger: Logger;
   naming: ToolNaming;
+  /** The tools/list answer built for this role, naming and code, if there is one; else computed here. */
+  listing?: Tool[] | null;
+}
+
+/** The role's tools/list answer, computed from the tool definitions. */
+export function listingOf(defs: readonly ToolDef[], role: Role, naming: ToolNaming): Tool[] {
+  const names: Naming = { naming, names: defs.map((d) => d.name) };
+  return toolsForRole(defs, role).map((def) => listedTool(def, names));
 }
 
 /**
  * Registers the role's tools for calls (the SDK validates arguments and structured results against
- * the zod schemas) and answers tools/list with the portable listing, computed once.
+ * the zod schemas) and answers tools/list with the portable listing: the built one when it was
+ * given, else computed once here.
  */
 export function registerTools(server: McpServer, reg: Registration): string[] {
   const { svc, defs, role, logger, naming } = reg;
@@ -248,7 +257,7 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
       },
     );
   }
-  const listing = mine.map((def) => listedTool(def, names));
+  const listing = reg.listing ?? listingOf(defs, role, naming);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   return mine.map((def) => exposedToolName(def.name, naming));
 }
