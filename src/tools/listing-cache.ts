@@ -45,7 +45,10 @@ function zodVersion(): string {
 export function codeFingerprint(srcDir: string, files: readonly string[]): string {
   const hash = createHash("sha256").update(`zod ${zodVersion()}\0`);
   for (const file of files) {
-    hash.update(`${file}\0`).update(fs.readFileSync(path.join(srcDir, file))).update("\0");
+    hash
+      .update(`${file}\0`)
+      .update(fs.readFileSync(path.join(srcDir, file)))
+      .update("\0");
   }
   return hash.digest("hex");
 }
