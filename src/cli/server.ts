@@ -7,7 +7,7 @@ import { enableCompileCache } from "node:module";
 import { repoDataDirProblem } from "../config/data-dir.js";
 import { identityFromEnv } from "../config/identity.js";
 import { compileCacheDir } from "../config/settings.js";
-import { deferAjv } from "./defer-ajv.js";
+import { deferModules } from "./defer-modules.js";
 
 function cacheDir(): string | null {
   try {
@@ -28,6 +28,6 @@ if (process.argv.length > 2) {
 } else {
   const dir = cacheDir();
   if (dir) enableCompileCache(dir);
-  deferAjv();
+  deferModules();
   await import("./server-main.js");
 }

@@ -13,7 +13,7 @@ const load = createRequire(import.meta.url);
  * The SDK's server validates with ajv only what a client answers to an elicitation, which this
  * server never requests; loading ajv and compiling its formats is still about a tenth of a start.
  * This validator loads the SDK's ajv provider (its CommonJS build, so synchronously) and sets it
- * up on the first schema it is asked for. The start-up hook in src/cli/defer-ajv.ts also gives
+ * up on the first schema it is asked for. The start-up hook in src/cli/defer-modules.ts also gives
  * this class to the SDK in place of its ajv provider module, so ajv is not even loaded until then.
  */
 export class LazyJsonSchemaValidator implements jsonSchemaValidator {
