@@ -122,7 +122,7 @@ export class Supervisor {
       this.db = openLedger(this.dataDir);
     }
     if (this.db === null) return;
-    const result = projectAndLog(this.db, this.dataDir, this.opts.logger);
+    const result = projectAndLog(this.db, this.dataDir, this.opts.logger, { onlyIfBehind: true });
     this.projectionBehind = result === null || result.failed.length > 0;
   }
 

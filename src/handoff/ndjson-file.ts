@@ -1,6 +1,10 @@
 import fs from "node:fs";
 
-const TAIL_BYTES = 64 * 1024;
+/**
+ * Tail windows read before the whole file, smallest first: the usual last line (one event) fits
+ * the first, so a check does not read or scan more than it needs whatever the file's size.
+ */
+const TAIL_WINDOWS = [4 * 1024, 64 * 1024];
 
 function readAt(fd: number, start: number, end: number): Buffer {
   const buf = Buffer.alloc(end - start);
@@ -18,8 +22,7 @@ interface Line {
 function linesOf(text: Buffer, offset: number, skipFirst: boolean): Line[] {
   const out: Line[] = [];
   let start = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    if (text[i] !== 0x0a) continue;
+  for (let i = text.indexOf(0x0a); i !== -1; i = text.indexOf(0x0a, start)) {
     if (!(skipFirst && start === 0)) {
       out.push({ text: text.subarray(start, i).toString("utf8"), end: offset + i + 1 });
     }
@@ -34,16 +37,26 @@ function linesOf(text: Buffer, offset: number, skipFirst: boolean): Line[] {
  */
 export type LineJudge = (line: string, index: number | null) => number | null | undefined;
 
-/** Newest first: the first line `accept` takes, searched in the tail, then in the whole file. */
-function lastAccepted(fd: number, size: number, accept: LineJudge) {
-  const tailStart = Math.max(0, size - TAIL_BYTES);
-  if (tailStart > 0) {
-    const lines = linesOf(readAt(fd, tailStart, size), tailStart, true);
-    for (let i = lines.length - 1; i >= 0; i -= 1) {
-      const seq = accept(lines[i]!.text, null);
-      if (seq === undefined) break;
-      if (seq !== null) return { seq, end: lines[i]!.end };
-    }
+type Found = { seq: number; end: number };
+
+/** Newest first, the first line of a tail window `accept` takes; undefined when the window cannot tell. */
+function acceptedInTail(lines: Line[], accept: LineJudge): Found | null | undefined {
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const seq = accept(lines[i]!.text, null);
+    if (seq === undefined) return undefined;
+    if (seq !== null) return { seq, end: lines[i]!.end };
+  }
+  return null;
+}
+
+/** Newest first: the first line `accept` takes, searched in growing tail windows, then in the whole file. */
+function lastAccepted(fd: number, size: number, accept: LineJudge): Found {
+  for (const window of TAIL_WINDOWS) {
+    const tailStart = size - window;
+    if (tailStart <= 0) break;
+    const found = acceptedInTail(linesOf(readAt(fd, tailStart, size), tailStart, true), accept);
+    if (found === undefined) break;
+    if (found !== null) return found;
   }
   const lines = linesOf(readAt(fd, 0, size), 0, false);
   for (let i = lines.length - 1; i >= 0; i -= 1) {
@@ -87,19 +100,66 @@ export function repairTail(file: string, accept: LineJudge): TailRepair {
   }
 }
 
-/** Appends complete lines, one write each, then fsyncs once: the caller holds the ledger's write lock. */
-export function appendLines(file: string, lines: readonly string[]): void {
+/** Lines already written (every reader of the file sees them) but not yet durable. */
+export interface UnsyncedAppend {
+  /** Fsyncs and closes the file; the lines survive a power loss once it returns. */
+  sync(): void;
+  /** Closes the file without syncing (a no-op once synced). */
+  close(): void;
+}
+
+/**
+ * The seq of the file's last line that `accept` vouches for, 0 if none or no file. It only reads
+ * (no lock, no repair): a line another process is writing at that moment is simply not counted.
+ */
+export function lastGoodSeq(file: string, accept: LineJudge): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw error;
+  }
+  try {
+    return lastAccepted(fd, fs.fstatSync(fd).size, accept).seq;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Appends complete lines, one write each, and leaves the fsync to the caller: it holds the ledger's write lock. */
+export function appendUnsynced(file: string, lines: readonly string[]): UnsyncedAppend {
   const fd = fs.openSync(file, "a");
+  let open = true;
+  const close = () => {
+    if (open) fs.closeSync(fd);
+    open = false;
+  };
   try {
     for (const line of lines) {
       // One write per line; a short write (rare, e.g. a full disk) is continued, never left torn.
       const bytes = Buffer.from(`${line}\n`, "utf8");
       for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done);
     }
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+  } catch (error) {
+    close();
+    throw error;
   }
+  return {
+    sync() {
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        close();
+      }
+    },
+    close,
+  };
+}
+
+/** Appends complete lines, one write each, then fsyncs once. */
+export function appendLines(file: string, lines: readonly string[]): void {
+  appendUnsynced(file, lines).sync();
 }
 
 /** Writes a file atomically: temp file in the same directory, fsync, rename (retried on Windows EPERM). */

@@ -1,7 +1,7 @@
 import type { Logger } from "../config/logger.js";
 import type { Db } from "../ledger/database.js";
 import type { NamedSignal } from "../signal/named-signal.js";
-import { projectPending, type Projection } from "./projector.js";
+import { projectPending, type ProjectOptions, type Projection } from "./projector.js";
 import { wakeChannels, type RunIds } from "./run-paths.js";
 
 export interface EventPublisher {
@@ -11,16 +11,26 @@ export interface EventPublisher {
    * A projection that fails is retried on a timer until it succeeds.
    */
   publish(committed: readonly RunIds[]): void;
+  /**
+   * Call before reading the files or waiting: projects rows no process is writing, so a row that
+   * another server wrote and is syncing right now does not make this one queue for the lock.
+   */
+  catchUp(): void;
 }
 
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 30_000;
 
 /** Runs the projection and logs what it repaired or could not write; null when it failed outright. */
-export function projectAndLog(db: Db, dataDir: string, logger?: Logger): Projection | null {
+export function projectAndLog(
+  db: Db,
+  dataDir: string,
+  logger?: Logger,
+  options: ProjectOptions = {},
+): Projection | null {
   let result: Projection;
   try {
-    result = projectPending(db, dataDir, () => new Date().toISOString());
+    result = projectPending(db, dataDir, () => new Date().toISOString(), options);
   } catch (error) {
     logger?.error("handoff projection failed; it will be retried", { error: String(error) });
     return null;
@@ -54,8 +64,22 @@ export function createPublisher(
       }
     }
   };
-  const project = (): RunIds[] => {
-    const result = projectAndLog(db, dataDir, logger);
+  /**
+   * Projects, waking the runs' waiters as soon as the new lines are visible (before their fsync),
+   * or after the projection when it wrote nothing or failed: a waiter reads the ledger, and a
+   * reader of the files finds the lines there.
+   */
+  const projectAndWake = (committed: readonly RunIds[], onlyIfBehind = false): void => {
+    let woken = false;
+    const wakeOnce = (touched: readonly RunIds[]) => {
+      if (woken) return;
+      woken = true;
+      wake([...committed, ...touched]);
+    };
+    wakeOnce(project({ onVisible: wakeOnce, onlyIfBehind }));
+  };
+  const project = (options: ProjectOptions): RunIds[] => {
+    const result = projectAndLog(db, dataDir, logger, options);
     if (result && result.failed.length === 0) {
       delay = FIRST_RETRY_MS;
       return result.touched;
@@ -64,7 +88,7 @@ export function createPublisher(
     if (timer === null && db.open) {
       timer = setTimeout(() => {
         timer = null;
-        if (db.open) wake(project());
+        if (db.open) projectAndWake([]);
       }, delay);
       timer.unref();
       delay = Math.min(delay * 2, MAX_RETRY_MS);
@@ -73,7 +97,10 @@ export function createPublisher(
   };
   return {
     publish(committed) {
-      wake([...committed, ...project()]);
+      projectAndWake(committed);
+    },
+    catchUp() {
+      projectAndWake([], true);
     },
   };
 }

@@ -5,10 +5,14 @@ import Database from "better-sqlite3";
 import { OrchestratorError } from "../domain/errors.js";
 import { identifyLedger, LEDGER_APPLICATION_ID } from "./identity.js";
 import { LATEST_VERSION, MIGRATIONS } from "./migrations.js";
+import { prepared } from "./statements.js";
 
 export type Db = Database.Database;
 
 export const LEDGER_FILE = "ledger.sqlite3";
+
+/** Every commit is fsync'd before it returns, unless a caller says otherwise (inTransactionUnsynced). */
+const SYNCHRONOUS = "FULL";
 
 /** Long enough that two busy server processes queue for the write lock instead of failing. */
 const BUSY_TIMEOUT_MS = 15_000;
@@ -53,7 +57,7 @@ function prepare(db: Db): void {
     try {
       db.pragma("journal_mode = WAL");
       // FULL: a committed handoff must survive power loss, not only a process crash.
-      db.pragma("synchronous = FULL");
+      db.pragma(`synchronous = ${SYNCHRONOUS}`);
       db.pragma("foreign_keys = ON");
       migrate(db);
       return;
@@ -133,4 +137,20 @@ export function openLedger(dataDir: string): Db {
 /** One BEGIN IMMEDIATE transaction: the write lock is taken up front, so no upgrade deadlock. */
 export function inTransaction<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
+}
+
+/**
+ * A BEGIN IMMEDIATE transaction whose commit is not fsync'd (synchronous=NORMAL for this commit
+ * only): for bookkeeping that the rest of the ledger and the files can redo after a power loss,
+ * never for a change a caller is told is durable. Its pages reach the disk with the next synced
+ * commit of any connection (the WAL is one file), so it never overtakes an earlier synced write.
+ */
+export function inTransactionUnsynced<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) return inTransaction(db, fn);
+  prepared(db, "PRAGMA synchronous = NORMAL").run();
+  try {
+    return inTransaction(db, fn);
+  } finally {
+    prepared(db, `PRAGMA synchronous = ${SYNCHRONOUS}`).run();
+  }
 }

@@ -263,7 +263,7 @@ export async function waitForEvent(
   const target = waitTarget(ctx, input);
   requireRole(ctx, "codex", target.task.project_id, target.task.id);
   // A server that waits first catches the files up with the outbox (one index probe when nothing is pending).
-  ctx.events.publish([]);
+  ctx.events.catchUp();
   const budget = waitBudget(input.timeout_seconds ?? 600, limits);
   const read = cursorReader(ctx, target.source, input);
   const started = Date.now();

@@ -177,6 +177,21 @@ export function hasUnprojectedEvents(db: Db): boolean {
   return prepared(db, "SELECT 1 FROM handoff_events WHERE projected_at IS NULL LIMIT 1").get() !== undefined;
 }
 
+/** A package with rows not projected yet, and the newest such row's seq. */
+export type UnprojectedHighWater = Pick<
+  HandoffEventRow,
+  "project_id" | "task_id" | "work_package_id" | "seq"
+>;
+
+/** Per package with rows not projected yet: the highest seq among them. */
+export function unprojectedHighWater(db: Db): UnprojectedHighWater[] {
+  return prepared(
+    db,
+    `SELECT work_package_id, project_id, task_id, MAX(seq) AS seq FROM handoff_events
+      WHERE projected_at IS NULL GROUP BY work_package_id`,
+  ).all() as UnprojectedHighWater[];
+}
+
 /** Rows not projected yet, grouped by package and in seq order within each. */
 export function unprojectedEvents(db: Db): UnprojectedEvent[] {
   return prepared(
