@@ -16,8 +16,14 @@ import { argvHash, captureIdentity, checkLiveness, UNKNOWN } from "../../src/pro
 import { removeDir, tempDir } from "../helpers/git-repo.js";
 import { REPO_ROOT } from "../helpers/mcp-client.js";
 import { startIdleChild, stopChild } from "../helpers/process-child.js";
+import { NOBODY, unreachableForNobody } from "../helpers/unprivileged.js";
 
 const linux = process.platform === "linux";
+const IDENTITY_MODULE = path.join(REPO_ROOT, "dist", "src", "process", "identity.js");
+/** As root the probe drops to NOBODY, who must be able to reach this checkout's Node and build. */
+const nobodyCannotRun =
+  linux && process.getuid?.() === 0 ? unreachableForNobody(process.execPath, IDENTITY_MODULE) : false;
+if (nobodyCannotRun) console.warn(`process-identity: the unprivileged probe is skipped: ${nobodyCannotRun}`);
 const execFileAsync = promisify(execFile);
 const dirs: string[] = [];
 const children: Array<ReturnType<typeof startIdleChild>["child"]> = [];
@@ -172,7 +178,7 @@ describe("process identity with a prepared proc root", () => {
     expect(await checkLiveness({ pid: 8, os_start_time: "777@boot-1" }, opts(root))).toBe("UNKNOWN");
   });
 
-  it.runIf(linux)(
+  it.runIf(linux && !nobodyCannotRun)(
     "UNKNOWN when stat is not readable (mode 000), probed by an unprivileged process",
     async () => {
       const root = procRoot();
@@ -190,9 +196,6 @@ describe("process identity with a prepared proc root", () => {
     await expect(captureIdentity(-1)).rejects.toThrow("Invalid process id: -1");
   });
 });
-
-const IDENTITY_MODULE = path.join(REPO_ROOT, "dist", "src", "process", "identity.js");
-const NOBODY = 65_534;
 
 /**
  * Runs checkLiveness (the built module) in a child that cannot bypass file modes: as root (CI is),
