@@ -1,5 +1,5 @@
-import { OrchestratorError } from "../domain/errors.js";
-import { isRole, parseRuntime, type Role, type Runtime } from "../domain/roles.js";
+import { oneOf, OrchestratorError } from "../domain/errors.js";
+import { isRole, parseRuntime, ROLES, type Role, type Runtime } from "../domain/roles.js";
 
 export interface ActorIdentity {
   actorId: string;
@@ -32,7 +32,7 @@ export function identityFromEnv(env: Env): ActorIdentity {
   }
   if (!isRole(roleText)) {
     throw new OrchestratorError(
-      `Unknown configured actor role: '${roleText}'. Expected one of user, codex, glm, test_owner, worker_junior, worker_pro.`,
+      `Unknown configured actor role: '${roleText}'. ${oneOf("GRACE_ORCHESTRATOR_ACTOR_ROLE", ROLES)}.`,
     );
   }
   const runtimeText = optional(env, "GRACE_ORCHESTRATOR_RUNTIME");

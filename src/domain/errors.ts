@@ -24,9 +24,14 @@ export type RecordKind =
   | "agent"
   | "continuation delivery";
 
+/** A record as a refusal names it: "Work package 42". */
+export function recordName(kind: RecordKind, id: number | string): string {
+  return `${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${id}`;
+}
+
 /** "Work package 42 does not exist": the kind and the id the caller gave, so it can correct the call. */
 export function notFound(kind: RecordKind, id: number | string): OrchestratorError {
-  return new OrchestratorError(`${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${id} does not exist`);
+  return new OrchestratorError(`${recordName(kind, id)} does not exist`);
 }
 
 /** "Task 5 belongs to project 2, not project 3": a record named under the wrong parent. */
@@ -38,11 +43,25 @@ export function notPartOf(
   actual: number,
 ): OrchestratorError {
   return new OrchestratorError(
-    `${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${id} belongs to ${parent} ${actual}, not ${parent} ${given}`,
+    `${recordName(kind, id)} belongs to ${parent} ${actual}, not ${parent} ${given}`,
   );
 }
 
 /** The clause a refusal of a value outside a fixed set ends with: the field and every allowed value. */
 export function oneOf(field: string, allowed: readonly string[]): string {
   return `${field} must be one of ${allowed.join(", ")}`;
+}
+
+/**
+ * "Task 5: authority_mode 'boss' is not allowed; authority_mode must be one of codex_led, …": the
+ * record, the field, the value given and every value the rule allows. `allowed` must be the very
+ * list the check uses, so the refusal can never drift from the rule.
+ */
+export function notOneOf(
+  record: string,
+  field: string,
+  value: string,
+  allowed: readonly string[],
+): OrchestratorError {
+  return new OrchestratorError(`${record}: ${field} '${value}' is not allowed; ${oneOf(field, allowed)}`);
 }

@@ -63,7 +63,7 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
   const kind = input.entity_type.trim().toLowerCase();
   if (!(FORCE_ENTITY_TYPES as readonly string[]).includes(kind)) {
     throw new OrchestratorError(
-      `Unknown entity type for force transition: ${input.entity_type}; ${oneOf("entity_type", FORCE_ENTITY_TYPES)}`,
+      `Unknown entity type for force transition of entity_id ${input.entity_id}: ${input.entity_type}; ${oneOf("entity_type", FORCE_ENTITY_TYPES)}`,
     );
   }
   const isTask = kind === "task";
@@ -76,7 +76,7 @@ export function forceTransition(ctx: ServiceContext, input: ForceTransitionInput
     for (const s of [row.status, input.target_status]) {
       if (!valid(s))
         throw new OrchestratorError(
-          `Invalid ${isTask ? "TaskStatus" : "WorkPackageStatus"} value: ${s}; ${oneOf("target_status", isTask ? TASK_STATUSES : PACKAGE_STATUSES)}`,
+          `Invalid ${isTask ? "TaskStatus" : "WorkPackageStatus"} value for ${entity}: ${s}; ${oneOf("target_status", isTask ? TASK_STATUSES : PACKAGE_STATUSES)}`,
         );
     }
     const reason = checkReason(input.reason);

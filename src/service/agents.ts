@@ -1,5 +1,5 @@
 import { requireArgvValue } from "../domain/argv-values.js";
-import { OrchestratorError, oneOf } from "../domain/errors.js";
+import { notOneOf, OrchestratorError, oneOf } from "../domain/errors.js";
 import { ROLES, isRole } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
@@ -26,11 +26,12 @@ export interface RegisterAgentInput {
   reasoning_profile?: string | null | undefined;
 }
 
-function checkAvailability(value: string): Availability {
-  if (value !== "available" && value !== "unavailable") {
-    throw new OrchestratorError(`Agent ${oneOf("availability", AVAILABILITIES)}, got '${value}'`);
+/** `record` names the agent and its project, as the refusal says them. */
+function checkAvailability(value: string, record: string): Availability {
+  if (!(AVAILABILITIES as readonly string[]).includes(value)) {
+    throw notOneOf(record, "availability", value, AVAILABILITIES);
   }
-  return value;
+  return value as Availability;
 }
 
 function blankToNull(value: string | null | undefined): string | null {
@@ -43,17 +44,17 @@ export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
   requireArgvValue("agent_name", input.name, `Agent registration on project ${input.project_id}`);
   if (!isRole(input.primary_role)) {
     throw new OrchestratorError(
-      `Agent registration contains an unknown role '${input.primary_role}': ${oneOf("primary_role", ROLES)}`,
+      `${record} contains an unknown role '${input.primary_role}': ${oneOf("primary_role", ROLES)}`,
     );
   }
   const unknown = input.capabilities.find((c) => !isRole(c));
   if (unknown !== undefined) {
     throw new OrchestratorError(
-      `Agent registration contains an unknown role capability '${unknown}': ${oneOf("each of capabilities", ROLES)}`,
+      `${record} contains an unknown role capability '${unknown}': ${oneOf("each of capabilities", ROLES)}`,
     );
   }
   const primary = input.primary_role;
-  const availability = checkAvailability(input.availability ?? "available");
+  const availability = checkAvailability(input.availability ?? "available", record);
   const capabilities = ROLES.filter((r) => r === primary || input.capabilities.includes(r)).sort();
   if (primary === "worker_junior" && capabilities.length !== 1) {
     throw new OrchestratorError("Junior agents cannot be registered with fallback role capabilities");
@@ -107,7 +108,7 @@ export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
 }
 
 export function setAvailability(ctx: ServiceContext, projectId: number, name: string, availability: string) {
-  const value = checkAvailability(availability);
+  const value = checkAvailability(availability, `Agent '${name}' on project ${projectId}`);
   return inTransaction(ctx.db, () => {
     loadProject(ctx, projectId);
     const role = requireRole(ctx, "codex", projectId, null);

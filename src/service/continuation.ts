@@ -1,4 +1,4 @@
-import { ConflictError, OrchestratorError, notFound } from "../domain/errors.js";
+import { ConflictError, OrchestratorError, notFound, notOneOf, recordName } from "../domain/errors.js";
 import { parseRunId } from "../continuation/paths.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
@@ -16,6 +16,9 @@ import { controllerSessionOf } from "./controller-session.js";
 /** Continuation delivery tools: the revived controller's ACK / resolve, and admin requeue. */
 
 const ADMIN: ["user", "codex"] = ["user", "codex"];
+
+/** States a delivery may be acknowledged in: ACKNOWLEDGED and RESOLVED answer as they are (a retried ACK). */
+const ACKABLE: readonly string[] = ["CLAIMED", "CONTROLLER_STARTED", "ACKNOWLEDGED", "RESOLVED"];
 
 export interface DeliveryKeys {
   continuation_id: string;
@@ -67,6 +70,14 @@ export function ackContinuation(
   const sessionId = keys.controller_session_id?.trim() || null;
   return inTransaction(ctx.db, () => {
     const row = checkedRow(ctx, keys);
+    if (!ACKABLE.includes(row.state)) {
+      throw notOneOf(
+        `${recordName("continuation delivery", row.continuation_id)} cannot be acknowledged`,
+        "state",
+        row.state,
+        ACKABLE,
+      );
+    }
     if (row.state === "ACKNOWLEDGED") {
       if (sessionId && row.controller_session_id && sessionId !== row.controller_session_id) {
         throw new ConflictError(
@@ -76,9 +87,6 @@ export function ackContinuation(
       return view(row);
     }
     if (row.state === "RESOLVED") return view(row);
-    if (row.state !== "CONTROLLER_STARTED" && row.state !== "CLAIMED") {
-      throw new OrchestratorError(`Cannot ACK continuation in state ${row.state}`);
-    }
     const now = nowIso(ctx);
     const changed = acknowledgeDelivery(ctx.db, {
       continuation_id: row.continuation_id,
@@ -114,7 +122,7 @@ export function resolveContinuation(
     if (row.state === "RESOLVED") return view(row);
     if (row.state !== "ACKNOWLEDGED") {
       throw new OrchestratorError(
-        `Cannot resolve continuation in state ${row.state}; must be ACKNOWLEDGED first`,
+        `Cannot resolve continuation delivery ${row.continuation_id} in state ${row.state}; must be ACKNOWLEDGED first`,
       );
     }
     const resolution = keys.resolution_data ?? { notes: keys.resolution_notes ?? "" };

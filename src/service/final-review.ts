@@ -68,7 +68,7 @@ function checkCodexReviewable(ctx: ServiceContext, task: TaskRow): string {
 
 /** review.codex_submit; acceptance closes the task in the same transaction (on_codex_accepted). */
 export function submitCodexReview(ctx: ServiceContext, input: CodexReviewInput) {
-  const decision = parseDecision("Codex", input.decision);
+  const decision = parseDecision("Codex", input.decision, `task ${input.task_id}`);
   const accepted = decision === "accepted";
   checkCodexReviewable(ctx, loadTask(ctx, input.task_id));
   const lint = accepted ? lintIfPolicy(ctx, loadTask(ctx, input.task_id)) : null;

@@ -1,4 +1,4 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { notOneOf, OrchestratorError, recordName } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import {
   WORKER_REPORTABLE,
@@ -133,8 +133,11 @@ function requireWithinRate(ctx: ServiceContext, packageId: number, perMinute: nu
 
 export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput, perMinute: number) {
   if (!isHandoffEventType(input.event_type) || !WORKER_REPORTABLE.includes(input.event_type)) {
-    throw new OrchestratorError(
-      `Workers may report only WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER, or WORKER_FAILED as event_type, got '${input.event_type}'`,
+    throw notOneOf(
+      `Worker event on ${recordName("work package", input.work_package_id)}`,
+      "event_type",
+      input.event_type,
+      WORKER_REPORTABLE,
     );
   }
   const type = input.event_type;

@@ -1,4 +1,4 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { notOneOf, OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { isPatternWithinScope, scopePatternIssues } from "../domain/scope.js";
 import {
@@ -91,9 +91,7 @@ export function requireAgent(
 function checkCreatable(ctx: ServiceContext, task: TaskRow): string {
   const role = requireRole(ctx, "glm", task.project_id, task.id);
   if (!CREATE_FROM.includes(task.status)) {
-    throw new OrchestratorError(
-      `Work package creation requires task status GLM_TESTS_PREPARED, WORK_PACKAGES_CREATED, or GLM_ACCEPTED (task is ${task.status})`,
-    );
+    throw notOneOf(`Work package creation under task ${task.id}`, "status", task.status, CREATE_FROM);
   }
   return role;
 }
@@ -184,7 +182,7 @@ function packetFields(ctx: ServiceContext, draft: PackageDraft) {
   };
   const moduleId = input.module_id?.trim() || firstOf("module_refs");
   const verificationId = input.verification_id?.trim() || firstOf("verification_refs");
-  const authorityMode = parseAuthorityMode(input.authority_mode);
+  const authorityMode = parseAuthorityMode(input.authority_mode, task.id);
   const codexRequired = input.codex_required ?? authorityMode !== "glm_direct";
   const branchWorktree = input.branch_worktree?.trim() || `${project.repo_path}@${project.main_branch}`;
   return {

@@ -1,4 +1,4 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { notOneOf, OrchestratorError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { canonicalKey, DEFAULT_WORKER_REPORT_FIELDS } from "../gates/index.js";
 import type { AgentRow } from "../ledger/tables/agents.js";
@@ -149,10 +149,11 @@ export function defaultSessionRouting(moduleId: string): Record<string, unknown>
   };
 }
 
-export function parseAuthorityMode(text: string | undefined): AuthorityMode {
+/** The new package's authority mode; a refusal names the task it was to be created under. */
+export function parseAuthorityMode(text: string | undefined, taskId: number): AuthorityMode {
   const mode = (text ?? "").trim() || "codex_led";
   if (!(AUTHORITY_MODES as readonly string[]).includes(mode)) {
-    throw new OrchestratorError("authority_mode must be codex_led, glm_direct, or parallel_mixed");
+    throw notOneOf(`New work package of task ${taskId}`, "authority_mode", mode, AUTHORITY_MODES);
   }
   return mode as AuthorityMode;
 }

@@ -1,4 +1,5 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { notOneOf, oneOf, OrchestratorError } from "../domain/errors.js";
+import { canTransitionPackage, PACKAGE_STATUSES } from "../domain/package-states.js";
 import type { Role } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { selectRepairRoute } from "../mimo/repair-route.js";
@@ -20,6 +21,8 @@ import { transitionPackage, transitionTask } from "./transitions.js";
 import { livePackages, loadWork, pkgStatus } from "./work-items.js";
 
 const PACKAGE_PHASE = ["WORK_PACKAGES_CREATED", "WORK_PACKAGES_ASSIGNED", "GLM_REJECTED_REPAIR_REQUIRED"];
+/** Only before a claim: an unclaimed package changes hands. */
+const REASSIGNABLE: readonly string[] = ["CREATED", "ASSIGNED"];
 
 function nonEmptyReason(reason: string, message: string): string {
   const text = reason.trim();
@@ -69,9 +72,9 @@ export function reassignPackage(ctx: ServiceContext, input: ReassignInput, byCon
     }
     const required: Role = mode === "glm_direct" ? "glm" : "codex";
     const role = requireRole(ctx, required, task.project_id, task.id);
-    if (pkg.status !== "CREATED" && pkg.status !== "ASSIGNED") {
+    if (!REASSIGNABLE.includes(pkg.status)) {
       throw new OrchestratorError(
-        `Only created or unclaimed assigned packages may be reassigned (work package ${pkg.id} is ${pkg.status})`,
+        `Only created or unclaimed assigned packages may be reassigned (work package ${pkg.id} is ${pkg.status}); ${oneOf("status", REASSIGNABLE)}`,
       );
     }
     const junior = requireAgent(ctx, task.project_id, input.assigned_junior_agent, "worker_junior", true);
@@ -153,7 +156,11 @@ export function claimPackage(ctx: ServiceContext, packageId: number) {
   });
 }
 
-const NOT_CANCELLABLE = ["SUBMITTED", "GLM_REVIEW_IN_PROGRESS", "GLM_ACCEPTED"];
+const NOT_CANCELLABLE: readonly string[] = ["SUBMITTED", "GLM_REVIEW_IN_PROGRESS", "GLM_ACCEPTED"];
+/** Statuses a cancel takes: those the state machine lets go to CANCELLED, except submitted or accepted work. */
+const CANCELLABLE = PACKAGE_STATUSES.filter(
+  (s) => !NOT_CANCELLABLE.includes(s) && canTransitionPackage(s, "CANCELLED"),
+);
 
 /**
  * After a cancel: no live package left → back to GLM_TESTS_PREPARED; only accepted ones left →
@@ -179,10 +186,8 @@ export function cancelPackage(ctx: ServiceContext, packageId: number, reasonText
   const { view, run } = inTransaction(ctx.db, () => {
     const { pkg, task } = loadWork(ctx, packageId);
     const role = requireRole(ctx, "glm", task.project_id, task.id);
-    if (NOT_CANCELLABLE.includes(pkg.status)) {
-      throw new OrchestratorError(
-        `Only unclaimed, assigned, or repair-required packages may be cancelled: work package ${pkg.id} is ${pkg.status}`,
-      );
+    if (!(CANCELLABLE as readonly string[]).includes(pkg.status)) {
+      throw notOneOf(`Cancelling work package ${pkg.id}`, "status", pkg.status, CANCELLABLE);
     }
     transitionPackage(ctx, pkg.id, pkgStatus(pkg), "CANCELLED", role, "work_package.cancelled");
     audit(ctx, role, "work_package.cancel_reason", "work_package", pkg.id, { reason });
@@ -204,7 +209,7 @@ export function recoverCancelledPackages(ctx: ServiceContext, taskId: number, re
     const task = loadTask(ctx, taskId);
     const role = requireRole(ctx, "codex", task.project_id, task.id);
     if (!PACKAGE_PHASE.includes(task.status)) {
-      throw new OrchestratorError("Cancel-all task recovery requires a package-phase task status");
+      throw notOneOf(`Cancel-all task recovery of task ${task.id}`, "status", task.status, PACKAGE_PHASE);
     }
     if (listPackagesOfTask(ctx.db, task.id).length === 0) {
       throw new OrchestratorError("Cancel-all task recovery requires at least one historical package");

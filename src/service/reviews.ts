@@ -165,7 +165,7 @@ function reviewAnswer(
 /** review.glm_submit: both package transitions, the review, hooks, task derivation and the outbox event in one transaction. */
 export function submitGlmReview(ctx: ServiceContext, input: GlmReviewInput) {
   const verdict: Verdict = {
-    decision: parseDecision("GLM", input.decision),
+    decision: parseDecision("GLM", input.decision, `work package ${input.target_id}`),
     findings: input.findings,
     required_fixes: input.required_fixes,
   };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OrchestratorError } from "../domain/errors.js";
+import { notOneOf } from "../domain/errors.js";
 import type { MimoRuntime } from "../mimo/runtime.js";
 import { launchPackage } from "../service/mimo-launch.js";
 import { cleanupWorktrees } from "../service/mimo-cleanup.js";
@@ -16,13 +16,17 @@ import { CODEX_ONLY, STAFF, defineTool, type ToolDef } from "./registry.js";
 import { agentName, args, oneOf, packageId, projectId, requiredText, sessionId } from "./schemas.js";
 
 const MODES = ["tui", "headless"] as const;
+/** The modes a launch is dispatched in; headless parses but is not dispatched. */
+const DISPATCHED_MODES: readonly (typeof MODES)[number][] = ["tui"];
 const observation = requiredText.describe("What you saw; stored as the reason");
 const session = args({ session_id: sessionId });
 const observed = args({ session_id: sessionId, observation });
 
 /** Both modes parse (the schema's enum), but only the TUI is dispatched. */
-function tuiOnly(mode: (typeof MODES)[number] | undefined): "tui" {
-  if (mode === "headless") throw new OrchestratorError("Mimo dispatch is TUI-only; use mode='tui'");
+function tuiOnly(mode: (typeof MODES)[number] | undefined, packageId: number): "tui" {
+  if (mode !== undefined && !DISPATCHED_MODES.includes(mode)) {
+    throw notOneOf(`Mimo dispatch of work package ${packageId} is TUI-only`, "mode", mode, DISPATCHED_MODES);
+  }
   return "tui";
 }
 
@@ -55,7 +59,10 @@ const launchPackageTool = (runtime: MimoRuntime): ToolDef =>
       mode: oneOf(MODES).optional().describe("Only tui is dispatched"),
     }),
     handler: (svc, a) =>
-      launchPackage(svc, runtime, { work_package_id: a.work_package_id, mode: tuiOnly(a.mode) }),
+      launchPackage(svc, runtime, {
+        work_package_id: a.work_package_id,
+        mode: tuiOnly(a.mode, a.work_package_id),
+      }),
   });
 
 const getSessionTool = defineTool({

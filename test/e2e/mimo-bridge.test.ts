@@ -106,7 +106,7 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
     expect(profile.note).toContain("must stay 'xiaomi/mimo-v2.5'");
 
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "headless" })).toBe(
-      "Mimo dispatch is TUI-only; use mode='tui'",
+      `Mimo dispatch of work package ${pkg.id} is TUI-only: mode 'headless' is not allowed; mode must be one of tui`,
     );
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "gui" })).toBe(
       'MCP error -32602: Input validation error: Invalid arguments for tool mimo.launch_package: must be one of tui, headless, got "gui" at mode',

@@ -1,7 +1,20 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { TASK_STATUSES } from "../../src/domain/task-states.js";
 import { LEDGER_FILE } from "../../src/ledger/database.js";
+import {
+  commitFiles,
+  createPackage,
+  createTask,
+  makeGraceRepo,
+  PACKET_ARGS,
+  planCreatedTask,
+  planTask,
+  STORE,
+  submit,
+  type Who,
+} from "../helpers/git-repo-lifecycle.js";
 import {
   call,
   callError,
@@ -10,6 +23,7 @@ import {
   tempDir,
   type Connected,
 } from "../helpers/mcp-client.js";
+import { useMcpWorld } from "../helpers/mcp-world.js";
 
 const dataDir = tempDir("refusals-data");
 const repo = tempDir("refusals-repo");
@@ -164,5 +178,110 @@ describe("project.init is idempotent per repository", () => {
         main_branch: "main",
       }),
     ).toContain(`Project ${projectId} 'p' already uses repo_path`);
+  });
+});
+
+describe("state refusals over MCP name the record, the field and every value the rule allows", () => {
+  const { world } = useMcpWorld("refusals-state");
+  const { repo, base } = makeGraceRepo();
+  /** A task still in CODEX_TASK_CREATED, one in GLM_TESTS_PREPARED, and a package in SUBMITTED. */
+  const ids = { created: 0, ready: 0, submitted: 0 };
+  beforeAll(async () => {
+    const { call } = world();
+    const planned = await planTask(call, repo);
+    ids.created = (await createTask(call, planned.projectId)).id;
+    ids.ready = (await createTask(call, planned.projectId)).id;
+    await planCreatedTask(call, ids.ready);
+    const pkg = await createPackage(call, planned.taskId, base);
+    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    await submit(call, "junior", planned.taskId, pkg.id, commitFiles(repo, { [STORE]: "// ok\n" }), [STORE]);
+    ids.submitted = pkg.id;
+  });
+
+  const newPackage = (taskId: number, extra: Record<string, unknown> = {}) => ({
+    task_id: taskId,
+    title: "Duplicate check in the order store",
+    objective: "saveOrder raises DUPLICATE_ORDER for a known id",
+    allowed_files: ["src/orderdesk/**"],
+    forbidden_files: ["src/orderdesk/secrets/**"],
+    assigned_junior_agent: "junior-1",
+    assigned_pro_agent: "pro-1",
+    base_commit: base,
+    ...PACKET_ARGS,
+    ...extra,
+  });
+  const cases: [string, Who, string, () => Record<string, unknown>, () => string][] = [
+    [
+      "a package's authority_mode",
+      "glm",
+      "workpackage.create",
+      () => newPackage(ids.ready, { authority_mode: "boss" }),
+      () =>
+        `New work package of task ${ids.ready}: authority_mode 'boss' is not allowed; ` +
+        "authority_mode must be one of codex_led, glm_direct, parallel_mixed",
+    ],
+    [
+      "the Mimo launch mode",
+      "glm",
+      "mimo.launch_package",
+      () => ({ work_package_id: ids.submitted, mode: "headless" }),
+      () =>
+        `Mimo dispatch of work package ${ids.submitted} is TUI-only: mode 'headless' is not allowed; ` +
+        "mode must be one of tui",
+    ],
+    [
+      "the task status a package is created under",
+      "glm",
+      "workpackage.create",
+      () => newPackage(ids.created),
+      () =>
+        `Work package creation under task ${ids.created}: status 'CODEX_TASK_CREATED' is not allowed; ` +
+        "status must be one of GLM_TESTS_PREPARED, WORK_PACKAGES_CREATED, GLM_ACCEPTED",
+    ],
+    [
+      "the task status of a cancel-all recovery",
+      "codex",
+      "task.recover_cancelled_packages",
+      () => ({ task_id: ids.created, reason: "replanning the task" }),
+      () =>
+        `Cancel-all task recovery of task ${ids.created}: status 'CODEX_TASK_CREATED' is not allowed; ` +
+        "status must be one of WORK_PACKAGES_CREATED, WORK_PACKAGES_ASSIGNED, GLM_REJECTED_REPAIR_REQUIRED",
+    ],
+    [
+      "the package status a cancel takes",
+      "glm",
+      "workpackage.cancel",
+      () => ({ work_package_id: ids.submitted, reason: "no longer needed here" }),
+      () =>
+        `Cancelling work package ${ids.submitted}: status 'SUBMITTED' is not allowed; status must be one of ` +
+        "CREATED, ASSIGNED, CLAIMED_JUNIOR, CLAIMED_PRO, REPAIR_REQUIRED, HUMAN_INTERVENTION_REQUIRED",
+    ],
+    [
+      "the package status a reassignment takes",
+      "codex",
+      "workpackage.reassign",
+      () => ({ work_package_id: ids.submitted, assigned_junior_agent: "junior-1", reason: "rebalancing" }),
+      () =>
+        `Only created or unclaimed assigned packages may be reassigned (work package ${ids.submitted} is ` +
+        "SUBMITTED); status must be one of CREATED, ASSIGNED",
+    ],
+    [
+      "a package status forced onto a task",
+      "codex",
+      "task.force_transition",
+      () => ({
+        entity_type: "task",
+        entity_id: ids.created,
+        target_status: "ASSIGNED",
+        reason: "operator recovery after a crash",
+        expected_current_status: "CODEX_TASK_CREATED",
+      }),
+      () =>
+        `Invalid TaskStatus value for task ${ids.created}: ASSIGNED; ` +
+        `target_status must be one of ${TASK_STATUSES.join(", ")}`,
+    ],
+  ];
+  test.each(cases)("%s", async (_what, who, tool, args, expected) => {
+    expect(await world().refuse(who, tool, args())).toBe(expected());
   });
 });

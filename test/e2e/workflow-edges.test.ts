@@ -82,7 +82,7 @@ describe("behaviour with code and, until now, no test", () => {
     await call("codex", "workpackage.reassign", { ...args, assigned_junior_agent: "junior-1" });
     await call("junior", "workpackage.claim", { work_package_id: pkg.id });
     expect(await refuse("codex", "workpackage.reassign", args)).toBe(
-      `Only created or unclaimed assigned packages may be reassigned (work package ${pkg.id} is CLAIMED_JUNIOR)`,
+      `Only created or unclaimed assigned packages may be reassigned (work package ${pkg.id} is CLAIMED_JUNIOR); status must be one of CREATED, ASSIGNED`,
     );
   });
 

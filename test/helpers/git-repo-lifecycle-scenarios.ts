@@ -223,7 +223,10 @@ export function defineLifecycleScenarios(label: string, open: (dataDir: string) 
           task_id: taskId,
           reason: "repair",
         }),
-      ).toContain("Cancel-all task recovery requires a package-phase task status");
+      ).toContain(
+        `Cancel-all task recovery of task ${taskId}: status 'GLM_TESTS_PREPARED' is not allowed; ` +
+          "status must be one of WORK_PACKAGES_CREATED, WORK_PACKAGES_ASSIGNED, GLM_REJECTED_REPAIR_REQUIRED",
+      );
     });
 
     test("cancelling a new wave's only open package returns the task to GLM_ACCEPTED", async () => {

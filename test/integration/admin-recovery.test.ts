@@ -92,10 +92,12 @@ describe("task.force_transition", () => {
       /at least 10 characters/,
     );
     expect(() => forceTransition(w.codex, { ...base, entity_type: "review" })).toThrow(
-      "Unknown entity type for force transition: review; entity_type must be one of task, work_package, workpackage",
+      `Unknown entity type for force transition of entity_id ${w.taskId}: review; entity_type must be one of task, work_package, workpackage`,
     );
     expect(() => forceTransition(w.codex, { ...base, target_status: "DONE" })).toThrow(
-      /Invalid TaskStatus value: DONE; target_status must be one of PROJECT_INITIALIZED, CODEX_TASK_CREATED, .*NEXT_TASK_READY$/,
+      new RegExp(
+        `Invalid TaskStatus value for task ${w.taskId}: DONE; target_status must be one of PROJECT_INITIALIZED, CODEX_TASK_CREATED, .*NEXT_TASK_READY$`,
+      ),
     );
     expect(audits(w, "ADMIN_RECOVERY_EXECUTED")).toEqual([]);
   });
