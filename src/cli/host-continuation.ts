@@ -64,7 +64,12 @@ async function main(): Promise<void> {
   const poll = pollText === undefined ? DEFAULT_POLL_SECONDS : Number(pollText);
   if (!Number.isFinite(poll) || poll < 0)
     fail(`--poll-interval-seconds must be a non-negative number, got '${pollText}'`);
-  const settings = continuationSettingsFromEnv(process.env, values["data-dir"]);
+  let settings: ContinuationSettings;
+  try {
+    settings = continuationSettingsFromEnv(process.env, values["data-dir"]);
+  } catch (error) {
+    fail((error as Error).message); // a setting the supervisor cannot honour, e.g. an unknown tool naming
+  }
   if (values.stop) {
     if (process.platform !== "win32") fail("--stop is for Windows; elsewhere send the supervisor SIGTERM");
     const requested = requestStop(settings.dataDir);

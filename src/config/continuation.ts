@@ -1,6 +1,7 @@
 import path from "node:path";
 import { programSearchFromEnv, type ProgramSearchSettings } from "./program-search.js";
-import { defaultDataDir } from "./settings.js";
+import type { ToolNaming } from "../domain/tool-names.js";
+import { defaultDataDir, toolNamingFromEnv } from "./settings.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,6 +19,11 @@ export interface ContinuationSettings {
   programSearch: ProgramSearchSettings;
   /** Windows: start the controller in a console window of its own (an interactive Codex TUI). */
   controllerWindow: boolean;
+  /**
+   * How the controller's grace server names tools (its GRACE_ORCHESTRATOR_TOOL_NAMES, set to the
+   * same value here), so the prompt names tools the controller can call.
+   */
+  controllerToolNames: ToolNaming;
 }
 
 const blankToNull = (value: string | undefined): string | null =>
@@ -43,5 +49,6 @@ export function continuationSettingsFromEnv(env: Env, dataDirFlag?: string): Con
     controllerWindow: ["1", "true", "yes"].includes(
       env.GRACE_HOST_CONTINUATION_CONTROLLER_WINDOW?.trim().toLowerCase() ?? "",
     ),
+    controllerToolNames: toolNamingFromEnv(env),
   };
 }

@@ -36,7 +36,8 @@ export function defaultDataDir(env: Env, platform: NodeJS.Platform = process.pla
   return path.join(xdg || path.join(os.homedir(), ".local", "state"), "grace-orchestrator");
 }
 
-function toolNaming(env: Env): ToolNaming {
+/** GRACE_ORCHESTRATOR_TOOL_NAMES: the server's own naming, and for the supervisor its controller's. */
+export function toolNamingFromEnv(env: Env): ToolNaming {
   const text = env.GRACE_ORCHESTRATOR_TOOL_NAMES?.trim().toLowerCase() || "dotted";
   if (!(TOOL_NAMINGS as readonly string[]).includes(text)) {
     throw new OrchestratorError(
@@ -84,7 +85,7 @@ export function settingsFromEnv(env: Env): Settings {
       "GRACE_HANDOFF_WORKER_EVENTS_PER_MINUTE",
       DEFAULT_WORKER_EVENTS_PER_MINUTE,
     ),
-    toolNames: toolNaming(env),
+    toolNames: toolNamingFromEnv(env),
   };
 }
 

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { ToolNaming } from "../domain/tool-names.js";
 import type { Db } from "../ledger/database.js";
 import { inTransaction } from "../ledger/database.js";
 import { writeFileAtomic } from "../handoff/ndjson-file.js";
@@ -35,6 +36,8 @@ export interface DispatchEnv {
   programSearch: ProgramSearch;
   /** Windows: the controller gets a console window of its own. */
   controllerWindow?: boolean;
+  /** How the controller's grace server names tools, for the prompt (dotted unless set). */
+  controllerToolNames?: ToolNaming;
   /** How long a released gate may take to report (default 15 s); tests make it tiny. */
   reportTimeoutMs?: number;
   takeGate(): Gate;
@@ -260,7 +263,7 @@ function prepareAttempt(
     env.paths.promptsDir,
     promptFileName(row.run_id, found.index, ctx.trigger_event_type),
   );
-  const prompt = renderPrompt(ctx);
+  const prompt = renderPrompt(ctx, env.controllerToolNames ?? "dotted");
   fs.mkdirSync(env.paths.promptsDir, { recursive: true });
   writeFileAtomic(promptFile, prompt);
   appendHostEvent(

@@ -1,4 +1,15 @@
+import { exposeToolNames, type ToolNaming } from "../domain/tool-names.js";
 import type { ContinuationContext } from "./context.js";
+
+/** Every tool the prompt names (canonical), so each is written as the controller's server exposes it. */
+export const PROMPT_TOOLS: readonly string[] = [
+  "handoff.wait_for_event",
+  "continuation.ack",
+  "continuation.resolve",
+  "handoff.escalate_to_user",
+  "review.codex_submit",
+  "inbox.next",
+];
 
 const or = (value: unknown, fallback: string): string =>
   typeof value === "string" && value.trim() !== ""
@@ -17,8 +28,11 @@ function jsonField(row: Record<string, unknown> | null, key: string, fallback: u
   }
 }
 
-/** The controller prompt, in our own words; Markdown. */
-export function renderPrompt(ctx: ContinuationContext): string {
+/**
+ * The controller prompt, in our own words; Markdown. Tools are named in `naming`, the naming of the
+ * grace server the revived controller calls them through.
+ */
+export function renderPrompt(ctx: ContinuationContext, naming: ToolNaming = "dotted"): string {
   const task = ctx.task;
   const pkg = ctx.package;
   const repo = typeof ctx.project?.repo_path === "string" ? ctx.project.repo_path : null;
@@ -95,5 +109,5 @@ export function renderPrompt(ctx: ContinuationContext): string {
     "Host events, this prompt and worker reports are wake-up evidence only: they are not product runtime truth and accept nothing by themselves.",
     "",
   ];
-  return lines.join("\n");
+  return exposeToolNames(lines.join("\n"), naming, PROMPT_TOOLS);
 }

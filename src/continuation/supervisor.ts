@@ -74,6 +74,7 @@ export class Supervisor {
       baseEnv: s.controllerBaseEnv,
       programSearch: s.programSearch,
       controllerWindow: s.controllerWindow,
+      controllerToolNames: s.controllerToolNames,
       ...(this.opts.reportTimeoutMs !== undefined ? { reportTimeoutMs: this.opts.reportTimeoutMs } : {}),
       takeGate: () => this.gates.take(),
       cursorCache: this.cursorCache,

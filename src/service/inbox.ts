@@ -1,5 +1,6 @@
 import { LOOP_LIST_BUDGET_BYTES, fitByBytes } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
+import { exposedToolName, type ToolNaming } from "../domain/tool-names.js";
 import { openEscalations, type OpenEscalation } from "../ledger/escalations.js";
 import { parseJson } from "../ledger/json.js";
 import { listTasksInStatuses, type TaskSummaryRow } from "../ledger/tables/tasks.js";
@@ -229,23 +230,40 @@ function byUrgency(ctx: ServiceContext, projectId: number | null): Candidate[] {
   return candidates(ctx, projectId).sort(byPriority);
 }
 
-/** Each item clamped to the envelope cap as it is read, so a list clamps only what it keeps. */
-function* clamped(list: readonly Candidate[]): Generator<InboxEnvelope> {
-  for (const c of list) yield clampEnvelope(c.envelope);
+/**
+ * The item as the reader acts on it: clamped to the envelope cap, its next_action.tool named as the
+ * reader's server exposes it (an exposed name is as long as the canonical one, so the cap still holds).
+ */
+function readable(envelope: InboxEnvelope, naming: ToolNaming): InboxEnvelope {
+  const item = clampEnvelope(envelope);
+  return {
+    ...item,
+    next_action: { ...item.next_action, tool: exposedToolName(item.next_action.tool, naming) },
+  };
+}
+
+/** Each item made readable as it is read, so a list clamps only what it keeps. */
+function* clamped(list: readonly Candidate[], naming: ToolNaming): Generator<InboxEnvelope> {
+  for (const c of list) yield readable(c.envelope, naming);
 }
 
 /** The single most urgent item for the bound actor; reading it changes nothing. */
-export function inboxNext(ctx: ServiceContext, projectId: number | null) {
+export function inboxNext(ctx: ServiceContext, projectId: number | null, naming: ToolNaming = "dotted") {
   const [first] = byUrgency(ctx, projectId);
-  return first ? { status: "item", item: clampEnvelope(first.envelope) } : { status: "empty", item: null };
+  return first ? { status: "item", item: readable(first.envelope, naming) } : { status: "empty", item: null };
 }
 
 /**
  * The most urgent `limit` items, as many as fit a loop answer (at least one); `more` says the inbox
  * holds items this answer does not (beyond the limit or the answer's size).
  */
-export function inboxList(ctx: ServiceContext, projectId: number | null, limit: number) {
+export function inboxList(
+  ctx: ServiceContext,
+  projectId: number | null,
+  limit: number,
+  naming: ToolNaming = "dotted",
+) {
   const all = byUrgency(ctx, projectId);
-  const items = fitByBytes(clamped(all.slice(0, limit)), LOOP_LIST_BUDGET_BYTES);
+  const items = fitByBytes(clamped(all.slice(0, limit), naming), LOOP_LIST_BUDGET_BYTES);
   return { status: "ok", items, count: items.length, more: items.length < all.length };
 }

@@ -1,6 +1,7 @@
 import { classifyNextAction } from "../domain/next-action.js";
 import type { PackageStatus } from "../domain/package-states.js";
 import type { TaskStatus } from "../domain/task-states.js";
+import type { ToolNaming } from "../domain/tool-names.js";
 import { listPackagesOfTask } from "../ledger/tables/work-packages.js";
 import { listRecentSessionsOfPackage } from "../ledger/tables/mimo-sessions.js";
 import { loadPackage, loadTask, requirePackageRead, requireTaskRead } from "./access.js";
@@ -16,8 +17,8 @@ const ACTIVE = [
   "REPAIR_REQUIRED",
 ];
 
-/** A compact task read model (counts over every package of the task). */
-export function taskSummary(ctx: ServiceContext, taskId: number) {
+/** A compact task read model (counts over every package of the task); its next action names tools in `naming`. */
+export function taskSummary(ctx: ServiceContext, taskId: number, naming: ToolNaming = "dotted") {
   const task = loadTask(ctx, taskId);
   requireTaskRead(ctx, task);
   const packages = listPackagesOfTask(ctx.db, task.id);
@@ -39,6 +40,7 @@ export function taskSummary(ctx: ServiceContext, taskId: number) {
     next_action: classifyNextAction(
       task.status as TaskStatus,
       packages.map((p) => ({ id: p.id, status: p.status as PackageStatus })),
+      naming,
     ),
   };
 }

@@ -4,6 +4,7 @@ import type { PackageStatus } from "../domain/package-states.js";
 import { isRole } from "../domain/roles.js";
 import { scopePatternIssues } from "../domain/scope.js";
 import type { TaskStatus } from "../domain/task-states.js";
+import type { ToolNaming } from "../domain/tool-names.js";
 import { inTransaction } from "../ledger/database.js";
 import { stableJson } from "../ledger/json.js";
 import { insertTask, type TaskRow } from "../ledger/tables/tasks.js";
@@ -115,15 +116,19 @@ export interface NextActionView {
   blocked_reason: string | null;
 }
 
-/** Suggests who acts next; pseudo-roles are informational and never raise. */
-export function getNextAction(ctx: ServiceContext, taskId: number): NextActionView {
+/** Suggests who acts next, naming tools in `naming`; pseudo-roles are informational and never raise. */
+export function getNextAction(
+  ctx: ServiceContext,
+  taskId: number,
+  naming: ToolNaming = "dotted",
+): NextActionView {
   const task = loadTask(ctx, taskId);
   requireTaskRead(ctx, task);
   const packages = listPackagesOfTask(ctx.db, task.id).map((p) => ({
     id: p.id,
     status: p.status as PackageStatus,
   }));
-  const next = classifyNextAction(task.status as TaskStatus, packages);
+  const next = classifyNextAction(task.status as TaskStatus, packages, naming);
   let blocked: string | null = null;
   if (isRole(next.role) && next.role !== ctx.actor.primaryRole) {
     const decision = effectiveRoleDecision(ctx, next.role, task.project_id, task.id);

@@ -19,7 +19,7 @@ export const inboxTools = [
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({ project_id: projectFilter }),
-    handler: (svc, a) => inboxNext(svc, a.project_id ?? null),
+    handler: (svc, a, call) => inboxNext(svc, a.project_id ?? null, call.naming),
   }),
   defineTool({
     name: "inbox.list",
@@ -32,7 +32,7 @@ export const inboxTools = [
       project_id: projectFilter,
       limit: z.number().int().min(1).max(50).default(20).describe("Items at most, 1-50"),
     }),
-    handler: (svc, a) => inboxList(svc, a.project_id ?? null, a.limit),
+    handler: (svc, a, call) => inboxList(svc, a.project_id ?? null, a.limit, call.naming),
   }),
   defineTool({
     name: "handoff.escalate_to_user",

@@ -156,6 +156,6 @@ export const packageTools = [
     answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({ task_id: taskId }),
     output: taskSummaryOutput,
-    handler: (svc, a) => taskSummary(svc, a.task_id),
+    handler: (svc, a, call) => taskSummary(svc, a.task_id, call.naming),
   }),
 ];

@@ -17,6 +17,8 @@ import { portableSchema, type JsonSchema } from "./portable-schema.js";
 /** What a handler may use of the MCP request besides its arguments. */
 export interface ToolCall {
   signal: AbortSignal;
+  /** How this server exposes tool names: answers that name a tool to call name it this way. */
+  naming: ToolNaming;
   /** Sends a progress notification when the caller asked for progress; no-op otherwise. */
   progress(progress: number, message: string): Promise<void>;
 }
@@ -236,6 +238,7 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
         const token = extra._meta?.progressToken;
         const call: ToolCall = {
           signal: extra.signal,
+          naming,
           progress: async (progress, message) => {
             if (token === undefined) return;
             await extra.sendNotification({

@@ -66,6 +66,6 @@ export const taskTools = [
     answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({ task_id: taskId }),
     output: nextActionOutput,
-    handler: (svc, a) => getNextAction(svc, a.task_id),
+    handler: (svc, a, call) => getNextAction(svc, a.task_id, call.naming),
   }),
 ];

@@ -12,6 +12,7 @@ import { DEFAULT_WORKER_REPORT_FIELDS } from "../../src/gates/index.js";
 import { openLedger } from "../../src/ledger/database.js";
 import { createServiceContext, type ServiceContext } from "../../src/service/context.js";
 import { allTools } from "../../src/tools/index.js";
+import type { ToolCall } from "../../src/tools/registry.js";
 import { commitAll, git, tempDir, writeFile } from "./git-repo.js";
 import { num, withId, type Answer } from "./answer.js";
 import { call as mcpCall, connect, REPO_ROOT, type Connected } from "./mcp-client.js";
@@ -86,7 +87,11 @@ export function inProcessCaller(dataDir: string): Caller & { ctx: ServiceContext
     const def = tools.get(name);
     const ctx = contexts[who];
     if (!def || !def.roles.includes(ctx.actor.primaryRole)) throw new Error(`Tool ${name} not found`);
-    const control = { signal: new AbortController().signal, progress: async () => {} };
+    const control: ToolCall = {
+      signal: new AbortController().signal,
+      naming: "dotted",
+      progress: async () => {},
+    };
     // The JSON round trip and the list wrapping are what an MCP client receives.
     const value: unknown = JSON.parse(JSON.stringify(await def.handler(ctx, def.input.parse(args), control)));
     return (

@@ -92,6 +92,8 @@ export function inProcessSupervisor(
     resume?: string;
     waitSeconds?: string;
     dataDir?: string;
+    /** GRACE_ORCHESTRATOR_TOOL_NAMES in the supervisor's environment: its controller's naming. */
+    toolNames?: string;
   } & Partial<SupervisorOptions> = {},
 ): InProcess {
   const dataDir = opts.dataDir ?? tempDir("data");
@@ -102,6 +104,7 @@ export function inProcessSupervisor(
     GRACE_CODEX_RESUME_COMMAND: opts.resume,
     GRACE_HOST_CONTINUATION_WAIT_SECONDS: opts.waitSeconds,
     FAKE_CONTROLLER_RECORD_DIR: recordDir,
+    GRACE_ORCHESTRATOR_TOOL_NAMES: opts.toolNames,
   };
   const clock = {
     now: Date.parse("2030-01-01T00:00:00.000Z"),

@@ -3,6 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { loadCursor } from "../../src/continuation/cursor.js";
+import { exposedToolName, TOOL_NAMINGS } from "../../src/domain/tool-names.js";
+import { connect } from "../helpers/mcp-client.js";
 import { hostPaths } from "../../src/continuation/paths.js";
 import { fakeControllerTemplate } from "../helpers/fake-controller-harness.js";
 import { openLedger } from "../../src/ledger/database.js";
@@ -39,6 +41,43 @@ const HOSTILE = [
   "tab\there",
   "-",
 ];
+
+describe("the prompt names tools as the controller's grace server exposes them", () => {
+  test.each(TOOL_NAMINGS)("GRACE_ORCHESTRATOR_TOOL_NAMES=%s", async (naming) => {
+    const s = make({ toolNames: naming });
+    appendTrigger(s.dataDir, RUN, 1, "WORKER_READY_FOR_REVIEW");
+    await s.supervisor.scan();
+    const [launch] = await s.waitForLaunches(1);
+    const prompt = fs.readFileSync(launch!.argv[0]!, "utf8");
+    // What a Codex controller's server lists in that naming.
+    const codex = await connect(
+      s.dataDir,
+      { name: "codex-main", role: "codex" },
+      {
+        GRACE_ORCHESTRATOR_TOOL_NAMES: naming,
+      },
+    );
+    try {
+      const exposed = (await codex.client.listTools()).tools.map((t) => t.name);
+      const named = [...prompt.matchAll(/`([a-z]+[._][a-z_]+)`/g)].map((m) => m[1]!);
+      expect(named).toContain(exposedToolName("continuation.ack", naming));
+      for (const tool of named) expect(exposed, tool).toContain(tool);
+    } finally {
+      await codex.close();
+    }
+  });
+
+  test("an unknown naming stops the supervisor at start with the allowed values", () => {
+    const run = spawnSync(process.execPath, [CLI, "--once", "--data-dir", tempDir("naming")], {
+      env: { PATH: process.env.PATH, GRACE_ORCHESTRATOR_TOOL_NAMES: "camel" },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "GRACE_ORCHESTRATOR_TOOL_NAMES must be one of dotted, underscore, got 'camel'",
+    );
+  });
+});
 
 describe("launch", () => {
   test("a trigger is launched once: prompt file as argv, GRACE_* environment, host events in order", async () => {

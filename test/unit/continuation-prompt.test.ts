@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import type { ContinuationContext } from "../../src/continuation/context.js";
 import { renderPrompt } from "../../src/continuation/prompt.js";
+import { exposedToolName, TOOL_NAMINGS } from "../../src/domain/tool-names.js";
 import { allTools } from "../../src/tools/index.js";
 import { toolsForRole } from "../../src/tools/registry.js";
 
@@ -51,17 +52,35 @@ const GLM_ACTS = [
   "mimo.launch_package",
 ];
 
-test("every tool the continuation prompt names is one the revived Codex controller may call", () => {
-  const named = [...renderPrompt(context).matchAll(/`([a-z_]+\.[a-z_]+)`/g)].map((m) => m[1]!);
-  const codex = toolsForRole(
-    allTools({ wait: { toolCallLimitSeconds: 60, transportGraceSeconds: 10 } }),
-    "codex",
-  ).map((t) => t.name);
-  expect(named).toEqual(
-    expect.arrayContaining(["continuation.ack", "continuation.resolve", "handoff.escalate_to_user"]),
-  );
-  for (const tool of named) {
-    expect(codex, `${tool} is not in codex's tool set`).toContain(tool);
-    expect(GLM_ACTS, `${tool} needs GLM authority`).not.toContain(tool);
-  }
-});
+const codexTools = toolsForRole(
+  allTools({ wait: { toolCallLimitSeconds: 60, transportGraceSeconds: 10 } }),
+  "codex",
+).map((t) => t.name);
+
+test.each(TOOL_NAMINGS)(
+  "%s naming: every tool the continuation prompt names is one the revived Codex controller may call",
+  (naming) => {
+    const prompt = renderPrompt(context, naming);
+    const exposed = codexTools.map((t) => exposedToolName(t, naming));
+    // Backticked lower-case words with a dot or an underscore: tool names in either naming.
+    const named = [...prompt.matchAll(/`([a-z]+[._][a-z_]+)`/g)].map((m) => m[1]!);
+    expect(named).toEqual(
+      expect.arrayContaining(
+        ["continuation.ack", "continuation.resolve", "handoff.escalate_to_user"].map((t) =>
+          exposedToolName(t, naming),
+        ),
+      ),
+    );
+    for (const tool of named) {
+      expect(exposed, `${tool} is not in codex's tool set as exposed`).toContain(tool);
+      expect(
+        GLM_ACTS.map((t) => exposedToolName(t, naming)),
+        `${tool} needs GLM authority`,
+      ).not.toContain(tool);
+    }
+    if (naming === "dotted") return;
+    // No tool is left under its canonical name anywhere in the text.
+    for (const tool of codexTools)
+      expect(prompt, tool).not.toMatch(new RegExp(`\\b${tool.replace(".", "\\.")}\\b`));
+  },
+);

@@ -1,6 +1,9 @@
-import { expect, test } from "vitest";
-import { classifyNextAction, type PackageBrief } from "../../src/domain/next-action.js";
-import type { TaskStatus } from "../../src/domain/task-states.js";
+import { describe, expect, test } from "vitest";
+import { classifyNextAction, NEXT_ACTION_TOOLS, type PackageBrief } from "../../src/domain/next-action.js";
+import { PACKAGE_STATUSES } from "../../src/domain/package-states.js";
+import { TASK_STATUSES, type TaskStatus } from "../../src/domain/task-states.js";
+import { exposedToolName, TOOL_NAMINGS } from "../../src/domain/tool-names.js";
+import { allTools } from "../../src/tools/index.js";
 
 const p = (id: number, status: PackageBrief["status"]): PackageBrief => ({ id, status });
 
@@ -38,4 +41,24 @@ test.each<[TaskStatus, PackageBrief[], string, string]>([
   ["HUMAN_INTERVENTION_REQUIRED", [], "codex", "task.get"],
 ])("%s with %j → %s / %s", (status, packages, role, action) => {
   expect(classifyNextAction(status, packages)).toEqual({ role, action });
+});
+
+describe.each(TOOL_NAMINGS)("%s naming", (naming) => {
+  const exposed = allTools({ wait: { toolCallLimitSeconds: 60, transportGraceSeconds: 10 } }).map((t) =>
+    exposedToolName(t.name, naming),
+  );
+  const briefs: PackageBrief[][] = [[], ...PACKAGE_STATUSES.map((s) => [p(1, s)])];
+  const cases = TASK_STATUSES.flatMap((status) => briefs.map((packages) => [status, packages] as const));
+
+  test("every tool a next action can name is a tool of the server", () => {
+    for (const tool of NEXT_ACTION_TOOLS) expect(exposed).toContain(exposedToolName(tool, naming));
+  });
+
+  test.each(cases)("%s with %j names only tools exposed in this naming", (status, packages) => {
+    const { action } = classifyNextAction(status, packages, naming);
+    if (action === "none") return;
+    for (const tool of action.replace(/ for package #\d+$/, "").split(" or ")) {
+      expect(exposed, `${tool} in "${action}"`).toContain(tool);
+    }
+  });
 });
