@@ -65,3 +65,17 @@ export function notOneOf(
 ): OrchestratorError {
   return new OrchestratorError(`${record}: ${field} '${value}' is not allowed; ${oneOf(field, allowed)}`);
 }
+
+/**
+ * "Invalid task transition: A -> B (task 5); from A, status must be one of C, D", or "…; A is
+ * terminal": the record when known, and the statuses the state table allows from where it is.
+ */
+export function invalidTransition(
+  label: "task" | "work-package",
+  move: { from: string; to: string; record: string | null },
+  next: readonly string[],
+): OrchestratorError {
+  const where = move.record === null ? "" : ` (${move.record})`;
+  const rule = next.length === 0 ? `${move.from} is terminal` : `from ${move.from}, ${oneOf("status", next)}`;
+  return new OrchestratorError(`Invalid ${label} transition: ${move.from} -> ${move.to}${where}; ${rule}`);
+}

@@ -1,4 +1,4 @@
-import { OrchestratorError } from "./errors.js";
+import { invalidTransition } from "./errors.js";
 
 export const PACKAGE_STATUSES = [
   "CREATED",
@@ -41,8 +41,9 @@ export function canTransitionPackage(from: PackageStatus, to: PackageStatus): bo
   return PACKAGE_TRANSITIONS[from].includes(to);
 }
 
-export function assertPackageTransition(from: PackageStatus, to: PackageStatus): void {
-  if (!canTransitionPackage(from, to)) {
-    throw new OrchestratorError(`Invalid work-package transition: ${from} -> ${to}`);
-  }
+/** Refuses a move the table does not allow, naming the package when known and where it may go instead. */
+export function assertPackageTransition(from: PackageStatus, to: PackageStatus, packageId?: number): void {
+  if (canTransitionPackage(from, to)) return;
+  const record = packageId === undefined ? null : `work package ${packageId}`;
+  throw invalidTransition("work-package", { from, to, record }, PACKAGE_TRANSITIONS[from]);
 }

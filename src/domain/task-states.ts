@@ -1,4 +1,4 @@
-import { OrchestratorError } from "./errors.js";
+import { invalidTransition } from "./errors.js";
 
 export const TASK_STATUSES = [
   "PROJECT_INITIALIZED",
@@ -70,6 +70,9 @@ export function canTransitionTask(from: TaskStatus, to: TaskStatus): boolean {
   return TASK_TRANSITIONS[from].includes(to);
 }
 
-export function assertTaskTransition(from: TaskStatus, to: TaskStatus): void {
-  if (!canTransitionTask(from, to)) throw new OrchestratorError(`Invalid task transition: ${from} -> ${to}`);
+/** Refuses a move the table does not allow, naming the task when known and where it may go instead. */
+export function assertTaskTransition(from: TaskStatus, to: TaskStatus, taskId?: number): void {
+  if (canTransitionTask(from, to)) return;
+  const record = taskId === undefined ? null : `task ${taskId}`;
+  throw invalidTransition("task", { from, to, record }, TASK_TRANSITIONS[from]);
 }

@@ -14,7 +14,7 @@ export function transitionTask(
   eventType: string,
 ): void {
   const from = task.status as TaskStatus;
-  assertTaskTransition(from, to);
+  assertTaskTransition(from, to, task.id);
   setTaskStatus(ctx.db, { id: task.id, status: to, updated_at: nowIso(ctx) });
   audit(ctx, effectiveRole, eventType, "task", task.id, { from_status: from, to_status: to });
   dispatchHook(
@@ -34,7 +34,7 @@ export function transitionPackage(
   effectiveRole: string,
   eventType: string,
 ): void {
-  assertPackageTransition(from, to);
+  assertPackageTransition(from, to, packageId);
   setPackageStatus(ctx.db, packageId, to, nowIso(ctx));
   audit(ctx, effectiveRole, eventType, "work_package", packageId, { from_status: from, to_status: to });
   const owners = packageOwners(ctx.db, packageId);

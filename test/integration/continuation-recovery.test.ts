@@ -63,7 +63,7 @@ async function waitGateGone(s: InProcess, continuationId: string): Promise<void>
 describe("recovery", () => {
   test("a controller that never ACKs is retried after 5 s and 30 s of back-off, then dead-lettered after 3 attempts", async () => {
     const s = make();
-    appendTrigger(s.dataDir, RUN, 1);
+    const eventId = appendTrigger(s.dataDir, RUN, 1);
     const first = await s.supervisor.scan();
     expect(first.delivery_results).toMatchObject([{ status: "started", attempts: 1 }]);
     const cid = first.delivery_results[0]!.continuation_id;
@@ -112,6 +112,17 @@ describe("recovery", () => {
       const row = getContinuation(ctx, cid);
       expect(row).toMatchObject({ state: "DEAD_LETTER", attempt_count: 3 });
       expect(row.last_error).toContain("without controller ACK");
+      // A late ACK of the last attempt names the delivery, its state and the states an ACK takes.
+      expect(() =>
+        ackContinuation(ctx, {
+          continuation_id: cid,
+          source_event_id: eventId,
+          attempt_id: s.launches()[2]!.env.GRACE_CONTINUATION_ATTEMPT_ID!,
+        }),
+      ).toThrow(
+        `Continuation delivery ${cid} cannot be acknowledged: state 'DEAD_LETTER' is not allowed; ` +
+          "state must be one of CLAIMED, CONTROLLER_STARTED, ACKNOWLEDGED, RESOLVED",
+      );
       expect(() => requeueDeadLetter(ctx, cid, "short")).toThrow(/at least 10/);
       const requeued = requeueDeadLetter(ctx, cid, "controller binary fixed, try again");
       expect(requeued).toMatchObject({ state: "PENDING", attempt_count: 0, attempt_id: null });

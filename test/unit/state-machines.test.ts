@@ -80,12 +80,23 @@ function pairs<S extends string>(statuses: readonly S[]): [S, S][] {
   return statuses.flatMap((from) => statuses.map((to) => [from, to] as [S, S]));
 }
 
+/** The refusal's rule clause, from this file's own edge list: where `from` may go, in table order. */
+function allowedFrom(edges: ReadonlySet<string>, from: string): string {
+  const next = [...edges].filter((e) => e.startsWith(`${from}>`)).map((e) => e.split(">")[1]!);
+  return next.length === 0 ? `${from} is terminal` : `from ${from}, status must be one of ${next.join(", ")}`;
+}
+
 describe("task state machine", () => {
   test.each(pairs<TaskStatus>(TASK_STATUSES))("%s -> %s", (from, to) => {
     const allowed = TASK_EDGES.has(`${from}>${to}`);
     expect(canTransitionTask(from, to)).toBe(allowed);
     if (allowed) expect(() => assertTaskTransition(from, to)).not.toThrow();
-    else expect(() => assertTaskTransition(from, to)).toThrow(`Invalid task transition: ${from} -> ${to}`);
+    else {
+      expect(() => assertTaskTransition(from, to)).toThrow(`Invalid task transition: ${from} -> ${to}`);
+      expect(() => assertTaskTransition(from, to, 7)).toThrow(
+        `Invalid task transition: ${from} -> ${to} (task 7); ${allowedFrom(TASK_EDGES, from)}`,
+      );
+    }
   });
 });
 
@@ -95,8 +106,8 @@ describe("work-package state machine", () => {
     expect(canTransitionPackage(from, to)).toBe(allowed);
     if (allowed) expect(() => assertPackageTransition(from, to)).not.toThrow();
     else
-      expect(() => assertPackageTransition(from, to)).toThrow(
-        `Invalid work-package transition: ${from} -> ${to}`,
+      expect(() => assertPackageTransition(from, to, 9)).toThrow(
+        `Invalid work-package transition: ${from} -> ${to} (work package 9); ${allowedFrom(PACKAGE_EDGES, from)}`,
       );
   });
 
