@@ -1,8 +1,9 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, oneOf } from "../domain/errors.js";
 import { confineRelative } from "./paths.js";
 import { runGit } from "./runner.js";
 
-export type DiffScope = "all" | "staged" | "file_list";
+export const DIFF_SCOPES = ["all", "staged", "file_list"] as const;
+export type DiffScope = (typeof DIFF_SCOPES)[number];
 
 const DIFF = ["diff", "--binary", "--no-ext-diff", "--no-textconv", "--no-color"];
 
@@ -29,7 +30,7 @@ export async function repoDiff(
     // Literal pathspecs: a file named `*.ts` or `:(glob)x` means exactly that file.
     args = ["--literal-pathspecs", ...DIFF, "--", ...relative.map((r) => (r === "" ? "." : r))];
   } else {
-    throw new OrchestratorError(`Unsupported diff scope: ${scope}`);
+    throw new OrchestratorError(`Unsupported diff scope: ${scope}; ${oneOf("scope", DIFF_SCOPES)}`);
   }
   return (await runGit(root, args)).stdout.toString("utf8");
 }

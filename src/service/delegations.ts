@@ -1,6 +1,6 @@
 import { delegationRefusal } from "../domain/authorization.js";
-import { OrchestratorError, notFound, notPartOf } from "../domain/errors.js";
-import { isRole } from "../domain/roles.js";
+import { OrchestratorError, notFound, notOneOf, notPartOf } from "../domain/errors.js";
+import { isRole, ROLES } from "../domain/roles.js";
 import { inTransaction } from "../ledger/database.js";
 import { findAgent, listAgents } from "../ledger/tables/agents.js";
 import {
@@ -28,7 +28,9 @@ export function parseExpiry(text: string): Date {
   const m = ISO_8601.exec(text.trim());
   const ms = m ? Date.parse(`${m[1]}T${m[2] ?? "00:00"}${m[3] ?? "Z"}`) : Number.NaN;
   if (!Number.isFinite(ms))
-    throw new OrchestratorError("Role delegation requires a known role and ISO-8601 expiry");
+    throw new OrchestratorError(
+      `Role delegation requires an ISO-8601 expires_at (e.g. 2030-01-31T12:00:00Z), got '${text}'`,
+    );
   return new Date(ms);
 }
 
@@ -40,7 +42,12 @@ function loadDelegation(ctx: ServiceContext, id: number): DelegationRow {
 
 export function delegateRole(ctx: ServiceContext, input: DelegateInput): DelegationRow {
   if (!isRole(input.unavailable_role)) {
-    throw new OrchestratorError("Role delegation requires a known role and ISO-8601 expiry");
+    throw notOneOf(
+      `Role delegation on project ${input.project_id}`,
+      "unavailable_role",
+      input.unavailable_role,
+      ROLES,
+    );
   }
   const role = input.unavailable_role;
   const expires = parseExpiry(input.expires_at);

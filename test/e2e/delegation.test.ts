@@ -131,5 +131,5 @@ test("delegation refusals: codex authority, an available owner, a past expiry", 
   ).toMatch(/expiry must be in the future/);
   expect(
     await callError(codex, "role.delegate", { ...base, unavailable_role: "glm", expires_at: "next tuesday" }),
-  ).toBe("Role delegation requires a known role and ISO-8601 expiry");
+  ).toBe("Role delegation requires an ISO-8601 expires_at (e.g. 2030-01-31T12:00:00Z), got 'next tuesday'");
 });

@@ -70,7 +70,9 @@ describe("repoDiff", () => {
     await expect(repoDiff(r, "file_list", [])).rejects.toThrow(
       "file_list diff requires at least one project-relative file",
     );
-    await expect(repoDiff(r, "worktree")).rejects.toThrow("Unsupported diff scope: worktree");
+    await expect(repoDiff(r, "worktree")).rejects.toThrow(
+      "Unsupported diff scope: worktree; scope must be one of all, staged, file_list",
+    );
     await expect(repoDiff(r, "file_list", ["../x"])).rejects.toThrow("Path outside project root: ../x");
     await expect(repoDiff(r, "file_list", ["/etc/passwd"])).rejects.toThrow(
       "Path outside project root: /etc/passwd",
