@@ -8,7 +8,7 @@ import {
   createPackage,
   createTask,
   makeGraceRepo,
-  PACKET_ARGS,
+  packageArgs,
   planCreatedTask,
   planTask,
   STORE,
@@ -198,24 +198,12 @@ describe("state refusals over MCP name the record, the field and every value the
     ids.submitted = pkg.id;
   });
 
-  const newPackage = (taskId: number, extra: Record<string, unknown> = {}) => ({
-    task_id: taskId,
-    title: "Duplicate check in the order store",
-    objective: "saveOrder raises DUPLICATE_ORDER for a known id",
-    allowed_files: ["src/orderdesk/**"],
-    forbidden_files: ["src/orderdesk/secrets/**"],
-    assigned_junior_agent: "junior-1",
-    assigned_pro_agent: "pro-1",
-    base_commit: base,
-    ...PACKET_ARGS,
-    ...extra,
-  });
   const cases: [string, Who, string, () => Record<string, unknown>, () => string][] = [
     [
       "a package's authority_mode",
       "glm",
       "workpackage.create",
-      () => newPackage(ids.ready, { authority_mode: "boss" }),
+      () => packageArgs(ids.ready, base, { authority_mode: "boss" }),
       () =>
         `New work package of task ${ids.ready}: authority_mode 'boss' is not allowed; ` +
         "authority_mode must be one of codex_led, glm_direct, parallel_mixed",
@@ -233,7 +221,7 @@ describe("state refusals over MCP name the record, the field and every value the
       "the task status a package is created under",
       "glm",
       "workpackage.create",
-      () => newPackage(ids.created),
+      () => packageArgs(ids.created, base),
       () =>
         `Work package creation under task ${ids.created}: status 'CODEX_TASK_CREATED' is not allowed; ` +
         "status must be one of GLM_TESTS_PREPARED, WORK_PACKAGES_CREATED, GLM_ACCEPTED",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { exposedToolName, TOOL_NAMINGS } from "../../src/domain/tool-names.js";
-import { call, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { call, connect, createMinimalTask, tempDir, type Connected } from "../helpers/mcp-client.js";
 
 /** The tools an action text names: "a or b for package #3" → [a, b]. */
 function toolsIn(action: string): string[] {
@@ -30,18 +30,7 @@ describe.each(TOOL_NAMINGS)("%s naming: answers name tools as the reader's serve
       primary_role: "glm",
       capabilities: ["glm"],
     });
-    const task = await call<{ id: number }>(codex, as("task.create_codex_task"), {
-      project_id: project.id,
-      title: "t",
-      objective: "o",
-      architecture_intent: "a",
-      constraints: [],
-      non_goals: [],
-      acceptance_criteria: [],
-      allowed_files: ["src/**"],
-      forbidden_files: [],
-    });
-    taskId = task.id;
+    taskId = await createMinimalTask(codex, project.id, "t", as("task.create_codex_task"));
     glm = await connect(dataDir, { name: "glm-1", role: "glm" }, env);
   });
   afterAll(async () => {

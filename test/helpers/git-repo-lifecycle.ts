@@ -238,14 +238,9 @@ export async function planCreatedTask(call: Call, taskId: number): Promise<void>
   });
 }
 
-/** workpackage.create + assign for the order store, starting at `base`. */
-export async function createPackage(
-  call: Call,
-  taskId: number,
-  base: string,
-  extra: Record<string, unknown> = {},
-): Promise<Answer & { id: number }> {
-  const created = await call("glm", "workpackage.create", {
+/** workpackage.create's arguments for the order store, starting at `base`; `extra` replaces any. */
+export function packageArgs(taskId: number, base: string, extra: Record<string, unknown> = {}) {
+  return {
     task_id: taskId,
     title: "Duplicate check in the order store",
     objective: "saveOrder raises DUPLICATE_ORDER for a known id",
@@ -256,7 +251,17 @@ export async function createPackage(
     base_commit: base,
     ...PACKET_ARGS,
     ...extra,
-  });
+  };
+}
+
+/** workpackage.create + assign for the order store, starting at `base`. */
+export async function createPackage(
+  call: Call,
+  taskId: number,
+  base: string,
+  extra: Record<string, unknown> = {},
+): Promise<Answer & { id: number }> {
+  const created = await call("glm", "workpackage.create", packageArgs(taskId, base, extra));
   const pkg = withId(created);
   await call("glm", "workpackage.assign", { work_package_id: pkg.id });
   return pkg;

@@ -80,9 +80,17 @@ export async function call<T = Record<string, unknown>>(
   return resultValue<T>(result);
 }
 
-/** A task with the least a task needs (one allowed pattern), for tests about something else. */
-export async function createMinimalTask(c: Connected, projectId: number, title = "t"): Promise<number> {
-  const task = await call<{ id: number }>(c, "task.create_codex_task", {
+/**
+ * A task with the least a task needs (one allowed pattern), for tests about something else; `tool`
+ * is the creating tool's name as the server exposes it.
+ */
+export async function createMinimalTask(
+  c: Connected,
+  projectId: number,
+  title = "t",
+  tool = "task.create_codex_task",
+): Promise<number> {
+  const task = await call<{ id: number }>(c, tool, {
     project_id: projectId,
     title,
     objective: "o",
