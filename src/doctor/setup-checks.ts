@@ -1,5 +1,7 @@
 /** Doctor checks of the runtime and configuration: Node, identity, Mimo, controller templates, waits. */
 import { continuationSettingsFromEnv } from "../config/continuation.js";
+import { oneOf } from "../domain/errors.js";
+import { ROLES } from "../domain/roles.js";
 import { identityFromEnv } from "../config/identity.js";
 import { isAtLeast } from "../config/node-guard.js";
 import { programSearchFromEnv } from "../config/program-search.js";
@@ -41,7 +43,7 @@ export function identityCheck(ctx: DoctorContext): CheckResult {
       unset ? "GRACE_ORCHESTRATOR_ACTOR_NAME / _ROLE are not set here" : message,
       unset
         ? "Set both in each MCP client's server entry (env); the server refuses to start without them."
-        : "Fix the variable: the role must be one of user, codex, glm, test_owner, worker_junior, worker_pro.",
+        : `Fix the variable: ${oneOf("the role", ROLES)}.`,
     );
   }
 }

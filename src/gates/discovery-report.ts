@@ -3,12 +3,13 @@
  * packet validation.
  */
 import { isPresent, isRecord } from "./labels.js";
-import { gateResult, isGatePass, type GateResult } from "./result.js";
+import { GATE_PASS_STATUSES, gateResult, isGatePass, type GateResult } from "./result.js";
 
 export function validateContractDiscoveryReport(report: unknown): GateResult {
   const r = isRecord(report) ? report : {};
   const issues: string[] = [];
-  if (!isGatePass(r["status"])) issues.push("Contract discovery result must be pass or verified");
+  if (!isGatePass(r["status"]))
+    issues.push(`Contract discovery result must be ${GATE_PASS_STATUSES.join(" or ")}`);
   if (!isPresent(r["contracts_read"])) issues.push("Contract discovery result must list contracts_read");
   if (!isPresent(r["module_refs"])) {
     issues.push("Contract discovery result must list at least one module_refs entry");

@@ -13,9 +13,12 @@ export function gateResult(issues: string[], warnings: string[] = []): GateResul
   return { status: issues.length === 0 ? "pass" : "blocked", issues, warnings };
 }
 
-/** "Gate pass": status `pass` or `verified` (case-insensitive). */
+/** The statuses that make a gate pass (case-insensitive). */
+export const GATE_PASS_STATUSES: readonly string[] = ["pass", "verified"];
+
+/** "Gate pass": a status of GATE_PASS_STATUSES. */
 export function isGatePass(status: unknown): boolean {
-  return typeof status === "string" && ["pass", "verified"].includes(status.trim().toLowerCase());
+  return typeof status === "string" && GATE_PASS_STATUSES.includes(status.trim().toLowerCase());
 }
 
 /** Interface literal, keep it stable: `<label> failed: <issue>; <issue>`. */
