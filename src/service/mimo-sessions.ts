@@ -81,14 +81,29 @@ export function pollSession(ctx: ServiceContext, sessionId: number) {
   });
 }
 
+/** The mode and lifecycle state a session step needs; the check and its refusal read the same values. */
+interface SessionNeed {
+  mode?: "tui" | "headless";
+  lifecycle_state: string;
+}
+const RUNNING_HEADLESS: SessionNeed = { mode: "headless", lifecycle_state: "RUNNING" };
+
+/** Refuses a step on a session in another mode or state: "Only a <what> (…); it needs mode …". */
+function requireSessionState(s: MimoSessionRow, need: SessionNeed, what: string): void {
+  if (s.lifecycle_state === need.lifecycle_state && (need.mode === undefined || s.mode === need.mode)) return;
+  const needs = [
+    ...(need.mode === undefined ? [] : [`mode ${need.mode}`]),
+    `lifecycle_state ${need.lifecycle_state}`,
+  ];
+  throw new OrchestratorError(
+    `Only a ${what} (Mimo session ${s.id} is ${s.mode} ${s.lifecycle_state}); it needs ${needs.join(" and ")}`,
+  );
+}
+
 export async function cancelSession(ctx: ServiceContext, sessionId: number) {
   const s = loadSession(ctx, sessionId);
   requireGlmOnSession(ctx, s);
-  if (s.lifecycle_state !== "RUNNING" || s.mode !== "headless") {
-    throw new OrchestratorError(
-      `Only a running headless Mimo session can be cancelled by the service (Mimo session ${s.id} is ${s.mode} ${s.lifecycle_state})`,
-    );
-  }
+  requireSessionState(s, RUNNING_HEADLESS, "running headless Mimo session can be cancelled by the service");
   if (!ownsHeadless(s.id)) {
     throw new OrchestratorError("Mimo session is not a service-owned active headless process");
   }
@@ -146,11 +161,7 @@ export async function recoverPreparedSession(
 ) {
   const s = loadSession(ctx, sessionId);
   const role = requireGlmOnSession(ctx, s);
-  if (s.lifecycle_state !== "PREPARED") {
-    throw new OrchestratorError(
-      `Only a prepared Mimo session may be recovered (Mimo session ${s.id} is ${s.mode} ${s.lifecycle_state})`,
-    );
-  }
+  requireSessionState(s, { lifecycle_state: "PREPARED" }, "prepared Mimo session may be recovered");
   await requireRecordedProcessGone(s, probe);
   const reason = requireObservation(observation);
   const traces = launchTraces(s);
@@ -224,11 +235,7 @@ export async function recoverOrphanedRunningSession(
 ) {
   const s = loadSession(ctx, sessionId);
   requireGlmOnSession(ctx, s);
-  if (s.lifecycle_state !== "RUNNING" || s.mode !== "headless") {
-    throw new OrchestratorError(
-      `Only a running headless Mimo session may be recovered (Mimo session ${s.id} is ${s.mode} ${s.lifecycle_state})`,
-    );
-  }
+  requireSessionState(s, RUNNING_HEADLESS, "running headless Mimo session may be recovered");
   if (!Number.isInteger(s.pid) || (s.pid ?? 0) <= 0) {
     throw new OrchestratorError("Running Mimo recovery requires a persisted process ID");
   }
@@ -259,11 +266,11 @@ export function recordTuiClosed(ctx: ServiceContext, sessionId: number, observat
   return inTransaction(ctx.db, () => {
     const s = loadSession(ctx, sessionId);
     const role = requireGlmOnSession(ctx, s);
-    if (s.lifecycle_state !== "TUI_DETACHED") {
-      throw new OrchestratorError(
-        `Only a detached TUI Mimo session may be marked closed (Mimo session ${s.id} is ${s.mode} ${s.lifecycle_state})`,
-      );
-    }
+    requireSessionState(
+      s,
+      { lifecycle_state: "TUI_DETACHED" },
+      "detached TUI Mimo session may be marked closed",
+    );
     const text = requireObservation(observation);
     const view = end(ctx, s, "EXITED", { release: true });
     audit(ctx, role, "mimo.tui_session_closed_observed", "mimo_session", s.id, { observation: text });

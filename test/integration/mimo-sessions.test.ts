@@ -81,7 +81,8 @@ describe("Mimo session tools", () => {
     const { w, pkg } = await setup();
     const s = await launchPackage(w.glm, w.runtime, { work_package_id: pkg, mode: "tui" });
     await expect(cancelSession(w.glm, s.id)).rejects.toThrow(
-      "Only a running headless Mimo session can be cancelled",
+      `Only a running headless Mimo session can be cancelled by the service (Mimo session ${s.id} is tui TUI_DETACHED); ` +
+        "it needs mode headless and lifecycle_state RUNNING",
     );
     expect(pollSession(w.glm, s.id).lifecycle_state).toBe("TUI_DETACHED");
     expect(() => recordTuiClosed(w.glm, s.id, "   ")).toThrow(/non-empty observation/);
@@ -91,7 +92,8 @@ describe("Mimo session tools", () => {
     expect(closed.ended_at).toBeTruthy();
     expect(w.db.prepare("SELECT * FROM work_packages WHERE id = ?").get(pkg)).toEqual(before);
     expect(() => recordTuiClosed(w.glm, s.id, "again")).toThrow(
-      "Only a detached TUI Mimo session may be marked closed",
+      `Only a detached TUI Mimo session may be marked closed (Mimo session ${s.id} is tui EXITED); ` +
+        "it needs lifecycle_state TUI_DETACHED",
     );
     expect(auditTypes(w, s.id)).toContain("mimo.tui_session_closed_observed");
     tellExit(w.records, s.pid!);
