@@ -1,4 +1,5 @@
 import { notOneOf, OrchestratorError, recordName } from "../domain/errors.js";
+import { TERMINAL_PACKAGE_STATUSES } from "../domain/package-states.js";
 import type { Role } from "../domain/roles.js";
 import {
   WORKER_REPORTABLE,
@@ -151,8 +152,10 @@ export function reportWorkerEvent(ctx: ServiceContext, input: ReportInput, perMi
         `Only the currently claimed worker may report a handoff event: work package ${pkg.id} is claimed by ${pkg.claimed_by_agent ?? "nobody"}, not ${ctx.actor.name}`,
       );
     }
-    if (pkg.status === "GLM_ACCEPTED" || pkg.status === "CANCELLED") {
-      throw new OrchestratorError(`Work package ${pkg.id} is ${pkg.status}; it takes no more worker events`);
+    if ((TERMINAL_PACKAGE_STATUSES as readonly string[]).includes(pkg.status)) {
+      throw new OrchestratorError(
+        `Work package ${pkg.id} is ${pkg.status}; it takes no more worker events (terminal statuses: ${TERMINAL_PACKAGE_STATUSES.join(", ")})`,
+      );
     }
     const role = claimerRole(pkg);
     const assigned = role === "worker_junior" ? pkg.assigned_junior_agent : pkg.assigned_pro_agent;

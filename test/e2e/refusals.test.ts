@@ -272,4 +272,27 @@ describe("state refusals over MCP name the record, the field and every value the
   test.each(cases)("%s", async (_what, who, tool, args, expected) => {
     expect(await world().refuse(who, tool, args())).toBe(expected());
   });
+
+  test("a worker event on a package forced to a terminal status names the terminal statuses", async () => {
+    const { call, refuse } = world();
+    const pkg = await createPackage(call, ids.ready, base);
+    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    await call("codex", "task.force_transition", {
+      entity_type: "work_package",
+      entity_id: pkg.id,
+      target_status: "CANCELLED",
+      reason: "operator stops this package",
+      expected_current_status: "CLAIMED_JUNIOR",
+      allow_terminal: false,
+    });
+    expect(
+      await refuse("junior", "handoff.report_worker_event", {
+        work_package_id: pkg.id,
+        event_type: "WORKER_BLOCKED",
+        message: "cannot go on",
+      }),
+    ).toBe(
+      `Work package ${pkg.id} is CANCELLED; it takes no more worker events (terminal statuses: GLM_ACCEPTED, CANCELLED)`,
+    );
+  });
 });
