@@ -1,4 +1,4 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, oneOf } from "../domain/errors.js";
 import {
   CONTROLLER_COMPLETION_GATE_LABEL,
   FsRepoReader,
@@ -29,6 +29,9 @@ export interface ControllerCompletionInput {
   controller_report: Record<string, unknown>;
 }
 
+/** Planned task statuses from which the controller may complete a task itself. */
+const PLANNED: readonly string[] = ["GLM_GRACE_PLANNED", "GLM_TESTS_PREPARED"];
+
 function checkCompletable(ctx: ServiceContext, task: TaskRow): string {
   const role = requireRole(ctx, "codex", task.project_id, task.id);
   if (listPackagesOfTask(ctx.db, task.id).length > 0) {
@@ -36,9 +39,9 @@ function checkCompletable(ctx: ServiceContext, task: TaskRow): string {
       `Controller task completion is only allowed when the task has no work packages (task ${task.id} has some)`,
     );
   }
-  if (task.status !== "GLM_GRACE_PLANNED" && task.status !== "GLM_TESTS_PREPARED") {
+  if (!PLANNED.includes(task.status)) {
     throw new OrchestratorError(
-      `Controller task completion requires a planned task with no worker packages (task ${task.id} is ${task.status})`,
+      `Controller task completion requires a planned task with no worker packages (task ${task.id} is ${task.status}); ${oneOf("status", PLANNED)}`,
     );
   }
   return role;

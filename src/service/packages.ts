@@ -21,6 +21,8 @@ import { transitionPackage, transitionTask } from "./transitions.js";
 import { livePackages, loadWork, pkgStatus } from "./work-items.js";
 
 const PACKAGE_PHASE = ["WORK_PACKAGES_CREATED", "WORK_PACKAGES_ASSIGNED", "GLM_REJECTED_REPAIR_REQUIRED"];
+/** Task statuses in which a created package may be assigned. */
+const PACKAGED: readonly string[] = ["WORK_PACKAGES_CREATED", "WORK_PACKAGES_ASSIGNED"];
 /** Only before a claim: an unclaimed package changes hands. */
 const REASSIGNABLE: readonly string[] = ["CREATED", "ASSIGNED"];
 
@@ -34,9 +36,9 @@ export function assignPackage(ctx: ServiceContext, packageId: number) {
   return inTransaction(ctx.db, () => {
     const { pkg, task } = loadWork(ctx, packageId);
     const role = requireRole(ctx, "glm", task.project_id, task.id);
-    if (task.status !== "WORK_PACKAGES_CREATED" && task.status !== "WORK_PACKAGES_ASSIGNED") {
+    if (!PACKAGED.includes(task.status)) {
       throw new OrchestratorError(
-        `Work package assignment requires a packaged task (task ${task.id} is ${task.status})`,
+        `Work package assignment requires a packaged task (task ${task.id} is ${task.status}); ${oneOf("status", PACKAGED)}`,
       );
     }
     transitionPackage(ctx, pkg.id, pkgStatus(pkg), "ASSIGNED", role, "work_package.assigned");

@@ -254,6 +254,23 @@ describe("state refusals over MCP name the record, the field and every value the
         "SUBMITTED); status must be one of CREATED, ASSIGNED",
     ],
     [
+      "the task status a controller completion takes",
+      "codex",
+      "submission.controller_task_completion",
+      () => ({
+        task_id: ids.created,
+        summary: "s",
+        base_commit: base,
+        head_commit: base,
+        tests_run: [],
+        risk_notes: "",
+        controller_report: {},
+      }),
+      () =>
+        `Controller task completion requires a planned task with no worker packages (task ${ids.created} ` +
+        "is CODEX_TASK_CREATED); status must be one of GLM_GRACE_PLANNED, GLM_TESTS_PREPARED",
+    ],
+    [
       "a package status forced onto a task",
       "codex",
       "task.force_transition",
