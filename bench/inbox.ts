@@ -10,6 +10,7 @@ import { inboxList, inboxNext } from "../src/service/inbox.js";
 import { initProject } from "../src/service/projects.js";
 import { createCodexTask } from "../src/service/tasks.js";
 import { fmt, median, percentile } from "./stats.js";
+import { minimalTaskArgs } from "../test/helpers/task-args.js";
 
 // Every task waits for GLM's plan, so each is a candidate whose role check GLM's inbox must run.
 const TASKS = Number(process.argv[2] ?? 1_000);
@@ -30,17 +31,7 @@ const project = await initProject(codex, {
 });
 registerAgent(codex, { project_id: project.id, name: "glm", primary_role: "glm", capabilities: ["glm"] });
 for (let i = 0; i < TASKS; i += 1) {
-  createCodexTask(codex, {
-    project_id: project.id,
-    title: `task ${i}`,
-    objective: "o",
-    architecture_intent: "a",
-    constraints: [],
-    non_goals: [],
-    acceptance_criteria: [],
-    allowed_files: ["src/**"],
-    forbidden_files: [],
-  });
+  createCodexTask(codex, minimalTaskArgs(project.id, `task ${i}`));
 }
 
 function measure(label: string, run: () => unknown): void {

@@ -10,6 +10,7 @@ import { initProject } from "../src/service/projects.js";
 import { createCodexTask, planTask } from "../src/service/tasks.js";
 import { registerVerificationPlan } from "../src/service/verification.js";
 import { median } from "./stats.js";
+import { minimalTaskArgs } from "../test/helpers/task-args.js";
 
 const TASKS = Number(process.argv[2] ?? 500);
 const ROUNDS = 5;
@@ -31,17 +32,7 @@ for (let round = 0; round < ROUNDS; round += 1) {
   registerAgent(codex, { project_id: project.id, name: "glm", primary_role: "glm", capabilities: ["glm"] });
   const t0 = performance.now();
   for (let i = 0; i < TASKS; i += 1) {
-    const task = createCodexTask(codex, {
-      project_id: project.id,
-      title: `task ${i}`,
-      objective: "o",
-      architecture_intent: "a",
-      constraints: [],
-      non_goals: [],
-      acceptance_criteria: [],
-      allowed_files: ["src/**"],
-      forbidden_files: [],
-    });
+    const task = createCodexTask(codex, minimalTaskArgs(project.id, `task ${i}`));
     planTask(glm, task.id);
     registerVerificationPlan(glm, { task_id: task.id, test_strategy: "s", test_commands: ["unit"] });
   }

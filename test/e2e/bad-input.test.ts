@@ -24,6 +24,7 @@ import {
 } from "../helpers/git-repo-lifecycle.js";
 import { call, callError, connect, resultText, tempDir, type Connected } from "../helpers/mcp-client.js";
 import { snapshotLedger } from "../helpers/ledger-snapshot.js";
+import { minimalTaskArgs } from "../helpers/task-args.js";
 
 const MEGABYTE = "x".repeat(1024 * 1024);
 
@@ -113,17 +114,7 @@ const VALID: Record<string, { as: Who; args: Record<string, unknown>; key?: stri
   "role.revoke": { as: "codex", args: { delegation_id: 1, reason: "done" }, key: "reason" },
   "task.create_codex_task": {
     as: "codex",
-    args: {
-      project_id: 1,
-      title: "t",
-      objective: "o",
-      architecture_intent: "a",
-      constraints: [],
-      non_goals: [],
-      acceptance_criteria: [],
-      allowed_files: ["src/**"],
-      forbidden_files: [],
-    },
+    args: minimalTaskArgs(1),
     key: "title",
   },
   "task.get": { as: "glm", args: { task_id: 1 }, key: "task_id" },

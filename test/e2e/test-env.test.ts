@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { initRepo } from "../helpers/git-repo.js";
 import { call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { minimalTaskArgs } from "../helpers/task-args.js";
 
 // The servers hold what a real GLM server holds: its identity, its data dir and a provider key.
 const SECRET_ENV = { OPENAI_API_KEY: "sk-fake-provider-key", DECLARED_FOR_TESTS: "yes", NOT_DECLARED: "no" };
@@ -32,17 +33,7 @@ beforeAll(async () => {
     primary_role: "glm",
     capabilities: ["glm"],
   });
-  const task = await call<{ id: number }>(codex, "task.create_codex_task", {
-    project_id: projectId,
-    title: "t",
-    objective: "o",
-    architecture_intent: "a",
-    constraints: [],
-    non_goals: [],
-    acceptance_criteria: [],
-    allowed_files: ["src/**"],
-    forbidden_files: [],
-  });
+  const task = await call<{ id: number }>(codex, "task.create_codex_task", minimalTaskArgs(projectId));
   taskId = task.id;
 }, 60_000);
 afterAll(async () => {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { minimalTaskArgs } from "./task-args.js";
 
 /** The checkout root, found upwards so the helper also works compiled under dist/ (benchmarks). */
 function findRoot(start: string): string {
@@ -90,17 +91,7 @@ export async function createMinimalTask(
   title = "t",
   tool = "task.create_codex_task",
 ): Promise<number> {
-  const task = await call<{ id: number }>(c, tool, {
-    project_id: projectId,
-    title,
-    objective: "o",
-    architecture_intent: "a",
-    constraints: [],
-    non_goals: [],
-    acceptance_criteria: [],
-    allowed_files: ["src/**"],
-    forbidden_files: [],
-  });
+  const task = await call<{ id: number }>(c, tool, minimalTaskArgs(projectId, title));
   return task.id;
 }
 
