@@ -10,7 +10,7 @@ import { inboxList, inboxNext } from "../src/service/inbox.js";
 import { initProject } from "../src/service/projects.js";
 import { createCodexTask } from "../src/service/tasks.js";
 import { fmt, median, percentile } from "./stats.js";
-import { minimalTaskArgs } from "../test/helpers/task-args.js";
+import { minimalTaskArgs } from "../test/helpers/mcp-client.js";
 
 // Every task waits for GLM's plan, so each is a candidate whose role check GLM's inbox must run.
 const TASKS = Number(process.argv[2] ?? 1_000);

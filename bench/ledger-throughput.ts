@@ -10,7 +10,7 @@ import { initProject } from "../src/service/projects.js";
 import { createCodexTask, planTask } from "../src/service/tasks.js";
 import { registerVerificationPlan } from "../src/service/verification.js";
 import { median } from "./stats.js";
-import { minimalTaskArgs } from "../test/helpers/task-args.js";
+import { minimalTaskArgs } from "../test/helpers/mcp-client.js";
 
 const TASKS = Number(process.argv[2] ?? 500);
 const ROUNDS = 5;

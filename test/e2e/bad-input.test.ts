@@ -22,9 +22,16 @@ import {
   type Result,
   type Who,
 } from "../helpers/git-repo-lifecycle.js";
-import { call, callError, connect, resultText, tempDir, type Connected } from "../helpers/mcp-client.js";
+import {
+  call,
+  callError,
+  connect,
+  minimalTaskArgs,
+  resultText,
+  tempDir,
+  type Connected,
+} from "../helpers/mcp-client.js";
 import { snapshotLedger } from "../helpers/ledger-snapshot.js";
-import { minimalTaskArgs } from "../helpers/task-args.js";
 
 const MEGABYTE = "x".repeat(1024 * 1024);
 

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { initRepo } from "../helpers/git-repo.js";
-import { call, callError, connect, tempDir, type Connected } from "../helpers/mcp-client.js";
-import { minimalTaskArgs } from "../helpers/task-args.js";
+import { call, callError, connect, minimalTaskArgs, tempDir, type Connected } from "../helpers/mcp-client.js";
 
 // The servers hold what a real GLM server holds: its identity, its data dir and a provider key.
 const SECRET_ENV = { OPENAI_API_KEY: "sk-fake-provider-key", DECLARED_FOR_TESTS: "yes", NOT_DECLARED: "no" };

@@ -1,10 +1,10 @@
+// Imports packages only: the real-Codex suite (test/codex/*.mjs) loads this file from source.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { minimalTaskArgs } from "./task-args.js";
 
 /** The checkout root, found upwards so the helper also works compiled under dist/ (benchmarks). */
 function findRoot(start: string): string {
@@ -79,6 +79,21 @@ export async function call<T = Record<string, unknown>>(
   const result = (await c.client.callTool({ name, arguments: args })) as CallToolResult;
   if (result.isError) throw new Error(resultText(result));
   return resultValue<T>(result);
+}
+
+/** The smallest valid `task.create_codex_task` arguments: scope `src/**`, every list empty. */
+export function minimalTaskArgs(projectId: number, title = "t") {
+  return {
+    project_id: projectId,
+    title,
+    objective: "o",
+    architecture_intent: "a",
+    constraints: [],
+    non_goals: [],
+    acceptance_criteria: [],
+    allowed_files: ["src/**"],
+    forbidden_files: [],
+  };
 }
 
 /**
