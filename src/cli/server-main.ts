@@ -47,6 +47,7 @@ async function main(): Promise<void> {
         toolNames: settings.toolNames,
       },
       toolNames: settings.toolNames,
+      toolList: settings.toolList,
       workerEventsPerMinute: settings.handoffWorkerEventsPerMinute,
     },
     logger,

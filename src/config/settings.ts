@@ -19,7 +19,16 @@ export interface Settings {
   handoffWorkerEventsPerMinute: number;
   /** GRACE_ORCHESTRATOR_TOOL_NAMES: dotted (default) or underscore, for clients that refuse dots. */
   toolNames: ToolNaming;
+  /** GRACE_ORCHESTRATOR_TOOL_LIST: reachable (default) or role, which tools tools/list shows. */
+  toolList: ToolList;
 }
+
+/**
+ * `reachable` lists the tools the bound name's registrations and delegations let it use; `role`
+ * lists every tool the bound role's server registers (the listing before a name is registered).
+ */
+export const TOOL_LISTS = ["reachable", "role"] as const;
+export type ToolList = (typeof TOOL_LISTS)[number];
 
 /** One worker's flood of reports must not become a flood of controller launches. */
 export const DEFAULT_WORKER_EVENTS_PER_MINUTE = 10;
@@ -38,13 +47,7 @@ export function defaultDataDir(env: Env, platform: NodeJS.Platform = process.pla
 
 /** GRACE_ORCHESTRATOR_TOOL_NAMES: the server's own naming, and for the supervisor its controller's. */
 export function toolNamingFromEnv(env: Env): ToolNaming {
-  const text = env.GRACE_ORCHESTRATOR_TOOL_NAMES?.trim().toLowerCase() || "dotted";
-  if (!(TOOL_NAMINGS as readonly string[]).includes(text)) {
-    throw new OrchestratorError(
-      `GRACE_ORCHESTRATOR_TOOL_NAMES must be one of ${TOOL_NAMINGS.join(", ")}, got '${text}'`,
-    );
-  }
-  return text as ToolNaming;
+  return oneOf(env, "GRACE_ORCHESTRATOR_TOOL_NAMES", TOOL_NAMINGS);
 }
 
 function positiveNumber(env: Env, key: string, fallback: number): number {
@@ -67,6 +70,14 @@ function wholeNumber(env: Env, key: string, fallback: number): number {
   return value;
 }
 
+function oneOf<T extends string>(env: Env, key: string, allowed: readonly [T, ...T[]]): T {
+  const text = env[key]?.trim().toLowerCase() || allowed[0];
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new OrchestratorError(`${key} must be one of ${allowed.join(", ")}, got '${text}'`);
+  }
+  return text as T;
+}
+
 export function settingsFromEnv(env: Env): Settings {
   const dataDirText = env.GRACE_ORCHESTRATOR_DATA_DIR?.trim();
   const logLevel = (env.GRACE_LOG_LEVEL?.trim() || "info").toLowerCase();
@@ -86,6 +97,7 @@ export function settingsFromEnv(env: Env): Settings {
       DEFAULT_WORKER_EVENTS_PER_MINUTE,
     ),
     toolNames: toolNamingFromEnv(env),
+    toolList: oneOf(env, "GRACE_ORCHESTRATOR_TOOL_LIST", TOOL_LISTS),
   };
 }
 

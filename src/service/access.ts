@@ -6,6 +6,7 @@ import {
   type DelegationFacts,
 } from "../domain/authorization.js";
 import { bindingRefusal } from "../domain/binding.js";
+import type { ReachFacts } from "../domain/tool-reach.js";
 import { OrchestratorError, notFound } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { parseJson } from "../ledger/json.js";
@@ -216,4 +217,16 @@ export function requirePackageRead(ctx: ServiceContext, pkg: PackageRow, task: T
     return;
   }
   requireProjectMember(ctx, task.project_id, task.id);
+}
+
+/** What tools/list needs of the ledger: every capability and live delegation of the bound name. */
+export function reachFactsOf(ctx: ServiceContext): ReachFacts {
+  const now = ctx.clock().getTime();
+  return {
+    primaryRole: ctx.actor.primaryRole,
+    capabilities: listRegistrationsOf(ctx.db, ctx.actor.name).flatMap((a) => agentFacts(a).capabilities),
+    delegatedRoles: listDelegationsNaming(ctx.db, ctx.actor.name)
+      .filter((d) => d.revoked_at === null && Date.parse(d.expires_at) > now)
+      .map((d) => d.delegated_role as Role),
+  };
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_WORKER_EVENTS_PER_MINUTE } from "../config/settings.js";
+import { DEFAULT_WORKER_EVENTS_PER_MINUTE, type ToolList } from "../config/settings.js";
 import type { ToolNaming } from "../domain/tool-names.js";
 import type { MimoRuntime } from "../mimo/runtime.js";
 import type { WaitLimits } from "../service/handoff.js";
@@ -28,6 +28,8 @@ export interface ToolSettings {
   mimo?: MimoRuntime;
   /** How tools are named to the client (dotted unless set). */
   toolNames?: ToolNaming;
+  /** Which of the role's tools tools/list shows (reachable unless set). */
+  toolList?: ToolList;
 }
 
 /** Every tool of the server; the registry exposes to each bound role only the ones it may use. */

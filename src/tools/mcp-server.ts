@@ -17,7 +17,7 @@ function instructions(svc: ServiceContext, naming: Naming): string {
   const text = [
     `You are connected as '${svc.actor.name}' with role ${svc.actor.primaryRole}.`,
     "Authority is bound when this server starts, from its environment; no tool accepts a role or actor argument,",
-    "and the tools listed are exactly the ones this role may use. Call orchestrator.whoami first.",
+    "and the tools listed are the ones this name's registrations and delegations let it use. Call orchestrator.whoami first.",
   ].join(" ");
   return exposeToolNames(text, naming.naming, naming.names);
 }
@@ -32,7 +32,7 @@ export function buildMcpServer(
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
-      capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} },
+      capabilities: { tools: { listChanged: true }, resources: {}, prompts: {}, logging: {} },
       instructions: instructions(svc, naming),
       jsonSchemaValidator: new LazyJsonSchemaValidator(),
     },
@@ -44,7 +44,15 @@ export function buildMcpServer(
     wait: settings.wait,
     workerEventsPerMinute: settings.workerEventsPerMinute ?? DEFAULT_WORKER_EVENTS_PER_MINUTE,
   });
-  const tools = registerTools(server, { svc, defs, role, logger, naming: naming.naming, listing });
+  const tools = registerTools(server, {
+    svc,
+    defs,
+    role,
+    logger,
+    naming: naming.naming,
+    listing,
+    toolList: settings.toolList ?? "reachable",
+  });
   registerResources(server, svc);
   registerPrompts(server, naming);
   return { server, tools };

@@ -6,13 +6,15 @@ import { OrchestratorError } from "../domain/errors.js";
 import { ANSWER_MAX_BYTES } from "../domain/limits.js";
 import { osErrorMessage } from "../domain/os-errors.js";
 import type { Role } from "../domain/roles.js";
-import { requireBinding } from "../service/access.js";
 import { exposeToolNames, exposedToolName, type ToolNaming } from "../domain/tool-names.js";
 import type { ServiceContext } from "../service/context.js";
 import { recordControllerSession } from "../service/controller-session.js";
 import { clientSessionId } from "./client-session.js";
 import { annotationsOf } from "./annotations.js";
 import { portableSchema, type JsonSchema } from "./portable-schema.js";
+import type { ToolList } from "../config/settings.js";
+import { isReachable, reachableRoles } from "../domain/tool-reach.js";
+import { reachFactsOf, requireBinding } from "../service/access.js";
 
 /** What a handler may use of the MCP request besides its arguments. */
 export interface ToolCall {
@@ -208,6 +210,8 @@ export interface Registration {
   naming: ToolNaming;
   /** The tools/list answer built for this role, naming and code, if there is one; else computed here. */
   listing?: Tool[] | null;
+  /** Which of the role's tools tools/list shows (reachable unless set). */
+  toolList?: ToolList;
 }
 
 /** The role's tools/list answer, computed from the tool definitions. */
@@ -225,6 +229,7 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
   const { svc, defs, role, logger, naming } = reg;
   const names: Naming = { naming, names: defs.map((d) => d.name) };
   const mine = toolsForRole(defs, role);
+  const shown = shownTools(server, reg, mine);
   for (const def of mine) {
     server.registerTool(
       exposedToolName(def.name, naming),
@@ -254,13 +259,51 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
             if (def.withoutAuthority !== true) requireBinding(svc, null, null);
             const result = await def.handler(svc, input as never, call);
             noteSession(svc, logger, clientSessionId(extra._meta), concernedBy(def, input, result));
+            if (!def.readOnly) shown.recheck();
             return result;
           }),
         );
       },
     );
   }
-  const listing = reg.listing ?? listingOf(defs, role, naming);
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: shown.list() }));
   return mine.map((def) => exposedToolName(def.name, naming));
+}
+
+/**
+ * tools/list as this name sees it: the role's listing less the tools whose service check needs a
+ * role the ledger can never give this name (an agent reads every listed tool on every turn; one
+ * that can only be refused is noise). Hidden tools stay registered, so the service check, not the
+ * listing, is what refuses. A mutation that changes the set tells the client the list changed.
+ */
+function shownTools(server: McpServer, reg: Registration, mine: readonly ToolDef[]) {
+  const listing = reg.listing ?? listingOf(reg.defs, reg.role, reg.naming);
+  const canonical = new Map(mine.map((d) => [exposedToolName(d.name, reg.naming), d.name]));
+  let shownKey = "";
+  const list = (): Tool[] => {
+    if (reg.toolList === "role") return listing;
+    try {
+      const reach = reachableRoles(reachFactsOf(reg.svc));
+      return listing.filter((t) => isReachable(canonical.get(t.name) ?? t.name, reach));
+    } catch (error) {
+      reg.logger.warn("could not read the ledger for tools/list; listing every tool of the role", {
+        error: String(error),
+      });
+      return listing;
+    }
+  };
+  const keyOf = (tools: readonly Tool[]) => tools.map((t) => t.name).join(" ");
+  return {
+    list(): Tool[] {
+      const tools = list();
+      shownKey = keyOf(tools);
+      return tools;
+    },
+    /** After a mutation: a client that listed before hears when its list changed. */
+    recheck(): void {
+      if (shownKey === "" || keyOf(list()) === shownKey) return;
+      shownKey = keyOf(list());
+      server.sendToolListChanged();
+    },
+  };
 }

@@ -81,6 +81,8 @@ describe.each(NODES)("with $label", ({ exe }) => {
         GRACE_ORCHESTRATOR_DATA_DIR: data,
         GRACE_ORCHESTRATOR_ACTOR_NAME: "glm-1",
         GRACE_ORCHESTRATOR_ACTOR_ROLE: "glm",
+        // The ready line counts the tools the role registers; this listing shows all of them.
+        GRACE_ORCHESTRATOR_TOOL_LIST: "role",
       },
       stderr: "pipe",
     });

@@ -126,12 +126,15 @@ describe("foundation over MCP with one server process per identity", () => {
   let codex: Connected, glm: Connected, testOwner: Connected, worker: Connected, user: Connected;
 
   beforeAll(async () => {
+    // Every tool each role's server registers (the per-role sets above); the narrower default
+    // listing (what a name's registrations can reach) is tested in tool-reach.test.ts.
+    const roleListing = { GRACE_ORCHESTRATOR_TOOL_LIST: "role" };
     [codex, glm, testOwner, worker, user] = await Promise.all([
-      connect(dataDir, { name: "codex-main", role: "codex" }),
-      connect(dataDir, { name: "glm-1", role: "glm" }),
-      connect(dataDir, { name: "owner-1", role: "test_owner" }),
-      connect(dataDir, { name: "junior-1", role: "worker_junior" }),
-      connect(dataDir, { name: "human", role: "user" }),
+      connect(dataDir, { name: "codex-main", role: "codex" }, roleListing),
+      connect(dataDir, { name: "glm-1", role: "glm" }, roleListing),
+      connect(dataDir, { name: "owner-1", role: "test_owner" }, roleListing),
+      connect(dataDir, { name: "junior-1", role: "worker_junior" }, roleListing),
+      connect(dataDir, { name: "human", role: "user" }, roleListing),
     ]);
   });
   afterAll(async () => {

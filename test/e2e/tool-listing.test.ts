@@ -31,6 +31,7 @@ async function served(root: string, inputs: ListingInputs, env: Record<string, s
       GRACE_ORCHESTRATOR_ACTOR_NAME: `${inputs.role}-listing`,
       GRACE_ORCHESTRATOR_ACTOR_ROLE: inputs.role,
       GRACE_ORCHESTRATOR_TOOL_NAMES: inputs.naming,
+      GRACE_ORCHESTRATOR_TOOL_LIST: "role",
       GRACE_LOG_LEVEL: "warn",
       ...env,
     },

@@ -38,7 +38,8 @@ describe.each(TOOL_NAMINGS)("%s naming: answers name tools as the reader's serve
   });
 
   test("task.get_next_action and task.get_summary name the next tool as exposed", async () => {
-    const exposed = await listed(codex!);
+    // The next action is GLM's, so it names a tool of the GLM server's list.
+    const exposed = await listed(glm!);
     const next = await call<{ next: { role: string; action: string } }>(codex!, as("task.get_next_action"), {
       task_id: taskId,
     });

@@ -71,8 +71,13 @@ const DESTRUCTIVE = [
   "role.revoke",
 ];
 
+/** Every tool the role's server registers (not only the ones an unregistered name can reach). */
 async function listAs(dataDir: string, role: string, env: Record<string, string> = {}) {
-  const c = await connect(dataDir, { name: `${role}-surface`, role }, env);
+  const c = await connect(
+    dataDir,
+    { name: `${role}-surface`, role },
+    { GRACE_ORCHESTRATOR_TOOL_LIST: "role", ...env },
+  );
   try {
     return (await c.client.listTools()).tools;
   } finally {

@@ -1,0 +1,55 @@
+import type { Role } from "./roles.js";
+
+/**
+ * Tools whose service check needs an effective role that a server's bound role does not give by
+ * itself: GLM's actions need `glm` (its own, or a delegation to a name holding that capability),
+ * a worker's need the worker capability of the claiming name. Every tool not named here is usable
+ * by every role whose server registers it.
+ */
+const GLM: readonly Role[] = ["glm"];
+const WORKER: readonly Role[] = ["worker_junior", "worker_pro"];
+const GLM_OR_WORKER: readonly Role[] = [...GLM, ...WORKER];
+
+export const TOOL_NEEDS: Readonly<Record<string, readonly Role[]>> = {
+  "task.plan": GLM,
+  "verification.register_plan": GLM,
+  "grace.upsert_artifact": GLM,
+  "gate.validate_execution_packet": GLM,
+  "gate.agent_infra_lint": GLM,
+  "workpackage.create": GLM,
+  "workpackage.assign": GLM,
+  "workpackage.cancel": GLM,
+  "review.glm_submit": GLM,
+  "mimo.launch_package": GLM,
+  "mimo.poll_session": GLM,
+  "mimo.cancel_session": GLM,
+  "mimo.recover_prepared_session": GLM,
+  "mimo.recover_orphaned_running_session": GLM,
+  "mimo.record_tui_closed": GLM,
+  "workpackage.claim": WORKER,
+  "submission.create": WORKER,
+  "handoff.report_worker_event": WORKER,
+  "gate.validate_worker_report": GLM_OR_WORKER,
+  "repo.run_tests": GLM_OR_WORKER,
+};
+
+/** What the ledger says of one name: the capabilities of its registrations, its live delegations. */
+export interface ReachFacts {
+  primaryRole: Role;
+  capabilities: readonly Role[];
+  delegatedRoles: readonly Role[];
+}
+
+/**
+ * Every role this name may come to act in: its bound role, any capability a registration gives it
+ * (a delegation or an assignment can only use a held capability), and any live delegation.
+ */
+export function reachableRoles(facts: ReachFacts): ReadonlySet<Role> {
+  return new Set([facts.primaryRole, ...facts.capabilities, ...facts.delegatedRoles]);
+}
+
+/** Whether tools/list shows the tool to a name that can reach these roles. */
+export function isReachable(tool: string, reachable: ReadonlySet<Role>): boolean {
+  const needs = TOOL_NEEDS[tool];
+  return needs === undefined || needs.some((role) => reachable.has(role));
+}
