@@ -1,5 +1,11 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type Tool,
+} from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Logger } from "../config/logger.js";
 import { OrchestratorError } from "../domain/errors.js";
@@ -11,6 +17,7 @@ import type { ServiceContext } from "../service/context.js";
 import { recordControllerSession } from "../service/controller-session.js";
 import { clientSessionId } from "./client-session.js";
 import { annotationsOf } from "./annotations.js";
+import { argumentRefusal } from "./argument-refusal.js";
 import { portableSchema, type JsonSchema } from "./portable-schema.js";
 import type { ToolList } from "../config/settings.js";
 import { isReachable, reachableRoles } from "../domain/tool-reach.js";
@@ -66,6 +73,9 @@ function concernedBy(def: ToolDef, args: unknown, result: unknown): Concerned {
   const a = (args ?? {}) as Record<string, unknown>;
   return { taskId: int(a.task_id), packageId: int(a.work_package_id) };
 }
+
+/** What the SDK is told a tool takes: any object (each tool's own schema is checked in its handler). */
+const ANY_ARGUMENTS = z.looseObject({});
 
 export function defineTool<S extends z.ZodObject>(def: ToolDef<S>): ToolDef {
   return def;
@@ -236,10 +246,18 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
       {
         title: def.title,
         description: def.description,
-        inputSchema: def.input,
+        // The SDK lets any object through; the tool's own schema is checked below, so that a
+        // refusal can name the records the call was about.
+        inputSchema: ANY_ARGUMENTS,
         ...(def.output ? { outputSchema: def.output } : {}),
       },
-      async (input: unknown, extra) => {
+      async (raw: unknown, extra) => {
+        const parsed = def.input.safeParse(raw);
+        if (!parsed.success) {
+          const tool = exposedToolName(def.name, naming);
+          throw new McpError(ErrorCode.InvalidParams, argumentRefusal(tool, raw, parsed.error));
+        }
+        const input: unknown = parsed.data;
         const token = extra._meta?.progressToken;
         const call: ToolCall = {
           signal: extra.signal,

@@ -213,7 +213,7 @@ describe("handoff wait across server processes", () => {
         message: "x",
       }),
     ).toBe(
-      'MCP error -32602: Input validation error: Invalid arguments for tool handoff.report_worker_event: must be one of WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER, WORKER_FAILED, got "CONTROLLER_ACCEPTED" at event_type',
+      `MCP error -32602: Input validation error: Invalid arguments for tool handoff.report_worker_event (work package ${seeded.packageId}): must be one of WORKER_BLOCKED, WORKER_NEEDS_CONTROLLER, WORKER_FAILED, got "CONTROLLER_ACCEPTED" at event_type`,
     );
     expect(
       await callError(worker, "handoff.report_worker_event", {

@@ -109,7 +109,7 @@ describe("Mimo bridge over MCP: GLM launches, the worker connects with its profi
       `Mimo dispatch of work package ${pkg.id} is TUI-only: mode 'headless' is not allowed; mode must be one of tui`,
     );
     expect(await callError(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "gui" })).toBe(
-      'MCP error -32602: Input validation error: Invalid arguments for tool mimo.launch_package: must be one of tui, headless, got "gui" at mode',
+      `MCP error -32602: Input validation error: Invalid arguments for tool mimo.launch_package (work package ${pkg.id}): must be one of tui, headless, got "gui" at mode`,
     );
     const session = await call<Result>(glm, "mimo.launch_package", { work_package_id: pkg.id, mode: "tui" });
     const workspace = str(session, "workspace_path");

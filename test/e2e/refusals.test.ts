@@ -95,7 +95,10 @@ describe("every not-found refusal over MCP names the record kind and the id the 
   });
 });
 
-/** A value outside a tool argument's enum is refused by the argument schema, before any service rule. */
+/**
+ * A value outside a tool argument's enum is refused by the argument schema, before any service rule;
+ * the refusal names the records the call named.
+ */
 const INVALID = "MCP error -32602: Input validation error: Invalid arguments for tool ";
 
 describe("refusals of a value outside a fixed set name the field and every allowed value", () => {
@@ -103,13 +106,13 @@ describe("refusals of a value outside a fixed set name the field and every allow
     const base = { project_id: projectId, name: "glm-1", primary_role: "glm", capabilities: ["glm"] };
     const roles = "user, codex, glm, test_owner, worker_junior, worker_pro";
     expect(await callError(codex, "agent.register", { ...base, capabilities: ["glm", "planner"] })).toBe(
-      `${INVALID}agent.register: must be one of ${roles}, got "planner" at capabilities[1]`,
+      `${INVALID}agent.register (project ${projectId}): must be one of ${roles}, got "planner" at capabilities[1]`,
     );
     expect(await callError(codex, "agent.register", { ...base, primary_role: "boss" })).toBe(
-      `${INVALID}agent.register: must be one of ${roles}, got "boss" at primary_role`,
+      `${INVALID}agent.register (project ${projectId}): must be one of ${roles}, got "boss" at primary_role`,
     );
     expect(await callError(codex, "agent.register", { ...base, availability: "away" })).toBe(
-      `${INVALID}agent.register: must be one of available, unavailable, got "away" at availability`,
+      `${INVALID}agent.register (project ${projectId}): must be one of available, unavailable, got "away" at availability`,
     );
   });
 
