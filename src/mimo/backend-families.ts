@@ -1,4 +1,4 @@
-import { OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, oneOf } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 
 export type BackendFamily = "mimo_auto" | "glm_worker" | "codex_external" | "glm" | "mimo" | "unknown";
@@ -6,24 +6,39 @@ export type BackendFamily = "mimo_auto" | "glm_worker" | "codex_external" | "glm
 export const SHARED_CODEX_BACKEND = "openai/codex-shared";
 export const DEFAULT_MIMO_AGENT = "build";
 
-const EXACT: Readonly<Record<string, BackendFamily>> = {
-  "mimo-auto-junior": "mimo_auto",
-  "zai/glm-4.7-flash": "glm_worker",
-  "openai/codex-luna": "codex_external",
-  "openai/codex-terra": "codex_external",
-  "openai/codex-shared": "codex_external",
-};
+/**
+ * Each backend family and the model identifiers it covers, as globs (`*` is any run of characters,
+ * case-insensitive). The first family with a matching glob wins, so exact names come first.
+ */
+const FAMILY_MODELS: readonly (readonly [BackendFamily, readonly string[]])[] = [
+  ["mimo_auto", ["mimo-auto-junior"]],
+  ["glm_worker", ["zai/glm-4.7-flash"]],
+  ["codex_external", ["openai/codex-luna", "openai/codex-terra", "openai/codex-shared"]],
+  ["glm", ["zai-coding-plan/*glm*", "zai/*glm*"]],
+  ["mimo", ["xiaomi/mimo-*", "mimo/mimo-*"]],
+];
+
+const globRegex = (glob: string): RegExp =>
+  new RegExp(
+    `^${glob
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+
+const FAMILY_REGEXES = FAMILY_MODELS.map(([family, globs]) => [family, globs.map(globRegex)] as const);
 
 const LEGACY_ALIASES = ["auto", "auto-junior", "default"];
 
 /** Which backend family a registered model identifier belongs to. */
 export function backendFamily(model: string): BackendFamily {
   const m = model.trim().toLowerCase();
-  const exact = EXACT[m];
-  if (exact) return exact;
-  if ((m.startsWith("zai-coding-plan/") || m.startsWith("zai/")) && m.includes("glm")) return "glm";
-  if (m.startsWith("xiaomi/mimo-") || m.startsWith("mimo/mimo-")) return "mimo";
-  return "unknown";
+  return FAMILY_REGEXES.find(([, regexes]) => regexes.some((r) => r.test(m)))?.[0] ?? "unknown";
+}
+
+/** The model globs a role may register, in the order of the family table. */
+export function modelsAllowedFor(role: Role): string[] {
+  return FAMILY_MODELS.filter(([family]) => ALLOWED[role].includes(family)).flatMap(([, globs]) => globs);
 }
 
 const ALLOWED: Readonly<Record<Role, readonly BackendFamily[]>> = {
@@ -47,8 +62,15 @@ const REFUSAL: Readonly<Record<Role, (m: string) => string>> = {
   user: (m) => `Unsupported Mimo backend model: '${m}'`,
 };
 
-/** Normalises and checks a model identifier for a role; returns the trimmed model. */
-export function validateBackendModel(model: string, role: Role): { model: string; family: BackendFamily } {
+/**
+ * Normalises and checks a model identifier for a role; returns the trimmed model. A refusal ends
+ * with every model glob the role allows, naming `record` (the agent it is for) when given.
+ */
+export function validateBackendModel(
+  model: string,
+  role: Role,
+  record?: string,
+): { model: string; family: BackendFamily } {
   const trimmed = model.trim();
   if (!trimmed)
     throw new OrchestratorError("Mimo backend model must be a non-empty explicit provider/model identifier");
@@ -59,7 +81,12 @@ export function validateBackendModel(model: string, role: Role): { model: string
       `Mimo backend model '${trimmed}' must be an explicit provider/model identifier (for example xiaomi/mimo-v2.5 or zai-coding-plan/glm-5.2) or the registered free mimo-auto-junior; legacy implicit aliases are blocked`,
     );
   }
-  if (!ALLOWED[role].includes(family)) throw new OrchestratorError(REFUSAL[role](trimmed));
+  if (!ALLOWED[role].includes(family)) {
+    const whose = record === undefined ? "" : `${record}: `;
+    throw new OrchestratorError(
+      `${REFUSAL[role](trimmed)}; ${whose}${oneOf(`mimo_model for ${role}`, modelsAllowedFor(role))}`,
+    );
+  }
   return { model: trimmed, family };
 }
 

@@ -64,7 +64,11 @@ export function registerAgent(ctx: ServiceContext, input: RegisterAgentInput) {
     if (!input.mimo_model.trim()) {
       throw new OrchestratorError("Mimo model must be a non-empty provider/model identifier when supplied");
     }
-    mimoModel = requireArgvValue("mimo_model", validateBackendModel(input.mimo_model, primary).model, record);
+    mimoModel = requireArgvValue(
+      "mimo_model",
+      validateBackendModel(input.mimo_model, primary, record).model,
+      record,
+    );
   }
   let mimoAgent: string | null = null;
   if (input.mimo_agent !== undefined && input.mimo_agent !== null) {
