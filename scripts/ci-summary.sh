@@ -26,20 +26,27 @@ c_pass=0 c_fail=0 c_skip=0
 c_skip=${c_skip:-0}
 [ "$c_rc" -ne 0 ] && [ "$c_fail" -eq 0 ] && c_fail=1
 
-# The failed vitest tests by name, with their first error line, so the end of CI's output says which.
+# The failed vitest tests by name, with their first error line, so the end of CI's output says
+# which; and the tests that failed once and passed on CI's one retry (FLAKY), with their failure.
 node -e '
   const fs = require("fs");
+  const path = require("path");
   let r; try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch { process.exit(0); }
-  const failed = (r.testResults ?? []).flatMap((file) =>
-    (file.assertionResults ?? []).filter((t) => t.status === "failed").map((t) => ({ file, t })));
+  const tests = (r.testResults ?? []).flatMap((file) => (file.assertionResults ?? []).map((t) => ({ file, t })));
+  const failed = tests.filter(({ t }) => t.status === "failed");
   for (const file of r.testResults ?? [])
     if (file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed"))
       failed.push({ file, t: { fullName: "(the file itself)", failureMessages: [file.message ?? ""] } });
-  for (const { file, t } of failed.slice(0, 20)) {
-    const why = String(t.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300);
-    console.log(`FAILED ${require("path").relative(process.cwd(), file.name)} > ${t.fullName}: ${why}`);
-  }
-  if (failed.length > 20) console.log(`... and ${failed.length - 20} more failed tests`);' "$out/vitest.json"
+  const flaky = tests.filter(({ t }) => t.status === "passed" && (t.failureMessages ?? []).length > 0);
+  const show = (label, list) => {
+    for (const { file, t } of list.slice(0, 20)) {
+      const why = String(t.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300);
+      console.log(`${label} ${path.relative(process.cwd(), file.name)} > ${t.fullName}: ${why}`);
+    }
+    if (list.length > 20) console.log(`... and ${list.length - 20} more ${label} tests`);
+  };
+  show("FLAKY", flaky);
+  show("FAILED", failed);' "$out/vitest.json"
 
 echo "vitest: ${v_pass} passed, ${v_fail} failed, ${v_skip} skipped; windows (node:test under Wine): ${w_pass} passed, ${w_fail} failed, ${w_skip} skipped; codex (real CLI): ${c_pass} passed, ${c_fail} failed, ${c_skip} skipped"
 echo "$((v_pass + w_pass + c_pass)) passed, $((v_fail + w_fail + c_fail)) failed, $((v_skip + w_skip + c_skip)) skipped"

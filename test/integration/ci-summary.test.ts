@@ -122,26 +122,35 @@ describe("CI counts a Windows suite that could not run as skipped, test by test"
     expect((await summary(out, [...rcs])).at(-1)).toBe(total);
   });
 
-  test("a failed vitest test is named, with its first error line, just above the counts", async () => {
+  test("a failed vitest test is named, with its first error line, and one that passed on the retry is FLAKY", async () => {
     const root = tempDir("failing-suite");
     fs.writeFileSync(
       path.join(root, "a.test.mjs"),
       `import { describe, expect, test } from "vitest";
+let runs = 0;
 describe("a suite", () => {
   test("passes", () => expect(1).toBe(1));
   test("fails on purpose", () => expect(1).toBe(2));
+  test("fails once", () => expect((runs += 1)).toBe(2));
 });`,
     );
     const vitest = path.join(ROOT, "node_modules/.bin/vitest");
     const report = path.join(root, "out/vitest.json");
-    await run(vitest, ["run", "--root", root, "--reporter=json", `--outputFile=${report}`]).catch(
-      () => undefined,
-    );
+    await run(vitest, [
+      "run",
+      "--root",
+      root,
+      "--retry",
+      "1",
+      "--reporter=json",
+      `--outputFile=${report}`,
+    ]).catch(() => undefined);
     const { stdout } = await run("/bin/bash", [CI_SUMMARY, "out", "1", "0", "0"], { cwd: root });
     expect(stdout.trim().split("\n")).toEqual([
+      "FLAKY a.test.mjs > a suite fails once: AssertionError: expected 1 to be 2 // Object.is equality",
       "FAILED a.test.mjs > a suite fails on purpose: AssertionError: expected 1 to be 2 // Object.is equality",
-      expect.stringMatching(/^vitest: 1 passed, 1 failed, 0 skipped;/),
-      "1 passed, 1 failed, 0 skipped",
+      expect.stringMatching(/^vitest: 2 passed, 1 failed, 0 skipped;/),
+      "2 passed, 1 failed, 0 skipped",
     ]);
   });
 });
