@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    globalSetup: ["test/helpers/run-tmpdir.ts"],
     // In CI a failed test runs once more, and scripts/ci-summary.sh names every test that needed
     // it (FLAKY …) with its first failure: a timing flake on a loaded machine does not block a
     // landing, and it is not hidden either. A test that fails twice fails the run.
