@@ -70,7 +70,21 @@ interface DeliveryRow {
   run_id: string;
   source_event_id: string;
   state: string;
+  attempt_count: number;
+  next_attempt_at: string;
+  last_error: string | null;
   resolution_json: string | null;
+}
+
+/** Where each run without a started controller stands, for the failure message. */
+function stuckRuns(rows: DeliveryRow[]): string {
+  const started = new Set(rows.filter((r) => r.state === "CONTROLLER_STARTED").map((r) => r.run_id));
+  return rows
+    .filter((r) => !started.has(r.run_id) && r.state !== "RESOLVED")
+    .map(
+      (r) => `${r.run_id} ${r.state} attempts ${r.attempt_count} next ${r.next_attempt_at} (${r.last_error})`,
+    )
+    .join("; ");
 }
 
 /**
@@ -87,7 +101,10 @@ function assertExactlyOnce(dataDir: string, ids: string[], launches: ReturnType<
     const rows = db.prepare("SELECT * FROM continuation_deliveries").all() as DeliveryRow[];
     expect(rows.map((r) => r.source_event_id).sort()).toEqual([...ids].sort());
     const started = rows.filter((r) => r.state === "CONTROLLER_STARTED");
-    expect(new Set(started.map((r) => r.run_id))).toEqual(new Set(RUNS));
+    expect(
+      new Set(started.map((r) => r.run_id)),
+      `at ${new Date().toISOString()}: ${stuckRuns(rows)}`,
+    ).toEqual(new Set(RUNS));
     expect(started).toHaveLength(RUNS.length);
     expect(new Set(sources)).toEqual(new Set(started.map((r) => r.source_event_id)));
     const byId = new Map(started.map((r) => [r.continuation_id, r]));
