@@ -30,10 +30,19 @@ export function defaultListingInputs(): ListingInputs[] {
   );
 }
 
+function toolsOf(inputs: ListingInputs) {
+  const { naming, wait, workerEventsPerMinute } = inputs;
+  return allTools({ wait, workerEventsPerMinute, toolNames: naming });
+}
+
 /** The listing a server with these inputs computes at start when no built one matches. */
 export function computedListing(inputs: ListingInputs) {
-  const { role, naming, wait, workerEventsPerMinute } = inputs;
-  return listingOf(allTools({ wait, workerEventsPerMinute, toolNames: naming }), role, naming);
+  return listingOf(toolsOf(inputs), inputs.role, inputs.naming);
+}
+
+/** Every tool's canonical name: the same for any inputs. */
+function toolNamesOf(inputs: ListingInputs): string[] {
+  return toolsOf(inputs).map((d) => d.name);
 }
 
 /** Replaces `dir` with the listings of the code under `srcDir`, one file per key. */
@@ -41,9 +50,9 @@ export function writeBuiltListings(srcDir: string, dir: string): number {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const files = jsFiles(srcDir);
-  writeManifest(dir, files);
-  const fingerprint = codeFingerprint(srcDir, files);
   const all = defaultListingInputs();
+  writeManifest(dir, files, toolNamesOf(all[0]!));
+  const fingerprint = codeFingerprint(srcDir, files);
   for (const inputs of all) writeListing(dir, listingKey(fingerprint, inputs), computedListing(inputs));
   return all.length;
 }

@@ -73,13 +73,30 @@ export function writeListing(dir: string, key: string, tools: readonly Tool[]): 
   fs.writeFileSync(path.join(dir, `${key}.json`), JSON.stringify({ tools }));
 }
 
-export function writeManifest(dir: string, files: readonly string[]): void {
-  fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify({ files }));
+/** The manifest names the modules the listings were built from and every tool's canonical name. */
+export function writeManifest(dir: string, files: readonly string[], toolNames: readonly string[]): void {
+  fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify({ files, toolNames }));
+}
+
+const strings = (value: unknown): string[] | null =>
+  Array.isArray(value) && value.every((v) => typeof v === "string") ? value : null;
+
+function manifest(dir: string): { files: string[] | null; toolNames: string[] | null } {
+  const read = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), "utf8")) as Record<string, unknown>;
+  return { files: strings(read.files), toolNames: strings(read.toolNames) };
 }
 
 function manifestFiles(dir: string): string[] | null {
-  const { files } = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), "utf8")) as { files?: unknown };
-  return Array.isArray(files) && files.every((f) => typeof f === "string") ? files : null;
+  return manifest(dir).files;
+}
+
+/** Every tool's canonical name in the build whose listings are under `dir`, or null. */
+export function builtToolNames(dir: string): string[] | null {
+  try {
+    return manifest(dir).toolNames;
+  } catch {
+    return null;
+  }
 }
 
 /**

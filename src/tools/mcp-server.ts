@@ -1,13 +1,15 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../config/logger.js";
 import { DEFAULT_WORKER_EVENTS_PER_MINUTE } from "../config/settings.js";
+import type { Role } from "../domain/roles.js";
 import { exposeToolNames } from "../domain/tool-names.js";
 import type { ServiceContext } from "../service/context.js";
-import { allTools, type ToolSettings } from "./index.js";
+import type { ToolSettings } from "./index.js";
 import { LazyJsonSchemaValidator } from "./lazy-validator.js";
-import { BUILT_LISTING_DIR, BUILT_SRC_DIR, builtListing } from "./listing-cache.js";
+import { BUILT_LISTING_DIR, BUILT_SRC_DIR, builtListing, builtToolNames } from "./listing-cache.js";
 import { registerPrompts } from "./prompts.js";
-import { registerTools, type Naming } from "./registry.js";
+import { listingOf, registerTools, type Naming, type ToolDef } from "./registry.js";
 import { registerResources } from "./resources.js";
 
 export const SERVER_NAME = "grace-orchestrator-mcp";
@@ -22,13 +24,41 @@ function instructions(svc: ServiceContext, naming: Naming): string {
   return exposeToolNames(text, naming.naming, naming.names);
 }
 
-export function buildMcpServer(
+/** What a start needs of the tools: every canonical name, the role's listing, the definitions. */
+interface ToolSource {
+  names: readonly string[];
+  listing: Tool[];
+  defs(): Promise<readonly ToolDef[]>;
+}
+
+/**
+ * The tools of this role and settings. With the listing built for them, the tool modules (their
+ * schemas, handlers and the services they call) are loaded by the first tool call, once; without
+ * it they are loaded now, to compute the listing.
+ */
+async function toolSource(settings: ToolSettings, role: Role, naming: Naming["naming"]): Promise<ToolSource> {
+  let loaded: Promise<readonly ToolDef[]> | null = null;
+  const defs = () => (loaded ??= import("./index.js").then((m) => m.allTools(settings)));
+  const listing = builtListing(BUILT_SRC_DIR, BUILT_LISTING_DIR, {
+    role,
+    naming,
+    wait: settings.wait,
+    workerEventsPerMinute: settings.workerEventsPerMinute ?? DEFAULT_WORKER_EVENTS_PER_MINUTE,
+  });
+  const names = listing && builtToolNames(BUILT_LISTING_DIR);
+  if (listing && names) return { names, listing, defs };
+  const all = await defs();
+  return { names: all.map((d) => d.name), listing: listingOf(all, role, naming), defs };
+}
+
+export async function buildMcpServer(
   svc: ServiceContext,
   settings: ToolSettings,
   logger: Logger,
-): { server: McpServer; tools: string[] } {
-  const defs = allTools(settings);
-  const naming: Naming = { naming: settings.toolNames ?? "dotted", names: defs.map((d) => d.name) };
+): Promise<{ server: McpServer; tools: string[] }> {
+  const role = svc.actor.primaryRole;
+  const source = await toolSource(settings, role, settings.toolNames ?? "dotted");
+  const naming: Naming = { naming: settings.toolNames ?? "dotted", names: source.names };
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
@@ -37,20 +67,11 @@ export function buildMcpServer(
       jsonSchemaValidator: new LazyJsonSchemaValidator(),
     },
   );
-  const role = svc.actor.primaryRole;
-  const listing = builtListing(BUILT_SRC_DIR, BUILT_LISTING_DIR, {
-    role,
-    naming: naming.naming,
-    wait: settings.wait,
-    workerEventsPerMinute: settings.workerEventsPerMinute ?? DEFAULT_WORKER_EVENTS_PER_MINUTE,
-  });
   const tools = registerTools(server, {
+    ...source,
     svc,
-    defs,
-    role,
     logger,
     naming: naming.naming,
-    listing,
     toolList: settings.toolList ?? "reachable",
   });
   registerResources(server, svc);
