@@ -28,7 +28,7 @@ function instructions(svc: ServiceContext, naming: Naming): string {
 interface ToolSource {
   names: readonly string[];
   listing: Tool[];
-  defs(): Promise<readonly ToolDef[]>;
+  defs: () => Promise<readonly ToolDef[]>;
 }
 
 /**

@@ -220,7 +220,7 @@ export interface Registration {
   /** The role's tools/list answer: one entry for every tool registered here. */
   listing: Tool[];
   /** Every tool's definition; loaded by the first call, since a start needs none of them. */
-  defs(): Promise<readonly ToolDef[]>;
+  defs: () => Promise<readonly ToolDef[]>;
   /** Which of the role's tools tools/list shows (reachable unless set). */
   toolList?: ToolList;
 }
