@@ -7,10 +7,11 @@ import { exposeToolNames } from "../domain/tool-names.js";
 import type { ServiceContext } from "../service/context.js";
 import type { ToolSettings } from "./index.js";
 import { LazyJsonSchemaValidator } from "./lazy-validator.js";
-import { BUILT_LISTING_DIR, BUILT_SRC_DIR, builtListing, builtToolNames } from "./listing-cache.js";
+import { BUILT_LISTING_DIR, BUILT_SRC_DIR, builtListing, builtToolModules } from "./listing-cache.js";
 import { registerPrompts } from "./prompts.js";
 import { listingOf, registerTools, type Naming, type ToolDef } from "./registry.js";
 import { registerResources } from "./resources.js";
+import { lazyDefinitions } from "./tool-modules.js";
 
 export const SERVER_NAME = "grace-orchestrator-mcp";
 export const SERVER_VERSION = "0.1.0";
@@ -28,27 +29,32 @@ function instructions(svc: ServiceContext, naming: Naming): string {
 interface ToolSource {
   names: readonly string[];
   listing: Tool[];
-  defs: () => Promise<readonly ToolDef[]>;
+  definition: (name: string) => Promise<ToolDef>;
 }
 
 /**
- * The tools of this role and settings. With the listing built for them, the tool modules (their
- * schemas, handlers and the services they call) are loaded by the first tool call, once; without
- * it they are loaded now, to compute the listing.
+ * The tools of this role and settings. With the listing built for them, a tool's module (its
+ * schemas, handlers and the services they call) is loaded by the first call of one of its tools;
+ * without it every module is loaded now, to compute the listing.
  */
 async function toolSource(settings: ToolSettings, role: Role, naming: Naming["naming"]): Promise<ToolSource> {
-  let loaded: Promise<readonly ToolDef[]> | null = null;
-  const defs = () => (loaded ??= import("./index.js").then((m) => m.allTools(settings)));
   const listing = builtListing(BUILT_SRC_DIR, BUILT_LISTING_DIR, {
     role,
     naming,
     wait: settings.wait,
     workerEventsPerMinute: settings.workerEventsPerMinute ?? DEFAULT_WORKER_EVENTS_PER_MINUTE,
   });
-  const names = listing && builtToolNames(BUILT_LISTING_DIR);
-  if (listing && names) return { names, listing, defs };
-  const all = await defs();
-  return { names: all.map((d) => d.name), listing: listingOf(all, role, naming), defs };
+  const modules = listing && builtToolModules(BUILT_LISTING_DIR);
+  if (listing && modules) {
+    return { names: Object.keys(modules), listing, definition: lazyDefinitions(settings, modules) };
+  }
+  const all = (await import("./index.js")).allTools(settings);
+  const byName = new Map(all.map((d) => [d.name, d]));
+  return {
+    names: all.map((d) => d.name),
+    listing: listingOf(all, role, naming),
+    definition: (name) => Promise.resolve(byName.get(name)!),
+  };
 }
 
 export async function buildMcpServer(

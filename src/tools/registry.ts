@@ -219,8 +219,8 @@ export interface Registration {
   names: readonly string[];
   /** The role's tools/list answer: one entry for every tool registered here. */
   listing: Tool[];
-  /** Every tool's definition; loaded by the first call, since a start needs none of them. */
-  defs: () => Promise<readonly ToolDef[]>;
+  /** A tool's definition by its canonical name: a start needs none, so a call may load it first. */
+  definition: (name: string) => Promise<ToolDef>;
   /** Which of the role's tools tools/list shows (reachable unless set). */
   toolList?: ToolList;
 }
@@ -229,17 +229,6 @@ export interface Registration {
 export function listingOf(defs: readonly ToolDef[], role: Role, naming: ToolNaming): Tool[] {
   const names: Naming = { naming, names: defs.map((d) => d.name) };
   return toolsForRole(defs, role).map((def) => listedTool(def, names));
-}
-
-/** The definition of a canonical tool name, from the definitions loaded once on first use. */
-function definitionsOf(load: () => Promise<readonly ToolDef[]>): (name: string) => Promise<ToolDef> {
-  let byName: Promise<Map<string, ToolDef>> | null = null;
-  return async (name) => {
-    byName ??= load().then((defs) => new Map(defs.map((d) => [d.name, d])));
-    const def = (await byName).get(name);
-    if (def === undefined) throw new Error(`no definition of the listed tool ${name}`);
-    return def;
-  };
 }
 
 /**
@@ -252,7 +241,6 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
   const { svc, logger, naming } = reg;
   const names: Naming = { naming, names: reg.names };
   const canonical = canonicalNames(reg);
-  const definition = definitionsOf(reg.defs);
   const shown = shownTools(server, reg, canonical);
   for (const listed of reg.listing) {
     const tool = listed.name;
@@ -260,7 +248,7 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
       tool,
       { title: listed.title, description: listed.description, inputSchema: ANY_ARGUMENTS },
       async (raw: unknown, extra) => {
-        const def = await definition(canonical.get(tool) ?? tool);
+        const def = await reg.definition(canonical.get(tool) ?? tool);
         // Read by the SDK once this handler has answered.
         registered.outputSchema = def.output;
         const parsed = def.input.safeParse(raw);
