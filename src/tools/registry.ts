@@ -249,7 +249,8 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
       { title: listed.title, description: listed.description, inputSchema: ANY_ARGUMENTS },
       async (raw: unknown, extra) => {
         const def = await reg.definition(canonical.get(tool) ?? tool);
-        // Read by the SDK once this handler has answered.
+        // The SDK checks the structured answer against it after this handler returns; a start
+        // registers the tool without it, so that no output schema is built before its first call.
         registered.outputSchema = def.output;
         const parsed = def.input.safeParse(raw);
         if (!parsed.success) {
