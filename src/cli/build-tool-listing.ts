@@ -3,5 +3,5 @@
 import { BUILT_LISTING_DIR, BUILT_SRC_DIR } from "../tools/listing-cache.js";
 import { writeBuiltListings } from "../tools/listing-build.js";
 
-const count = writeBuiltListings(BUILT_SRC_DIR, BUILT_LISTING_DIR);
+const count = await writeBuiltListings(BUILT_SRC_DIR, BUILT_LISTING_DIR);
 process.stdout.write(`tool listings: ${count} written to ${BUILT_LISTING_DIR}\n`);

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const svc = createServiceContext(db, identity, settings.dataDir, logger);
   // Events committed by a process that died before projecting them are projected now.
   svc.events.publish([]);
-  const { server, tools } = buildMcpServer(
+  const { server, tools } = await buildMcpServer(
     svc,
     {
       wait: {

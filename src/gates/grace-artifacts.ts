@@ -4,19 +4,13 @@
  * the plan or the graph declare real modules, so template placeholders elsewhere
  * (operational-packets.xml, AGENTS.md) never become module refs.
  */
+import { ARTIFACT_PATHS } from "./artifact-paths.js";
 import { attr, childNames, childNodes, parseXml, textLeaves, type XmlNode } from "./xml.js";
 
 export const MODULE_ID = /^M-[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
 export const VERIFICATION_ID = /^V-M-[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
 
-export const ARTIFACT_PATHS = {
-  requirements: "docs/requirements.xml",
-  technology: "docs/technology.xml",
-  developmentPlan: "docs/development-plan.xml",
-  verificationPlan: "docs/verification-plan.xml",
-  knowledgeGraph: "docs/knowledge-graph.xml",
-  operationalPackets: "docs/operational-packets.xml",
-} as const;
+export { ARTIFACT_PATHS };
 
 /** Expected root element per canonical artifact path, as the GRACE method names them. */
 export const ARTIFACT_ROOTS: Readonly<Record<string, string>> = {

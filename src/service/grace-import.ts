@@ -1,20 +1,11 @@
 import { OrchestratorError } from "../domain/errors.js";
-import { ARTIFACT_PATHS, FsRepoReader } from "../gates/index.js";
+import { FsRepoReader } from "../gates/index.js";
+import { CANONICAL_ARTIFACTS } from "./canonical-artifacts.js";
 import type { TaskRow } from "../ledger/tables/tasks.js";
 import { artifactTypesOfTask } from "../ledger/tables/grace-artifacts.js";
 import { insertArtifactRevision } from "./artifacts.js";
 import type { ServiceContext } from "./context.js";
 import { loadProject } from "./access.js";
-
-/** The six canonical GRACE artifact types and where a GRACE 3 repo keeps them. */
-export const CANONICAL_ARTIFACTS: Readonly<Record<string, string>> = {
-  requirements: ARTIFACT_PATHS.requirements,
-  technology: ARTIFACT_PATHS.technology,
-  development_plan: ARTIFACT_PATHS.developmentPlan,
-  verification_plan: ARTIFACT_PATHS.verificationPlan,
-  knowledge_graph: ARTIFACT_PATHS.knowledgeGraph,
-  operational_packets: ARTIFACT_PATHS.operationalPackets,
-};
 
 export const AUTO_IMPORT_AGENT = "system:auto-import";
 

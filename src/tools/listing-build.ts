@@ -12,6 +12,7 @@ import {
   type ListingInputs,
 } from "./listing-cache.js";
 import { listingOf } from "./registry.js";
+import { toolModulesOf } from "./tool-modules.js";
 
 /** The inputs of every listing a server with default settings may serve: each role in each naming. */
 export function defaultListingInputs(): ListingInputs[] {
@@ -30,20 +31,39 @@ export function defaultListingInputs(): ListingInputs[] {
   );
 }
 
+function toolsOf(inputs: ListingInputs) {
+  const { naming, wait, workerEventsPerMinute } = inputs;
+  return allTools({ wait, workerEventsPerMinute, toolNames: naming });
+}
+
 /** The listing a server with these inputs computes at start when no built one matches. */
 export function computedListing(inputs: ListingInputs) {
-  const { role, naming, wait, workerEventsPerMinute } = inputs;
-  return listingOf(allTools({ wait, workerEventsPerMinute, toolNames: naming }), role, naming);
+  return listingOf(toolsOf(inputs), inputs.role, inputs.naming);
+}
+
+/**
+ * Each tool's module of tools, by canonical name (the same for any inputs); the build fails if
+ * the modules do not hold exactly the tools `allTools` gives.
+ */
+async function toolModulesFor(inputs: ListingInputs): Promise<Record<string, string>> {
+  const { naming, wait, workerEventsPerMinute } = inputs;
+  const modules = await toolModulesOf({ wait, workerEventsPerMinute, toolNames: naming });
+  const names = toolsOf(inputs).map((d) => d.name);
+  const held = Object.keys(modules);
+  if (held.length !== names.length || names.some((n) => modules[n] === undefined)) {
+    throw new Error(`TOOL_MODULES holds ${held.join(", ")}; allTools gives ${names.join(", ")}`);
+  }
+  return modules;
 }
 
 /** Replaces `dir` with the listings of the code under `srcDir`, one file per key. */
-export function writeBuiltListings(srcDir: string, dir: string): number {
+export async function writeBuiltListings(srcDir: string, dir: string): Promise<number> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const files = jsFiles(srcDir);
-  writeManifest(dir, files);
-  const fingerprint = codeFingerprint(srcDir, files);
   const all = defaultListingInputs();
+  writeManifest(dir, files, await toolModulesFor(all[0]!));
+  const fingerprint = codeFingerprint(srcDir, files);
   for (const inputs of all) writeListing(dir, listingKey(fingerprint, inputs), computedListing(inputs));
   return all.length;
 }

@@ -73,13 +73,37 @@ export function writeListing(dir: string, key: string, tools: readonly Tool[]): 
   fs.writeFileSync(path.join(dir, `${key}.json`), JSON.stringify({ tools }));
 }
 
-export function writeManifest(dir: string, files: readonly string[]): void {
-  fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify({ files }));
+/**
+ * The manifest names the modules the listings were built from and, for every tool by its
+ * canonical name, the module of tools it is in.
+ */
+export function writeManifest(
+  dir: string,
+  files: readonly string[],
+  toolModules: Readonly<Record<string, string>>,
+): void {
+  fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify({ files, toolModules }));
+}
+
+function manifest(dir: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), "utf8")) as Record<string, unknown>;
 }
 
 function manifestFiles(dir: string): string[] | null {
-  const { files } = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), "utf8")) as { files?: unknown };
+  const { files } = manifest(dir);
   return Array.isArray(files) && files.every((f) => typeof f === "string") ? files : null;
+}
+
+/** Each tool's module of tools, by canonical name, in the build whose listings are under `dir`, or null. */
+export function builtToolModules(dir: string): Record<string, string> | null {
+  try {
+    const { toolModules } = manifest(dir);
+    if (toolModules === null || typeof toolModules !== "object") return null;
+    const entries = Object.entries(toolModules as Record<string, unknown>);
+    return entries.every(([, m]) => typeof m === "string") ? (toolModules as Record<string, string>) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -213,13 +213,14 @@ export function listedTool(def: ToolDef, naming: Naming): Tool {
 
 export interface Registration {
   svc: ServiceContext;
-  /** Every tool of the server; the role's are registered, all are names a refusal may mention. */
-  defs: readonly ToolDef[];
-  role: Role;
   logger: Logger;
   naming: ToolNaming;
-  /** The tools/list answer built for this role, naming and code, if there is one; else computed here. */
-  listing?: Tool[] | null;
+  /** Every tool's canonical name: the ones a refusal may mention. */
+  names: readonly string[];
+  /** The role's tools/list answer: one entry for every tool registered here. */
+  listing: Tool[];
+  /** A tool's definition by its canonical name: a start needs none, so a call may load it first. */
+  definition: (name: string) => Promise<ToolDef>;
   /** Which of the role's tools tools/list shows (reachable unless set). */
   toolList?: ToolList;
 }
@@ -231,30 +232,28 @@ export function listingOf(defs: readonly ToolDef[], role: Role, naming: ToolNami
 }
 
 /**
- * Registers the role's tools for calls (the SDK validates arguments and structured results against
- * the zod schemas) and answers tools/list with the portable listing: the built one when it was
- * given, else computed once here.
+ * Registers every tool of the role's listing for calls and answers tools/list with that listing.
+ * A call loads its tool's definition, checks the arguments against the tool's own schema (the
+ * SDK is told any object, so that a refusal can name the records the call was about) and hands
+ * the SDK the tool's output schema, which it checks the structured result against.
  */
 export function registerTools(server: McpServer, reg: Registration): string[] {
-  const { svc, defs, role, logger, naming } = reg;
-  const names: Naming = { naming, names: defs.map((d) => d.name) };
-  const mine = toolsForRole(defs, role);
-  const shown = shownTools(server, reg, mine);
-  for (const def of mine) {
-    server.registerTool(
-      exposedToolName(def.name, naming),
-      {
-        title: def.title,
-        description: def.description,
-        // The SDK lets any object through; the tool's own schema is checked below, so that a
-        // refusal can name the records the call was about.
-        inputSchema: ANY_ARGUMENTS,
-        ...(def.output ? { outputSchema: def.output } : {}),
-      },
+  const { svc, logger, naming } = reg;
+  const names: Naming = { naming, names: reg.names };
+  const canonical = canonicalNames(reg);
+  const shown = shownTools(server, reg, canonical);
+  for (const listed of reg.listing) {
+    const tool = listed.name;
+    const registered = server.registerTool(
+      tool,
+      { title: listed.title, description: listed.description, inputSchema: ANY_ARGUMENTS },
       async (raw: unknown, extra) => {
+        const def = await reg.definition(canonical.get(tool) ?? tool);
+        // The SDK checks the structured answer against it after this handler returns; a start
+        // registers the tool without it, so that no output schema is built before its first call.
+        registered.outputSchema = def.output;
         const parsed = def.input.safeParse(raw);
         if (!parsed.success) {
-          const tool = exposedToolName(def.name, naming);
           throw new McpError(ErrorCode.InvalidParams, argumentRefusal(tool, raw, parsed.error));
         }
         const input: unknown = parsed.data;
@@ -285,7 +284,12 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
     );
   }
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: shown.list() }));
-  return mine.map((def) => exposedToolName(def.name, naming));
+  return reg.listing.map((t) => t.name);
+}
+
+/** Each exposed name of the server's tools, mapped to its canonical one. */
+function canonicalNames(reg: Registration): Map<string, string> {
+  return new Map(reg.names.map((name) => [exposedToolName(name, reg.naming), name]));
 }
 
 /**
@@ -294,9 +298,8 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
  * that can only be refused is noise). Hidden tools stay registered, so the service check, not the
  * listing, is what refuses. A mutation that changes the set tells the client the list changed.
  */
-function shownTools(server: McpServer, reg: Registration, mine: readonly ToolDef[]) {
-  const listing = reg.listing ?? listingOf(reg.defs, reg.role, reg.naming);
-  const canonical = new Map(mine.map((d) => [exposedToolName(d.name, reg.naming), d.name]));
+function shownTools(server: McpServer, reg: Registration, canonical: ReadonlyMap<string, string>) {
+  const { listing } = reg;
   let shownKey = "";
   const list = (): Tool[] => {
     if (reg.toolList === "role") return listing;

@@ -1,14 +1,11 @@
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ANSWER_MAX_BYTES } from "../domain/limits.js";
 import type { Role } from "../domain/roles.js";
-import { getTask } from "../service/tasks.js";
+import { CANONICAL_ARTIFACTS } from "../service/canonical-artifacts.js";
 import type { ServiceContext } from "../service/context.js";
-import { CANONICAL_ARTIFACTS } from "../service/grace-import.js";
-import { readLatestArtifact, readPackage, readProject } from "../service/reads.js";
-import { getSession } from "../service/mimo-sessions.js";
-import { readProjectActive, readReview, readSubmission } from "../service/record-reads.js";
-import { packageSummary, taskSummary } from "../service/summaries.js";
 import { ALL_ROLES, STAFF } from "./registry.js";
+
+type Reads = typeof import("./resource-reads.js");
 
 interface ResourceDef {
   name: string;
@@ -16,7 +13,7 @@ interface ResourceDef {
   title: string;
   mimeType: string;
   roles: readonly Role[];
-  read(svc: ServiceContext, id: number): unknown;
+  read(reads: Reads, svc: ServiceContext, id: number): unknown;
 }
 
 const JSON_RESOURCES: ResourceDef[] = [
@@ -26,7 +23,7 @@ const JSON_RESOURCES: ResourceDef[] = [
     title: "Project",
     mimeType: "application/json",
     roles: STAFF,
-    read: readProject,
+    read: (r, svc, id) => r.readProject(svc, id),
   },
   {
     name: "project-active",
@@ -34,7 +31,7 @@ const JSON_RESOURCES: ResourceDef[] = [
     title: "Project status snapshot",
     mimeType: "application/json",
     roles: STAFF,
-    read: readProjectActive,
+    read: (r, svc, id) => r.readProjectActive(svc, id),
   },
   {
     name: "task",
@@ -42,7 +39,7 @@ const JSON_RESOURCES: ResourceDef[] = [
     title: "Task",
     mimeType: "application/json",
     roles: STAFF,
-    read: getTask,
+    read: (r, svc, id) => r.getTask(svc, id),
   },
   {
     name: "workpackage",
@@ -50,7 +47,7 @@ const JSON_RESOURCES: ResourceDef[] = [
     title: "Work package",
     mimeType: "application/json",
     roles: STAFF,
-    read: readPackage,
+    read: (r, svc, id) => r.readPackage(svc, id),
   },
   {
     name: "submission",
@@ -58,7 +55,7 @@ const JSON_RESOURCES: ResourceDef[] = [
     title: "Submission (diff summarised)",
     mimeType: "application/json",
     roles: ALL_ROLES,
-    read: readSubmission,
+    read: (r, svc, id) => r.readSubmission(svc, id),
   },
   {
     name: "review",
@@ -66,7 +63,7 @@ const JSON_RESOURCES: ResourceDef[] = [
     title: "Review",
     mimeType: "application/json",
     roles: ALL_ROLES,
-    read: readReview,
+    read: (r, svc, id) => r.readReview(svc, id),
   },
   {
     name: "mimo-session",
@@ -74,7 +71,7 @@ const JSON_RESOURCES: ResourceDef[] = [
     title: "Mimo session",
     mimeType: "application/json",
     roles: STAFF,
-    read: getSession,
+    read: (r, svc, id) => r.getSession(svc, id),
   },
 ];
 
@@ -85,7 +82,7 @@ const SUMMARY_RESOURCES: ResourceDef[] = [
     title: "Task summary",
     mimeType: "application/json",
     roles: ALL_ROLES,
-    read: taskSummary,
+    read: (r, svc, id) => r.taskSummary(svc, id),
   },
   {
     name: "workpackage-summary",
@@ -93,7 +90,7 @@ const SUMMARY_RESOURCES: ResourceDef[] = [
     title: "Work package summary",
     mimeType: "application/json",
     roles: ALL_ROLES,
-    read: packageSummary,
+    read: (r, svc, id) => r.packageSummary(svc, id),
   },
 ];
 
@@ -103,21 +100,22 @@ const ARTIFACT_RESOURCES: ResourceDef[] = Object.keys(CANONICAL_ARTIFACTS).map((
   title: `Latest ${type} artifact`,
   mimeType: "application/xml",
   roles: STAFF,
-  read: (svc, id) => readLatestArtifact(svc, id, type),
+  read: (r, svc, id) => r.readLatestArtifact(svc, id, type),
 }));
 
 /** Read-only views; clients that ignore resources find the same data through tools. */
 export function registerResources(server: McpServer, svc: ServiceContext): void {
+  let reads: Promise<Reads> | null = null;
   for (const def of [...JSON_RESOURCES, ...SUMMARY_RESOURCES, ...ARTIFACT_RESOURCES]) {
     if (!def.roles.includes(svc.actor.primaryRole)) continue;
     server.registerResource(
       def.name,
       new ResourceTemplate(def.template, { list: undefined }),
       { title: def.title, mimeType: def.mimeType },
-      (uri, variables) => {
+      async (uri, variables) => {
         const id = Number(variables.id);
         if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`Invalid id in ${uri.href}`);
-        const value = def.read(svc, id);
+        const value = def.read(await (reads ??= import("./resource-reads.js")), svc, id);
         const text = typeof value === "string" ? value : JSON.stringify(value);
         return { contents: [{ uri: uri.href, mimeType: def.mimeType, text: bounded(uri.href, text) }] };
       },

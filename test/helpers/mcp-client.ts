@@ -29,17 +29,20 @@ export interface Connected {
   close(): Promise<void>;
 }
 
-/** Starts the built server as a child process with the actor's identity and connects the SDK client over STDIO. */
+/**
+ * Starts the built server (or the one at `entry`) as a child process with the actor's identity
+ * and connects the SDK client over STDIO.
+ */
 export async function connect(
   dataDir: string,
   actor: Actor,
   extraEnv: Record<string, string> = {},
+  entry: string = SERVER_ENTRY,
 ): Promise<Connected> {
-  if (!fs.existsSync(SERVER_ENTRY))
-    throw new Error(`Build first (npm run build): ${SERVER_ENTRY} is missing`);
+  if (!fs.existsSync(entry)) throw new Error(`Build first (npm run build): ${entry} is missing`);
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [SERVER_ENTRY],
+    args: [entry],
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? os.homedir(),
