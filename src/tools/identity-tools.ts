@@ -8,13 +8,13 @@ export const identityTools = [
     name: "orchestrator.whoami",
     title: "Who am I",
     description:
-      "Call first in every session. Returns the identity this server was started with, its data_dir and authority_problem (why every other tool will refuse; null if none). Stop if it is not you or authority_problem is set. All actors of one workflow must show the same data_dir, or their events never meet.",
+      "Call first in every session. Returns the identity this server was started with, its data_dir and authority_problem (why every other tool will refuse; null if none). Stop if it is not you or authority_problem is set. All actors of one workflow must show the same data_dir, or their events never meet. tools_not_listed: tools this server has that your name cannot use yet (GLM's need the glm capability or a delegation, a worker's a worker capability; agent.register or role.delegate gives them, then start a new session if your client keeps its first tool list).",
     roles: ALL_ROLES,
     readOnly: true,
     withoutAuthority: true,
     input: args({}),
     output: whoamiOutput,
-    handler: (svc) => {
+    handler: (svc, _args, call) => {
       const problem = bindingProblem(svc);
       return {
         actor_id: svc.actor.actorId,
@@ -28,6 +28,7 @@ export const identityTools = [
         reasoning_profile: svc.actor.reasoningProfile,
         authority_problem: problem,
         data_dir: svc.dataDir,
+        tools_not_listed: call.unlisted(),
       };
     },
   }),

@@ -20,6 +20,7 @@ export const whoamiOutput = z.looseObject({
   granted_role: z.enum(ROLES).nullable().describe("null: the ledger does not grant your role"),
   authority_problem: maybeText,
   data_dir: text,
+  tools_not_listed: z.array(text),
 });
 
 export const nextActionOutput = z.looseObject({

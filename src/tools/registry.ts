@@ -30,6 +30,8 @@ export interface ToolCall {
   naming: ToolNaming;
   /** Sends a progress notification when the caller asked for progress; no-op otherwise. */
   progress(progress: number, message: string): Promise<void>;
+  /** The server's tools that tools/list does not show this name now (as exposed). */
+  unlisted(): string[];
 }
 
 export interface ToolDef<S extends z.ZodObject = z.ZodObject> {
@@ -261,6 +263,7 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
         const call: ToolCall = {
           signal: extra.signal,
           naming,
+          unlisted: () => shown.unlisted(),
           progress: async (progress, message) => {
             if (token === undefined) return;
             await extra.sendNotification({
@@ -319,6 +322,10 @@ function shownTools(server: McpServer, reg: Registration, canonical: ReadonlyMap
       const tools = list();
       shownKey = keyOf(tools);
       return tools;
+    },
+    unlisted(): string[] {
+      const visible = new Set(list().map((t) => t.name));
+      return listing.filter((t) => !visible.has(t.name)).map((t) => t.name);
     },
     /** After a mutation: a client that listed before hears when its list changed. */
     recheck(): void {

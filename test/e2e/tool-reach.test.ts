@@ -27,6 +27,10 @@ describe("tools/list shows what the name's registrations can reach", () => {
     expect(listed.filter((t) => NEEDING.includes(t))).toEqual([]);
     expect(all.filter((t) => NEEDING.includes(t)).sort()).toEqual([...NEEDING].sort());
     expect(listed).toEqual(all.filter((t) => !NEEDING.includes(t)));
+    const me = await call<{ tools_not_listed: string[] }>(codex, "orchestrator.whoami");
+    expect([...me.tools_not_listed].sort()).toEqual([...NEEDING].sort());
+    const full = await call<{ tools_not_listed: string[] }>(everything, "orchestrator.whoami");
+    expect(full.tools_not_listed).toEqual([]);
   });
 
   test("a hidden tool is still refused by its service check, not as an unknown tool", async () => {
@@ -59,5 +63,11 @@ describe("tools/list shows what the name's registrations can reach", () => {
     expect(listed).toContain("task.plan");
     expect(listed).toContain("repo.run_tests");
     expect(listed).not.toContain("workpackage.claim");
+    const me = await call<{ tools_not_listed: string[] }>(codex, "orchestrator.whoami");
+    expect([...me.tools_not_listed].sort()).toEqual([
+      "handoff.report_worker_event",
+      "submission.create",
+      "workpackage.claim",
+    ]);
   });
 });

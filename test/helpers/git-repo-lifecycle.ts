@@ -91,6 +91,7 @@ export function inProcessCaller(dataDir: string): Caller & { ctx: ServiceContext
       signal: new AbortController().signal,
       naming: "dotted",
       progress: async () => {},
+      unlisted: () => [],
     };
     // The JSON round trip and the list wrapping are what an MCP client receives.
     const value: unknown = JSON.parse(JSON.stringify(await def.handler(ctx, def.input.parse(args), control)));
