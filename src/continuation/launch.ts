@@ -39,6 +39,11 @@ export interface LaunchDeps {
   takeGate(): Gate;
   /** Records the gate as the delivery's controller; anything but "started" means: do not launch. */
   commit(identity: ProcessIdentity): StartedOutcome;
+  /**
+   * Records that the gate reported the controller started. Until then a gate found dead while its
+   * supervisor is dead too cannot have launched anything, so lease recovery retries at once.
+   */
+  confirm(): void;
   /** The supervisor's own environment, which the controller inherits (from config, not process.env). */
   baseEnv: Readonly<Record<string, string | undefined>>;
   waitSeconds: number;
@@ -183,6 +188,7 @@ export async function launchController(req: LaunchRequest, deps: LaunchDeps): Pr
       return { ok: false, ...base, gate_pid: gate.pid, outcome, unconfirmed: true, reason: report.reason };
     return { ok: false, ...base, gate_pid: gate.pid, outcome, reason: report.reason };
   }
+  deps.confirm();
   const result: LaunchResult = { ok: true, ...base, pid: report.pid, gate_pid: gate.pid, outcome };
   await awaitExit(gate, result, deps.waitSeconds);
   detachGate(gate);
