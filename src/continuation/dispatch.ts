@@ -157,6 +157,7 @@ function launchDeps(env: DispatchEnv, ctx: ContinuationContext): LaunchDeps {
         recordLaunchConfirmed(env.db, ctx.continuation_id, ctx.attempt_id, env.clock().toISOString()),
       );
     },
+    launchesDir: env.paths.launchesDir,
     baseEnv: env.baseEnv,
     waitSeconds: env.waitSeconds,
     reportTimeoutMs: env.reportTimeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS,

@@ -3,9 +3,19 @@ import type { Liveness, ProcessIdentity } from "../process/identity.js";
 import { leasedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
 import { applyLeaseDecisions, type Claimer, type LeaseDecision } from "./deliveries.js";
 import { backoffMs, type DeliveryLimits } from "./limits.js";
+import { pendingMarkExists, pendingMarkPath, removePendingMark } from "./launch-pending.js";
 import { startedVerdict, type StartedFacts, type StartedVerdict } from "./started-verdict.js";
 
 export type LivenessProbe = (identity: Pick<ProcessIdentity, "pid" | "os_start_time">) => Promise<Liveness>;
+
+/** What lease recovery works with besides the ledger. */
+export interface RecoveryEnv {
+  self: Claimer;
+  limits: DeliveryLimits;
+  probe: LivenessProbe;
+  /** Where the launches' pending marks are (launch-pending.ts). */
+  launchesDir: string;
+}
 
 export interface RecoveryEntry {
   continuation_id: string;
@@ -28,14 +38,13 @@ async function claimerLiveness(
 async function decideClaimed(
   row: DeliveryRow,
   nowMs: number,
-  self: Claimer,
-  limits: DeliveryLimits,
-  probe: LivenessProbe,
+  env: RecoveryEnv,
 ): Promise<[LeaseDecision, string] | null> {
+  const { limits } = env;
   const expired = row.lease_expires_at !== null && row.lease_expires_at <= iso(nowMs);
   // A claim of a supervisor that is provably gone is recovered without waiting out the lease:
   // its launch gate never got the go-ahead, so no controller of that attempt can be running.
-  const claimerDead = !expired && (await claimerLiveness(row, self, probe)) === "NOT_FOUND_OR_REUSED";
+  const claimerDead = !expired && (await claimerLiveness(row, env.self, env.probe)) === "NOT_FOUND_OR_REUSED";
   if (!expired && !claimerDead) return null;
   const why = claimerDead
     ? "claiming supervisor confirmed dead"
@@ -62,31 +71,34 @@ function gateLiveness(row: DeliveryRow, probe: LivenessProbe): Promise<Liveness>
 }
 
 /**
- * The facts the verdict needs, each probed only where it can change the verdict (a fact not
- * probed is UNKNOWN, which the verdict then does not depend on): before lease expiry only an
- * unconfirmed launch is looked at, and its gate only once its supervisor is gone.
+ * The facts the verdict needs, each looked up only where it can change the verdict (a liveness
+ * not probed is UNKNOWN, a mark not looked for absent; the verdict then does not depend on them):
+ * before lease expiry only an unconfirmed launch is looked at, its gate only once its supervisor
+ * is gone, and its pending mark only once both are.
  */
-async function startedFacts(
-  row: DeliveryRow,
-  nowMs: number,
-  env: { self: Claimer; limits: DeliveryLimits; probe: LivenessProbe },
-): Promise<StartedFacts> {
+async function startedFacts(row: DeliveryRow, nowMs: number, env: RecoveryEnv): Promise<StartedFacts> {
   const leaseExpired = row.lease_expires_at !== null && row.lease_expires_at <= iso(nowMs);
   const launchConfirmed = row.controller_confirmed_at !== null;
   const early = !leaseExpired && !launchConfirmed;
   const claimer = early ? await claimerLiveness(row, env.self, env.probe) : "UNKNOWN";
   const needGate = leaseExpired || (early && claimer === "NOT_FOUND_OR_REUSED");
   const gate = needGate ? await gateLiveness(row, env.probe) : "UNKNOWN";
+  const launchPending =
+    early &&
+    claimer === "NOT_FOUND_OR_REUSED" &&
+    gate === "NOT_FOUND_OR_REUSED" &&
+    pendingMarkExists(pendingMarkPath(env.launchesDir, row.controller_launch_nonce));
   return {
     leaseExpired,
     launchConfirmed,
     claimer,
     gate,
+    launchPending,
     attemptsLeft: row.attempt_count < env.limits.maxAttempts,
   };
 }
 
-const LAUNCH_LOST = "launch lost with its supervisor: the launch gate exited before the launch was confirmed";
+const LAUNCH_LOST = "launch lost with its supervisor: the launch gate exited before it was sent the launch";
 
 /** The lease decision and recovery status for a verdict; null when there is nothing to do. */
 function startedDecision(
@@ -135,37 +147,35 @@ function startedDecision(
 async function decideStarted(
   row: DeliveryRow,
   nowMs: number,
-  env: { self: Claimer; limits: DeliveryLimits; probe: LivenessProbe },
+  env: RecoveryEnv,
 ): Promise<[LeaseDecision, string] | null> {
   const verdict = startedVerdict(await startedFacts(row, nowMs, env));
   return startedDecision(verdict, row, nowMs, env.limits);
 }
+
+const LOST_STATUSES: readonly string[] = ["retry_launch_lost", "dead_lettered_launch_lost"];
 
 /**
  * Lease recovery. Liveness is probed first (it is asynchronous), then every
  * decision is applied in one transaction, each conditional on the row being unchanged — a row
  * that an ACK or another supervisor touched meanwhile is left alone.
  */
-export async function recoverLeases(
-  db: Db,
-  nowMs: number,
-  self: Claimer,
-  limits: DeliveryLimits,
-  probe: LivenessProbe,
-): Promise<RecoveryEntry[]> {
+export async function recoverLeases(db: Db, nowMs: number, env: RecoveryEnv): Promise<RecoveryEntry[]> {
   const decided: [LeaseDecision, string][] = [];
   for (const row of leasedDeliveries(db)) {
     const d =
-      row.state === "CLAIMED"
-        ? await decideClaimed(row, nowMs, self, limits, probe)
-        : await decideStarted(row, nowMs, { self, limits, probe });
+      row.state === "CLAIMED" ? await decideClaimed(row, nowMs, env) : await decideStarted(row, nowMs, env);
     if (d) decided.push(d);
   }
   const applied = applyLeaseDecisions(
     db,
     decided.map(([d]) => d),
   );
-  return decided.flatMap(([d, status], i) =>
-    applied[i] ? [{ continuation_id: d.row.continuation_id, status }] : [],
-  );
+  return decided.flatMap(([d, status], i) => {
+    if (!applied[i]) return [];
+    // The lost launch is settled: its mark has told what it had to.
+    if (LOST_STATUSES.includes(status))
+      removePendingMark(pendingMarkPath(env.launchesDir, d.row.controller_launch_nonce));
+    return [{ continuation_id: d.row.continuation_id, status }];
+  });
 }

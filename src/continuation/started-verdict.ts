@@ -9,6 +9,8 @@ export interface StartedFacts {
   claimer: Liveness | "SELF";
   /** The recorded controller process: the launch gate, which lives as long as its controller. */
   gate: Liveness;
+  /** The launch's pending mark is still there: the gate never took the spec (launch-pending.ts). */
+  launchPending: boolean;
   /** Whether the delivery may be attempted again (attempt count below the limit). */
   attemptsLeft: boolean;
 }
@@ -26,14 +28,18 @@ export type StartedVerdict =
   | "dead_letter_launch_lost";
 
 /**
- * A launch that provably never happened: it was never confirmed, and both the supervisor that
- * would have sent the spec and the gate that would have run it are confirmed gone. A gate exits
- * without launching when its supervisor dies before the spec; a gate that did launch has at most
- * run a controller that already ended, which is what lease expiry would find too. UNKNOWN is
- * never gone, and this supervisor never counts its own claim as lost.
+ * A launch that provably never happened: it was never confirmed, the supervisor that would have
+ * sent the spec and the gate that would have run it are both confirmed gone, and the launch's
+ * pending mark, which the gate deletes before it starts anything, is still there. UNKNOWN is
+ * never gone, and the deciding supervisor never counts its own claim as lost.
  */
 export function launchLost(f: StartedFacts): boolean {
-  return !f.launchConfirmed && f.claimer === "NOT_FOUND_OR_REUSED" && f.gate === "NOT_FOUND_OR_REUSED";
+  return (
+    !f.launchConfirmed &&
+    f.claimer === "NOT_FOUND_OR_REUSED" &&
+    f.gate === "NOT_FOUND_OR_REUSED" &&
+    f.launchPending
+  );
 }
 
 /** What lease recovery does with a CONTROLLER_STARTED delivery, from what it knows. */

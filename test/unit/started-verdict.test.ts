@@ -10,12 +10,13 @@ const GATES = ["MATCH", "NOT_FOUND_OR_REUSED", "UNKNOWN"] as const;
 const BOOLS = [true, false] as const;
 
 type Cell<T> = T | "*";
-/** lease expired, launch confirmed, claimer, gate, attempts left → verdict. */
+/** lease expired, launch confirmed, claimer, gate, pending mark there, attempts left → verdict. */
 type Row = [
   Cell<boolean>,
   Cell<boolean>,
   Cell<StartedFacts["claimer"]>,
   Cell<StartedFacts["gate"]>,
+  Cell<boolean>,
   Cell<boolean>,
   StartedVerdict,
 ];
@@ -27,29 +28,34 @@ const DEAD = "NOT_FOUND_OR_REUSED";
 // combination of facts must match exactly one rule.
 const ROWS: Row[] = [
   // Inside the ACK lease a confirmed launch waits, whoever is alive: its controller may still ACK.
-  [false, true, "*", "*", "*", "wait"],
-  // An unconfirmed launch waits unless its supervisor AND its gate are both confirmed gone.
-  [false, false, "MATCH", "*", "*", "wait"],
-  [false, false, "UNKNOWN", "*", "*", "wait"],
-  [false, false, "SELF", "*", "*", "wait"],
-  [false, false, DEAD, "MATCH", "*", "wait"],
-  [false, false, DEAD, "UNKNOWN", "*", "wait"],
-  [false, false, DEAD, DEAD, true, "retry_launch_lost"],
-  [false, false, DEAD, DEAD, false, "dead_letter_launch_lost"],
+  [false, true, "*", "*", "*", "*", "wait"],
+  // An unconfirmed launch waits unless its supervisor AND its gate are both confirmed gone and
+  // the gate never took the spec (its pending mark is still there).
+  [false, false, "MATCH", "*", "*", "*", "wait"],
+  [false, false, "UNKNOWN", "*", "*", "*", "wait"],
+  [false, false, "SELF", "*", "*", "*", "wait"],
+  [false, false, DEAD, "MATCH", "*", "*", "wait"],
+  [false, false, DEAD, "UNKNOWN", "*", "*", "wait"],
+  [false, false, DEAD, DEAD, false, "*", "wait"],
+  [false, false, DEAD, DEAD, true, true, "retry_launch_lost"],
+  [false, false, DEAD, DEAD, true, false, "dead_letter_launch_lost"],
   // At lease expiry only the gate counts, confirmed or not, as before launches were confirmed.
-  [true, "*", "*", "MATCH", "*", "extend"],
-  [true, "*", "*", "UNKNOWN", "*", "extend_uncertain"],
-  [true, "*", "*", DEAD, true, "retry_unacked"],
-  [true, "*", "*", DEAD, false, "dead_letter_unacked"],
+  [true, "*", "*", "MATCH", "*", "*", "extend"],
+  [true, "*", "*", "UNKNOWN", "*", "*", "extend_uncertain"],
+  [true, "*", "*", DEAD, "*", true, "retry_unacked"],
+  [true, "*", "*", DEAD, "*", false, "dead_letter_unacked"],
 ];
-const RULES: Rule[] = ROWS.map(([leaseExpired, launchConfirmed, claimer, gate, attemptsLeft, verdict]) => ({
-  leaseExpired,
-  launchConfirmed,
-  claimer,
-  gate,
-  attemptsLeft,
-  verdict,
-}));
+const RULES: Rule[] = ROWS.map(
+  ([leaseExpired, launchConfirmed, claimer, gate, launchPending, attemptsLeft, verdict]) => ({
+    leaseExpired,
+    launchConfirmed,
+    claimer,
+    gate,
+    launchPending,
+    attemptsLeft,
+    verdict,
+  }),
+);
 
 const matches = (r: Rule, f: StartedFacts) =>
   (Object.keys(f) as (keyof StartedFacts)[]).every((k) => r[k] === "*" || r[k] === f[k]);
@@ -58,15 +64,24 @@ const ALL: StartedFacts[] = BOOLS.flatMap((leaseExpired) =>
   BOOLS.flatMap((launchConfirmed) =>
     CLAIMERS.flatMap((claimer) =>
       GATES.flatMap((gate) =>
-        BOOLS.map((attemptsLeft) => ({ leaseExpired, launchConfirmed, claimer, gate, attemptsLeft })),
+        BOOLS.flatMap((launchPending) =>
+          BOOLS.map((attemptsLeft) => ({
+            leaseExpired,
+            launchConfirmed,
+            claimer,
+            gate,
+            launchPending,
+            attemptsLeft,
+          })),
+        ),
       ),
     ),
   ),
 );
 
 describe("what lease recovery does with a CONTROLLER_STARTED delivery", () => {
-  test("the table covers all 96 combinations of facts, each by exactly one rule", () => {
-    expect(ALL).toHaveLength(96);
+  test("the table covers all 192 combinations of facts, each by exactly one rule", () => {
+    expect(ALL).toHaveLength(192);
     for (const f of ALL)
       expect(
         RULES.filter((r) => matches(r, f)),
