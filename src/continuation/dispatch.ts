@@ -8,7 +8,12 @@ import type { ProcessIdentity } from "../process/identity.js";
 import type { ProgramSearch } from "../process/which.js";
 import type { ContinuationMode } from "./command-template.js";
 import { buildContext, type ContinuationContext } from "./context.js";
-import { deadLetterDue, retryAttempt, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
+import {
+  deadLetterDue,
+  recordLaunchConfirmed,
+  retryAttempt,
+  type DeliveryRow,
+} from "../ledger/tables/continuation-deliveries.js";
 import { claimDelivery, markControllerStarted, type Claimer } from "./deliveries.js";
 import { parseEventLine } from "./events-files.js";
 import { appendHostEvent, type HostEventScope } from "./host-events.js";
@@ -43,6 +48,8 @@ export interface DispatchEnv {
   takeGate(): Gate;
   /** Test seam: runs after the durable record of a launch is attempted (e.g. to ACK first). */
   beforeCommit?: (continuationId: string, attemptId: string) => void;
+  /** Test seam: runs after the launch is durable and before the gate gets the spec (e.g. to die there). */
+  afterCommit?: (continuationId: string, attemptId: string) => void;
 }
 
 export interface DeliveryResult {
@@ -135,14 +142,22 @@ function launchDeps(env: DispatchEnv, ctx: ContinuationContext): LaunchDeps {
     takeGate: () => env.takeGate(),
     commit: (identity: ProcessIdentity) => {
       env.beforeCommit?.(ctx.continuation_id, ctx.attempt_id);
-      return markControllerStarted(
+      const outcome = markControllerStarted(
         env.db,
         ctx.continuation_id,
         ctx.attempt_id,
         identity,
         iso(env.clock().getTime() + env.limits.ackLeaseMs),
       );
+      env.afterCommit?.(ctx.continuation_id, ctx.attempt_id);
+      return outcome;
     },
+    confirm: () => {
+      inTransaction(env.db, () =>
+        recordLaunchConfirmed(env.db, ctx.continuation_id, ctx.attempt_id, env.clock().toISOString()),
+      );
+    },
+    launchesDir: env.paths.launchesDir,
     baseEnv: env.baseEnv,
     waitSeconds: env.waitSeconds,
     reportTimeoutMs: env.reportTimeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS,

@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
  * gate spawns the controller (no shell, argv as given), reports its pid, and lives exactly as
  * long as the controller, exiting with its exit code. If the supervisor dies before sending the
  * spec, the gate reads end-of-file and exits without launching anything. So a crash at any
- * moment can lose a launch (which lease recovery retries) but can never run one twice.
+ * moment can lose a launch (which lease recovery retries) but can never run one twice. A spec may
+ * name the launch's pending mark (launch-pending.ts): the gate deletes it before it starts
+ * anything, and launches nothing if it cannot.
  *
  * The gate exits only after its report is flushed (pipe writes are asynchronous on Windows): a
  * lost report of a controller that did start would look like a failed launch and be retried.
@@ -34,23 +36,31 @@ process.stdin.on("data", (chunk) => {
   let spec = null;
   try { spec = JSON.parse(buf.slice(0, nl)); } catch {}
   if (!spec || !Array.isArray(spec.argv) || spec.argv.length === 0) process.exit(0);
+  if (typeof spec.pending === "string") {
+    try { require("node:fs").unlinkSync(spec.pending); } catch (e) {
+      if (!e || e.code !== "ENOENT") return fail("launch gate could not clear its pending mark: " + String(e && e.message));
+    }
+  }
   if (spec.consoleModule) return launchInConsole(spec);
   const child = spawn(spec.argv[0], spec.argv.slice(1), { cwd: spec.cwd, env: spec.env, stdio: "ignore", windowsHide: true });
   child.on("spawn", () => process.stdout.write(JSON.stringify({ ok: true, pid: child.pid }) + "\\n"));
-  child.on("error", (e) => process.stdout.write(JSON.stringify({ ok: false, reason: String(e && e.message) }) + "\\n", () => process.exit(127)));
+  child.on("error", (e) => fail(String(e && e.message)));
   child.on("exit", (code) => process.stdout.write("", () => process.exit(code === null ? 1 : code)));
 });
+function fail(reason) {
+  process.stdout.write(JSON.stringify({ ok: false, reason }) + "\\n", () => process.exit(127));
+}
 function launchInConsole(spec) {
   import(require("node:url").pathToFileURL(spec.consoleModule).href).then((m) => {
     let launched;
     try {
       launched = m.launchInNewConsole({ argv: spec.argv, cwd: spec.cwd, env: spec.env, inJob: false, waitable: true });
     } catch (e) {
-      return process.stdout.write(JSON.stringify({ ok: false, reason: String(e && e.message) }) + "\\n", () => process.exit(127));
+      return fail(String(e && e.message));
     }
     process.stdout.write(JSON.stringify({ ok: true, pid: launched.pid }) + "\\n");
     launched.exited.then((code) => process.stdout.write("", () => process.exit(code)));
-  }, (e) => process.stdout.write(JSON.stringify({ ok: false, reason: String(e && e.message) }) + "\\n", () => process.exit(127)));
+  }, (e) => fail(String(e && e.message)));
 }
 `;
 
@@ -63,6 +73,8 @@ export interface GateSpec {
   env: Record<string, string>;
   /** Windows: start the controller with CreateProcessW in a console window of its own. */
   console?: boolean;
+  /** The launch's pending mark, which the gate deletes before it starts anything. */
+  pending?: string;
 }
 
 /** `unconfirmed`: the gate has the spec but did not say what it did, so it may still launch. */

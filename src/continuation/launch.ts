@@ -12,6 +12,7 @@ import {
 import type { ContinuationContext } from "./context.js";
 import type { StartedOutcome } from "./deliveries.js";
 import { abortGate, detachGate, releaseGate, waitForExit, type Gate } from "./launch-gate.js";
+import { createPendingMark, pendingMarkPath, removePendingMark } from "./launch-pending.js";
 
 export interface LaunchResult {
   ok: boolean;
@@ -39,6 +40,13 @@ export interface LaunchDeps {
   takeGate(): Gate;
   /** Records the gate as the delivery's controller; anything but "started" means: do not launch. */
   commit(identity: ProcessIdentity): StartedOutcome;
+  /**
+   * Records that the gate reported the controller started. Until then a gate found dead while its
+   * supervisor is dead too cannot have launched anything, so lease recovery retries at once.
+   */
+  confirm(): void;
+  /** Where the launches' pending marks are kept (launch-pending.ts). */
+  launchesDir: string;
   /** The supervisor's own environment, which the controller inherits (from config, not process.env). */
   baseEnv: Readonly<Record<string, string | undefined>>;
   waitSeconds: number;
@@ -167,13 +175,17 @@ export async function launchController(req: LaunchRequest, deps: LaunchDeps): Pr
     return { ok: false, ...base, reason: (error as Error).message };
   }
   const identity = await captureIdentity(gate.pid, gate.argv, nonce);
+  const mark = pendingMarkPath(deps.launchesDir, nonce);
+  const pending = mark !== null && createPendingMark(mark) ? { pending: mark } : {};
   const outcome = deps.commit(identity);
   if (outcome !== "started") {
     abortGate(gate);
+    removePendingMark(mark);
     return { ok: false, ...base, gate_pid: gate.pid, outcome, reason: `launch not released: ${outcome}` };
   }
   const inConsole = (deps.platform ?? process.platform) === "win32" && deps.controllerWindow === true;
-  const report = await releaseGate(gate, { argv, cwd, env, console: inConsole }, deps.reportTimeoutMs);
+  const spec = { argv, cwd, env, console: inConsole, ...pending };
+  const report = await releaseGate(gate, spec, deps.reportTimeoutMs);
   if (!report.ok) {
     detachGate(gate);
     // A gate that holds the spec but has not answered may still launch: never treat that as a
@@ -181,8 +193,10 @@ export async function launchController(req: LaunchRequest, deps: LaunchDeps): Pr
     // proven to stop a controller that has just left its process group or tree.
     if (report.unconfirmed)
       return { ok: false, ...base, gate_pid: gate.pid, outcome, unconfirmed: true, reason: report.reason };
+    removePendingMark(mark);
     return { ok: false, ...base, gate_pid: gate.pid, outcome, reason: report.reason };
   }
+  deps.confirm();
   const result: LaunchResult = { ok: true, ...base, pid: report.pid, gate_pid: gate.pid, outcome };
   await awaitExit(gate, result, deps.waitSeconds);
   detachGate(gate);

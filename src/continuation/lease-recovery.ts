@@ -3,8 +3,19 @@ import type { Liveness, ProcessIdentity } from "../process/identity.js";
 import { leasedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
 import { applyLeaseDecisions, type Claimer, type LeaseDecision } from "./deliveries.js";
 import { backoffMs, type DeliveryLimits } from "./limits.js";
+import { pendingMarkExists, pendingMarkPath, removePendingMark } from "./launch-pending.js";
+import { startedVerdict, type StartedFacts, type StartedVerdict } from "./started-verdict.js";
 
 export type LivenessProbe = (identity: Pick<ProcessIdentity, "pid" | "os_start_time">) => Promise<Liveness>;
+
+/** What lease recovery works with besides the ledger. */
+export interface RecoveryEnv {
+  self: Claimer;
+  limits: DeliveryLimits;
+  probe: LivenessProbe;
+  /** Where the launches' pending marks are (launch-pending.ts). */
+  launchesDir: string;
+}
 
 export interface RecoveryEntry {
   continuation_id: string;
@@ -13,25 +24,27 @@ export interface RecoveryEntry {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The claiming supervisor's liveness; SELF for this one, UNKNOWN when the row does not say who. */
+async function claimerLiveness(
+  row: DeliveryRow,
+  self: Claimer,
+  probe: LivenessProbe,
+): Promise<Liveness | "SELF"> {
+  if (row.claimer_pid === null || row.claimer_started_at_os === null) return "UNKNOWN";
+  if (row.claimer_pid === self.pid && row.claimer_started_at_os === self.startedAtOs) return "SELF";
+  return probe({ pid: row.claimer_pid, os_start_time: row.claimer_started_at_os });
+}
+
 async function decideClaimed(
   row: DeliveryRow,
   nowMs: number,
-  self: Claimer,
-  limits: DeliveryLimits,
-  probe: LivenessProbe,
+  env: RecoveryEnv,
 ): Promise<[LeaseDecision, string] | null> {
+  const { limits } = env;
   const expired = row.lease_expires_at !== null && row.lease_expires_at <= iso(nowMs);
-  let claimerDead = false;
   // A claim of a supervisor that is provably gone is recovered without waiting out the lease:
   // its launch gate never got the go-ahead, so no controller of that attempt can be running.
-  if (!expired && row.claimer_pid !== null && row.claimer_started_at_os !== null) {
-    const isSelf = row.claimer_pid === self.pid && row.claimer_started_at_os === self.startedAtOs;
-    if (!isSelf) {
-      claimerDead =
-        (await probe({ pid: row.claimer_pid, os_start_time: row.claimer_started_at_os })) ===
-        "NOT_FOUND_OR_REUSED";
-    }
-  }
+  const claimerDead = !expired && (await claimerLiveness(row, env.self, env.probe)) === "NOT_FOUND_OR_REUSED";
   if (!expired && !claimerDead) return null;
   const why = claimerDead
     ? "claiming supervisor confirmed dead"
@@ -52,81 +65,117 @@ async function decideClaimed(
   ];
 }
 
-async function decideStarted(
+function gateLiveness(row: DeliveryRow, probe: LivenessProbe): Promise<Liveness> {
+  if (row.controller_pid === null) return Promise.resolve("NOT_FOUND_OR_REUSED");
+  return probe({ pid: row.controller_pid, os_start_time: row.controller_process_started_at_os ?? "UNKNOWN" });
+}
+
+/**
+ * The facts the verdict needs, each looked up only where it can change the verdict (a liveness
+ * not probed is UNKNOWN, a mark not looked for absent; the verdict then does not depend on them):
+ * before lease expiry only an unconfirmed launch is looked at, its gate only once its supervisor
+ * is gone, and its pending mark only once both are.
+ */
+async function startedFacts(row: DeliveryRow, nowMs: number, env: RecoveryEnv): Promise<StartedFacts> {
+  const leaseExpired = row.lease_expires_at !== null && row.lease_expires_at <= iso(nowMs);
+  const launchConfirmed = row.controller_confirmed_at !== null;
+  const early = !leaseExpired && !launchConfirmed;
+  const claimer = early ? await claimerLiveness(row, env.self, env.probe) : "UNKNOWN";
+  const needGate = leaseExpired || (early && claimer === "NOT_FOUND_OR_REUSED");
+  const gate = needGate ? await gateLiveness(row, env.probe) : "UNKNOWN";
+  const launchPending =
+    early &&
+    claimer === "NOT_FOUND_OR_REUSED" &&
+    gate === "NOT_FOUND_OR_REUSED" &&
+    pendingMarkExists(pendingMarkPath(env.launchesDir, row.controller_launch_nonce));
+  return {
+    leaseExpired,
+    launchConfirmed,
+    claimer,
+    gate,
+    launchPending,
+    attemptsLeft: row.attempt_count < env.limits.maxAttempts,
+  };
+}
+
+const LAUNCH_LOST = "launch lost with its supervisor: the launch gate exited before it was sent the launch";
+
+/** The lease decision and recovery status for a verdict; null when there is nothing to do. */
+function startedDecision(
+  verdict: StartedVerdict,
   row: DeliveryRow,
   nowMs: number,
   limits: DeliveryLimits,
-  probe: LivenessProbe,
-): Promise<[LeaseDecision, string] | null> {
-  if (row.lease_expires_at === null || row.lease_expires_at > iso(nowMs)) return null;
-  const liveness: Liveness =
-    row.controller_pid === null
-      ? "NOT_FOUND_OR_REUSED"
-      : await probe({
-          pid: row.controller_pid,
-          os_start_time: row.controller_process_started_at_os ?? "UNKNOWN",
-        });
-  if (liveness === "MATCH") {
-    return [{ row, to: "EXTEND", leaseIso: iso(nowMs + limits.ackLeaseMs), error: null }, "lease_extended"];
+): [LeaseDecision, string] | null {
+  const retry = (error: string): LeaseDecision => ({
+    row,
+    to: "RETRY_WAIT",
+    nextIso: iso(nowMs + backoffMs(limits, row.attempt_count)),
+    error,
+  });
+  const exceeded = `Exceeded maximum attempt limit (${limits.maxAttempts})`;
+  switch (verdict) {
+    case "wait":
+      return null;
+    case "extend":
+      return [{ row, to: "EXTEND", leaseIso: iso(nowMs + limits.ackLeaseMs), error: null }, "lease_extended"];
+    case "extend_uncertain":
+      // Never launch a duplicate while we cannot tell whether the controller still runs.
+      return [
+        {
+          row,
+          to: "EXTEND",
+          leaseIso: iso(nowMs + limits.uncertaintyExtensionMs),
+          error: `Controller liveness UNKNOWN for pid ${row.controller_pid}; lease extended, no duplicate launched`,
+        },
+        "uncertainty_extended",
+      ];
+    case "dead_letter_unacked":
+      return [
+        { row, to: "DEAD_LETTER", error: `${exceeded} without controller ACK` },
+        "dead_lettered_unacked",
+      ];
+    case "retry_unacked":
+      return [retry("Controller process confirmed dead (NOT_FOUND_OR_REUSED)"), "retry_unacked"];
+    case "dead_letter_launch_lost":
+      return [{ row, to: "DEAD_LETTER", error: `${exceeded}: ${LAUNCH_LOST}` }, "dead_lettered_launch_lost"];
+    case "retry_launch_lost":
+      return [retry(LAUNCH_LOST), "retry_launch_lost"];
   }
-  if (liveness === "UNKNOWN") {
-    // Never launch a duplicate while we cannot tell whether the controller still runs.
-    return [
-      {
-        row,
-        to: "EXTEND",
-        leaseIso: iso(nowMs + limits.uncertaintyExtensionMs),
-        error: `Controller liveness UNKNOWN for pid ${row.controller_pid}; lease extended, no duplicate launched`,
-      },
-      "uncertainty_extended",
-    ];
-  }
-  if (row.attempt_count >= limits.maxAttempts) {
-    return [
-      {
-        row,
-        to: "DEAD_LETTER",
-        error: `Exceeded maximum attempt limit (${limits.maxAttempts}) without controller ACK`,
-      },
-      "dead_lettered_unacked",
-    ];
-  }
-  return [
-    {
-      row,
-      to: "RETRY_WAIT",
-      nextIso: iso(nowMs + backoffMs(limits, row.attempt_count)),
-      error: "Controller process confirmed dead (NOT_FOUND_OR_REUSED)",
-    },
-    "retry_unacked",
-  ];
 }
+
+async function decideStarted(
+  row: DeliveryRow,
+  nowMs: number,
+  env: RecoveryEnv,
+): Promise<[LeaseDecision, string] | null> {
+  const verdict = startedVerdict(await startedFacts(row, nowMs, env));
+  return startedDecision(verdict, row, nowMs, env.limits);
+}
+
+const LOST_STATUSES: readonly string[] = ["retry_launch_lost", "dead_lettered_launch_lost"];
 
 /**
  * Lease recovery. Liveness is probed first (it is asynchronous), then every
  * decision is applied in one transaction, each conditional on the row being unchanged — a row
  * that an ACK or another supervisor touched meanwhile is left alone.
  */
-export async function recoverLeases(
-  db: Db,
-  nowMs: number,
-  self: Claimer,
-  limits: DeliveryLimits,
-  probe: LivenessProbe,
-): Promise<RecoveryEntry[]> {
+export async function recoverLeases(db: Db, nowMs: number, env: RecoveryEnv): Promise<RecoveryEntry[]> {
   const decided: [LeaseDecision, string][] = [];
   for (const row of leasedDeliveries(db)) {
     const d =
-      row.state === "CLAIMED"
-        ? await decideClaimed(row, nowMs, self, limits, probe)
-        : await decideStarted(row, nowMs, limits, probe);
+      row.state === "CLAIMED" ? await decideClaimed(row, nowMs, env) : await decideStarted(row, nowMs, env);
     if (d) decided.push(d);
   }
   const applied = applyLeaseDecisions(
     db,
     decided.map(([d]) => d),
   );
-  return decided.flatMap(([d, status], i) =>
-    applied[i] ? [{ continuation_id: d.row.continuation_id, status }] : [],
-  );
+  return decided.flatMap(([d, status], i) => {
+    if (!applied[i]) return [];
+    // The lost launch is settled: its mark has told what it had to.
+    if (LOST_STATUSES.includes(status))
+      removePendingMark(pendingMarkPath(env.launchesDir, d.row.controller_launch_nonce));
+    return [{ continuation_id: d.row.continuation_id, status }];
+  });
 }

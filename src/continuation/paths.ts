@@ -8,6 +8,8 @@ export interface HostPaths {
   cursorFile: string;
   locksDir: string;
   promptsDir: string;
+  /** The pending marks of launches whose gate has not yet taken the spec (launch-pending.ts). */
+  launchesDir: string;
   /** One line per reclaimed stale run lock (the predecessor had no reclaim to record). */
   reclaimsFile: string;
 }
@@ -21,6 +23,7 @@ export function hostPaths(dataDir: string): HostPaths {
     cursorFile: path.join(root, "cursor.json"),
     locksDir: path.join(root, "locks"),
     promptsDir: path.join(root, "prompts"),
+    launchesDir: path.join(root, "launches"),
     reclaimsFile: path.join(root, "lock-reclaims.ndjson"),
   };
 }

@@ -128,7 +128,12 @@ export async function scanOnce(env: ScanEnv): Promise<{ summary: ScanSummary; db
   if (db === null) return { summary, db };
 
   const dispatchEnv: DispatchEnv = { ...env, db };
-  summary.recovered = await recoverLeases(db, env.clock().getTime(), env.self, env.limits, env.probe);
+  summary.recovered = await recoverLeases(db, env.clock().getTime(), {
+    self: env.self,
+    limits: env.limits,
+    probe: env.probe,
+    launchesDir: env.paths.launchesDir,
+  });
   const due = dueDeliveries(db, env.clock().toISOString(), env.limits.deliveriesPerScan);
   const perRun = new Map<string, (typeof due)[number]>();
   for (const row of due) if (!perRun.has(row.run_id)) perRun.set(row.run_id, row);

@@ -27,6 +27,7 @@ export interface SupervisorOptions {
   /** Keep a launch gate warm (the long-running loop does; a single scan need not). */
   warmGate?: boolean;
   beforeCommit?: ScanEnv["beforeCommit"];
+  afterCommit?: ScanEnv["afterCommit"];
   /** How long a released launch gate may take to report (tests make it tiny). */
   reportTimeoutMs?: number;
 }
@@ -79,6 +80,7 @@ export class Supervisor {
       takeGate: () => this.gates.take(),
       cursorCache: this.cursorCache,
       ...(this.opts.beforeCommit ? { beforeCommit: this.opts.beforeCommit } : {}),
+      ...(this.opts.afterCommit ? { afterCommit: this.opts.afterCommit } : {}),
     };
   }
 

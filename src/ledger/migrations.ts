@@ -307,6 +307,15 @@ CREATE TABLE controller_sessions (
 );
 `;
 
+/**
+ * When the launch gate reported the controller's pid to the supervisor that released it. A
+ * CONTROLLER_STARTED delivery without it, whose supervisor and gate are both gone, never launched
+ * anything and is retried at once instead of after the ACK lease.
+ */
+const CONTINUATION_LAUNCH_CONFIRMED = `
+ALTER TABLE continuation_deliveries ADD COLUMN controller_confirmed_at TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -323,6 +332,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 6, description: "continuation claimer identity and due index", sql: CONTINUATION_CLAIMER },
   { version: 7, description: "controller session per task and package", sql: CONTROLLER_SESSIONS },
+  { version: 8, description: "continuation launch confirmation", sql: CONTINUATION_LAUNCH_CONFIRMED },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

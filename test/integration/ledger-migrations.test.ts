@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { LEDGER_FILE, migrate, openLedger } from "../../src/ledger/database.js";
 import { LEDGER_APPLICATION_ID } from "../../src/ledger/identity.js";
 import { LATEST_VERSION } from "../../src/ledger/migrations.js";
+import { recordLaunchConfirmed } from "../../src/ledger/tables/continuation-deliveries.js";
 import { tempDir } from "../helpers/mcp-client.js";
 
 const dirs: string[] = [];
@@ -117,6 +118,26 @@ describe("ledger migrations", () => {
     insert.run(1, 1);
     expect(() => insert.run(1, 1)).toThrow(/UNIQUE/);
     expect(() => insert.run(99, 0)).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  test("a ledger at version 7 gains the launch confirmation of a delivery, unset on the deliveries it holds", () => {
+    const db = openLedger(ledgerAt(7));
+    expect(version(db)).toBe(LATEST_VERSION);
+    const read = db
+      .prepare("SELECT controller_confirmed_at FROM continuation_deliveries WHERE id = 1")
+      .pluck();
+    expect(read.get()).toBeNull();
+    db.prepare(
+      "UPDATE continuation_deliveries SET state = 'CONTROLLER_STARTED', attempt_id = 'att_1' WHERE id = 1",
+    ).run();
+    expect(recordLaunchConfirmed(db, "cont_0123456789abcdef", "att_other", "2026-11-25T00:00:01.000Z")).toBe(
+      false,
+    );
+    expect(recordLaunchConfirmed(db, "cont_0123456789abcdef", "att_1", "2026-11-25T00:00:01.000Z")).toBe(
+      true,
+    );
+    expect(read.get()).toBe("2026-11-25T00:00:01.000Z");
     db.close();
   });
 

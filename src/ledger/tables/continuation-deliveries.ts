@@ -33,6 +33,8 @@ export interface DeliveryRow {
   created_at: string;
   claimer_pid: number | null;
   claimer_started_at_os: string | null;
+  /** When the gate reported the controller's pid: the launch happened (null: not heard of). */
+  controller_confirmed_at: string | null;
 }
 
 export type NewDeliveryRow = Pick<
@@ -169,7 +171,7 @@ export function claimDue(db: Db, claim: ClaimChange): boolean {
              claimer_started_at_os = @claimer_started_at_os, lease_expires_at = @lease_expires_at,
              attempt_count = attempt_count + 1,
              controller_pid = NULL, controller_process_started_at_os = NULL, controller_executable_path = NULL,
-             controller_argv_hash = NULL, controller_launch_nonce = NULL
+             controller_argv_hash = NULL, controller_launch_nonce = NULL, controller_confirmed_at = NULL
          WHERE id = @id AND attempt_count = @attempt_count
            AND (state = 'PENDING' OR (state = 'RETRY_WAIT' AND next_attempt_at <= @now))`,
     ).run(claim).changes === 1
@@ -219,6 +221,26 @@ export function recordControllerStarted(
       continuation_id: continuationId,
       attempt_id: attemptId,
     }).changes === 1
+  );
+}
+
+/**
+ * Records that the gate reported the controller started, while this attempt still owns the row
+ * (an ACK may already have come: the launch is recorded all the same).
+ */
+export function recordLaunchConfirmed(
+  db: Db,
+  continuationId: string,
+  attemptId: string,
+  nowIso: string,
+): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE continuation_deliveries SET controller_confirmed_at = @now
+         WHERE continuation_id = @continuation_id AND attempt_id = @attempt_id
+           AND state IN ('CONTROLLER_STARTED', 'ACKNOWLEDGED', 'RESOLVED')`,
+    ).run({ now: nowIso, continuation_id: continuationId, attempt_id: attemptId }).changes === 1
   );
 }
 
@@ -302,7 +324,8 @@ export function requeueDelivery(db: Db, id: number, nowIso: string, note: string
     `UPDATE continuation_deliveries
      SET state = 'PENDING', attempt_count = 0, attempt_id = NULL, claimed_by = NULL, claimer_pid = NULL, claimer_started_at_os = NULL,
          lease_expires_at = NULL, controller_pid = NULL, controller_process_started_at_os = NULL, controller_executable_path = NULL,
-         controller_argv_hash = NULL, controller_launch_nonce = NULL, controller_session_id = NULL, acknowledged_at = NULL,
+         controller_argv_hash = NULL, controller_launch_nonce = NULL, controller_confirmed_at = NULL,
+         controller_session_id = NULL, acknowledged_at = NULL,
          resolved_at = NULL, resolution_json = NULL, next_attempt_at = @now, last_error = @note
      WHERE id = @id AND state = 'DEAD_LETTER'`,
   ).run({ id, now: nowIso, note });

@@ -1,0 +1,45 @@
+import fs from "node:fs";
+import path from "node:path";
+
+/**
+ * The pending mark of one launch: an empty file `<nonce>.pending` that the supervisor creates
+ * before it records the launch, and that the launch gate deletes when it gets the spec, before it
+ * starts anything (a gate that cannot delete it launches nothing). A mark still there once the
+ * supervisor and the gate are both gone proves the gate never got the spec: nothing was launched.
+ * A mark that is missing (never written, or lost with the machine) proves nothing, and the
+ * delivery then waits for its ACK lease as before.
+ */
+const NONCE = /^[0-9a-f]{16}$/;
+
+/** The mark's path for a launch nonce; null for a nonce that is not one of ours. */
+export function pendingMarkPath(launchesDir: string, nonce: string | null): string | null {
+  return nonce !== null && NONCE.test(nonce) ? path.join(launchesDir, `${nonce}.pending`) : null;
+}
+
+/**
+ * Creates the mark; false if it could not be written. The launch may go ahead without it: a
+ * missing mark only ever makes recovery wait for the lease.
+ */
+export function createPendingMark(file: string): boolean {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, "");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function pendingMarkExists(file: string | null): boolean {
+  return file !== null && fs.existsSync(file);
+}
+
+/** Removes the mark of a launch that is settled (refused, failed, or recovered); never throws. */
+export function removePendingMark(file: string | null): void {
+  if (file === null) return;
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // A mark left behind names a nonce no later launch uses: it can mislead nothing.
+  }
+}
