@@ -38,7 +38,7 @@ process.stdin.on("data", (chunk) => {
   if (!spec || !Array.isArray(spec.argv) || spec.argv.length === 0) process.exit(0);
   if (typeof spec.pending === "string") {
     try { require("node:fs").unlinkSync(spec.pending); } catch (e) {
-      if (!e || e.code !== "ENOENT") return fail("launch gate could not clear its pending mark: " + String(e && e.message));
+      return fail("launch gate could not take its pending mark (lease recovery may have judged the launch lost): " + String(e && e.message));
     }
   }
   if (spec.consoleModule) return launchInConsole(spec);

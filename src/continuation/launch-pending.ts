@@ -3,11 +3,12 @@ import path from "node:path";
 
 /**
  * The pending mark of one launch: an empty file `<nonce>.pending` that the supervisor creates
- * before it records the launch, and that the launch gate deletes when it gets the spec, before it
- * starts anything (a gate that cannot delete it launches nothing). A mark still there once the
- * supervisor and the gate are both gone proves the gate never got the spec: nothing was launched.
- * A mark that is missing (never written, or lost with the machine) proves nothing, and the
- * delivery then waits for its ACK lease as before.
+ * before it records the launch. It is a claim that exactly one side takes, by deleting it: the
+ * launch gate when it gets the spec, before it starts anything (a gate that cannot delete it,
+ * even because it is already gone, launches nothing), or lease recovery when it judges the
+ * launch lost (it retries only if its own delete succeeded). So whatever the liveness probes
+ * say, a launch and its early retry never both happen. A mark that is missing (never written, or
+ * lost with the machine) proves nothing, and the delivery then waits for its ACK lease as before.
  */
 const NONCE = /^[0-9a-f]{16}$/;
 
@@ -32,6 +33,20 @@ export function createPendingMark(file: string): boolean {
 
 export function pendingMarkExists(file: string | null): boolean {
   return file !== null && fs.existsSync(file);
+}
+
+/**
+ * Takes the mark for lease recovery: true only if this call deleted it. False when it is gone
+ * (the gate took it, so the launch may have happened) or cannot be deleted.
+ */
+export function takePendingMark(file: string | null): boolean {
+  if (file === null) return false;
+  try {
+    fs.unlinkSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Removes the mark of a launch that is settled (refused, failed, or recovered); never throws. */

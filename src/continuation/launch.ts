@@ -177,7 +177,14 @@ export async function launchController(req: LaunchRequest, deps: LaunchDeps): Pr
   const identity = await captureIdentity(gate.pid, gate.argv, nonce);
   const mark = pendingMarkPath(deps.launchesDir, nonce);
   const pending = mark !== null && createPendingMark(mark) ? { pending: mark } : {};
-  const outcome = deps.commit(identity);
+  let outcome: ReturnType<LaunchDeps["commit"]>;
+  try {
+    outcome = deps.commit(identity);
+  } catch (error) {
+    abortGate(gate);
+    removePendingMark(mark);
+    throw error;
+  }
   if (outcome !== "started") {
     abortGate(gate);
     removePendingMark(mark);

@@ -3,7 +3,7 @@ import type { Liveness, ProcessIdentity } from "../process/identity.js";
 import { leasedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
 import { applyLeaseDecisions, type Claimer, type LeaseDecision } from "./deliveries.js";
 import { backoffMs, type DeliveryLimits } from "./limits.js";
-import { pendingMarkExists, pendingMarkPath, removePendingMark } from "./launch-pending.js";
+import { pendingMarkExists, pendingMarkPath, takePendingMark } from "./launch-pending.js";
 import { startedVerdict, type StartedFacts, type StartedVerdict } from "./started-verdict.js";
 
 export type LivenessProbe = (identity: Pick<ProcessIdentity, "pid" | "os_start_time">) => Promise<Liveness>;
@@ -150,10 +150,12 @@ async function decideStarted(
   env: RecoveryEnv,
 ): Promise<[LeaseDecision, string] | null> {
   const verdict = startedVerdict(await startedFacts(row, nowMs, env));
+  // A lost launch is retried only by whoever takes its mark: the gate takes it before launching,
+  // so a gate wrongly probed as dead either launched (and we find no mark) or never will.
+  const lost = verdict === "retry_launch_lost" || verdict === "dead_letter_launch_lost";
+  if (lost && !takePendingMark(pendingMarkPath(env.launchesDir, row.controller_launch_nonce))) return null;
   return startedDecision(verdict, row, nowMs, env.limits);
 }
-
-const LOST_STATUSES: readonly string[] = ["retry_launch_lost", "dead_lettered_launch_lost"];
 
 /**
  * Lease recovery. Liveness is probed first (it is asynchronous), then every
@@ -171,11 +173,7 @@ export async function recoverLeases(db: Db, nowMs: number, env: RecoveryEnv): Pr
     db,
     decided.map(([d]) => d),
   );
-  return decided.flatMap(([d, status], i) => {
-    if (!applied[i]) return [];
-    // The lost launch is settled: its mark has told what it had to.
-    if (LOST_STATUSES.includes(status))
-      removePendingMark(pendingMarkPath(env.launchesDir, d.row.controller_launch_nonce));
-    return [{ continuation_id: d.row.continuation_id, status }];
-  });
+  return decided.flatMap(([d, status], i) =>
+    applied[i] ? [{ continuation_id: d.row.continuation_id, status }] : [],
+  );
 }
