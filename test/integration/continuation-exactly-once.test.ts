@@ -5,6 +5,7 @@ import { openLedger } from "../../src/ledger/database.js";
 import { openNamedSignal } from "../../src/signal/named-signal.js";
 import { fakeControllerTemplate, readLaunchRecords } from "../helpers/fake-controller-harness.js";
 import { appendTrigger, sleep, tempDir } from "./continuation-fixture.js";
+import { NO_RETRY } from "../helpers/no-retry.js";
 
 const CLI = path.resolve(import.meta.dirname, "..", "..", "dist", "src", "cli", "host-continuation.js");
 const RUNS = Array.from({ length: 20 }, (_, i) => `project-1/task-${1 + (i % 4)}/package-${100 + i}`);
@@ -118,7 +119,7 @@ function assertExactlyOnce(dataDir: string, ids: string[], launches: ReturnType<
   }
 }
 
-describe("exactly once across supervisor processes", () => {
+describe("exactly once across supervisor processes", NO_RETRY, () => {
   test("two supervisors, 100 trigger events across 20 runs appended while they run → each event delivered once, one controller per run", async () => {
     const dataDir = tempDir("once-data");
     const recordDir = tempDir("once-launches");

@@ -13,6 +13,7 @@ import {
   type RunningSupervisor,
 } from "../helpers/fake-controller-harness.js";
 import { appendTrigger, sleep, tempDir } from "./continuation-fixture.js";
+import { NO_RETRY } from "../helpers/no-retry.js";
 
 const RUN = "project-1/task-2/package-3";
 const DYING = path.resolve(import.meta.dirname, "..", "helpers", "dying-supervisor.mjs");
@@ -86,7 +87,7 @@ async function launchesAfter(w: World, n: number, timeoutMs: number) {
   return readLaunchRecords(w.recordDir);
 }
 
-describe("a launch lost with its supervisor", () => {
+describe("a launch lost with its supervisor", NO_RETRY, () => {
   test("supervisor killed between the durable launch and the gate's release → a second supervisor launches the run's controller within seconds, once", async () => {
     const w = world();
     await dieAt(w, "after-commit");

@@ -9,6 +9,7 @@ import { hostPaths } from "../../src/continuation/paths.js";
 import { openLedger, type Db } from "../../src/ledger/database.js";
 import { captureIdentity } from "../../src/process/identity.js";
 import { tempDir } from "./continuation-fixture.js";
+import { NO_RETRY } from "../helpers/no-retry.js";
 
 /**
  * The pending mark is a claim only one side takes: the launch gate (then it launches) or lease
@@ -78,7 +79,7 @@ const rowOf = (l: Launch) =>
     attempt_id: string;
   };
 
-describe("the pending mark decides between a launch and its early retry", () => {
+describe("the pending mark decides between a launch and its early retry", NO_RETRY, () => {
   test("recovery takes the mark first: it retries, and the gate then launches nothing", async () => {
     const l = await recordedLaunch();
     expect(await recoverBlind(l)).toEqual([{ continuation_id: "cont_aa", status: "retry_launch_lost" }]);

@@ -13,6 +13,7 @@ import {
 } from "../../src/continuation/run-lock.js";
 import { NOBODY, unreachableForNobody } from "../helpers/unprivileged.js";
 import { sleep, tempDir } from "./continuation-fixture.js";
+import { NO_RETRY } from "../helpers/no-retry.js";
 
 const RUN = "project-1/task-2/package-3";
 const DEAD_PID = 999_999_001;
@@ -37,7 +38,7 @@ async function staleLock(paths: HostPaths): Promise<void> {
   expect(made.status).toBe("acquired");
 }
 
-describe("run lock reclaim", () => {
+describe("run lock reclaim", NO_RETRY, () => {
   /**
    * B reads the dead owner, then stalls in its liveness probe while A reclaims and acquires.
    * `inWindow` runs right after B's first move on the lock (a rename of the lock directory or of

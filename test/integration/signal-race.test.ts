@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnChild, type Child } from "../helpers/signal-procs.js";
+import { NO_RETRY } from "../helpers/no-retry.js";
 
 let children: Child[] = [];
 let dirs: string[] = [];
@@ -40,7 +41,7 @@ async function runRace(trials: number, broken: boolean, waitMs: number): Promise
   return counts;
 }
 
-describe("signal race (cross-process)", () => {
+describe("signal race (cross-process)", NO_RETRY, () => {
   it("subscribe → check → wait loses no wake-up in 500 trials", async () => {
     const counts = await runRace(500, false, 300);
     console.log("correct order:", JSON.stringify(counts));
