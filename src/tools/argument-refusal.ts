@@ -29,11 +29,20 @@ const pathText = (path: readonly PropertyKey[]): string =>
     .map((seg, i) => (typeof seg === "number" ? `[${seg}]` : i === 0 ? String(seg) : `.${String(seg)}`))
     .join("");
 
-/** Each zod issue as "<message> at <path>", one a line. */
+/** A refusal lists at most this many problems, each cut to this many characters: it echoes input. */
+const MAX_ISSUES = 20;
+const MAX_ISSUE_CHARS = 200;
+
+const cut = (text: string): string =>
+  text.length > MAX_ISSUE_CHARS ? `${text.slice(0, MAX_ISSUE_CHARS - 1)}…` : text;
+
+/** Each zod issue as "<message> at <path>", one a line, bounded. */
 function issuesText(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length === 0 ? i.message : `${i.message} at ${pathText(i.path)}`))
-    .join("\n");
+  const lines = error.issues
+    .slice(0, MAX_ISSUES)
+    .map((i) => cut(i.path.length === 0 ? i.message : `${i.message} at ${pathText(i.path)}`));
+  const more = error.issues.length - MAX_ISSUES;
+  return [...lines, ...(more > 0 ? [`… and ${more} more problems`] : [])].join("\n");
 }
 
 /**

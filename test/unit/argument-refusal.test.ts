@@ -38,4 +38,21 @@ describe("an argument refusal names the records the call named", () => {
         'Invalid option: expected one of "tui"|"headless" at mode',
     );
   });
+
+  test("a refusal stays small whatever the input: long keys and values are cut, many problems counted", () => {
+    const schema = z.strictObject({ task_id: z.number() });
+    const huge = { task_id: 3, ["k".repeat(2_000_000)]: 1 };
+    const one = schema.safeParse(huge);
+    const text = argumentRefusal("orchestrator.whoami", huge, one.error!);
+    expect(text.length).toBeLessThan(400);
+    expect(text).toMatch(
+      /^Input validation error: Invalid arguments for tool orchestrator.whoami \(task 3\): Unrecognized key: "k+…$/,
+    );
+    const many = z.object({ a: z.array(z.string()) });
+    const values = { a: Array.from({ length: 50_000 }, (_, i) => i) };
+    const all = many.safeParse(values);
+    const lines = argumentRefusal("t", values, all.error!).split("\n");
+    expect(lines).toHaveLength(21);
+    expect(lines.at(-1)).toBe("… and 49980 more problems");
+  });
 });
