@@ -8,7 +8,7 @@ import { call, connect, type Connected } from "../test/helpers/mcp-client.js";
  * and approximate tokens (bytes / 4), from the built server over STDIO. Deterministic, so one run.
  * Each role is listed three ways: as a name with no registration (the default listing: only the
  * tools its bound role reaches), as a name registered with every capability the server lets it
- * use (a "shared Codex" holding glm and worker capabilities), and with GRACE_ORCHESTRATOR_TOOL_LIST=role
+ * use and delegated glm (a "shared Codex" acting as GLM and worker), and with GRACE_ORCHESTRATOR_TOOL_LIST=role
  * (every tool the role's server registers).
  * `node dist/bench/tool-list-size.js underscore` measures the underscore naming mode.
  */
@@ -41,6 +41,17 @@ async function registerFully(dataDir: string, name: string, role: string): Promi
     capabilities:
       role === "worker_junior" ? [role] : [...new Set([role, "glm", "worker_junior", "worker_pro"])],
   });
+  // A capability other than a worker's grants nothing by itself; a live delegation does.
+  if (role !== "worker_junior" && role !== "glm") {
+    await call(codex, tool("role.delegate"), {
+      project_id: project.id,
+      task_id: null,
+      unavailable_role: "glm",
+      substitute_actor: name,
+      reason: "bench: every role this name may hold",
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+  }
   await codex.close();
   fs.rmSync(repo, { recursive: true, force: true });
 }
@@ -62,7 +73,7 @@ async function row(dataDir: string, role: string): Promise<string> {
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "grace-bench-tool-list-"));
 console.log(
-  "               unregistered (default)   every capability         GRACE_ORCHESTRATOR_TOOL_LIST=role",
+  "               unregistered (default)   capabilities + glm       GRACE_ORCHESTRATOR_TOOL_LIST=role",
 );
 console.log("role           tools  bytes ~tokens    tools  bytes ~tokens    tools  bytes ~tokens");
 for (const role of ROLES) console.log(await row(dataDir, role));

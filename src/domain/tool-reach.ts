@@ -2,8 +2,8 @@ import type { Role } from "./roles.js";
 
 /**
  * Tools whose service check needs an effective role that a server's bound role does not give by
- * itself: GLM's actions need `glm` (its own, or a delegation to a name holding that capability),
- * a worker's need the worker capability of the claiming name. Every tool not named here is usable
+ * itself: GLM's actions need `glm` (the bound role, or a live delegation), a worker's need the
+ * worker capability of the claiming name. Every tool not named here is usable
  * by every role whose server registers it.
  */
 const GLM: readonly Role[] = ["glm"];
@@ -41,11 +41,14 @@ export interface ReachFacts {
 }
 
 /**
- * Every role this name may come to act in: its bound role, any capability a registration gives it
- * (a delegation or an assignment can only use a held capability), and any live delegation.
+ * Every role this name can act in now: its bound role, any live delegation, and any worker
+ * capability a registration gives it (a worker acts by name and capability on the packages it is
+ * assigned). Any other capability grants nothing by itself: it only lets role.delegate make this
+ * name a substitute, so GLM's tools are listed for a non-GLM name only once it is delegated glm.
  */
 export function reachableRoles(facts: ReachFacts): ReadonlySet<Role> {
-  return new Set([facts.primaryRole, ...facts.capabilities, ...facts.delegatedRoles]);
+  const workers = facts.capabilities.filter((role) => WORKER.includes(role));
+  return new Set([facts.primaryRole, ...facts.delegatedRoles, ...workers]);
 }
 
 /** Whether tools/list shows the tool to a name that can reach these roles. */

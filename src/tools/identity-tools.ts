@@ -8,7 +8,7 @@ export const identityTools = [
     name: "orchestrator.whoami",
     title: "Who am I",
     description:
-      "Call first in every session. Returns the identity this server was started with, its data_dir and authority_problem (why every other tool will refuse; null if none). Stop if it is not you or authority_problem is set. All actors of one workflow must show the same data_dir, or their events never meet. tools_not_listed: tools your name cannot use yet (GLM's need the glm capability or a delegation, a worker's a worker capability); once agent.register or role.delegate gives it, a new session lists them.",
+      "Call first in every session. Returns the identity this server was started with, its data_dir and authority_problem (why every other tool will refuse; null if none). Stop if it is not you or authority_problem is set. All actors of one workflow must show the same data_dir, or their events never meet. tools_not_listed: tools your name cannot use yet (GLM's need a glm delegation, role.delegate; a worker's a worker capability, agent.register); once given, a new session lists them.",
     roles: ALL_ROLES,
     readOnly: true,
     withoutAuthority: true,

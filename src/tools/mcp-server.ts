@@ -20,7 +20,7 @@ function instructions(svc: ServiceContext, naming: Naming): string {
   const text = [
     `You are connected as '${svc.actor.name}' with role ${svc.actor.primaryRole}.`,
     "Authority is bound when this server starts, from its environment; no tool accepts a role or actor argument,",
-    "and the tools listed are the ones this name's registrations and delegations let it use. Call orchestrator.whoami first.",
+    "and every call is checked against the ledger. Call orchestrator.whoami first.",
   ].join(" ");
   return exposeToolNames(text, naming.naming, naming.names);
 }

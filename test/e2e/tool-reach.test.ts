@@ -39,7 +39,7 @@ describe("tools/list shows what the name's registrations can reach", () => {
     expect(refusal).toMatch(/task 999/i);
   });
 
-  test("registering the name with the glm capability lists GLM's tools and tells the client the list changed", async () => {
+  test("a worker capability lists the worker's tools and tells the client the list changed; the glm capability alone does not", async () => {
     let changed = 0;
     codex.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       changed += 1;
@@ -51,23 +51,25 @@ describe("tools/list shows what the name's registrations can reach", () => {
       grace_path: "docs",
       main_branch: "main",
     });
-    expect(changed, "project.init registers codex as codex: nothing new to list").toBe(0);
-    await call(codex, "agent.register", {
-      project_id: project.id,
-      name: "codex-main",
-      primary_role: "codex",
-      capabilities: ["codex", "glm"],
-    });
+    const register = (capabilities: string[]) =>
+      call(codex, "agent.register", {
+        project_id: project.id,
+        name: "codex-main",
+        primary_role: "codex",
+        capabilities,
+      });
+    await register(["codex", "glm"]);
+    expect(changed, "project.init and a glm capability without a delegation: nothing new to list").toBe(0);
+    expect(await names(codex)).not.toContain("task.plan");
+    await register(["codex", "glm", "worker_junior"]);
     await expect.poll(() => changed).toBe(1);
     const listed = await names(codex);
-    expect(listed).toContain("task.plan");
-    expect(listed).toContain("repo.run_tests");
-    expect(listed).not.toContain("workpackage.claim");
+    for (const tool of ["workpackage.claim", "submission.create", "repo.run_tests"])
+      expect(listed).toContain(tool);
+    expect(listed).not.toContain("task.plan");
     const me = await call<{ tools_not_listed: string[] }>(codex, "orchestrator.whoami");
-    expect([...me.tools_not_listed].sort()).toEqual([
-      "handoff.report_worker_event",
-      "submission.create",
-      "workpackage.claim",
-    ]);
+    expect([...me.tools_not_listed].sort()).toEqual(NEEDING.filter((t) => !listed.includes(t)).sort());
+    expect(me.tools_not_listed).toContain("workpackage.create");
+    expect(me.tools_not_listed).toHaveLength(15);
   });
 });

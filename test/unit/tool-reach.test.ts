@@ -15,14 +15,20 @@ describe("which tools a name's registrations can reach", () => {
     ["an unregistered codex cannot plan", facts({ primaryRole: "codex" }), "task.plan", false],
     ["an unregistered codex cannot claim", facts({ primaryRole: "codex" }), "workpackage.claim", false],
     [
-      "a codex holding the glm capability plans",
+      "a codex holding the glm capability does not plan until delegated",
       facts({ primaryRole: "codex", capabilities: ["codex", "glm"] }),
+      "task.plan",
+      false,
+    ],
+    [
+      "a codex delegated glm plans",
+      facts({ primaryRole: "codex", capabilities: ["codex", "glm"], delegatedRoles: ["glm"] }),
       "task.plan",
       true,
     ],
     [
-      "a codex holding the glm capability still cannot claim",
-      facts({ primaryRole: "codex", capabilities: ["codex", "glm"] }),
+      "a codex delegated glm still cannot claim",
+      facts({ primaryRole: "codex", capabilities: ["codex", "glm"], delegatedRoles: ["glm"] }),
       "submission.create",
       false,
     ],
