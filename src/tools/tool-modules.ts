@@ -49,13 +49,19 @@ export async function toolModulesOf(settings: ToolSettings): Promise<Record<stri
 export function lazyDefinitions(
   settings: ToolSettings,
   modules: Readonly<Record<string, string>>,
+  loaders: Readonly<Record<string, Load>> = TOOL_MODULES,
 ): (name: string) => Promise<ToolDef> {
   const loaded = new Map<string, Promise<readonly ToolDef[]>>();
   return async (name) => {
     const module = modules[name];
-    const load = module === undefined ? undefined : TOOL_MODULES[module];
+    const load = module === undefined ? undefined : loaders[module];
     if (module === undefined || load === undefined) throw new Error(`no module of the tool ${name}`);
-    if (!loaded.has(module)) loaded.set(module, load(settings));
+    if (!loaded.has(module)) {
+      // A failed load (say EMFILE under load) is not kept: the next call tries again.
+      const loading = load(settings);
+      loaded.set(module, loading);
+      loading.catch(() => loaded.delete(module));
+    }
     const def = (await loaded.get(module)!).find((d) => d.name === name);
     if (def === undefined) throw new Error(`no definition of the tool ${name} in its module ${module}`);
     return def;

@@ -46,6 +46,8 @@ export async function connect(
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? os.homedir(),
+      // The test run's temp folder (removed when the run ends), for the server and its children.
+      TMPDIR: os.tmpdir(),
       GRACE_ORCHESTRATOR_DATA_DIR: dataDir,
       GRACE_ORCHESTRATOR_ACTOR_NAME: actor.name,
       GRACE_ORCHESTRATOR_ACTOR_ROLE: actor.role,
