@@ -3,7 +3,7 @@ import type { Liveness, ProcessIdentity } from "../process/identity.js";
 import { leasedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
 import { applyLeaseDecisions, type Claimer, type LeaseDecision } from "./deliveries.js";
 import { backoffMs, type DeliveryLimits } from "./limits.js";
-import { pendingMarkExists, pendingMarkPath, takePendingMark } from "./launch-pending.js";
+import { pendingMarkExists, pendingMarkPath, removePendingMark, takePendingMark } from "./launch-pending.js";
 import { startedVerdict, type StartedFacts, type StartedVerdict } from "./started-verdict.js";
 
 export type LivenessProbe = (identity: Pick<ProcessIdentity, "pid" | "os_start_time">) => Promise<Liveness>;
@@ -173,7 +173,11 @@ export async function recoverLeases(db: Db, nowMs: number, env: RecoveryEnv): Pr
     db,
     decided.map(([d]) => d),
   );
-  return decided.flatMap(([d, status], i) =>
-    applied[i] ? [{ continuation_id: d.row.continuation_id, status }] : [],
-  );
+  return decided.flatMap(([d, status], i) => {
+    if (!applied[i]) return [];
+    // A launch that is settled keeps no mark: deleting it can only stop a gate from launching.
+    if (d.row.state === "CONTROLLER_STARTED" && d.to !== "EXTEND")
+      removePendingMark(pendingMarkPath(env.launchesDir, d.row.controller_launch_nonce));
+    return [{ continuation_id: d.row.continuation_id, status }];
+  });
 }

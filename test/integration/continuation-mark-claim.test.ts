@@ -32,7 +32,7 @@ interface Launch {
   ran: string;
 }
 
-async function recordedLaunch(): Promise<Launch> {
+async function recordedLaunch(leaseMs = 300_000): Promise<Launch> {
   const dataDir = tempDir("mark-claim");
   const db = openLedger(dataDir);
   const gate = startGate();
@@ -47,7 +47,7 @@ async function recordedLaunch(): Promise<Launch> {
        claimed_by, next_attempt_at, lease_expires_at, controller_pid, controller_process_started_at_os,
        controller_launch_nonce, created_at, claimer_pid, claimer_started_at_os)
      VALUES ('cont_aa', 'r', 'e1', 'CONTROLLER_STARTED', 1, 'att_1', 'sup-A', ?, ?, ?, ?, ?, ?, ?, 'live-supervisor-A')`,
-  ).run(iso(now), iso(now + 300_000), id.pid, id.os_start_time, NONCE, iso(now), process.pid);
+  ).run(iso(now), iso(now + leaseMs), id.pid, id.os_start_time, NONCE, iso(now), process.pid);
   return { db, dataDir, gate, mark, ran: path.join(dataDir, "controller-ran") };
 }
 
@@ -97,6 +97,15 @@ describe("the pending mark decides between a launch and its early retry", NO_RET
     expect(fs.existsSync(l.ran)).toBe(true);
     expect(await recoverBlind(l)).toEqual([]);
     expect(rowOf(l)).toEqual({ state: "CONTROLLER_STARTED", attempt_id: "att_1" });
+    l.db.close();
+  });
+
+  test("a launch settled at lease expiry keeps no mark", async () => {
+    const l = await recordedLaunch(-1);
+    l.gate.child.kill("SIGKILL");
+    await waitForExit(l.gate, 5_000);
+    expect(await recoverBlind(l)).toEqual([{ continuation_id: "cont_aa", status: "retry_unacked" }]);
+    expect(fs.existsSync(l.mark)).toBe(false);
     l.db.close();
   });
 });
