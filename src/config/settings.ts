@@ -1,6 +1,6 @@
 import os from "node:os";
 import path from "node:path";
-import { OrchestratorError } from "../domain/errors.js";
+import { OrchestratorError, oneOf } from "../domain/errors.js";
 import { TOOL_NAMINGS, type ToolNaming } from "../domain/tool-names.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -47,7 +47,7 @@ export function defaultDataDir(env: Env, platform: NodeJS.Platform = process.pla
 
 /** GRACE_ORCHESTRATOR_TOOL_NAMES: the server's own naming, and for the supervisor its controller's. */
 export function toolNamingFromEnv(env: Env): ToolNaming {
-  return oneOf(env, "GRACE_ORCHESTRATOR_TOOL_NAMES", TOOL_NAMINGS);
+  return choiceFromEnv(env, "GRACE_ORCHESTRATOR_TOOL_NAMES", TOOL_NAMINGS);
 }
 
 function positiveNumber(env: Env, key: string, fallback: number): number {
@@ -70,10 +70,11 @@ function wholeNumber(env: Env, key: string, fallback: number): number {
   return value;
 }
 
-function oneOf<T extends string>(env: Env, key: string, allowed: readonly [T, ...T[]]): T {
+/** A setting that takes one of a fixed set (case-insensitive); unset or blank → the first. */
+function choiceFromEnv<T extends string>(env: Env, key: string, allowed: readonly [T, ...T[]]): T {
   const text = env[key]?.trim().toLowerCase() || allowed[0];
   if (!(allowed as readonly string[]).includes(text)) {
-    throw new OrchestratorError(`${key} must be one of ${allowed.join(", ")}, got '${text}'`);
+    throw new OrchestratorError(`${oneOf(key, allowed)}, got '${text}'`);
   }
   return text as T;
 }
@@ -97,7 +98,7 @@ export function settingsFromEnv(env: Env): Settings {
       DEFAULT_WORKER_EVENTS_PER_MINUTE,
     ),
     toolNames: toolNamingFromEnv(env),
-    toolList: oneOf(env, "GRACE_ORCHESTRATOR_TOOL_LIST", TOOL_LISTS),
+    toolList: choiceFromEnv(env, "GRACE_ORCHESTRATOR_TOOL_LIST", TOOL_LISTS),
   };
 }
 

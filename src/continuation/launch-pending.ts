@@ -31,10 +31,6 @@ export function createPendingMark(file: string): boolean {
   }
 }
 
-export function pendingMarkExists(file: string | null): boolean {
-  return file !== null && fs.existsSync(file);
-}
-
 /**
  * Takes the mark for lease recovery: true only if this call deleted it. False when it is gone
  * (the gate took it, so the launch may have happened) or cannot be deleted.
@@ -49,12 +45,10 @@ export function takePendingMark(file: string | null): boolean {
   }
 }
 
-/** Removes the mark of a launch that is settled (refused, failed, or recovered); never throws. */
+/**
+ * Removes the mark of a launch that is settled (refused, failed, or recovered); never throws. A
+ * mark left behind names a nonce no later launch uses: it can mislead nothing.
+ */
 export function removePendingMark(file: string | null): void {
-  if (file === null) return;
-  try {
-    fs.rmSync(file, { force: true });
-  } catch {
-    // A mark left behind names a nonce no later launch uses: it can mislead nothing.
-  }
+  takePendingMark(file);
 }

@@ -3,7 +3,7 @@ import type { Liveness, ProcessIdentity } from "../process/identity.js";
 import { leasedDeliveries, type DeliveryRow } from "../ledger/tables/continuation-deliveries.js";
 import { applyLeaseDecisions, type Claimer, type LeaseDecision } from "./deliveries.js";
 import { backoffMs, type DeliveryLimits } from "./limits.js";
-import { pendingMarkExists, pendingMarkPath, removePendingMark, takePendingMark } from "./launch-pending.js";
+import { pendingMarkPath, removePendingMark, takePendingMark } from "./launch-pending.js";
 import { startedVerdict, type StartedFacts, type StartedVerdict } from "./started-verdict.js";
 
 export type LivenessProbe = (identity: Pick<ProcessIdentity, "pid" | "os_start_time">) => Promise<Liveness>;
@@ -74,7 +74,10 @@ function gateLiveness(row: DeliveryRow, probe: LivenessProbe): Promise<Liveness>
  * The facts the verdict needs, each looked up only where it can change the verdict (a liveness
  * not probed is UNKNOWN, a mark not looked for absent; the verdict then does not depend on them):
  * before lease expiry only an unconfirmed launch is looked at, its gate only once its supervisor
- * is gone, and its pending mark only once both are.
+ * is gone, and its pending mark only once both are. The mark is then taken, not only looked at:
+ * the gate takes it before it launches, so exactly one of the two goes ahead even when a probe
+ * wrongly reports a live supervisor and gate gone; a taken mark always yields a lost-launch
+ * verdict, and one whose decision is then not applied only leaves the delivery to its lease.
  */
 async function startedFacts(row: DeliveryRow, nowMs: number, env: RecoveryEnv): Promise<StartedFacts> {
   const leaseExpired = row.lease_expires_at !== null && row.lease_expires_at <= iso(nowMs);
@@ -87,7 +90,7 @@ async function startedFacts(row: DeliveryRow, nowMs: number, env: RecoveryEnv): 
     early &&
     claimer === "NOT_FOUND_OR_REUSED" &&
     gate === "NOT_FOUND_OR_REUSED" &&
-    pendingMarkExists(pendingMarkPath(env.launchesDir, row.controller_launch_nonce));
+    takePendingMark(pendingMarkPath(env.launchesDir, row.controller_launch_nonce));
   return {
     leaseExpired,
     launchConfirmed,
@@ -150,10 +153,6 @@ async function decideStarted(
   env: RecoveryEnv,
 ): Promise<[LeaseDecision, string] | null> {
   const verdict = startedVerdict(await startedFacts(row, nowMs, env));
-  // A lost launch is retried only by whoever takes its mark: the gate takes it before launching,
-  // so a gate wrongly probed as dead either launched (and we find no mark) or never will.
-  const lost = verdict === "retry_launch_lost" || verdict === "dead_letter_launch_lost";
-  if (lost && !takePendingMark(pendingMarkPath(env.launchesDir, row.controller_launch_nonce))) return null;
   return startedDecision(verdict, row, nowMs, env.limits);
 }
 

@@ -9,7 +9,7 @@ export interface StartedFacts {
   claimer: Liveness | "SELF";
   /** The recorded controller process: the launch gate, which lives as long as its controller. */
   gate: Liveness;
-  /** The launch's pending mark is still there: the gate never took the spec (launch-pending.ts). */
+  /** This recovery took the launch's pending mark: the gate never took the spec (launch-pending.ts). */
   launchPending: boolean;
   /** Whether the delivery may be attempted again (attempt count below the limit). */
   attemptsLeft: boolean;

@@ -1,4 +1,4 @@
-import type { Role } from "./roles.js";
+import { WORKER_ROLES, type Role } from "./roles.js";
 
 /**
  * Tools whose service check needs an effective role that a server's bound role does not give by
@@ -7,8 +7,7 @@ import type { Role } from "./roles.js";
  * by every role whose server registers it.
  */
 const GLM: readonly Role[] = ["glm"];
-const WORKER: readonly Role[] = ["worker_junior", "worker_pro"];
-const GLM_OR_WORKER: readonly Role[] = [...GLM, ...WORKER];
+const GLM_OR_WORKER: readonly Role[] = [...GLM, ...WORKER_ROLES];
 
 export const TOOL_NEEDS: Readonly<Record<string, readonly Role[]>> = {
   "task.plan": GLM,
@@ -26,9 +25,9 @@ export const TOOL_NEEDS: Readonly<Record<string, readonly Role[]>> = {
   "mimo.recover_prepared_session": GLM,
   "mimo.recover_orphaned_running_session": GLM,
   "mimo.record_tui_closed": GLM,
-  "workpackage.claim": WORKER,
-  "submission.create": WORKER,
-  "handoff.report_worker_event": WORKER,
+  "workpackage.claim": WORKER_ROLES,
+  "submission.create": WORKER_ROLES,
+  "handoff.report_worker_event": WORKER_ROLES,
   "gate.validate_worker_report": GLM_OR_WORKER,
   "repo.run_tests": GLM_OR_WORKER,
 };
@@ -47,7 +46,7 @@ export interface ReachFacts {
  * name a substitute, so GLM's tools are listed for a non-GLM name only once it is delegated glm.
  */
 export function reachableRoles(facts: ReachFacts): ReadonlySet<Role> {
-  const workers = facts.capabilities.filter((role) => WORKER.includes(role));
+  const workers = facts.capabilities.filter((role) => WORKER_ROLES.includes(role));
   return new Set([facts.primaryRole, ...facts.delegatedRoles, ...workers]);
 }
 

@@ -1,3 +1,4 @@
+import { escapeRegExp } from "../domain/regex.js";
 /**
  * Project-local `<!-- @rule id="X" -->` … `<!-- @rule-end id="X" -->` blocks in Markdown
  * (not upstream GRACE; the original orchestrator's layer). Markdown, so a pattern scan.
@@ -10,15 +11,11 @@ export interface RuleBlock {
 const OPEN = /<!--\s*@rule\s+id="([A-Za-z0-9_-]+)"[^>]*-->/g;
 
 export function ruleOpenPattern(id: string): RegExp {
-  return new RegExp(`<!--\\s*@rule\\s+id="${escape(id)}"`);
+  return new RegExp(`<!--\\s*@rule\\s+id="${escapeRegExp(id)}"`);
 }
 
 export function ruleClosePattern(id: string): RegExp {
-  return new RegExp(`<!--\\s*@rule-end\\s+id="${escape(id)}"\\s*-->`);
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`<!--\\s*@rule-end\\s+id="${escapeRegExp(id)}"\\s*-->`);
 }
 
 /** Blocks with their text up to the matching end marker (or end of file when unclosed). */

@@ -1,4 +1,5 @@
 import { OrchestratorError, oneOf } from "../domain/errors.js";
+import { escapeRegExp } from "../domain/regex.js";
 import type { Role } from "../domain/roles.js";
 
 export type BackendFamily = "mimo_auto" | "glm_worker" | "codex_external" | "glm" | "mimo" | "unknown";
@@ -18,13 +19,7 @@ const FAMILY_MODELS: readonly (readonly [BackendFamily, readonly string[]])[] = 
   ["mimo", ["xiaomi/mimo-*", "mimo/mimo-*"]],
 ];
 
-const globRegex = (glob: string): RegExp =>
-  new RegExp(
-    `^${glob
-      .split("*")
-      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
-      .join(".*")}$`,
-  );
+const globRegex = (glob: string): RegExp => new RegExp(`^${glob.split("*").map(escapeRegExp).join(".*")}$`);
 
 const FAMILY_REGEXES = FAMILY_MODELS.map(([family, globs]) => [family, globs.map(globRegex)] as const);
 

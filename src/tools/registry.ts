@@ -329,8 +329,10 @@ function shownTools(server: McpServer, reg: Registration, canonical: ReadonlyMap
     },
     /** After a mutation: a client that listed before hears when its list changed. */
     recheck(): void {
-      if (shownKey === "" || keyOf(list()) === shownKey) return;
-      shownKey = keyOf(list());
+      if (shownKey === "") return;
+      const key = keyOf(list());
+      if (key === shownKey) return;
+      shownKey = key;
       server.sendToolListChanged();
     },
   };
