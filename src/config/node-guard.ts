@@ -15,6 +15,7 @@ interface PackageJson {
   name?: string;
   version?: string;
   engines?: { node?: string };
+  bin?: Record<string, string>;
 }
 
 const PACKAGE_NAME = "grace-orchestrator-mcp";

@@ -140,3 +140,37 @@ test.each(BINS)("the README's 'npx %s' from inside the checkout runs the bin", (
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toBe(`${VERSION}\n`);
 });
+
+test("npx inside a fresh build runs the bin even when npm's npx cache already holds that checkout", () => {
+  // npm makes a bin executable only when it first links the checkout into its npx cache; a fresh
+  // clone built at a path npx has seen before keeps tsc's 0644 unless the build itself fixes it.
+  const root = tempDir("bins-npx-");
+  fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(root, "package.json"));
+  fs.cpSync(path.join(REPO_ROOT, "dist"), path.join(root, "dist"), { recursive: true });
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
+  const env = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? os.homedir(),
+    npm_config_cache: tempDir("bins-npm-cache-"),
+  };
+  const npx = () =>
+    spawnSync("npx", ["--no-install", "grace-status", "--version"], {
+      cwd: root,
+      encoding: "utf8",
+      env,
+      timeout: 60_000,
+    });
+  expect(npx().status, "the first npx links the copy into the npx cache").toBe(0);
+
+  for (const bin of BINS) fs.chmodSync(binEntry(bin, root), 0o644); // what tsc writes
+  const finish = spawnSync(process.execPath, [path.join(root, "dist", "src", "cli", "build-finish.js")], {
+    encoding: "utf8",
+    env,
+  });
+  expect(finish.status, finish.stderr).toBe(0);
+  for (const bin of BINS) expect(fs.statSync(binEntry(bin, root)).mode & 0o777, bin).toBe(0o755);
+
+  const again = npx();
+  expect(again.status, again.stderr).toBe(0);
+  expect(again.stdout).toBe(`${VERSION}\n`);
+});
