@@ -13,8 +13,9 @@
  *   so glob escaping with `\` is not available.
  * - Case: git records paths case-sensitively, so allowed patterns match case-sensitively
  *   (a path in another case is outside scope: fail closed). Forbidden patterns match
- *   case-insensitively, because on Windows/macOS file systems `SECRETS/a` and `secrets/a`
- *   are the same file and a forbidden rule must not be dodged by changing case.
+ *   case-insensitively (Unicode case folding, `ſecrets` included) and normalisation-insensitively
+ *   (NFC), because on Windows/macOS file systems `SECRETS/a`, `ſecrets/a` and `secrets/a` are
+ *   the same file and a forbidden rule must not be dodged by spelling it another way.
  */
 import { OrchestratorError } from "./errors.js";
 import { matchAlternative } from "./glob/matcher.js";
@@ -101,11 +102,14 @@ export interface ScopeMatcher {
  * that must report it as a gate issue check `scopePatternIssue` first.
  */
 export function compileScope(patterns: readonly string[], caseInsensitive = false): ScopeMatcher {
-  const alternatives = patterns.flatMap(patternAlternatives);
+  // A file system that ignores case also ignores how an accent is encoded (APFS): `é` and
+  // `e` + U+0301 are one name, so both sides are compared in their composed form.
+  const canonical = (text: string) => (caseInsensitive ? text.normalize("NFC") : text);
+  const alternatives = patterns.map(canonical).flatMap(patternAlternatives);
   return {
     patterns: patterns.map(normalizePattern),
     test: (path: string) => {
-      const names = path.split("/");
+      const names = canonical(path).split("/");
       return alternatives.some((alt) => matchAlternative(alt, names, caseInsensitive));
     },
   };

@@ -113,6 +113,24 @@ describe("submission scope: the task's scope as well as the package's", () => {
   });
 });
 
+describe("submission scope: a forbidden path in another spelling of the same file", () => {
+  // On a case-folding, normalising file system (APFS) each name is the forbidden directory.
+  const spellings: [string, string, string][] = [
+    ["a long s", "src/orderdesk/secrets/**", "src/orderdesk/\u017fecrets/key.pem"],
+    ["a Kelvin sign", "src/orderdesk/Keys/**", "src/orderdesk/\u212aeys/id.pem"],
+    ["a decomposed accent", "src/orderdesk/caf\u00e9/**", "src/orderdesk/cafe\u0301/menu.ts"],
+  ];
+  test.each(spellings)("a change spelled with %s is refused as forbidden", async (_how, forbidden, file) => {
+    const { call, repo, base } = setup();
+    const { taskId } = await planTask(call, repo);
+    const pkg = await createPackage(call, taskId, base, { forbidden_files: [forbidden] });
+    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    const head = commitFiles(repo, { [file]: "leaked\n" });
+    const message = await refuseSubmission(taskId, pkg.id, head, [file]);
+    expect(message).toBe(`Submission changed forbidden file: ${file}`);
+  });
+});
+
 describe("submission scope: symlinks are content", () => {
   const refusals: [string, string, string][] = [
     ["leaves the repository", "../../../../etc/passwd", ": its target leaves the repository"],

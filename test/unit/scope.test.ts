@@ -105,6 +105,25 @@ describe("matchesAny (`*` stays in one path segment, `**` crosses segments)", ()
     expect(matchesAny("SECRETS/key.pem", ["secrets/**"])).toBe(false);
   });
 
+  // Names a case-insensitive or normalising file system (APFS, NTFS) stores as the same entry:
+  // the long s and the dotless i fold to ASCII only through their upper case, the Kelvin sign
+  // only through its lower case, and a decomposed é is canonically the composed one.
+  const sameEntry: [string, string][] = [
+    ["src/\u017fecrets/key.pem", "src/secrets/**"],
+    ["src/\u017fECRETS/key.pem", "src/Secrets/**"],
+    ["src/secret\u212a/x", "src/secretK/**"],
+    ["src/secret\u212a/x", "src/secretk/**"],
+    ["src/conf\u0131g/x", "src/config/**"],
+    ["src/\u03c3\u03b9\u03b3\u03bc\u03b1\u03c2/x", "src/\u03a3\u0399\u0393\u039c\u0391\u03a3/**"],
+    ["src/stra\u1e9ee/x", "src/stra\u00dfe/**"],
+    ["src/cafe\u0301/x", "src/caf\u00e9/**"],
+    ["src/caf\u00e9/x", "src/cafe\u0301/**"],
+    ["src/\u017fecrets/key.pem", "src/[s]ecrets/**"],
+  ];
+  it.each(sameEntry)("forbidden %j is matched by %j (the same file on disk)", (path, pattern) => {
+    expect(matchesAny(path, [pattern], true)).toBe(true);
+  });
+
   it("refuses to compile a non-relative pattern", () => {
     expect(() => compileScope(["../x/**"])).toThrow(OrchestratorError);
     expect(() => compileScope(["/x"])).toThrow("Scope pattern is not project-relative: /x");

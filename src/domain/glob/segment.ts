@@ -8,15 +8,27 @@ import type { Atom } from "./pattern.js";
 /** Positions 0..atoms.length; position atoms.length means "the whole pattern consumed". */
 export type PositionSet = Uint8Array;
 
-/** The character and its lower- and upper-case forms: a case-folded compare tests all three. */
+/**
+ * A character's simple case fold: the lower case of its upper case, when that is one character.
+ * Some characters reach their ASCII partner only that way round (the long s: ſ → S → s; the
+ * dotless i: ı → I → i), others only through their lower case (the Kelvin sign: K → k), and a
+ * case-folding file system stores all of them as the same name.
+ */
+function fold(cp: number): number {
+  if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a ? cp + 0x20 : cp;
+  const folded = [...String.fromCodePoint(cp).toUpperCase().toLowerCase()];
+  return folded.length === 1 ? folded[0]!.codePointAt(0)! : cp;
+}
+
+/** The character, its lower- and upper-case forms and its fold: a case-folded compare tests them all. */
 function foldings(cp: number): number[] {
   if (cp < 0x80) {
     // ASCII without building strings: the common case, and it keeps the per-character cost flat.
     const lower = cp >= 0x41 && cp <= 0x5a ? cp + 0x20 : cp;
-    return [cp, lower, cp >= 0x61 && cp <= 0x7a ? cp - 0x20 : cp];
+    return [cp, lower, cp >= 0x61 && cp <= 0x7a ? cp - 0x20 : cp, lower];
   }
   const ch = String.fromCodePoint(cp);
-  return [cp, ch.toLowerCase().codePointAt(0)!, ch.toUpperCase().codePointAt(0)!];
+  return [cp, ch.toLowerCase().codePointAt(0)!, ch.toUpperCase().codePointAt(0)!, fold(cp)];
 }
 
 function inClass(atom: Extract<Atom, { kind: "class" }>, cp: number): boolean {
@@ -24,10 +36,13 @@ function inClass(atom: Extract<Atom, { kind: "class" }>, cp: number): boolean {
   return hit !== atom.negated;
 }
 
-/** Whether `atom` (not a star) consumes a character given as its case variants. */
-function consumes(atom: Atom, variants: readonly number[]): boolean {
+/**
+ * Whether `atom` (not a star) consumes a character given as its case variants; folded, the
+ * pattern's character matches when the two fold alike (`s` takes `ſ`, `K` takes `K`).
+ */
+function consumes(atom: Atom, variants: readonly number[], nocase: boolean): boolean {
   if (atom.kind === "any") return true;
-  if (atom.kind === "char") return variants.includes(atom.cp);
+  if (atom.kind === "char") return variants.includes(atom.cp) || (nocase && fold(atom.cp) === variants[3]);
   return atom.kind === "class" && variants.some((c) => inClass(atom, c));
 }
 
@@ -58,7 +73,7 @@ function advance(
     if (!set[i]) continue;
     const atom = atoms[i]!;
     if (atom.kind === "star") into[i] = 1;
-    else if (consumes(atom, variants)) into[i + 1] = 1;
+    else if (consumes(atom, variants, nocase)) into[i + 1] = 1;
     else continue;
     alive = true;
   }
