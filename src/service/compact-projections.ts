@@ -48,31 +48,41 @@ export function projectLog(log: string, full?: ArtifactRef): string {
 }
 
 export interface DiffStats {
-  files: string[];
   added: number;
   deleted: number;
   hunks: number;
 }
 
-/** Files, added and deleted lines and hunks of a unified git diff. */
+/**
+ * Added and deleted lines and hunks of a unified git diff. Only lines inside a hunk are content,
+ * so an added line that starts with `++` (shown as `+++`) counts and a file header never does;
+ * `diff --git` and `@@` always start a line of git's own, since content lines start with ` `, `+`,
+ * `-` or `\`.
+ */
 export function diffStats(diff: string): DiffStats {
-  const stats: DiffStats = { files: [], added: 0, deleted: 0, hunks: 0 };
+  const stats: DiffStats = { added: 0, deleted: 0, hunks: 0 };
+  let inHunk = false;
   for (const line of diff.split("\n")) {
-    const header = /^diff --git a\/(.*) b\/(.*)$/.exec(line);
-    if (header) stats.files.push(header[2]!);
-    else if (line.startsWith("@@")) stats.hunks += 1;
-    else if (line.startsWith("+") && !line.startsWith("+++")) stats.added += 1;
-    else if (line.startsWith("-") && !line.startsWith("---")) stats.deleted += 1;
+    if (line.startsWith("diff --git ")) inHunk = false;
+    else if (line.startsWith("@@")) {
+      stats.hunks += 1;
+      inHunk = true;
+    } else if (inHunk && line.startsWith("+")) stats.added += 1;
+    else if (inHunk && line.startsWith("-")) stats.deleted += 1;
   }
   return stats;
 }
 
-/** A few lines in place of a diff: the files it changes and its size in lines and hunks. */
-export function projectDiff(diff: string, full?: ArtifactRef): string {
+/**
+ * A few lines in place of a diff: the files it changes and its size in lines and hunks. The files
+ * are git's own list (`files`), never read back from the diff's headers, where git quotes unusual
+ * names and a name holding ` b/` cannot be told from the header's second path.
+ */
+export function projectDiff(diff: string, files: readonly string[], full?: ArtifactRef): string {
   const s = diffStats(diff);
   const out = [
     "--- COMPACT DIFF SUMMARY ---",
-    `Files Changed (${s.files.length}): ${s.files.join(", ")}`,
+    `Files Changed (${files.length}): ${files.join(", ")}`,
     `Stats: +${s.added} / -${s.deleted} lines across ${s.hunks} hunks.`,
   ];
   if (full) out.push(`FULL DIFF ARTIFACT: ${full.ref} (SHA-256: ${full.sha256})`);

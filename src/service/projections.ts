@@ -76,12 +76,13 @@ export function submissionView(row: SubmissionRow) {
     worker_report_validation_json,
     ...rest
   } = row;
+  const files = parseJson<string[]>(files_changed_json, []);
   return {
     ...rest,
     diff_bytes: Buffer.byteLength(diff, "utf8"),
-    diff_summary: projectDiff(diff),
+    diff_summary: projectDiff(diff, files),
     tests_run: parseJson(tests_run_json, []),
-    files_changed: parseJson(files_changed_json, []),
+    files_changed: files,
     worker_report: projectWorkerReport(parseJson<Record<string, unknown>>(worker_report_json, {})),
     worker_report_validation: parseJson(worker_report_validation_json, {}),
   };

@@ -64,14 +64,40 @@ const DIFF = [
   "@@ -0,0 +1 @@",
 ].join("\n");
 
+// What git writes for names it must quote or that hold " b/", and for content lines that start
+// like a file header: none of it may change the files listed or the lines counted.
+const AWKWARD_DIFF = [
+  'diff --git "a/src/\\305\\277ecrets/k.ts" "b/src/\\305\\277ecrets/k.ts"',
+  "new file mode 100644",
+  "--- /dev/null",
+  '+++ "b/src/\\305\\277ecrets/k.ts"',
+  "@@ -0,0 +1,2 @@",
+  "++++ b/looks/like/a/header",
+  "+x",
+  "diff --git a/src/x b/store.ts b/src/x b/store.ts",
+  "--- a/src/x b/store.ts",
+  "+++ b/src/x b/store.ts",
+  "@@ -1,2 +1 @@",
+  "---- a/looks/like/a/header",
+  " kept",
+].join("\n");
+
 describe("diff projection", () => {
   test("counts files, +/- lines without the file headers, and hunks", () => {
-    expect(diffStats(DIFF)).toEqual({ files: ["src/a.ts", "b.md"], added: 2, deleted: 1, hunks: 2 });
-    const out = projectDiff(DIFF, { ref: "d.patch", sha256: "h" });
+    expect(diffStats(DIFF)).toEqual({ added: 2, deleted: 1, hunks: 2 });
+    const out = projectDiff(DIFF, ["src/a.ts", "b.md"], { ref: "d.patch", sha256: "h" });
     expect(out).toContain("COMPACT DIFF SUMMARY");
     expect(out).toContain("Files Changed (2): src/a.ts, b.md");
     expect(out).toContain("Stats: +2 / -1 lines across 2 hunks.");
     expect(out).toContain("FULL DIFF ARTIFACT: d.patch (SHA-256: h)");
+  });
+
+  test("content lines that start with +++ or --- are counted; the files are git's own list", () => {
+    expect(diffStats(AWKWARD_DIFF)).toEqual({ added: 2, deleted: 1, hunks: 2 });
+    const files = ["src/\u017fecrets/k.ts", "src/x b/store.ts"];
+    expect(projectDiff(AWKWARD_DIFF, files)).toContain(
+      "Files Changed (2): src/\u017fecrets/k.ts, src/x b/store.ts\nStats: +2 / -1 lines across 2 hunks.",
+    );
   });
 });
 
