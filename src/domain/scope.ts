@@ -144,8 +144,8 @@ function scopeStanding(
 }
 
 /**
- * In order per path: not project-relative (or containing a backslash), then
- * forbidden, then outside allowed. The paths are git's, so "/" is the only separator. Returns every violation (callers that want the first one take `[0]`).
+ * In order per path: not project-relative (or containing a backslash, or a spelling of
+ * `.git` as a component), then forbidden, then outside allowed. The paths are git's, so "/" is the only separator. Returns every violation (callers that want the first one take `[0]`).
  */
 const CHANGED = {
   forbidden: "Submission changed forbidden file: ",
@@ -156,6 +156,19 @@ const LINKED = {
   forbidden: " into forbidden file: ",
   outside_allowed: " pointing outside allowed scope: ",
 } as const;
+
+// Code points HFS+ ignores in a name, so `.g\u200cit` is `.git` there.
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+// `.git` in any case, with the trailing dots and spaces or the `:stream` NTFS drops, or its 8.3 name.
+const DOT_GIT = /^(\.git[. ]*(:.*)?|git~1[. ]*)$/i;
+
+/**
+ * A name git refuses to check out because a file system may read it as `.git`: a change holding
+ * one plants a nested repository's config or hooks, and can never be merged.
+ */
+function isDotGitName(name: string): boolean {
+  return DOT_GIT.test(name.replace(HFS_IGNORED, ""));
+}
 
 export function checkChangedFiles(
   files: readonly string[],
@@ -179,6 +192,12 @@ export function checkChangedFiles(
         path: file,
         kind: "not_project_relative",
         message: `Submission path contains a backslash (git never uses one as a separator): ${file}`,
+      });
+    } else if (checked.path.split("/").some(isDotGitName)) {
+      violations.push({
+        path: file,
+        kind: "not_project_relative",
+        message: `Submission path has a component git refuses to check out (a spelling of .git): ${file}`,
       });
     } else {
       const kind = standing(checked.path);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -129,6 +130,46 @@ describe("submission scope: a forbidden path in another spelling of the same fil
     const message = await refuseSubmission(taskId, pkg.id, head, [file]);
     expect(message).toBe(`Submission changed forbidden file: ${file}`);
   });
+});
+
+describe("submission scope: a nested .git is never content", () => {
+  /** A commit on `base` adding an executable at `file`, built with plumbing (git add refuses such names). */
+  function plumbedCommit(repo: string, base: string, file: string): string {
+    const run = (input: string, ...args: string[]) =>
+      execFileSync("git", args, { cwd: repo, input, encoding: "utf8" }).trim();
+    const blob = run("#!/bin/sh\necho pwned\n", "hash-object", "-w", "--stdin");
+    const tree = (dir: string[], rest: string[]): string => {
+      // The entries the base already has at this level (none below a new directory).
+      const listed = run("", "ls-tree", base, "--", dir.length === 0 ? "." : `${dir.join("/")}/`);
+      const existing = listed
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.replace(/\t.*\//, "\t"));
+      const [name, ...below] = rest as [string, ...string[]];
+      const entry =
+        below.length === 0
+          ? `100755 blob ${blob}\t${name}`
+          : `040000 tree ${tree([...dir, name], below)}\t${name}`;
+      const kept = existing.filter((line) => line.split("\t")[1] !== name);
+      return run([...kept, entry].join("\n") + "\n", "mktree", "--missing");
+    };
+    return run("", "commit-tree", tree([], file.split("/")), "-p", base, "-m", "nested git");
+  }
+
+  test.each(["src/orderdesk/.git/hooks/post-checkout", "src/orderdesk/.GIT/config"])(
+    "a change adding %s is refused",
+    async (file) => {
+      const { call, repo, base } = setup();
+      const { taskId } = await planTask(call, repo);
+      const pkg = await createPackage(call, taskId, base);
+      await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+      const head = plumbedCommit(repo, base, file);
+      const message = await refuseSubmission(taskId, pkg.id, head, [file]);
+      expect(message).toBe(
+        `Submission path has a component git refuses to check out (a spelling of .git): ${file}`,
+      );
+    },
+  );
 });
 
 describe("submission scope: symlinks are content", () => {

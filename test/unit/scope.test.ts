@@ -195,6 +195,31 @@ describe("checkChangedFiles", () => {
       ],
     },
     {
+      // Git refuses to check out any of these names (a nested repository's hooks and config would
+      // run), so a change holding one can never be merged and is refused up front.
+      name: "a path through a .git directory, in any spelling git guards against, is refused",
+      files: [
+        "src/.git/hooks/post-checkout",
+        "src/.GIT/config",
+        "src/.git. /config",
+        "src/GIT~1/config",
+        "src/.g\u200cit/config",
+        "src/.git:stream",
+        "src/.gitignore",
+        "src/x.git/a",
+      ],
+      allowed: ["src/**"],
+      forbidden: [],
+      messages: [
+        "src/.git/hooks/post-checkout",
+        "src/.GIT/config",
+        "src/.git. /config",
+        "src/GIT~1/config",
+        "src/.g\u200cit/config",
+        "src/.git:stream",
+      ].map((p) => `Submission path has a component git refuses to check out (a spelling of .git): ${p}`),
+    },
+    {
       name: "forbidden matching ignores case",
       files: ["Secrets/KEY.pem"],
       allowed: ["**"],
