@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../handoff/ndjson-file.js";
 import { reportPath, type RunIds } from "../handoff/run-paths.js";
+import { terminalSafe } from "../status/terminal-text.js";
 
 export interface ReportFacts {
   packageTitle: string;
@@ -15,6 +16,19 @@ export interface ReportFacts {
   riskNotes: string;
 }
 
+/**
+ * The worker's own text as a Markdown quote: every line starts with `> `, so nothing the worker
+ * writes can end the quote and read as one of the report's own lines (a files list, a verdict,
+ * an instruction), and control characters are shown as escapes, never sent to a terminal.
+ */
+function quoted(text: string, empty: string): string {
+  const body = text.trim() === "" ? empty : text;
+  return body
+    .split("\n")
+    .map((line) => `> ${terminalSafe(line)}`.trimEnd())
+    .join("\n");
+}
+
 /** The controller-readable report of the latest submission. */
 export function renderReport(f: ReportFacts): string {
   return [
@@ -25,15 +39,15 @@ export function renderReport(f: ReportFacts): string {
     `Base commit: ${f.baseCommit}`,
     `Head commit: ${f.headCommit}`,
     `Files changed: ${f.filesChangedJson}`,
-    `Tests: ${f.testsRunJson}`,
+    `Tests, as the worker reports them (repo.run_tests records are the evidence): ${f.testsRunJson}`,
     "",
-    "## Summary",
+    "## Summary, in the worker's words",
     "",
-    f.summary,
+    quoted(f.summary, "(no summary)"),
     "",
-    "## Residual risks",
+    "## Residual risks, in the worker's words",
     "",
-    f.riskNotes || "(none reported)",
+    quoted(f.riskNotes, "(none reported)"),
     "",
     "Inspect the scoped diff (server-derived from git), then decide: accept, request rework, or escalate.",
     "",
