@@ -19,7 +19,7 @@ import { supervisorState } from "../continuation/heartbeat.js";
 import { goneSessionIds } from "../status/attention.js";
 import { renderHtml } from "../status/html.js";
 import { renderText } from "../status/render.js";
-import { terminalSafe, terminalSafeDeep, terminalSafeJson } from "../status/terminal-text.js";
+import { terminalSafe, terminalSafeDeep, terminalSafeJson } from "../domain/terminal-text.js";
 import { snapshot, type StatusSnapshot } from "../status/snapshot.js";
 import { timelines } from "../status/timeline.js";
 

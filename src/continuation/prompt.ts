@@ -1,3 +1,4 @@
+import { terminalSafe, terminalSafeJson } from "../domain/terminal-text.js";
 import { exposeToolNames, type ToolNaming } from "../domain/tool-names.js";
 import type { ContinuationContext } from "./context.js";
 
@@ -11,20 +12,25 @@ export const PROMPT_TOOLS: readonly string[] = [
   "inbox.next",
 ];
 
+/**
+ * A ledger value on one line of the prompt. Agents wrote it, and a person may print the prompt
+ * file: control, bidi and line-separator characters are shown as escapes, so a value can neither
+ * start a line of its own (a heading, an instruction) nor drive a terminal.
+ */
 const or = (value: unknown, fallback: string): string =>
   typeof value === "string" && value.trim() !== ""
-    ? value
+    ? terminalSafe(value)
     : typeof value === "number"
       ? String(value)
       : fallback;
 
 function jsonField(row: Record<string, unknown> | null, key: string, fallback: unknown): string {
   const raw = row?.[key];
-  if (typeof raw !== "string") return JSON.stringify(fallback);
+  if (typeof raw !== "string") return terminalSafeJson(fallback);
   try {
-    return JSON.stringify(JSON.parse(raw));
+    return terminalSafeJson(JSON.parse(raw));
   } catch {
-    return JSON.stringify(raw);
+    return terminalSafeJson(raw);
   }
 }
 
@@ -60,7 +66,7 @@ export function renderPrompt(ctx: ContinuationContext, naming: ToolNaming = "dot
     `- work package id: ${or(ctx.work_package_id, "unknown")}`,
     `- module id: ${or(ctx.module_id, "unknown")}`,
     `- verification id: ${or(ctx.verification_id, "unknown")}`,
-    ...(repo ? [`- repository path: ${repo}`] : []),
+    ...(repo ? [`- repository path: ${terminalSafe(repo)}`] : []),
     `- trigger: ${ctx.trigger_event_type} (event ${ctx.event_index})`,
     `- events path: ${ctx.events_path}`,
     `- handoff report path: ${or(ctx.handoff_report_path, "not found")}`,
@@ -103,7 +109,7 @@ export function renderPrompt(ctx: ContinuationContext, naming: ToolNaming = "dot
     "## Trigger event",
     "",
     "```json",
-    JSON.stringify(ctx.trigger_event, null, 2),
+    terminalSafeJson(ctx.trigger_event, 2),
     "```",
     "",
     "Host events, this prompt and worker reports are wake-up evidence only: they are not product runtime truth and accept nothing by themselves.",

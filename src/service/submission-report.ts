@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../handoff/ndjson-file.js";
 import { reportPath, type RunIds } from "../handoff/run-paths.js";
-import { terminalSafe } from "../status/terminal-text.js";
+import { terminalSafe } from "../domain/terminal-text.js";
 
 export interface ReportFacts {
   packageTitle: string;
