@@ -2,8 +2,9 @@
  * Ledger text (titles, agent names, error messages) is written by agents, so it may hold
  * terminal control sequences: an ESC or C1 sequence can clear the operator's screen, move the
  * cursor or retitle the window, and a bidi override can make a line read differently from
- * what it holds. Everything grace-status prints passes through here: such characters are shown
- * as visible escapes (`\x1b`, `\u202e`), never sent to the terminal.
+ * what it holds. Everything grace-status prints, and the agents' text in the files a person may
+ * print (the handoff report, the continuation prompt), passes through here: such characters are
+ * shown as visible escapes (`\x1b`, `\u202e`), never sent to the terminal.
  */
 
 // C0 controls (tab and newline included: one value stays on one line), DEL, C1 controls, and
