@@ -31,6 +31,12 @@ export const DIFF_PAGE_MAX_BYTES = 48 * 1024;
 /** One incoming JSON-RPC message (one line on stdin); a longer one is refused, the connection stays. */
 export const MESSAGE_MAX_BYTES = 10 * 1024 * 1024;
 
+/**
+ * A submission's diff: git stops once its output passes this, before the diff is held in memory,
+ * stored in the shared ledger and read back by every view of the submission.
+ */
+export const SUBMISSION_DIFF_MAX_BYTES = 16 * 1024 * 1024;
+
 /** A free-form JSON argument (report, packet, plan, mapping, notes): its serialized size and nesting. */
 export const JSON_ARG_MAX_BYTES = 64 * 1024;
 export const JSON_ARG_MAX_DEPTH = 8;

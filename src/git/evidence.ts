@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { OrchestratorError } from "../domain/errors.js";
+import { SUBMISSION_DIFF_MAX_BYTES } from "../domain/limits.js";
 import { isAncestor, resolveCommit } from "./commits.js";
 import { runGit } from "./runner.js";
 import { changedLinks, SYMLINK_MODE, type ChangedLink } from "./symlinks.js";
@@ -47,26 +48,25 @@ export async function deriveEvidence(repo: string, base: string, head: string): 
   if (!(await isAncestor(repo, baseCommit, headCommit))) {
     throw new OrchestratorError(`Head commit ${headCommit} is not a descendant of base commit ${baseCommit}`);
   }
-  const raw = await runGit(repo, [
-    "diff",
-    "--raw",
-    "-z",
-    "--no-abbrev",
-    ...STABLE_DIFF,
-    baseCommit,
-    headCommit,
-  ]);
+  const maxStdout = {
+    bytes: SUBMISSION_DIFF_MAX_BYTES,
+    refusal:
+      `Submission diff from ${baseCommit} to ${headCommit} is larger than ${SUBMISSION_DIFF_MAX_BYTES} bytes ` +
+      `(${SUBMISSION_DIFF_MAX_BYTES / 1024 / 1024} MiB); commit generated or binary data elsewhere, ` +
+      "or split the work into smaller packages",
+  };
+  const raw = await runGit(
+    repo,
+    ["diff", "--raw", "-z", "--no-abbrev", ...STABLE_DIFF, baseCommit, headCommit],
+    { maxStdout },
+  );
   const entries = parseRaw(raw.stdout);
   const links = entries.filter((entry) => entry.mode === SYMLINK_MODE);
-  const diff = await runGit(repo, [
-    "diff",
-    "--binary",
-    ...STABLE_DIFF,
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-    baseCommit,
-    headCommit,
-  ]);
+  const diff = await runGit(
+    repo,
+    ["diff", "--binary", ...STABLE_DIFF, "--src-prefix=a/", "--dst-prefix=b/", baseCommit, headCommit],
+    { maxStdout },
+  );
   return {
     base_commit: baseCommit,
     head_commit: headCommit,

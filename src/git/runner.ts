@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { SimpleGitOptions } from "simple-git";
+import type { SimpleGit, SimpleGitOptions } from "simple-git";
 import { processProgramSearch } from "../config/program-search.js";
 import { OrchestratorError } from "../domain/errors.js";
 import { isExecutableFile, resolveProgram, type ProgramSearch } from "../process/which.js";
@@ -21,6 +21,11 @@ export interface GitRunOptions {
   /** Non-zero exit codes listed here are returned instead of thrown (e.g. `merge-base --is-ancestor`). */
   allowExitCodes?: readonly number[];
   timeoutMs?: number;
+  /**
+   * Stops git once its stdout passes `bytes` and throws `refusal`: output git makes from a
+   * worker's content (a diff) is never read whole when it is huge.
+   */
+  maxStdout?: { bytes: number; refusal: string };
 }
 
 let gitSearch: ProgramSearch | null = null;
@@ -71,6 +76,18 @@ async function assertDirectory(dir: string): Promise<void> {
   throw new OrchestratorError(`Repository directory does not exist: ${dir}`);
 }
 
+/** Aborts the run once stdout passes the limit; `overflowed()` then says so. */
+function watchStdout(git: SimpleGit, limit: number, abort: AbortController): { overflowed: () => boolean } {
+  let seen = 0;
+  git.outputHandler((_command, stdout) => {
+    stdout.on("data", (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) abort.abort();
+    });
+  });
+  return { overflowed: () => seen > limit };
+}
+
 async function spawnGit(dir: string, args: readonly string[], opts: GitRunOptions): Promise<GitResult> {
   await assertDirectory(dir);
   const binary = resolveGit(`git ${args.join(" ")}`);
@@ -96,15 +113,19 @@ async function spawnGit(dir: string, args: readonly string[], opts: GitRunOption
   };
   // Read-only calls must not take optional locks (index refresh) that block concurrent writers.
   const argv = opts.write ? [...args] : ["--no-optional-locks", ...args];
+  let output: { overflowed: () => boolean } | undefined;
   try {
     const { simpleGit } = await import("simple-git"); // loaded on first git call, not at server start
-    await simpleGit(options).raw(argv);
+    const git = simpleGit(options);
+    if (opts.maxStdout) output = watchStdout(git, opts.maxStdout.bytes, abort);
+    await git.raw(argv);
   } catch (error) {
     rejection = error instanceof Error ? error : new Error(String(error));
   } finally {
     clearTimeout(timer);
   }
   const shown = `git ${args.join(" ")}`;
+  if (output?.overflowed()) throw new OrchestratorError(opts.maxStdout!.refusal);
   if (abort.signal.aborted) {
     throw new OrchestratorError(`Command timed out after ${Math.round(timeoutMs / 1000)}s: ${shown}`);
   }

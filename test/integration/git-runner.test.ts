@@ -27,6 +27,18 @@ describe("runGit", () => {
     );
   });
 
+  it("stops at maxStdout and throws its refusal; under it the output is whole", async () => {
+    const r = repo();
+    fs.writeFileSync(path.join(r, "big.txt"), "x".repeat(4 * 1024 * 1024));
+    const blob = await gitText(r, ["hash-object", "-w", "big.txt"]);
+    const limit = { bytes: 64 * 1024, refusal: "The blob is too large to read" };
+    await expect(runGit(r, ["cat-file", "blob", blob], { maxStdout: limit })).rejects.toThrow(
+      /^The blob is too large to read$/,
+    );
+    const whole = await runGit(r, ["cat-file", "blob", blob], { maxStdout: { ...limit, bytes: 8 << 20 } });
+    expect(whole.stdout.length).toBe(4 * 1024 * 1024);
+  });
+
   it("returns allowed non-zero exit codes instead of throwing", async () => {
     const r = repo();
     const result = await runGit(r, ["rev-parse", "--verify", "--quiet", "no-such-ref"], {
