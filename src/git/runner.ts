@@ -26,6 +26,8 @@ export interface GitRunOptions {
    * worker's content (a diff) is never read whole when it is huge.
    */
   maxStdout?: { bytes: number; refusal: string };
+  /** Runs on this git directory with `dir` as the work tree, instead of the one `dir/.git` names. */
+  gitDir?: string;
 }
 
 let gitSearch: ProgramSearch | null = null;
@@ -101,7 +103,9 @@ async function spawnGit(dir: string, args: readonly string[], opts: GitRunOption
     binary,
     // The path is ours (absolute, resolved above) and never goes through a shell; simple-git's
     // character check would refuse ordinary paths such as C:\Program Files\Git\cmd\git.exe.
-    unsafe: { allowUnsafeCustomBinary: true },
+    // --git-dir/--work-tree are refused by simple-git unless allowed; ours come from the
+    // repository's own record of its worktrees, never from input.
+    unsafe: { allowUnsafeCustomBinary: true, allowUnsafeConfigPaths: opts.gitDir !== undefined },
     abort: abort.signal,
     // Exit codes are interpreted below, so simple-git must not turn them into errors itself;
     // only a spawn failure (no exit code) is passed through.
@@ -112,7 +116,8 @@ async function spawnGit(dir: string, args: readonly string[], opts: GitRunOption
     },
   };
   // Read-only calls must not take optional locks (index refresh) that block concurrent writers.
-  const argv = opts.write ? [...args] : ["--no-optional-locks", ...args];
+  const where = opts.gitDir === undefined ? [] : ["--git-dir", opts.gitDir, "--work-tree", dir];
+  const argv = opts.write ? [...where, ...args] : ["--no-optional-locks", ...where, ...args];
   let output: { overflowed: () => boolean } | undefined;
   try {
     const { simpleGit } = await import("simple-git"); // loaded on first git call, not at server start

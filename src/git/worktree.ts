@@ -1,9 +1,9 @@
-import { lstat, mkdir } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { OrchestratorError } from "../domain/errors.js";
 import { headCommit, resolveCommit } from "./commits.js";
 import { isWithin, resolveReal } from "./paths.js";
-import { runGit } from "./runner.js";
+import { gitText, runGit, type GitResult } from "./runner.js";
 
 export interface AddedWorktree {
   path: string;
@@ -66,11 +66,44 @@ export async function removeWorktree(repoRoot: string, worktreePath: string, for
   await runGit(repoRoot, ["worktree", "prune"], { write: true });
 }
 
-/** Dirty flag (untracked files count) and the checked-out commit of a worktree. */
-export async function worktreeState(worktreePath: string): Promise<WorktreeState> {
+/**
+ * git's own administrative directory of a linked worktree, found from the repository (each
+ * `worktrees/<id>/gitdir` file names the `.git` of one worktree), never from the worktree's `.git`
+ * file: whoever works in the worktree can point that file at a git directory of their own, whose
+ * config (`core.fsmonitor`, hooks, filters) git would run for us with our environment.
+ */
+async function worktreeGitDir(repoRoot: string, worktreePath: string): Promise<string> {
+  const common = path.resolve(repoRoot, await gitText(repoRoot, ["rev-parse", "--git-common-dir"]));
+  const admin = path.join(common, "worktrees");
+  const wanted = path.resolve(worktreePath, ".git");
+  const ids = await readdir(admin).catch(() => [] as string[]);
+  for (const id of ids) {
+    const named = await readFile(path.join(admin, id, "gitdir"), "utf8").catch(() => "");
+    if (named.trim() !== "" && path.resolve(named.trim()) === wanted) return path.join(admin, id);
+  }
+  throw new OrchestratorError(`${worktreePath} is not a worktree of the repository ${repoRoot}`);
+}
+
+/** git on a linked worktree of `repoRoot`, through the repository's record of it (see worktreeGitDir). */
+export async function runInWorktree(
+  repoRoot: string,
+  worktreePath: string,
+  args: readonly string[],
+): Promise<GitResult> {
+  return runGit(worktreePath, args, { gitDir: await worktreeGitDir(repoRoot, worktreePath) });
+}
+
+/** Dirty flag (untracked files count) and the checked-out commit of a worktree of `repoRoot`. */
+export async function worktreeState(repoRoot: string, worktreePath: string): Promise<WorktreeState> {
   if (!(await exists(worktreePath))) {
     throw new OrchestratorError(`Worktree does not exist: ${worktreePath}`);
   }
-  const status = await runGit(worktreePath, ["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
-  return { dirty: status.stdout.length > 0, head: await headCommit(worktreePath) };
+  const status = await runInWorktree(repoRoot, worktreePath, [
+    "status",
+    "--porcelain=v1",
+    "-z",
+    "--untracked-files=all",
+  ]);
+  const head = await runInWorktree(repoRoot, worktreePath, ["rev-parse", "--verify", "HEAD^{commit}"]);
+  return { dirty: status.stdout.length > 0, head: head.stdout.toString("utf8").trim() };
 }

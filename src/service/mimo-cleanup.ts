@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { OrchestratorError } from "../domain/errors.js";
-import { gitText, runGit } from "../git/runner.js";
-import { removeWorktree, worktreeState } from "../git/worktree.js";
+import { runGit } from "../git/runner.js";
+import { removeWorktree, runInWorktree, worktreeState } from "../git/worktree.js";
 import { inTransaction } from "../ledger/database.js";
 import {
   ACTIVE_STATES,
@@ -30,12 +30,22 @@ const PREPARED_KEPT =
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** Commits in the worktree that neither its base nor any submission head reaches: work the ledger does not hold. */
-async function unsubmittedCommits(ctx: ServiceContext, s: MimoSessionRow, path: string): Promise<number> {
+async function unsubmittedCommits(
+  ctx: ServiceContext,
+  s: MimoSessionRow,
+  worktree: { repo: string; path: string },
+): Promise<number> {
   const known = [s.workspace_base_commit ?? "", ...listSubmissionHeads(ctx.db, s.work_package_id)].filter(
     (c) => SHA.test(c),
   );
-  const count = await gitText(path, ["rev-list", "--count", "HEAD", "--not", ...known]);
-  return Number(count);
+  const count = await runInWorktree(worktree.repo, worktree.path, [
+    "rev-list",
+    "--count",
+    "HEAD",
+    "--not",
+    ...known,
+  ]);
+  return Number(count.stdout.toString("utf8").trim());
 }
 
 /** Why the worktree must be kept (work the ledger does not hold), or null when removing it loses nothing. */
@@ -44,9 +54,10 @@ export async function unsavedWork(
   s: MimoSessionRow,
   path: string,
 ): Promise<string | null> {
-  const state = await worktreeState(path);
+  const repo = loadProject(ctx, s.project_id).repo_path;
+  const state = await worktreeState(repo, path);
   if (state.dirty) return "uncommitted changes in the worktree";
-  const extra = await unsubmittedCommits(ctx, s, path);
+  const extra = await unsubmittedCommits(ctx, s, { repo, path });
   if (extra > 0) return `${extra} commit(s) not reachable from any submission head`;
   return null;
 }

@@ -74,14 +74,14 @@ describe("worktreeState and removeWorktree", () => {
     const { repo, data, second } = setup();
     const dest = path.join(data, "wt");
     await addDetachedWorktree(repo, dest, second);
-    expect(await worktreeState(dest)).toEqual({ dirty: false, head: second });
+    expect(await worktreeState(repo, dest)).toEqual({ dirty: false, head: second });
     writeFile(dest, "untracked/new.txt", "n\n");
-    expect((await worktreeState(dest)).dirty).toBe(true);
+    expect((await worktreeState(repo, dest)).dirty).toBe(true);
     removeDir(path.join(dest, "untracked"));
     writeFile(dest, "later.txt", "modified\n");
-    expect((await worktreeState(dest)).dirty).toBe(true);
+    expect((await worktreeState(repo, dest)).dirty).toBe(true);
     git(dest, "commit", "-qam", "worker commit");
-    const state = await worktreeState(dest);
+    const state = await worktreeState(repo, dest);
     expect(state.dirty).toBe(false);
     expect(state.head).not.toBe(second);
   });
@@ -103,8 +103,19 @@ describe("worktreeState and removeWorktree", () => {
     expect(git(repo, "worktree", "list", "--porcelain")).not.toContain(data);
   });
 
+  it("refuses a directory the repository does not record as its worktree", async () => {
+    const { repo, data } = setup();
+    const stranger = path.join(data, "stranger");
+    mkdirSync(stranger);
+    git(stranger, "init", "-q");
+    await expect(worktreeState(repo, stranger)).rejects.toThrow(
+      `${stranger} is not a worktree of the repository ${repo}`,
+    );
+  });
+
   it("reports a missing worktree clearly", async () => {
-    await expect(worktreeState("/nonexistent/grace-wt")).rejects.toThrow(
+    const { repo } = setup();
+    await expect(worktreeState(repo, "/nonexistent/grace-wt")).rejects.toThrow(
       "Worktree does not exist: /nonexistent/grace-wt",
     );
   });

@@ -89,6 +89,34 @@ describe("mimo.cleanup_worktrees", () => {
     tellExit(w.records, active.pid!);
   });
 
+  test("a worktree whose .git file the worker pointed at a git dir of its own runs nothing of the worker's", async () => {
+    const w = await makeWorld();
+    worlds.push(w);
+    addAgent(w, "junior", "worker_junior", { mimo_model: "xiaomi/mimo-v2.5" });
+    const marker = path.join(w.dataDir, "worker-code-ran");
+    const hijacked = await endedSession(w, (ws) => {
+      // Everything here lies inside the worktree, the one place a sandboxed worker may write.
+      fs.cpSync(path.join(w.repo, ".git"), path.join(ws, "own-git"), { recursive: true });
+      const hook = path.join(ws, "fsmonitor.sh");
+      fs.writeFileSync(hook, `#!/bin/sh\necho "$GRACE_ORCHESTRATOR_ACTOR_NAME" > '${marker}'\n`, {
+        mode: 0o755,
+      });
+      git(ws, "--git-dir", path.join(ws, "own-git"), "config", "core.fsmonitor", hook);
+      fs.writeFileSync(path.join(ws, ".git"), `gitdir: ${path.join(ws, "own-git")}\n`);
+    });
+    const glmLater = w.ctxAs("glm-1", "glm");
+    glmLater.clock = () => new Date(Date.now() + 2 * 3_600_000);
+    const result = await cleanupWorktrees(glmLater, { project_id: w.projectId, older_than_hours: 1 });
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(result.kept).toEqual([
+      {
+        session_id: hijacked.id,
+        workspace_path: hijacked.workspace_path,
+        reason: "uncommitted changes in the worktree",
+      },
+    ]);
+  });
+
   test("workers may not clean up", async () => {
     const w = await makeWorld();
     worlds.push(w);
