@@ -17,6 +17,7 @@
  *   (NFC), because on Windows/macOS file systems `SECRETS/a`, `ſecrets/a` and `secrets/a` are
  *   the same file and a forbidden rule must not be dodged by spelling it another way.
  */
+import { isDotGitName } from "./dot-git.js";
 import { OrchestratorError } from "./errors.js";
 import { matchAlternative } from "./glob/matcher.js";
 import { PATTERN_LANGUAGE, parsePattern, type Alternative } from "./glob/pattern.js";
@@ -156,19 +157,6 @@ const LINKED = {
   forbidden: " into forbidden file: ",
   outside_allowed: " pointing outside allowed scope: ",
 } as const;
-
-// Code points HFS+ ignores in a name, so `.g\u200cit` is `.git` there.
-const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
-// `.git` in any case, with the trailing dots and spaces or the `:stream` NTFS drops, or its 8.3 name.
-const DOT_GIT = /^(\.git[. ]*(:.*)?|git~1[. ]*)$/i;
-
-/**
- * A name git refuses to check out because a file system may read it as `.git`: a change holding
- * one plants a nested repository's config or hooks, and can never be merged.
- */
-function isDotGitName(name: string): boolean {
-  return DOT_GIT.test(name.replace(HFS_IGNORED, ""));
-}
 
 export function checkChangedFiles(
   files: readonly string[],

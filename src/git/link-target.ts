@@ -5,6 +5,7 @@
  * checkout. A backslash counts as a separator and a drive letter as absolute, because a
  * Windows checkout reads them so.
  */
+import { isDotGitName } from "../domain/dot-git.js";
 
 export type LinkLanding = { ok: true; path: string } | { ok: false; reason: string };
 
@@ -59,7 +60,7 @@ export async function resolveLinkTarget(
   try {
     const landed = await follow({ read, hops: 0, lookups: 0 }, linkPath.split("/").slice(0, -1), target);
     if (landed.length === 0) return { ok: false, reason: "its target is the repository root" };
-    if (landed[0]!.toLowerCase() === ".git") return { ok: false, reason: "its target is inside .git" };
+    if (landed.some(isDotGitName)) return { ok: false, reason: "its target is inside .git" };
     return { ok: true, path: landed.join("/") };
   } catch (error) {
     if (error instanceof Stop) return { ok: false, reason: error.message };

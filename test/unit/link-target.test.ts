@@ -27,6 +27,12 @@ describe("resolveLinkTarget on a tree", () => {
     ["src/a.ts", "..", "refused: its target is the repository root"],
     ["src/a.ts", "../.git/hooks/pre-commit", "refused: its target is inside .git"],
     ["src/a.ts", "../.GIT/config", "refused: its target is inside .git"],
+    // Names a Windows or macOS checkout reads as .git, and a .git below the root.
+    ["src/a.ts", "../git~1/hooks/pre-commit", "refused: its target is inside .git"],
+    ["src/a.ts", "../.git. /config", "refused: its target is inside .git"],
+    ["src/a.ts", "../.g\u200cit/config", "refused: its target is inside .git"],
+    ["src/a.ts", "vendor/.git/config", "refused: its target is inside .git"],
+    ["src/a.ts", ".gitignore", "src/.gitignore"],
     ["src/a.ts", "../loop/a", "refused: its target has too many levels of symbolic links"],
     ["src/a.ts", "", "refused: its target is empty"],
     ["src/a.ts", "x\0y", "refused: its target holds a NUL byte"],
