@@ -31,6 +31,15 @@ function setup() {
   return { call: caller.call, refuse: caller.refuse, db: caller.ctx.db, repo, base };
 }
 
+/** A planned task with one package (`extra` replaces its arguments) that junior-1 has claimed. */
+async function claimed(extra: Record<string, unknown> = {}) {
+  const world = setup();
+  const { taskId } = await planTask(world.call, world.repo);
+  const pkg = await createPackage(world.call, taskId, world.base, extra);
+  await world.call("junior", "workpackage.claim", { work_package_id: pkg.id });
+  return { ...world, taskId, pkgId: pkg.id };
+}
+
 /** A submission whose report passes its gate, so only the scope check can refuse it. */
 function refuseSubmission(taskId: number, pkgId: number, head: string, files: string[]): Promise<string> {
   return caller!.refuse("junior", "submission.create", {
@@ -122,12 +131,9 @@ describe("submission scope: a forbidden path in another spelling of the same fil
     ["a decomposed accent", "src/orderdesk/caf\u00e9/**", "src/orderdesk/cafe\u0301/menu.ts"],
   ];
   test.each(spellings)("a change spelled with %s is refused as forbidden", async (_how, forbidden, file) => {
-    const { call, repo, base } = setup();
-    const { taskId } = await planTask(call, repo);
-    const pkg = await createPackage(call, taskId, base, { forbidden_files: [forbidden] });
-    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    const { repo, taskId, pkgId } = await claimed({ forbidden_files: [forbidden] });
     const head = commitFiles(repo, { [file]: "leaked\n" });
-    const message = await refuseSubmission(taskId, pkg.id, head, [file]);
+    const message = await refuseSubmission(taskId, pkgId, head, [file]);
     expect(message).toBe(`Submission changed forbidden file: ${file}`);
   });
 });
@@ -159,12 +165,9 @@ describe("submission scope: a nested .git is never content", () => {
   test.each(["src/orderdesk/.git/hooks/post-checkout", "src/orderdesk/.GIT/config"])(
     "a change adding %s is refused",
     async (file) => {
-      const { call, repo, base } = setup();
-      const { taskId } = await planTask(call, repo);
-      const pkg = await createPackage(call, taskId, base);
-      await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+      const { repo, base, taskId, pkgId } = await claimed();
       const head = plumbedCommit(repo, base, file);
-      const message = await refuseSubmission(taskId, pkg.id, head, [file]);
+      const message = await refuseSubmission(taskId, pkgId, head, [file]);
       expect(message).toBe(
         `Submission path has a component git refuses to check out (a spelling of .git): ${file}`,
       );
@@ -181,12 +184,9 @@ describe("submission scope: symlinks are content", () => {
     ["lands inside .git", "../../.git/config", ": its target is inside .git"],
   ];
   test.each(refusals)("a committed in-scope symlink that %s is refused", async (_what, target, tail) => {
-    const { call, repo, base } = setup();
-    const { taskId } = await planTask(call, repo);
-    const pkg = await createPackage(call, taskId, base);
-    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    const { repo, taskId, pkgId } = await claimed();
     const head = commitLink(repo, "src/orderdesk/link.ts", target);
-    const message = await refuseSubmission(taskId, pkg.id, head, ["src/orderdesk/link.ts"]);
+    const message = await refuseSubmission(taskId, pkgId, head, ["src/orderdesk/link.ts"]);
     expect(message).toBe(`Submission adds symlink src/orderdesk/link.ts -> ${JSON.stringify(target)}${tail}`);
   });
 
@@ -203,12 +203,9 @@ describe("submission scope: symlinks are content", () => {
   });
 
   test("a symlink to a file inside the package scope is accepted", async () => {
-    const { call, repo, base } = setup();
-    const { taskId } = await planTask(call, repo);
-    const pkg = await createPackage(call, taskId, base);
-    await call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    const { call, repo, taskId, pkgId } = await claimed();
     const head = commitLink(repo, "src/orderdesk/alias.ts", "store.ts");
-    const submission = await submit(call, "junior", taskId, pkg.id, head, ["src/orderdesk/alias.ts"]);
+    const submission = await submit(call, "junior", taskId, pkgId, head, ["src/orderdesk/alias.ts"]);
     expect(submission["files_changed"]).toEqual(["src/orderdesk/alias.ts"]);
   });
 });

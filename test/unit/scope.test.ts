@@ -130,6 +130,15 @@ describe("matchesAny (`*` stays in one path segment, `**` crosses segments)", ()
   });
 });
 
+const DOT_GIT_PATHS = [
+  "src/.git/hooks/post-checkout",
+  "src/.GIT/config",
+  "src/.git. /config",
+  "src/GIT~1/config",
+  "src/.g\u200cit/config",
+  "src/.git:stream",
+];
+
 describe("checkChangedFiles", () => {
   const cases: {
     name: string;
@@ -198,26 +207,12 @@ describe("checkChangedFiles", () => {
       // Git refuses to check out any of these names (a nested repository's hooks and config would
       // run), so a change holding one can never be merged and is refused up front.
       name: "a path through a .git directory, in any spelling git guards against, is refused",
-      files: [
-        "src/.git/hooks/post-checkout",
-        "src/.GIT/config",
-        "src/.git. /config",
-        "src/GIT~1/config",
-        "src/.g\u200cit/config",
-        "src/.git:stream",
-        "src/.gitignore",
-        "src/x.git/a",
-      ],
+      files: [...DOT_GIT_PATHS, "src/.gitignore", "src/x.git/a"],
       allowed: ["src/**"],
       forbidden: [],
-      messages: [
-        "src/.git/hooks/post-checkout",
-        "src/.GIT/config",
-        "src/.git. /config",
-        "src/GIT~1/config",
-        "src/.g\u200cit/config",
-        "src/.git:stream",
-      ].map((p) => `Submission path has a component git refuses to check out (a spelling of .git): ${p}`),
+      messages: DOT_GIT_PATHS.map(
+        (p) => `Submission path has a component git refuses to check out (a spelling of .git): ${p}`,
+      ),
     },
     {
       name: "forbidden matching ignores case",
