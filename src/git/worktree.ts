@@ -75,11 +75,13 @@ export async function removeWorktree(repoRoot: string, worktreePath: string, for
 async function worktreeGitDir(repoRoot: string, worktreePath: string): Promise<string> {
   const common = path.resolve(repoRoot, await gitText(repoRoot, ["rev-parse", "--git-common-dir"]));
   const admin = path.join(common, "worktrees");
-  const wanted = path.resolve(worktreePath, ".git");
+  // Windows paths compare without case (git may write the drive letter in another case).
+  const key = (p: string) => (process.platform === "win32" ? path.resolve(p).toLowerCase() : path.resolve(p));
+  const wanted = key(path.join(worktreePath, ".git"));
   const ids = await readdir(admin).catch(() => [] as string[]);
   for (const id of ids) {
-    const named = await readFile(path.join(admin, id, "gitdir"), "utf8").catch(() => "");
-    if (named.trim() !== "" && path.resolve(named.trim()) === wanted) return path.join(admin, id);
+    const named = (await readFile(path.join(admin, id, "gitdir"), "utf8").catch(() => "")).trim();
+    if (named !== "" && key(named) === wanted) return path.join(admin, id);
   }
   throw new OrchestratorError(`${worktreePath} is not a worktree of the repository ${repoRoot}`);
 }
