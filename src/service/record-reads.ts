@@ -8,6 +8,7 @@ import {
   loadPackage,
   loadProject,
   loadTask,
+  requireBinding,
   requirePackageRead,
   requireProjectMember,
   requireTaskRead,
@@ -33,6 +34,8 @@ export function readSubmission(ctx: ServiceContext, submissionId: number) {
   const row = findSubmission(ctx.db, submissionId);
   if (!row) throw new OrchestratorError(`Submission not found: ${submissionId}`);
   if (WORKERS.includes(ctx.actor.primaryRole)) {
+    const task = loadTask(ctx, loadPackage(ctx, row.work_package_id).task_id);
+    requireBinding(ctx, task.project_id, task.id);
     if (row.submitted_by_agent !== ctx.actor.name) {
       throw new OrchestratorError(
         `Worker role ${ctx.actor.primaryRole} is not authorized to read submission ${submissionId}: it was submitted by another agent`,

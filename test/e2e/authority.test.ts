@@ -93,6 +93,26 @@ test("a name registered only as worker_junior, started as glm, cannot accept its
   });
 });
 
+test("a worker started in a role its registration does not give reads not even its own submission", async () => {
+  const juniorAsPro = await connect(dataDir, { name: "junior-1", role: "worker_pro" });
+  try {
+    const task = await world.call("codex", "task.get", { task_id: planned.taskId });
+    const submissions = task.submissions as { id: number; submitted_by_agent: string }[];
+    const own = submissions.find((s) => s.submitted_by_agent === "junior-1")!;
+    const refusal = notGranted(
+      "junior-1",
+      "worker_pro",
+      `on project ${planned.projectId}`,
+      `project ${planned.projectId} as worker_junior (capabilities worker_junior)`,
+    );
+    await expect(
+      juniorAsPro.client.readResource({ uri: `orchestrator://submission/${own.id}` }),
+    ).rejects.toThrow(refusal);
+  } finally {
+    await juniorAsPro.close();
+  }
+});
+
 test("a worker_pro started as test_owner can neither read the whole task nor cancel another package", async () => {
   // The pro may stand in for GLM on this task (capability plus a task-scoped delegation): its
   // authority is glm there, never test_owner, which the environment alone claims.
