@@ -60,18 +60,21 @@ export interface LaunchDeps {
   platform?: NodeJS.Platform;
 }
 
-function isDir(p: string | null | undefined): p is string {
+function isDir(p: unknown): p is string {
   return (
     typeof p === "string" && p !== "" && fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() === true
   );
 }
 
-/** cwd = worker worktree, else project repo, else the data dir. */
+/**
+ * cwd = the project repo, else the data dir; never the worker's worktree, which the worker wrote:
+ * a Codex started there reads its AGENTS.md as instructions, and git there follows its `.git`
+ * file to whatever git dir (and hooks or fsmonitor) the worker chose. The prompt names the
+ * worktree by path.
+ */
 export function controllerCwd(ctx: ContinuationContext, dataDir: string): string {
-  if (isDir(ctx.worker_worktree)) return ctx.worker_worktree;
   const repo = ctx.project?.repo_path;
-  if (typeof repo === "string" && isDir(repo)) return repo;
-  return dataDir;
+  return isDir(repo) ? repo : dataDir;
 }
 
 /** What one launch starts: the mode, its command template, and the prompt it hands over. */
@@ -117,7 +120,7 @@ function controllerArgv(
     throw error;
   }
   try {
-    // Windows would look for a bare `codex` in the cwd (the worker's worktree) before PATH, and
+    // Windows would look for a bare `codex` in the cwd before PATH, and
     // `codex` installed by npm is a .cmd shim, which only a shell could start.
     return resolveCommand(argv, { ...deps.programSearch, isFile: deps.isFile ?? isExecutableFile });
   } catch (error) {
