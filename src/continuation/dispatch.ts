@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ToolNaming } from "../domain/tool-names.js";
+import { argvValueRefusal } from "../domain/argv-values.js";
 import type { Db } from "../ledger/database.js";
 import { inTransaction } from "../ledger/database.js";
 import { writeFileAtomic } from "../handoff/ndjson-file.js";
@@ -207,12 +208,14 @@ function settled(result: LaunchResult): boolean {
 
 /**
  * Resume first when a session id is known, then logical continuation (a new controller with the
- * context). Answers the last launch tried, or null when neither mode had a template.
+ * context). Answers the last launch tried, or null when neither mode had a template. A session id
+ * that could be read as an option (it starts with '-') or split into words is never resumed: the
+ * resume command takes it as a word of its own.
  */
 async function resumeThenLogical(a: Attempt): Promise<LaunchResult | null> {
   let last: LaunchResult | null = null;
   const sessionId = a.ctx.controller_session_id;
-  if (sessionId) {
+  if (sessionId && argvValueRefusal("controller_session_id", sessionId) === null) {
     appendHostEvent(
       scopeOf(a.ctx),
       "HOST_CONTROLLER_RESUME_ATTEMPTED",

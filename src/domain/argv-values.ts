@@ -19,6 +19,12 @@ export const ARGV_VALUE_RULES = {
     allowed:
       "1-200 characters: letters, digits, '.', '_', ':', '@', '+', '/', '-', starting with a letter or digit",
   },
+  // A client's session id, which a resume command takes as a word of its own (`resume {id}`).
+  controller_session_id: {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._:@+/=-]{0,199}$/,
+    allowed:
+      "1-200 characters: letters, digits, '.', '_', ':', '@', '+', '/', '=', '-', starting with a letter or digit",
+  },
 } as const;
 
 export type ArgvValueKind = keyof typeof ARGV_VALUE_RULES;

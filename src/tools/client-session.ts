@@ -1,15 +1,15 @@
+import { argvValueRefusal } from "../domain/argv-values.js";
 /**
  * The client's own session id from a tool call's `_meta`. Codex sends its thread id there on every
  * call, under three names (`threadId`, `sessionId`, `x-codex-turn-metadata.session_id`); other
- * clients send none, which is fine: the answer is then null. Bounded and trimmed, since it ends up
- * in the ledger and in a resume command's argv.
+ * clients send none, which is fine: the answer is then null. Trimmed, and kept only if it is safe
+ * as a word of a resume command's argv (no leading '-', no space, at most 200 characters): it ends
+ * up in the ledger and in that argv.
  */
-const MAX_SESSION_ID = 200;
-
 function usable(value: unknown): string | null {
   if (typeof value !== "string") return null;
   const text = value.trim();
-  return text !== "" && text.length <= MAX_SESSION_ID && !/[\s\0]/.test(text) ? text : null;
+  return argvValueRefusal("controller_session_id", text) === null ? text : null;
 }
 
 export function clientSessionId(meta: unknown): string | null {

@@ -173,6 +173,24 @@ describe("launch", () => {
     expect(fs.existsSync("/tmp/pwned")).toBe(false);
   });
 
+  test("a recorded session id that the resume command would read as an option is not resumed: logical instead", async () => {
+    const s = make({ resume: fakeControllerTemplate("resume {controller_session_id} {prompt_file}") });
+    fs.mkdirSync(runDirOf(s.dataDir, RUN), { recursive: true });
+    fs.writeFileSync(
+      path.join(runDirOf(s.dataDir, RUN), "controller.json"),
+      JSON.stringify({ session_id: "--dangerously-bypass-approvals-and-sandbox" }),
+    );
+    appendTrigger(s.dataDir, RUN, 1);
+    const result = await s.supervisor.scan();
+    expect(result.delivery_results).toMatchObject([{ status: "started", mode: "logical" }]);
+    const [launch] = await s.waitForLaunches(1);
+    expect(launch!.argv).not.toContain("--dangerously-bypass-approvals-and-sandbox");
+    expect(hostEvents(s.dataDir, RUN).map((e) => e.type)).toEqual([
+      "HOST_CONTINUATION_DETECTED",
+      "HOST_CONTROLLER_LOGICAL_CONTINUATION_STARTED",
+    ]);
+  });
+
   test("resume first when a session id is recorded; a resume that exits non-zero falls back to logical", async () => {
     const s = make({
       resume: fakeControllerTemplate("resume {controller_session_id} {prompt_file}"),

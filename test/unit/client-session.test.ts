@@ -21,6 +21,15 @@ describe("the client's session id from a tool call's _meta", () => {
     ["turn metadata not an object", { "x-codex-turn-metadata": "t-7" }, null],
     ["whitespace inside", { threadId: "t 8" }, null],
     ["too long", { threadId: "x".repeat(201) }, null],
+    ["200 characters", { threadId: "x".repeat(200) }, "x".repeat(200)],
+    [
+      "a Codex thread id (a UUID)",
+      { threadId: "019a3b2c-7d1e-7f00-8a1b-2c3d4e5f6a7b" },
+      "019a3b2c-7d1e-7f00-8a1b-2c3d4e5f6a7b",
+    ],
+    ["a leading '-' would be an option of the resume command", { threadId: "--dangerously-bypass" }, null],
+    ["a leading '-' falls through to the next name", { threadId: "-x", sessionId: "t-9" }, "t-9"],
+    ["a control character", { threadId: "t\u001b[2J" }, null],
   ])("%s", (_label, meta, expected) => {
     expect(clientSessionId(meta)).toBe(expected);
   });
