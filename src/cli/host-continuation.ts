@@ -127,6 +127,7 @@ async function once(
   const supervisor = new Supervisor({ settings, pollIntervalSeconds: poll, logger });
   try {
     const summary = await supervisor.scan();
+    await supervisor.beatUnlessOneIsAlive();
     const { more: _more, ...rest } = summary;
     printJson(rest);
   } finally {

@@ -10,7 +10,7 @@ import { openNamedSignal, type NamedSignal } from "../signal/named-signal.js";
 import { CursorCache } from "./cursor.js";
 import { nextDueAt } from "../ledger/tables/continuation-deliveries.js";
 import type { Claimer } from "./deliveries.js";
-import { writeHeartbeat } from "./heartbeat.js";
+import { supervisorState, writeHeartbeat } from "./heartbeat.js";
 import { GatePool } from "./launch-gate.js";
 import type { LivenessProbe } from "./lease-recovery.js";
 import { DEFAULT_LIMITS, MIN_POLL_SECONDS, type DeliveryLimits } from "./limits.js";
@@ -99,6 +99,15 @@ export class Supervisor {
     if (summary.enqueued_count > 0) log.info("scan enqueued deliveries", { count: summary.enqueued_count });
     for (const r of summary.recovered) log.info("lease recovered", { ...r });
     for (const r of summary.delivery_results) log.info(`delivery ${r.status}`, { ...r });
+  }
+
+  /**
+   * A single scan (`--once`) leaves its beat as well, so grace-status and doctor say a supervisor
+   * ran here and is gone rather than that none ever started; the beat of a supervisor that is
+   * alive is left alone (its own loop would only rewrite it at its next turn).
+   */
+  async beatUnlessOneIsAlive(): Promise<void> {
+    if ((await supervisorState(this.dataDir, this.clock())).state !== "alive") await this.beat();
   }
 
   private async beat(): Promise<void> {

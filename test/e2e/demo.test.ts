@@ -47,6 +47,8 @@ test("npm run demo plays one task to TASK_CLOSED with the BLOCKED wake and a hos
   }
   const view = r.stdout.slice(r.stdout.indexOf("GRACE Orchestrator Status Snapshot"));
   expect(view).toContain("Needs attention: nothing");
+  // Step 11 ran the supervisor once: the view says it ran and is gone, not that none ever started.
+  expect(view).toMatch(/Supervisor: NOT running \(pid \d+ gone, last beat /);
   expect(view).toContain("[TASK_CLOSED]");
   expect(view).toContain("[EXITED PID:");
   const folder = /A temporary folder (\S+):/.exec(r.stdout)![1]!;

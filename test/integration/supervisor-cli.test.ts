@@ -111,6 +111,26 @@ describe("the running supervisor", () => {
   });
 });
 
+describe("a single scan (--once)", () => {
+  test("leaves a beat that says a supervisor ran and is gone, and never replaces a live one's", async () => {
+    const data = tempDir("sup-once-");
+    const env = { GRACE_CODEX_START_COMMAND: "codex exec" };
+    const first = run(SUPERVISOR, ["--once", "--data-dir", data], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(await supervisorState(data)).toMatchObject({ state: "not_running" });
+    const records = tempDir("sup-once-rec-");
+    const sup = await startSupervisor(data, records, "");
+    try {
+      await expect.poll(async () => (await supervisorState(data)).state).toBe("alive");
+      const again = run(SUPERVISOR, ["--once", "--data-dir", data], env);
+      expect(again.code, again.stderr).toBe(0);
+      expect(readHeartbeat(data)?.pid).toBe(sup.child.pid);
+    } finally {
+      await sup.stop();
+    }
+  });
+});
+
 describe("judgeHeartbeat", () => {
   const beat = { pid: 1, os_start_time: "1@x", at: "2026-01-01T00:00:00.000Z", poll_interval_seconds: 10 };
   const at = (s: number) => Date.parse(beat.at) + s * 1000;
