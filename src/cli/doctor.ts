@@ -44,6 +44,7 @@ export async function main(args: string[]): Promise<number> {
     nodeVersion: process.versions.node,
     execPath: process.execPath,
     now: new Date(),
+    dataDirFlag: values["data-dir"] !== undefined,
   };
   const results = await runChecks(settings, ctx);
   process.stdout.write(renderDoctor(results, packageVersion(import.meta.url)));

@@ -22,6 +22,8 @@ export interface DoctorContext {
   nodeVersion: string;
   execPath: string;
   now: Date;
+  /** The data dir was given with --data-dir (doctor passes it on in env, so env alone cannot tell). */
+  dataDirFlag?: boolean;
 }
 
 export const ok = (section: string, title: string, facts: string[] = []): CheckResult => ({

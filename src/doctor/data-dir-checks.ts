@@ -13,22 +13,26 @@ const LOW_SPACE_BYTES = 1024 ** 3;
 const TOO_LITTLE_SPACE_BYTES = 100 * 1024 ** 2;
 
 export function dataDirChecks(dataDir: string, ctx: DoctorContext): CheckResult[] {
-  const source =
-    dataDir === path.resolve(defaultDataDir(ctx.env, ctx.platform))
-      ? "the per-user default"
-      : "GRACE_ORCHESTRATOR_DATA_DIR";
+  const source = dataDirSource(dataDir, ctx);
   if (!fs.existsSync(dataDir)) {
     return [
       problem(
         "fail",
         SECTION,
         `The data dir does not exist: ${dataDir}`,
-        "Start the server once (it creates it) or set GRACE_ORCHESTRATOR_DATA_DIR to the data dir in use.",
+        "Expected before the first start: the first server an MCP client starts with this data dir creates it; if servers already run, point GRACE_ORCHESTRATOR_DATA_DIR (or --data-dir) at the data_dir orchestrator.whoami shows.",
         [`from ${source}`],
       ),
     ];
   }
   return [where(dataDir, source), outsideRepos(dataDir), ledger(dataDir), freeSpace(dataDir)];
+}
+
+function dataDirSource(dataDir: string, ctx: DoctorContext): string {
+  if (ctx.dataDirFlag) return "--data-dir";
+  return dataDir === path.resolve(defaultDataDir(ctx.env, ctx.platform))
+    ? "the per-user default"
+    : "GRACE_ORCHESTRATOR_DATA_DIR";
 }
 
 function where(dataDir: string, source: string): CheckResult {

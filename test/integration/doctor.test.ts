@@ -194,7 +194,11 @@ describe("the doctor command", () => {
     const lines = r.stdout.split("\n");
     expect(lines[2]).toBe("Notes");
     expect(lines[3]).toBe(`  ✗ The data dir does not exist: ${missing}`);
-    expect(lines[4]).toMatch(/^ {6}fix: /);
+    // A new installation has no data dir yet: the fix says so and where one comes from.
+    expect(lines[4]).toMatch(
+      /^ {6}fix: Expected before the first start: the first server an MCP client starts/,
+    );
+    expect(r.stdout).toContain(`✗ The data dir does not exist: ${missing}\n      from --data-dir\n`);
     expect(r.stdout.split("\n").length).toBeLessThan(50);
   });
 
