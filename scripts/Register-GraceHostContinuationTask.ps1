@@ -16,8 +16,8 @@ GRACE_CODEX_RESUME_COMMAND and GRACE_CODEX_START_COMMAND
 ([Environment]::SetEnvironmentVariable(..., 'User')), which the task's process inherits at
 logon. Passing an empty string deletes the variable; omitting the parameter leaves it as it is.
 The templates are split without a shell (CommandLineToArgvW rules on Windows), for example:
-  -CodexResumeCommand 'C:\Tools\codex.exe exec resume {controller_session_id} "{prompt_file}"'
-  -CodexStartCommand  'C:\Tools\codex.exe "{prompt_file}"'
+  -CodexResumeCommand 'C:\Tools\codex.exe exec resume --skip-git-repo-check {controller_session_id} "Read {prompt_file} and continue the GRACE controller review."'
+  -CodexStartCommand  'C:\Tools\codex.exe exec --skip-git-repo-check "Read {prompt_file} and continue the GRACE controller review."'
 Point them at an .exe: Node refuses to start .cmd/.bat files without a shell.
 
 -Stop stops the running supervisor cleanly: it runs the launcher with -Stop, which sets the named
@@ -56,7 +56,7 @@ Stop the running supervisor cleanly instead of registering the task.
 Stop the supervisor cleanly and remove the task instead of registering it.
 
 .EXAMPLE
-.\scripts\Register-GraceHostContinuationTask.ps1 -DataDir "$env:LOCALAPPDATA\GraceOrchestrator" -CodexStartCommand 'C:\Tools\codex.exe "{prompt_file}"'
+.\scripts\Register-GraceHostContinuationTask.ps1 -DataDir "$env:LOCALAPPDATA\GraceOrchestrator" -CodexStartCommand 'C:\Tools\codex.exe exec --skip-git-repo-check "Read {prompt_file} and continue the GRACE controller review."'
 
 .EXAMPLE
 .\scripts\Register-GraceHostContinuationTask.ps1 -Stop
