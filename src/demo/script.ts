@@ -147,7 +147,7 @@ export async function blockAndContinue(w: World, p: Planned, say: Say): Promise<
     (r) => r.status === "started" || r.pid !== undefined,
   );
   say(
-    `With no controller waiting, the host supervisor (grace-host-continuation --once) launches the controller: ${typeof launched?.continuation_id === "string" ? launched.continuation_id : "none"} for the BLOCKED event.`,
+    `As for every worker event it reads (it cannot see that Codex woke), the host supervisor (grace-host-continuation --once) launches the controller: ${typeof launched?.continuation_id === "string" ? launched.continuation_id : "none"} for the BLOCKED event.`,
   );
   const record = await launchRecord(w.paths.records);
   if (!record) throw new Error("the supervisor's controller launch left no record");
