@@ -104,9 +104,11 @@ export class Supervisor {
   /**
    * A single scan (`--once`) leaves its beat as well, so grace-status and doctor say a supervisor
    * ran here and is gone rather than that none ever started; the beat of a supervisor that is
-   * alive is left alone (its own loop would only rewrite it at its next turn).
+   * alive is left alone (its own loop would only rewrite it at its next turn). A data dir without
+   * a ledger has nothing to report on and stays as it was.
    */
   async beatUnlessOneIsAlive(): Promise<void> {
+    if (!fs.existsSync(path.join(this.dataDir, LEDGER_FILE))) return;
     if ((await supervisorState(this.dataDir, this.clock())).state !== "alive") await this.beat();
   }
 

@@ -12,6 +12,7 @@ import {
   readHeartbeat,
   supervisorState,
 } from "../../src/continuation/heartbeat.js";
+import { openLedger } from "../../src/ledger/database.js";
 import { openNamedSignal } from "../../src/signal/named-signal.js";
 import { startSupervisor } from "../helpers/fake-controller-harness.js";
 import { initRepo, tempDir } from "../helpers/git-repo.js";
@@ -112,8 +113,9 @@ describe("the running supervisor", () => {
 });
 
 describe("a single scan (--once)", () => {
-  test("leaves a beat that says a supervisor ran and is gone, and never replaces a live one's", async () => {
+  test("on a ledger, leaves a beat that says a supervisor ran and is gone, and never replaces a live one's", async () => {
     const data = tempDir("sup-once-");
+    openLedger(data).close();
     const env = { GRACE_CODEX_START_COMMAND: "codex exec" };
     const first = run(SUPERVISOR, ["--once", "--data-dir", data], env);
     expect(first.code, first.stderr).toBe(0);
