@@ -104,7 +104,7 @@ export function renderHtml(snap: StatusSnapshot, lines: ReadonlyMap<number, Time
 <html lang="en"><head><meta charset="utf-8"><title>GRACE status ${escapeHtml(snap.snapshot_timestamp)}</title>
 <style>${STYLE}</style></head><body>
 <h1>GRACE Orchestrator status</h1>
-<p>Snapshot ${escapeHtml(snap.snapshot_timestamp)}: ${snap.projects_count} projects, ${snap.counts.tasks} tasks, ${snap.counts.work_packages} work packages, ${snap.counts.open_deliveries} open deliveries</p>
+<p>Snapshot ${escapeHtml(snap.snapshot_timestamp)}: projects: ${snap.projects_count}, tasks: ${snap.counts.tasks}, work packages: ${snap.counts.work_packages}, open deliveries: ${snap.counts.open_deliveries}</p>
 ${supervisorHtml(snap, now)}
 ${attentionHtml(snap.needs_attention, now)}
 <p class="legend">${legend}</p>

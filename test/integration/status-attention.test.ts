@@ -231,6 +231,8 @@ describe.skipIf(!HAS_CHROMIUM)("--html in headless Chromium", () => {
     expect(dom).toContain("Needs attention (5)");
     expect(dom).toContain(BLOCKED);
     expect(dom).toContain('id="supervisor"');
+    // Counts read as the text view's ("projects: 1"), never "1 projects".
+    expect(dom).toMatch(/: projects: 1, tasks: \d+, work packages: 4, open deliveries: \d+<\/p>/);
     expect(dom.match(/<section class="package"/g)).toHaveLength(4);
     expect(dom.match(/<svg[^>]*class="timeline"/g)).toHaveLength(4);
     expect(dom).toMatch(/<circle class="mark event"/);
