@@ -10,6 +10,8 @@ export interface SubmissionEvidence {
   head_commit: string;
   /** Repository-relative POSIX paths; a rename lists both the old and the new path. */
   changed_files: string[];
+  /** The changed paths that exist at head (added or modified, not deleted). */
+  written_files: string[];
   /** Changed paths that are symlinks at head, with their targets read from git and resolved on head's tree. */
   changed_links: ChangedLink[];
   /** The diff decoded as UTF-8 (lossy only for non-UTF-8 text content). */
@@ -25,6 +27,9 @@ export interface SubmissionEvidence {
  * is still a changed file for the scope check.
  */
 const STABLE_DIFF = ["--no-ext-diff", "--no-textconv", "--no-color", "--no-renames"];
+
+/** The new mode `git diff --raw` gives a deleted path. */
+const DELETED_MODE = "000000";
 
 /** `git diff --raw -z` records: `:<old mode> <new mode> <old blob> <new blob> <status>` NUL `<path>` NUL. */
 function parseRaw(raw: Buffer): { path: string; mode: string; blob: string }[] {
@@ -71,6 +76,7 @@ export async function deriveEvidence(repo: string, base: string, head: string): 
     base_commit: baseCommit,
     head_commit: headCommit,
     changed_files: entries.map((entry) => entry.path),
+    written_files: entries.filter((entry) => entry.mode !== DELETED_MODE).map((entry) => entry.path),
     changed_links: await changedLinks(repo, headCommit, links),
     diff: diff.stdout.toString("utf8"),
     diff_bytes: diff.stdout,

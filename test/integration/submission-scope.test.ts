@@ -209,3 +209,31 @@ describe("submission scope: symlinks are content", () => {
     expect(submission["files_changed"]).toEqual(["src/orderdesk/alias.ts"]);
   });
 });
+
+describe("submission scope: names a Windows checkout cannot hold", () => {
+  test.each([
+    ["src/orderdesk/aux.ts", "a reserved device name"],
+    ["src/orderdesk/a:b.ts", "a character Windows does not allow"],
+    ["src/orderdesk/notes.", "a name ending in a dot or a space"],
+  ])("a change writing %s is refused (%s)", async (file, reason) => {
+    const { repo, taskId, pkgId } = await claimed();
+    const head = commitFiles(repo, { [file]: "x\n" });
+    const message = await refuseSubmission(taskId, pkgId, head, [file]);
+    expect(message).toMatch(/^Submission path cannot be checked out on Windows \(/);
+    expect(message).toContain(reason);
+    expect(message.endsWith(`: ${file}`)).toBe(true);
+  });
+
+  test("a change deleting such a name is accepted: that is how a repository loses it", async () => {
+    const world = setup();
+    const file = "src/orderdesk/con.ts";
+    const base = commitFiles(world.repo, { [file]: "legacy\n" }, "a name from before");
+    const { taskId } = await planTask(world.call, world.repo);
+    const pkg = await createPackage(world.call, taskId, base);
+    await world.call("junior", "workpackage.claim", { work_package_id: pkg.id });
+    execFileSync("git", ["rm", "-q", file], { cwd: world.repo });
+    const head = commitAll(world.repo, "remove con.ts");
+    const submission = await submit(world.call, "junior", taskId, pkg.id, head, [file]);
+    expect(submission["files_changed"]).toEqual([file]);
+  });
+});
