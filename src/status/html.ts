@@ -4,6 +4,7 @@
  */
 import { ago, timeLeft } from "./ages.js";
 import type { AttentionItem } from "./attention.js";
+import { NO_PROJECTS } from "./render.js";
 import type { PackageView, StatusSnapshot } from "./snapshot.js";
 import type { TimelineEntry, TimelineKind } from "./timeline.js";
 
@@ -108,7 +109,7 @@ export function renderHtml(snap: StatusSnapshot, lines: ReadonlyMap<number, Time
 ${supervisorHtml(snap, now)}
 ${attentionHtml(snap.needs_attention, now)}
 <p class="legend">${legend}</p>
-${projects.join("\n") || "<p>No registered projects found.</p>"}
+${projects.join("\n") || `<p>${escapeHtml(NO_PROJECTS)}</p>`}
 </body></html>
 `;
 }

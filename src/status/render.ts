@@ -15,6 +15,10 @@ interface Node {
   children: Node[];
 }
 
+/** The reference's words for an empty ledger, and what a newcomer does about it. */
+export const NO_PROJECTS =
+  "No registered projects found. A controller registers one with the project.init tool (see the README's quickstart).";
+
 const GLYPHS = {
   unicode: { mid: "├── ", last: "└── ", pipe: "│   ", blank: "    " },
   ascii: { mid: "|-- ", last: "+-- ", pipe: "|   ", blank: "    " },
@@ -52,7 +56,7 @@ export function renderText(snap: StatusSnapshot, options: RenderOptions): string
       `running Mimo sessions: ${c.running_sessions}, open deliveries: ${c.open_deliveries}`,
     "=".repeat(60),
   ];
-  if (snap.projects.length === 0) lines.push("No registered projects found.");
+  if (snap.projects.length === 0) lines.push(NO_PROJECTS);
   for (const p of snap.projects) {
     lines.push(`Project #${p.id}: ${p.name} (Branch: ${p.main_branch})`);
     const tasks = p.tasks.map((t) => taskNode(t, paint, now));

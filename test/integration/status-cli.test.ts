@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { continuationId } from "../../src/continuation/ids.js";
 import { enqueueDeliveries } from "../../src/continuation/deliveries.js";
 import { deadLetterDue, findDelivery } from "../../src/ledger/tables/continuation-deliveries.js";
+import { openLedger } from "../../src/ledger/database.js";
 import { MIGRATIONS } from "../../src/ledger/migrations.js";
 import type { StatusSnapshot } from "../../src/status/snapshot.js";
 import { tempDir } from "../helpers/git-repo.js";
@@ -235,6 +236,16 @@ describe("grace-status", () => {
     expect(stale.code).toBe(2);
     expect(stale.stderr).toContain("start the orchestrator server once to migrate it");
     expect(sha256(path.join(parent, "ledger.sqlite3"))).toBe(before);
+  });
+
+  test("a ledger with no project says so and what registers one", () => {
+    const dataDir = tempDir("grace-status-empty-");
+    openLedger(dataDir).close();
+    const r = run("--data-dir", dataDir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "No registered projects found. A controller registers one with the project.init tool (see the README's quickstart).",
+    );
   });
 
   test("--watch re-renders when a handoff event wakes the runs channel, and exits 0 on Ctrl-C", async () => {
