@@ -15,7 +15,7 @@ interface Node {
   children: Node[];
 }
 
-/** The reference's words for an empty ledger, and what a newcomer does about it. */
+/** What an empty ledger shows: the predecessor's sentence, then what registers a project. */
 export const NO_PROJECTS =
   "No registered projects found. A controller registers one with the project.init tool (see the README's quickstart).";
 
