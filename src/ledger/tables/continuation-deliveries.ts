@@ -330,3 +330,57 @@ export function requeueDelivery(db: Db, id: number, nowIso: string, note: string
      WHERE id = @id AND state = 'DEAD_LETTER'`,
   ).run({ id, now: nowIso, note });
 }
+
+/**
+ * A due delivery's next attempt moved to `nextIso` with a note, without counting an attempt, if
+ * the row is exactly as read (a live handoff wait may take its event first).
+ */
+export function deferDue(db: Db, row: DeliveryRow, nextIso: string, note: string): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE continuation_deliveries SET next_attempt_at = @next, last_error = @note
+         WHERE id = @id AND state = @state AND attempt_count = @attempt_count AND state IN ('PENDING', 'RETRY_WAIT')`,
+    ).run({ next: nextIso, note, id: row.id, state: row.state, attempt_count: row.attempt_count }).changes ===
+    1
+  );
+}
+
+export interface HandOver {
+  continuation_id: string;
+  run_id: string;
+  source_event_id: string;
+  /** The attempt id a delivery without one gets, so the controller can resolve it. */
+  attempt_id: string;
+  session_id: string | null;
+  note: string;
+  now: string;
+}
+
+/**
+ * Records that a handoff wait returned the delivery's event to its controller: ACKNOWLEDGED with
+ * the client's session, created so if the supervisor has not queued it yet. Only a delivery no
+ * controller has been launched for changes (PENDING, RETRY_WAIT, or CLAIMED before its launch is
+ * recorded: that launch is then refused). Answers whether the row is now handed over by this call.
+ */
+export function handOverDelivery(db: Db, h: HandOver): boolean {
+  const inserted =
+    prepared(
+      db,
+      `INSERT OR IGNORE INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, attempt_count, attempt_id,
+           next_attempt_at, created_at, acknowledged_at, controller_session_id, last_error)
+         VALUES (@continuation_id, @run_id, @source_event_id, 'ACKNOWLEDGED', 0, @attempt_id, @now, @now, @now, @session_id, @note)`,
+    ).run(h).changes === 1;
+  if (inserted) return true;
+  return (
+    prepared(
+      db,
+      `UPDATE continuation_deliveries
+         SET state = 'ACKNOWLEDGED', acknowledged_at = @now, controller_session_id = COALESCE(@session_id, controller_session_id),
+             lease_expires_at = NULL,
+             attempt_id = COALESCE(attempt_id, @attempt_id), last_error = @note
+         WHERE continuation_id = @continuation_id AND source_event_id = @source_event_id
+           AND state IN ('PENDING', 'RETRY_WAIT', 'CLAIMED')`,
+    ).run(h).changes === 1
+  );
+}

@@ -1,0 +1,48 @@
+import { continuationId, newAttemptId } from "../continuation/ids.js";
+import { TRIGGER_EVENT_TYPES } from "../continuation/limits.js";
+import type { HandoffEvent } from "../handoff/event-types.js";
+import { runId } from "../handoff/run-paths.js";
+import { inTransaction } from "../ledger/database.js";
+import { findDelivery, handOverDelivery } from "../ledger/tables/continuation-deliveries.js";
+import { audit, nowIso, type ServiceContext } from "./context.js";
+
+/**
+ * Records, in one transaction, that a handoff wait returned these trigger events to its
+ * controller: each one's continuation delivery (the one the supervisor would launch for) becomes
+ * ACKNOWLEDGED with the client's session, so the supervisor launches no second controller for
+ * an event a live controller already has. A delivery a controller was already launched for is
+ * left as it is. Answers the continuation ids handed over.
+ */
+export function handOverTriggers(
+  ctx: ServiceContext,
+  events: readonly HandoffEvent[],
+  sessionId: string | null,
+): string[] {
+  const triggers = events.filter((e) => TRIGGER_EVENT_TYPES.has(e.type));
+  if (triggers.length === 0) return [];
+  const note = `Handed to a waiting controller: handoff.wait_for_event returned this event to server pid ${process.pid}`;
+  return inTransaction(ctx.db, () => {
+    const now = nowIso(ctx);
+    const handed: string[] = [];
+    for (const e of triggers) {
+      const run = runId({ projectId: e.project_id, taskId: e.task_id, packageId: e.work_package_id });
+      const id = continuationId(run, e.event_id);
+      const h = {
+        continuation_id: id,
+        run_id: run,
+        source_event_id: e.event_id,
+        attempt_id: newAttemptId(),
+        session_id: sessionId,
+        note,
+        now,
+      };
+      if (!handOverDelivery(ctx.db, h)) continue;
+      handed.push(id);
+      audit(ctx, "codex", "CONTINUATION_HANDED_OVER", "continuation", findDelivery(ctx.db, id)!.id, {
+        continuation_id: id,
+        source_event_id: e.event_id,
+      });
+    }
+    return handed;
+  });
+}
