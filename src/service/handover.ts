@@ -3,7 +3,11 @@ import { TRIGGER_EVENT_TYPES } from "../continuation/limits.js";
 import type { HandoffEvent } from "../handoff/event-types.js";
 import { runId } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
-import { findDelivery, handOverDelivery } from "../ledger/tables/continuation-deliveries.js";
+import {
+  HANDED_OVER_NOTE,
+  findDelivery,
+  handOverDelivery,
+} from "../ledger/tables/continuation-deliveries.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 
 /**
@@ -20,7 +24,7 @@ export function handOverTriggers(
 ): string[] {
   const triggers = events.filter((e) => TRIGGER_EVENT_TYPES.has(e.type));
   if (triggers.length === 0) return [];
-  const note = `Handed to a waiting controller: handoff.wait_for_event returned this event to server pid ${process.pid}`;
+  const note = `${HANDED_OVER_NOTE}: handoff.wait_for_event returned this event to server pid ${process.pid}`;
   return inTransaction(ctx.db, () => {
     const now = nowIso(ctx);
     const handed: string[] = [];

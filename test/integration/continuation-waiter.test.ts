@@ -15,6 +15,8 @@ import { openLedger, type Db } from "../../src/ledger/database.js";
 import { findDelivery } from "../../src/ledger/tables/continuation-deliveries.js";
 import { createServiceContext, type ServiceContext } from "../../src/service/context.js";
 import { reportWorkerEvent, waitForEvent } from "../../src/service/handoff.js";
+import { snapshot } from "../../src/status/snapshot.js";
+import { timelines } from "../../src/status/timeline.js";
 import type { HandoffEvent } from "../../src/handoff/event-types.js";
 import { readLaunchRecords, startSupervisor } from "../helpers/fake-controller-harness.js";
 import { tempDir } from "../helpers/mcp-client.js";
@@ -97,6 +99,11 @@ describe("a live handoff wait and the host supervisor", NO_RETRY, () => {
     await sleep(1_500);
     expect(readLaunchRecords(recordDir)).toEqual([]);
     expect(supervisor.stderr()).toContain("delivery deferred_to_waiter");
+    // The status page's timeline of the package says so.
+    const labels = timelines(w.codex.db, snapshot(w.codex.db))
+      .get(w.seeded.packageId)!
+      .map((e) => e.label);
+    expect(labels).toContain("continuation ACKNOWLEDGED, attempts 0, handed to a waiting controller");
   });
 
   test("the grace is bounded: a live wait that never takes the event delays the launch by 10 s at most, no attempt counted", async () => {

@@ -58,8 +58,12 @@ export type DeliveryBrief = Pick<
 /** The row the key of a compare-and-set was read from. */
 export type DeliveryKey = Pick<DeliveryRow, "id" | "state" | "attempt_id" | "lease_expires_at">;
 
+/** How `last_error` of a delivery a handoff wait took begins (see handOverDelivery). */
+export const HANDED_OVER_NOTE = "Handed to a waiting controller";
+
 /** The timeline entries of one run's deliveries (`@run`: the run id), for the status page. */
-export const RUN_DELIVERY_TIMELINE_SQL = `SELECT created_at AS at, 'continuation ' || state || ', attempts ' || attempt_count AS label
+export const RUN_DELIVERY_TIMELINE_SQL = `SELECT created_at AS at, 'continuation ' || state || ', attempts ' || attempt_count
+                   || CASE WHEN last_error LIKE '${HANDED_OVER_NOTE}%' THEN ', handed to a waiting controller' ELSE '' END AS label
                    FROM continuation_deliveries WHERE run_id = @run`;
 
 export function findDelivery(db: Db, continuationId: string): DeliveryRow | undefined {
