@@ -155,12 +155,6 @@ export async function blockAndContinue(w: World, p: Planned, say: Say): Promise<
   say(
     `The host supervisor (grace-host-continuation --once) finds that event handed to the waiting Codex (${String(handed.continuation_id)} ${String(handed.state)}) and launches ${(first.delivery_results as Result[]).length === 0 ? "no second controller" : "a controller anyway"}.`,
   );
-  await w.call("codex", "continuation.resolve", {
-    continuation_id: handed.continuation_id,
-    source_event_id: handed.source_event_id,
-    attempt_id: handed.attempt_id,
-    resolution_notes: "answered from the wait",
-  });
   await continueWithoutWaiter(w, p, say);
 }
 

@@ -3,17 +3,15 @@ import { TRIGGER_EVENT_TYPES } from "../continuation/limits.js";
 import type { HandoffEvent } from "../handoff/event-types.js";
 import { runId } from "../handoff/run-paths.js";
 import { inTransaction } from "../ledger/database.js";
-import {
-  HANDED_OVER_NOTE,
-  findDelivery,
-  handOverDelivery,
-} from "../ledger/tables/continuation-deliveries.js";
+import { HANDED_OVER_KEY, findDelivery, handOverDelivery } from "../ledger/tables/continuation-deliveries.js";
+import { stableJson } from "../ledger/json.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 
 /**
  * Records, in one transaction, that a handoff wait returned these trigger events to its
  * controller: each one's continuation delivery (the one the supervisor would launch for) becomes
- * ACKNOWLEDGED with the client's session, so the supervisor launches no second controller for
+ * RESOLVED, with the client's session and the handover as its resolution (the controller that got
+ * the event owes no ACK or resolve for it), so the supervisor launches no second controller for
  * an event a live controller already has. A delivery a controller was already launched for is
  * left as it is. Answers the continuation ids handed over.
  */
@@ -24,7 +22,9 @@ export function handOverTriggers(
 ): string[] {
   const triggers = events.filter((e) => TRIGGER_EVENT_TYPES.has(e.type));
   if (triggers.length === 0) return [];
-  const note = `${HANDED_OVER_NOTE}: handoff.wait_for_event returned this event to server pid ${process.pid}`;
+  const resolution = stableJson({
+    [HANDED_OVER_KEY]: { controller_session_id: sessionId, server_pid: process.pid },
+  });
   return inTransaction(ctx.db, () => {
     const now = nowIso(ctx);
     const handed: string[] = [];
@@ -37,7 +37,7 @@ export function handOverTriggers(
         source_event_id: e.event_id,
         attempt_id: newAttemptId(),
         session_id: sessionId,
-        note,
+        resolution_json: resolution,
         now,
       };
       if (!handOverDelivery(ctx.db, h)) continue;

@@ -26,7 +26,7 @@ interface Delivery {
   state: string;
   attempt_count: number;
   controller_session_id: string | null;
-  last_error: string | null;
+  resolution: unknown;
 }
 
 interface WaitAnswer {
@@ -121,27 +121,19 @@ describe("host continuation and a live handoff wait", NO_RETRY, () => {
     const answer = resultValue<WaitAnswer>(await wait);
     expect(answer.status).toBe("event");
     expect(answer.events.map((e) => e.event_id)).toEqual([eventId]);
-    // Handed over before the answer left the server: ACKNOWLEDGED with the client's session.
+    // Handed over before the answer left the server: settled, with the client's session, nothing owed.
     const handed = await delivery(pkg, eventId);
     expect(handed).toMatchObject({
-      state: "ACKNOWLEDGED",
+      state: "RESOLVED",
       attempt_count: 0,
       controller_session_id: "sess-waiter",
+      resolution: { handed_to_waiting_controller: { controller_session_id: "sess-waiter" } },
     });
-    expect(handed.last_error).toContain("Handed to a waiting controller");
     // The wait's mark is gone with the wait.
     expect(fs.readdirSync(waitersDir).filter((n) => n.endsWith(".json"))).toEqual([]);
     // Past the whole grace: still no controller for that event.
     expect(await launchOf(eventId, 11_000)).toBeUndefined();
     expect(readLaunchRecords(recordDir)).toEqual([]);
-    // The waiting controller closes it the usual way.
-    const resolved = await call<Delivery>(codex, "continuation.resolve", {
-      continuation_id: handed.continuation_id,
-      source_event_id: handed.source_event_id,
-      attempt_id: handed.attempt_id,
-      resolution_notes: "answered from the wait",
-    });
-    expect(resolved.state).toBe("RESOLVED");
   });
 
   test("with no wait in progress the same report launches a controller at once", async () => {

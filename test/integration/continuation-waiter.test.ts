@@ -92,7 +92,7 @@ describe("a live handoff wait and the host supervisor", NO_RETRY, () => {
     expect(answer.events.map((e) => e.event_id)).toEqual([reported.event_id]);
     const row = findDelivery(w.codex.db, continuationId(w.run, reported.event_id))!;
     expect(row).toMatchObject({
-      state: "ACKNOWLEDGED",
+      state: "RESOLVED",
       controller_session_id: "sess-slow",
       attempt_count: 0,
     });
@@ -103,7 +103,34 @@ describe("a live handoff wait and the host supervisor", NO_RETRY, () => {
     const labels = timelines(w.codex.db, snapshot(w.codex.db))
       .get(w.seeded.packageId)!
       .map((e) => e.label);
-    expect(labels).toContain("continuation ACKNOWLEDGED, attempts 0, handed to a waiting controller");
+    expect(labels).toContain("continuation RESOLVED, attempts 0, handed to a waiting controller");
+  });
+
+  test("a wait cancelled between its wake and its answer hands nothing over", async () => {
+    const dataDir = tempDir("cont-waiter-cancel");
+    const w = world(dataDir);
+    cleanups.push(w.close);
+    const cancel = new AbortController();
+    const wait = waitForEvent(
+      w.codex,
+      { work_package_id: w.seeded.packageId, after_event_count: 0, timeout_seconds: 30 },
+      LIMITS,
+      {
+        signal: cancel.signal,
+        progress: async () => {},
+        sessionId: "sess-cancelled",
+        afterWait: () => cancel.abort("the client cancelled"),
+      },
+    );
+    await sleep(100);
+    const reported = reportWorkerEvent(
+      w.worker,
+      { work_package_id: w.seeded.packageId, event_type: "WORKER_BLOCKED", message: "which name?" },
+      0,
+    );
+    expect((await wait).events.map((e) => e.event_id)).toEqual([reported.event_id]);
+    expect(findDelivery(w.codex.db, continuationId(w.run, reported.event_id))).toBeUndefined();
+    expect(fs.readdirSync(hostPaths(dataDir).waitersDir)).toEqual([]);
   });
 
   test("the grace is bounded: a live wait that never takes the event delays the launch by 10 s at most, no attempt counted", async () => {

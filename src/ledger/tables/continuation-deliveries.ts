@@ -58,12 +58,12 @@ export type DeliveryBrief = Pick<
 /** The row the key of a compare-and-set was read from. */
 export type DeliveryKey = Pick<DeliveryRow, "id" | "state" | "attempt_id" | "lease_expires_at">;
 
-/** How `last_error` of a delivery a handoff wait took begins (see handOverDelivery). */
-export const HANDED_OVER_NOTE = "Handed to a waiting controller";
+/** The one key of the resolution of a delivery a handoff wait took (see handOverDelivery). */
+export const HANDED_OVER_KEY = "handed_to_waiting_controller";
 
 /** The timeline entries of one run's deliveries (`@run`: the run id), for the status page. */
 export const RUN_DELIVERY_TIMELINE_SQL = `SELECT created_at AS at, 'continuation ' || state || ', attempts ' || attempt_count
-                   || CASE WHEN last_error LIKE '${HANDED_OVER_NOTE}%' THEN ', handed to a waiting controller' ELSE '' END AS label
+                   || CASE WHEN resolution_json LIKE '{"${HANDED_OVER_KEY}":%' THEN ', handed to a waiting controller' ELSE '' END AS label
                    FROM continuation_deliveries WHERE run_id = @run`;
 
 export function findDelivery(db: Db, continuationId: string): DeliveryRow | undefined {
@@ -354,35 +354,38 @@ export interface HandOver {
   continuation_id: string;
   run_id: string;
   source_event_id: string;
-  /** The attempt id a delivery without one gets, so the controller can resolve it. */
+  /** The attempt id a delivery without one gets. */
   attempt_id: string;
   session_id: string | null;
-  note: string;
+  /** The resolution recorded: a JSON object whose only key is HANDED_OVER_KEY. */
+  resolution_json: string;
   now: string;
 }
 
 /**
- * Records that a handoff wait returned the delivery's event to its controller: ACKNOWLEDGED with
- * the client's session, created so if the supervisor has not queued it yet. Only a delivery no
- * controller has been launched for changes (PENDING, RETRY_WAIT, or CLAIMED before its launch is
- * recorded: that launch is then refused). Answers whether the row is now handed over by this call.
+ * Records that a handoff wait returned the delivery's event to its controller: RESOLVED with the
+ * client's session and the handover as its resolution, created so if the supervisor has not
+ * queued it yet. Only a delivery no controller has been launched for changes (PENDING,
+ * RETRY_WAIT, or CLAIMED before its launch is recorded: that launch is then refused). Answers
+ * whether this call handed it over.
  */
 export function handOverDelivery(db: Db, h: HandOver): boolean {
   const inserted =
     prepared(
       db,
       `INSERT OR IGNORE INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, attempt_count, attempt_id,
-           next_attempt_at, created_at, acknowledged_at, controller_session_id, last_error)
-         VALUES (@continuation_id, @run_id, @source_event_id, 'ACKNOWLEDGED', 0, @attempt_id, @now, @now, @now, @session_id, @note)`,
+           next_attempt_at, created_at, acknowledged_at, resolved_at, controller_session_id, resolution_json)
+         VALUES (@continuation_id, @run_id, @source_event_id, 'RESOLVED', 0, @attempt_id, @now, @now, @now, @now, @session_id,
+           @resolution_json)`,
     ).run(h).changes === 1;
   if (inserted) return true;
   return (
     prepared(
       db,
       `UPDATE continuation_deliveries
-         SET state = 'ACKNOWLEDGED', acknowledged_at = @now, controller_session_id = COALESCE(@session_id, controller_session_id),
-             lease_expires_at = NULL,
-             attempt_id = COALESCE(attempt_id, @attempt_id), last_error = @note
+         SET state = 'RESOLVED', acknowledged_at = @now, resolved_at = @now, resolution_json = @resolution_json,
+             controller_session_id = COALESCE(@session_id, controller_session_id), lease_expires_at = NULL,
+             attempt_id = COALESCE(attempt_id, @attempt_id)
          WHERE continuation_id = @continuation_id AND source_event_id = @source_event_id
            AND state IN ('PENDING', 'RETRY_WAIT', 'CLAIMED')`,
     ).run(h).changes === 1
