@@ -26,9 +26,9 @@ import { loadPackage, loadTask, requirePackageRead, requireRole, requireWorker }
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { WAIT_LIST_BUDGET_BYTES } from "../domain/limits.js";
 import { eventPage } from "./event-views.js";
-import { handOverTriggers } from "./handover.js";
+import { handOverThenUnmark } from "./handover.js";
 import { hostPaths } from "../continuation/paths.js";
-import { removeWaiterMark, writeWaiterMark } from "../continuation/waiter-mark.js";
+import { writeWaiterMark } from "../continuation/waiter-mark.js";
 
 export function runIdsOf(pkg: PackageRow, task: TaskRow): RunIds {
   return { projectId: task.project_id, taskId: task.id, packageId: pkg.id };
@@ -289,18 +289,18 @@ export async function waitForEvent(
   requireRole(ctx, "codex", target.task.project_id, target.task.id);
   // A server that waits first catches the files up with the outbox (one index probe when nothing is pending).
   ctx.events.catchUp();
-  // The mark tells the host supervisor a controller is alive in this wait; it goes only after
-  // the handover below is committed, so the supervisor never sees neither.
+  // The mark tells the host supervisor a controller is alive in this wait.
   const mark = await writeWaiterMark(hostPaths(ctx.dataDir).waitersDir, markScope(target), nowIso(ctx));
+  let taken: HandoffEvent[] = [];
   try {
     const { reply, returned } = await waitAndAnswer(ctx, input, target, limits, control);
     // A cancelled wait's answer is never read: its events stay for the supervisor to launch for.
-    if (reply.status === "event" && !control.signal.aborted) {
-      handOverTriggers(ctx, returned, control.sessionId ?? null);
-    }
+    if (reply.status === "event" && !control.signal.aborted) taken = returned;
     return reply;
   } finally {
-    removeWaiterMark(mark);
+    // Once the answer is on its way (the controller does not wait for the write), and the mark
+    // only after the handover: a supervisor that sees no mark sees the handover.
+    setImmediate(() => handOverThenUnmark(ctx, taken, control.sessionId ?? null, mark));
   }
 }
 

@@ -2,9 +2,10 @@ import { continuationId, newAttemptId } from "../continuation/ids.js";
 import { TRIGGER_EVENT_TYPES } from "../continuation/limits.js";
 import type { HandoffEvent } from "../handoff/event-types.js";
 import { runId } from "../handoff/run-paths.js";
-import { inTransaction } from "../ledger/database.js";
+import { inTransactionUnsynced } from "../ledger/database.js";
 import { HANDED_OVER_KEY, findDelivery, handOverDelivery } from "../ledger/tables/continuation-deliveries.js";
 import { stableJson } from "../ledger/json.js";
+import { removeWaiterMark } from "../continuation/waiter-mark.js";
 import { audit, nowIso, type ServiceContext } from "./context.js";
 
 /**
@@ -25,7 +26,8 @@ export function handOverTriggers(
   const resolution = stableJson({
     [HANDED_OVER_KEY]: { controller_session_id: sessionId, server_pid: process.pid },
   });
-  return inTransaction(ctx.db, () => {
+  // Not fsync'd: a power loss that drops it also ended the waiting controller, and a launch is then right.
+  return inTransactionUnsynced(ctx.db, () => {
     const now = nowIso(ctx);
     const handed: string[] = [];
     for (const e of triggers) {
@@ -49,4 +51,24 @@ export function handOverTriggers(
     }
     return handed;
   });
+}
+
+/**
+ * The end of a wait: hands its trigger events over, then removes its mark, never throwing (it runs
+ * after the answer). A handover that fails leaves the events to the supervisor, which, with the
+ * mark gone, launches for them as usual.
+ */
+export function handOverThenUnmark(
+  ctx: ServiceContext,
+  events: readonly HandoffEvent[],
+  sessionId: string | null,
+  mark: string | null,
+): void {
+  try {
+    handOverTriggers(ctx, events, sessionId);
+  } catch {
+    // Nothing recorded: the supervisor launches for these events, as with no wait at all.
+  } finally {
+    removeWaiterMark(mark);
+  }
 }

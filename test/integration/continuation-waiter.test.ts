@@ -51,6 +51,9 @@ function world(dataDir: string) {
   return { seeded, run, codex: as("codex-main", "codex"), worker: as("junior-1", "worker_junior"), close };
 }
 
+/** Lets the work a wait does once its answer is on its way (the handover) run. */
+const afterAnswer = () => new Promise((r) => setImmediate(r));
+
 /** Blocks this process's event loop: a server too busy to answer for a while. */
 function stall(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -90,6 +93,7 @@ describe("a live handoff wait and the host supervisor", NO_RETRY, () => {
     );
     const answer = await wait;
     expect(answer.events.map((e) => e.event_id)).toEqual([reported.event_id]);
+    await afterAnswer();
     const row = findDelivery(w.codex.db, continuationId(w.run, reported.event_id))!;
     expect(row).toMatchObject({
       state: "RESOLVED",
@@ -129,6 +133,7 @@ describe("a live handoff wait and the host supervisor", NO_RETRY, () => {
       0,
     );
     expect((await wait).events.map((e) => e.event_id)).toEqual([reported.event_id]);
+    await afterAnswer();
     expect(findDelivery(w.codex.db, continuationId(w.run, reported.event_id))).toBeUndefined();
     expect(fs.readdirSync(hostPaths(dataDir).waitersDir)).toEqual([]);
   });
