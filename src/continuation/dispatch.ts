@@ -26,6 +26,7 @@ import { backoffMs, type DeliveryLimits, type HostEventType } from "./limits.js"
 import { runRoot, type HostPaths } from "./paths.js";
 import { acquireRunLock, releaseRunLock, type Reclaim } from "./run-lock.js";
 import { renderPrompt } from "./prompt.js";
+import { deferToWaiter } from "./waiter-grace.js";
 
 export interface DispatchEnv {
   db: Db;
@@ -354,12 +355,14 @@ async function claimAndLaunch(
 
 /**
  * Dispatches one due delivery, with the run lock taken BEFORE the claim: a busy run costs
- * nothing and leaves no claim to expire.
+ * nothing and leaves no claim to expire. A live handoff wait on the run gets a short grace first.
  */
 export async function dispatchDelivery(env: DispatchEnv, row: DeliveryRow): Promise<DeliveryResult> {
   const nowMs = env.clock().getTime();
   const exhausted = deadLetterIfExhausted(env, row, nowMs);
   if (exhausted) return exhausted;
+  const deferred = await deferToWaiter(env, row, nowMs);
+  if (deferred) return deferred;
   const lock = await acquireRunLock(
     env.paths,
     { runId: row.run_id, eventIndex: null, eventType: null, owner: env.self, nowIso: iso(nowMs) },

@@ -37,6 +37,10 @@ export interface DeliveryLimits {
   ackLeaseMs: number;
   uncertaintyExtensionMs: number;
   deliveriesPerScan: number;
+  /** How long after its delivery was queued a launch waits for a live handoff wait to take the event. */
+  waiterGraceMs: number;
+  /** How often, within that grace, the supervisor looks again. */
+  waiterRecheckMs: number;
 }
 
 export const DEFAULT_LIMITS: DeliveryLimits = {
@@ -46,6 +50,8 @@ export const DEFAULT_LIMITS: DeliveryLimits = {
   ackLeaseMs: 300_000,
   uncertaintyExtensionMs: 60_000,
   deliveriesPerScan: 10,
+  waiterGraceMs: 10_000,
+  waiterRecheckMs: 1_000,
 };
 
 export function backoffMs(limits: DeliveryLimits, attempts: number): number {

@@ -12,6 +12,8 @@ export interface HostPaths {
   launchesDir: string;
   /** One line per reclaimed stale run lock (the predecessor had no reclaim to record). */
   reclaimsFile: string;
+  /** The marks of handoff waits in progress (waiter-mark.ts). */
+  waitersDir: string;
 }
 
 export function hostPaths(dataDir: string): HostPaths {
@@ -25,6 +27,7 @@ export function hostPaths(dataDir: string): HostPaths {
     promptsDir: path.join(root, "prompts"),
     launchesDir: path.join(root, "launches"),
     reclaimsFile: path.join(root, "lock-reclaims.ndjson"),
+    waitersDir: path.join(root, "waiters"),
   };
 }
 

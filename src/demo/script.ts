@@ -6,6 +6,8 @@ import { DEFAULT_WORKER_REPORT_FIELDS } from "../gates/labels.js";
 import { exampleWorkerReport } from "./worker-report.js";
 import { git, type Result, type World } from "./world.js";
 import { processProgramSearch } from "../config/program-search.js";
+import { continuationId } from "../continuation/ids.js";
+import { runId } from "../handoff/run-paths.js";
 
 export type Say = (text: string) => void;
 
@@ -121,7 +123,11 @@ export async function work(w: World, p: Planned, say: Say): Promise<Worked> {
   return { head, sessionId: Number(session.id), pid: Number(session.pid) };
 }
 
-/** The worker blocks; Codex, waiting in another process, wakes at once; the supervisor relaunches a controller. */
+/**
+ * The worker blocks; Codex, waiting in another process, wakes at once and takes the event, so the
+ * supervisor launches no second controller. Then the worker asks again while no Codex waits: the
+ * supervisor relaunches a controller.
+ */
 export async function blockAndContinue(w: World, p: Planned, say: Say): Promise<void> {
   const seen = await w.call("codex", "handoff.list_events_page", {
     work_package_id: p.packageId,
@@ -133,7 +139,7 @@ export async function blockAndContinue(w: World, p: Planned, say: Say): Promise<
     timeout_seconds: 30,
   });
   const started = Date.now();
-  await w.call("junior", "handoff.report_worker_event", {
+  const blocked = await w.call("junior", "handoff.report_worker_event", {
     work_package_id: p.packageId,
     event_type: "WORKER_BLOCKED",
     message: "need a decision on the duplicate error's name",
@@ -142,12 +148,29 @@ export async function blockAndContinue(w: World, p: Planned, say: Say): Promise<
   say(
     `junior-1 reports WORKER_BLOCKED; Codex, blocked in handoff.wait_for_event in another process, wakes after ${Date.now() - started} ms (status ${String(woke.status)}).`,
   );
+  const first = supervisorOnce(w);
+  const handed = await w.call("codex", "continuation.get", {
+    continuation_id: continuationId(runId({ ...p }), String(blocked.event_id)),
+  });
+  say(
+    `The host supervisor (grace-host-continuation --once) finds that event handed to the waiting Codex (${String(handed.continuation_id)} ${String(handed.state)}) and launches ${(first.delivery_results as Result[]).length === 0 ? "no second controller" : "a controller anyway"}.`,
+  );
+  await continueWithoutWaiter(w, p, say);
+}
+
+/** With no Codex waiting, a worker event makes the supervisor launch a controller. */
+async function continueWithoutWaiter(w: World, p: Planned, say: Say): Promise<void> {
+  await w.call("junior", "handoff.report_worker_event", {
+    work_package_id: p.packageId,
+    event_type: "WORKER_NEEDS_CONTROLLER",
+    message: "still need the duplicate error's name",
+  });
   const out = supervisorOnce(w);
   const launched = (out.delivery_results as Result[]).find(
     (r) => r.status === "started" || r.pid !== undefined,
   );
   say(
-    `As for every worker event it reads (it cannot see that Codex woke), the host supervisor (grace-host-continuation --once) launches the controller: ${typeof launched?.continuation_id === "string" ? launched.continuation_id : "none"} for the BLOCKED event.`,
+    `junior-1 asks again while no Codex waits; the host supervisor launches the controller: ${typeof launched?.continuation_id === "string" ? launched.continuation_id : "none"}.`,
   );
   const record = await launchRecord(w.paths.records);
   if (!record) throw new Error("the supervisor's controller launch left no record");

@@ -26,6 +26,9 @@ import { loadPackage, loadTask, requirePackageRead, requireRole, requireWorker }
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { WAIT_LIST_BUDGET_BYTES } from "../domain/limits.js";
 import { eventPage } from "./event-views.js";
+import { handOverThenUnmark } from "./handover.js";
+import { hostPaths } from "../continuation/paths.js";
+import { writeWaiterMark } from "../continuation/waiter-mark.js";
 
 export function runIdsOf(pkg: PackageRow, task: TaskRow): RunIds {
   return { projectId: task.project_id, taskId: task.id, packageId: pkg.id };
@@ -188,6 +191,8 @@ export interface WaitControl {
   progress(progress: number, message: string): Promise<void>;
   /** Test seam: runs once the wait has ended, before its answer is built. */
   afterWait?: () => void;
+  /** The client's own session id, recorded on the deliveries this wait hands over. */
+  sessionId?: string | null;
 }
 
 const PROGRESS_EVERY_MS = 5_000;
@@ -204,6 +209,8 @@ interface WaitTarget {
   task: TaskRow;
   source: EventSource;
   channel: string;
+  /** The package waited on; null for a task-wide wait. */
+  packageId: number | null;
   /** The package's events file; a task-wide wait names the file of the newest event it read. */
   path: string | null;
 }
@@ -221,11 +228,18 @@ function waitTarget(ctx: ServiceContext, input: WaitInput): WaitTarget {
       task,
       source: packageSource(ctx.db, pkg.id),
       channel: `package-${pkg.id}`,
+      packageId: pkg.id,
       path: eventsPath(ctx.dataDir, runIdsOf(pkg, task)),
     };
   }
   const task = loadTask(ctx, input.task_id!);
-  return { task, source: taskSource(ctx.db, task.id), channel: `task-${task.id}`, path: null };
+  return {
+    task,
+    source: taskSource(ctx.db, task.id),
+    channel: `task-${task.id}`,
+    packageId: null,
+    path: null,
+  };
 }
 
 /** What one check of a wait saw, from one snapshot: the events after the cursor, the count, the newest event. */
@@ -256,6 +270,11 @@ function runIdsOfEvent(e: HandoffEvent): RunIds {
   return { projectId: e.project_id, taskId: e.task_id, packageId: e.work_package_id };
 }
 
+/** The wait's scope as its mark names it: the package, or every package of the task (null). */
+function markScope(target: WaitTarget) {
+  return { project_id: target.task.project_id, task_id: target.task.id, work_package_id: target.packageId };
+}
+
 export async function waitForEvent(
   ctx: ServiceContext,
   input: WaitInput,
@@ -270,6 +289,29 @@ export async function waitForEvent(
   requireRole(ctx, "codex", target.task.project_id, target.task.id);
   // A server that waits first catches the files up with the outbox (one index probe when nothing is pending).
   ctx.events.catchUp();
+  // The mark tells the host supervisor a controller is alive in this wait.
+  const mark = await writeWaiterMark(hostPaths(ctx.dataDir).waitersDir, markScope(target), nowIso(ctx));
+  let taken: HandoffEvent[] = [];
+  try {
+    const { reply, returned } = await waitAndAnswer(ctx, input, target, limits, control);
+    // A cancelled wait's answer is never read: its events stay for the supervisor to launch for.
+    if (reply.status === "event" && !control.signal.aborted) taken = returned;
+    return reply;
+  } finally {
+    // Once the answer is on its way (the controller does not wait for the write), and the mark
+    // only after the handover: a supervisor that sees no mark sees the handover.
+    setImmediate(() => handOverThenUnmark(ctx, taken, control.sessionId ?? null, mark));
+  }
+}
+
+/** Waits, then builds the answer and names the events it carries as read (not compacted). */
+async function waitAndAnswer(
+  ctx: ServiceContext,
+  input: WaitInput,
+  target: WaitTarget,
+  limits: WaitLimits,
+  control: WaitControl,
+) {
   const budget = waitBudget(input.timeout_seconds ?? 600, limits);
   const read = cursorReader(ctx, target.source, input);
   const started = Date.now();
@@ -297,7 +339,7 @@ export async function waitForEvent(
   const cursorAt = shown[shown.length - 1] ?? seen.newest;
   const status =
     outcome.status === "ready" ? "event" : outcome.status === "aborted" ? "cancelled" : "timeout";
-  return {
+  const reply = {
     status,
     events: shown,
     has_more: shown.length < seen.fresh.length,
@@ -308,4 +350,5 @@ export async function waitForEvent(
     effective_timeout_seconds: budget.effective,
     waited_ms: Date.now() - started,
   };
+  return { reply, returned: seen.fresh.slice(0, shown.length) };
 }

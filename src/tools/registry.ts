@@ -32,6 +32,8 @@ export interface ToolCall {
   progress(progress: number, message: string): Promise<void>;
   /** The server's tools that tools/list does not show this name now (as exposed). */
   unlisted(): string[];
+  /** The client's own session id from the call's `_meta`, or null. */
+  sessionId: string | null;
 }
 
 export interface ToolDef<S extends z.ZodObject = z.ZodObject> {
@@ -264,6 +266,7 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
           signal: extra.signal,
           naming,
           unlisted: () => shown.unlisted(),
+          sessionId: clientSessionId(extra._meta),
           progress: async (progress, message) => {
             if (token === undefined) return;
             await extra.sendNotification({
@@ -278,7 +281,7 @@ export function registerTools(server: McpServer, reg: Registration): string[] {
             // Checked on every call, not once at start: registrations and delegations change.
             if (def.withoutAuthority !== true) requireBinding(svc, null, null);
             const result = await def.handler(svc, input as never, call);
-            noteSession(svc, logger, clientSessionId(extra._meta), concernedBy(def, input, result));
+            noteSession(svc, logger, call.sessionId, concernedBy(def, input, result));
             if (!def.readOnly) shown.recheck();
             return result;
           }),

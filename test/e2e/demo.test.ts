@@ -30,7 +30,8 @@ test("npm run demo plays one task to TASK_CLOSED with the BLOCKED wake and a hos
     "junior-1 (inside Mimo, through its own server process) claims the package",
     "junior-1 commits",
     /reports WORKER_BLOCKED; Codex, blocked in handoff.wait_for_event in another process, wakes after \d+ ms \(status event\)/,
-    "the host supervisor (grace-host-continuation --once) launches the controller: cont_",
+    /The host supervisor \(grace-host-continuation --once\) finds that event handed to the waiting Codex \(cont_[0-9a-f]{16} RESOLVED\) and launches no second controller/,
+    "junior-1 asks again while no Codex waits; the host supervisor launches the controller: cont_",
     "The (fake) Codex controller ran with its prompt file:",
     "acknowledges and resolves the continuation",
     "junior-1 submits",
@@ -47,7 +48,7 @@ test("npm run demo plays one task to TASK_CLOSED with the BLOCKED wake and a hos
   }
   const view = r.stdout.slice(r.stdout.indexOf("GRACE Orchestrator Status Snapshot"));
   expect(view).toContain("Needs attention: nothing");
-  // Step 11 ran the supervisor once: the view says it ran and is gone, not that none ever started.
+  // The supervisor ran once (twice): the view says it ran and is gone, not that none ever started.
   expect(view).toMatch(/Supervisor: NOT running \(pid \d+ gone, last beat /);
   expect(view).toContain("[TASK_CLOSED]");
   expect(view).toContain("[EXITED PID:");

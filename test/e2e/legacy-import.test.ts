@@ -86,7 +86,15 @@ describe.each([0, 4])("after importing a predecessor data dir at user_version %i
     expect(lines.slice(0, 3).join("\n")).toBe(fs.readFileSync(old.eventsFile, "utf8").trimEnd());
     expect(JSON.parse(lines[3]!)).toMatchObject({ seq: 4, type: "WORKER_BLOCKED" });
 
-    // The kept cursor says the first three lines were handled: the supervisor picks up only the new one.
+    // The waiting controller took that event; one reported while nobody waits is the supervisor's.
+    await call(junior, "handoff.report_worker_event", {
+      work_package_id: 5,
+      event_type: "WORKER_NEEDS_CONTROLLER",
+      message: "nobody is waiting now",
+    });
+
+    // The kept cursor says the first three lines were handled: the supervisor reads only the new
+    // ones (none ignored) and queues the one no wait took.
     const scan = spawnSync(process.execPath, [SUPERVISOR, "--data-dir", dataDir, "--once"], {
       // A launch command is required for --once; the fake controller stands in for Codex.
       env: {
@@ -99,6 +107,6 @@ describe.each([0, 4])("after importing a predecessor data dir at user_version %i
       timeout: 30_000,
     });
     expect(scan.status).toBe(0);
-    expect(JSON.parse(scan.stdout)).toMatchObject({ enqueued_count: 1 });
+    expect(JSON.parse(scan.stdout)).toMatchObject({ enqueued_count: 1, ignored_count: 0 });
   }, 60_000);
 });

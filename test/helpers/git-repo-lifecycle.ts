@@ -92,6 +92,7 @@ export function inProcessCaller(dataDir: string): Caller & { ctx: ServiceContext
       naming: "dotted",
       progress: async () => {},
       unlisted: () => [],
+      sessionId: null,
     };
     // The JSON round trip and the list wrapping are what an MCP client receives.
     const value: unknown = JSON.parse(JSON.stringify(await def.handler(ctx, def.input.parse(args), control)));

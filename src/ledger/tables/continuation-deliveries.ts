@@ -58,8 +58,12 @@ export type DeliveryBrief = Pick<
 /** The row the key of a compare-and-set was read from. */
 export type DeliveryKey = Pick<DeliveryRow, "id" | "state" | "attempt_id" | "lease_expires_at">;
 
+/** The one key of the resolution of a delivery a handoff wait took (see handOverDelivery). */
+export const HANDED_OVER_KEY = "handed_to_waiting_controller";
+
 /** The timeline entries of one run's deliveries (`@run`: the run id), for the status page. */
-export const RUN_DELIVERY_TIMELINE_SQL = `SELECT created_at AS at, 'continuation ' || state || ', attempts ' || attempt_count AS label
+export const RUN_DELIVERY_TIMELINE_SQL = `SELECT created_at AS at, 'continuation ' || state || ', attempts ' || attempt_count
+                   || CASE WHEN resolution_json LIKE '{"${HANDED_OVER_KEY}":%' THEN ', handed to a waiting controller' ELSE '' END AS label
                    FROM continuation_deliveries WHERE run_id = @run`;
 
 export function findDelivery(db: Db, continuationId: string): DeliveryRow | undefined {
@@ -329,4 +333,61 @@ export function requeueDelivery(db: Db, id: number, nowIso: string, note: string
          resolved_at = NULL, resolution_json = NULL, next_attempt_at = @now, last_error = @note
      WHERE id = @id AND state = 'DEAD_LETTER'`,
   ).run({ id, now: nowIso, note });
+}
+
+/**
+ * A due delivery's next attempt moved to `nextIso` with a note, without counting an attempt, if
+ * the row is exactly as read (a live handoff wait may take its event first).
+ */
+export function deferDue(db: Db, row: DeliveryRow, nextIso: string, note: string): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE continuation_deliveries SET next_attempt_at = @next, last_error = @note
+         WHERE id = @id AND state = @state AND attempt_count = @attempt_count AND state IN ('PENDING', 'RETRY_WAIT')`,
+    ).run({ next: nextIso, note, id: row.id, state: row.state, attempt_count: row.attempt_count }).changes ===
+    1
+  );
+}
+
+export interface HandOver {
+  continuation_id: string;
+  run_id: string;
+  source_event_id: string;
+  /** The attempt id a delivery without one gets. */
+  attempt_id: string;
+  session_id: string | null;
+  /** The resolution recorded: a JSON object whose only key is HANDED_OVER_KEY. */
+  resolution_json: string;
+  now: string;
+}
+
+/**
+ * Records that a handoff wait returned the delivery's event to its controller: RESOLVED with the
+ * client's session and the handover as its resolution, created so if the supervisor has not
+ * queued it yet. Only a delivery no controller has been launched for changes (PENDING,
+ * RETRY_WAIT, or CLAIMED before its launch is recorded: that launch is then refused). Answers
+ * whether this call handed it over.
+ */
+export function handOverDelivery(db: Db, h: HandOver): boolean {
+  const inserted =
+    prepared(
+      db,
+      `INSERT OR IGNORE INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, attempt_count, attempt_id,
+           next_attempt_at, created_at, acknowledged_at, resolved_at, controller_session_id, resolution_json)
+         VALUES (@continuation_id, @run_id, @source_event_id, 'RESOLVED', 0, @attempt_id, @now, @now, @now, @now, @session_id,
+           @resolution_json)`,
+    ).run(h).changes === 1;
+  if (inserted) return true;
+  return (
+    prepared(
+      db,
+      `UPDATE continuation_deliveries
+         SET state = 'RESOLVED', acknowledged_at = @now, resolved_at = @now, resolution_json = @resolution_json,
+             controller_session_id = COALESCE(@session_id, controller_session_id), lease_expires_at = NULL,
+             attempt_id = COALESCE(attempt_id, @attempt_id)
+         WHERE continuation_id = @continuation_id AND source_event_id = @source_event_id
+           AND state IN ('PENDING', 'RETRY_WAIT', 'CLAIMED')`,
+    ).run(h).changes === 1
+  );
 }

@@ -1,0 +1,180 @@
+/**
+ * A controller alive inside handoff.wait_for_event takes the worker's trigger event; the host
+ * supervisor then launches no second controller for it. Real server processes over MCP, a real
+ * supervisor process, the fake controller recording every launch.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { continuationId } from "../../src/continuation/ids.js";
+import {
+  readLaunchRecords,
+  startSupervisor,
+  type LaunchRecord,
+  type RunningSupervisor,
+} from "../helpers/fake-controller-harness.js";
+import { call, connect, resultValue, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { NO_RETRY } from "../helpers/no-retry.js";
+import { seedClaimedPackage } from "../helpers/seed-ledger.js";
+
+interface Delivery {
+  continuation_id: string;
+  source_event_id: string;
+  attempt_id: string | null;
+  state: string;
+  attempt_count: number;
+  controller_session_id: string | null;
+  resolution: unknown;
+}
+
+interface WaitAnswer {
+  status: string;
+  events: { event_id: string; type: string }[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("host continuation and a live handoff wait", NO_RETRY, () => {
+  const dataDir = tempDir("cont-waiter-data");
+  const repo = tempDir("cont-waiter-repo");
+  const recordDir = tempDir("cont-waiter-launches");
+  const waitersDir = path.join(dataDir, "host-continuation", "waiters");
+  let seeded: ReturnType<typeof seedClaimedPackage>;
+  let codex: Connected, worker: Connected;
+  let supervisor: RunningSupervisor;
+
+  beforeAll(async () => {
+    seeded = seedClaimedPackage(dataDir, repo, "junior-1", 4);
+    [codex, worker] = await Promise.all([
+      connect(dataDir, { name: "codex-main", role: "codex" }),
+      connect(dataDir, { name: "junior-1", role: "worker_junior" }),
+    ]);
+    supervisor = await startSupervisor(dataDir, recordDir, "exec {prompt_file}");
+  });
+
+  afterAll(async () => {
+    await supervisor?.stop();
+    await Promise.all([codex, worker].map((c) => c?.close()));
+  });
+
+  const runOf = (packageId: number) =>
+    `project-${seeded.projectId}/task-${seeded.taskId}/package-${packageId}`;
+
+  function startWait(c: Connected, args: Record<string, unknown>, signal?: AbortSignal) {
+    return c.client.callTool(
+      {
+        name: "handoff.wait_for_event",
+        arguments: { timeout_seconds: 60, ...args },
+        _meta: { sessionId: "sess-waiter" },
+      },
+      undefined,
+      { timeout: 90_000, ...(signal ? { signal } : {}) },
+    ) as Promise<CallToolResult>;
+  }
+
+  /** Resolves once a mark for the package is on disk: the wait is in progress. */
+  async function markFor(packageId: number): Promise<string> {
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      for (const name of fs.existsSync(waitersDir) ? fs.readdirSync(waitersDir) : []) {
+        if (!name.endsWith(".json")) continue;
+        const mark = JSON.parse(fs.readFileSync(path.join(waitersDir, name), "utf8")) as {
+          work_package_id: number | null;
+        };
+        if (mark.work_package_id === packageId) return path.join(waitersDir, name);
+      }
+      await sleep(10);
+    }
+    throw new Error(`no waiter mark for package ${packageId}`);
+  }
+
+  async function report(packageId: number, type = "WORKER_BLOCKED"): Promise<string> {
+    const e = await call<{ event_id: string }>(worker, "handoff.report_worker_event", {
+      work_package_id: packageId,
+      event_type: type,
+      message: `a question on package ${packageId}`,
+    });
+    return e.event_id;
+  }
+
+  async function launchOf(eventId: string, withinMs: number): Promise<LaunchRecord | undefined> {
+    const until = performance.now() + withinMs;
+    for (;;) {
+      const found = readLaunchRecords(recordDir).find(
+        (l) => l.env.GRACE_CONTINUATION_SOURCE_EVENT_ID === eventId,
+      );
+      if (found || performance.now() > until) return found;
+      await sleep(10);
+    }
+  }
+
+  const delivery = (packageId: number, eventId: string) =>
+    call<Delivery>(codex, "continuation.get", { continuation_id: continuationId(runOf(packageId), eventId) });
+
+  test("a worker's report wakes the controller waiting on the package, and the supervisor launches none", async () => {
+    const pkg = seeded.packageIds[0]!;
+    const wait = startWait(codex, { work_package_id: pkg, after_event_count: 0 });
+    await markFor(pkg);
+    const eventId = await report(pkg);
+    const answer = resultValue<WaitAnswer>(await wait);
+    expect(answer.status).toBe("event");
+    expect(answer.events.map((e) => e.event_id)).toEqual([eventId]);
+    // Handed over before the answer left the server: settled, with the client's session, nothing owed.
+    const handed = await delivery(pkg, eventId);
+    expect(handed).toMatchObject({
+      state: "RESOLVED",
+      attempt_count: 0,
+      controller_session_id: "sess-waiter",
+      resolution: { handed_to_waiting_controller: { controller_session_id: "sess-waiter" } },
+    });
+    // The wait's mark is gone with the wait.
+    expect(fs.readdirSync(waitersDir).filter((n) => n.endsWith(".json"))).toEqual([]);
+    // Past the whole grace: still no controller for that event.
+    expect(await launchOf(eventId, 11_000)).toBeUndefined();
+    expect(readLaunchRecords(recordDir)).toEqual([]);
+  });
+
+  test("with no wait in progress the same report launches a controller at once", async () => {
+    const pkg = seeded.packageIds[1]!;
+    const started = performance.now();
+    const eventId = await report(pkg);
+    expect(await launchOf(eventId, 5_000)).toBeDefined();
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect((await delivery(pkg, eventId)).state).toBe("CONTROLLER_STARTED");
+  });
+
+  test("a wait on another package of the task does not hold the launch back", async () => {
+    const [other, pkg] = [seeded.packageIds[0]!, seeded.packageIds[2]!];
+    const cancel = new AbortController();
+    const wait = startWait(codex, { work_package_id: other, after_event_count: 99 }, cancel.signal);
+    await markFor(other);
+    const started = performance.now();
+    const eventId = await report(pkg);
+    expect(await launchOf(eventId, 5_000)).toBeDefined();
+    expect(performance.now() - started).toBeLessThan(3_000);
+    cancel.abort("done");
+    await expect(wait).rejects.toThrow();
+  });
+
+  test("the mark of a waiting server that was SIGKILLed does not hold the launch back", async () => {
+    const pkg = seeded.packageIds[3]!;
+    const doomed = await connect(dataDir, { name: "codex-main", role: "codex" });
+    try {
+      const wait = startWait(doomed, { work_package_id: pkg, after_event_count: 99 });
+      const mark = await markFor(pkg);
+      process.kill(doomed.transport.pid!, "SIGKILL");
+      await expect(wait).rejects.toThrow();
+      expect(fs.existsSync(mark)).toBe(true);
+      const started = performance.now();
+      const eventId = await report(pkg);
+      expect(await launchOf(eventId, 5_000)).toBeDefined();
+      // At once, not after the grace.
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(fs.existsSync(mark)).toBe(false);
+    } finally {
+      await doomed.close().catch(() => undefined);
+    }
+  });
+});
