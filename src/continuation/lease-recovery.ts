@@ -4,6 +4,7 @@ import { leasedDeliveries, type DeliveryRow } from "../ledger/tables/continuatio
 import { applyLeaseDecisions, type Claimer, type LeaseDecision } from "./deliveries.js";
 import { backoffMs, type DeliveryLimits } from "./limits.js";
 import { pendingMarkPath, removePendingMark, takePendingMark } from "./launch-pending.js";
+import { releaseOrphanedHolds } from "./held-recovery.js";
 import { startedVerdict, type StartedFacts, type StartedVerdict } from "./started-verdict.js";
 
 export type LivenessProbe = (identity: Pick<ProcessIdentity, "pid" | "os_start_time">) => Promise<Liveness>;
@@ -159,7 +160,8 @@ async function decideStarted(
 /**
  * Lease recovery. Liveness is probed first (it is asynchronous), then every
  * decision is applied in one transaction, each conditional on the row being unchanged — a row
- * that an ACK or another supervisor touched meanwhile is left alone.
+ * that an ACK or another supervisor touched meanwhile is left alone. Then deliveries a handoff
+ * wait held for a server now gone go back to PENDING (held-recovery.ts).
  */
 export async function recoverLeases(db: Db, nowMs: number, env: RecoveryEnv): Promise<RecoveryEntry[]> {
   const decided: [LeaseDecision, string][] = [];
@@ -172,11 +174,12 @@ export async function recoverLeases(db: Db, nowMs: number, env: RecoveryEnv): Pr
     db,
     decided.map(([d]) => d),
   );
-  return decided.flatMap(([d, status], i) => {
+  const entries = decided.flatMap(([d, status], i) => {
     if (!applied[i]) return [];
     // A launch that is settled keeps no mark: deleting it can only stop a gate from launching.
     if (d.row.state === "CONTROLLER_STARTED" && d.to !== "EXTEND")
       removePendingMark(pendingMarkPath(env.launchesDir, d.row.controller_launch_nonce));
     return [{ continuation_id: d.row.continuation_id, status }];
   });
+  return [...entries, ...(await releaseOrphanedHolds(db, nowMs, env.probe))];
 }

@@ -40,7 +40,7 @@ export function coversRun(
 let ownStart: Promise<string> | null = null;
 
 /** This process's OS start time, read once. */
-function ownStartTime(): Promise<string> {
+export function ownStartTime(): Promise<string> {
   ownStart ??= captureIdentity(process.pid).then((id) => id.os_start_time);
   return ownStart;
 }

@@ -26,9 +26,9 @@ import { loadPackage, loadTask, requirePackageRead, requireRole, requireWorker }
 import { audit, nowIso, type ServiceContext } from "./context.js";
 import { WAIT_LIST_BUDGET_BYTES } from "../domain/limits.js";
 import { eventPage } from "./event-views.js";
-import { handOverThenUnmark } from "./handover.js";
+import { handOverThenUnmark, heldPage, type HeldEvent } from "./handover.js";
 import { hostPaths } from "../continuation/paths.js";
-import { writeWaiterMark } from "../continuation/waiter-mark.js";
+import { ownStartTime, writeWaiterMark } from "../continuation/waiter-mark.js";
 
 export function runIdsOf(pkg: PackageRow, task: TaskRow): RunIds {
   return { projectId: task.project_id, taskId: task.id, packageId: pkg.id };
@@ -291,16 +291,21 @@ export async function waitForEvent(
   ctx.events.catchUp();
   // The mark tells the host supervisor a controller is alive in this wait.
   const mark = await writeWaiterMark(hostPaths(ctx.dataDir).waitersDir, markScope(target), nowIso(ctx));
-  let taken: HandoffEvent[] = [];
+  const holder = {
+    pid: process.pid,
+    os_start_time: await ownStartTime(),
+    sessionId: control.sessionId ?? null,
+  };
+  let taken: { events: HandoffEvent[]; held: HeldEvent[] } = { events: [], held: [] };
   try {
     const { reply, returned } = await waitAndAnswer(ctx, input, target, limits, control);
     // A cancelled wait's answer is never read: its events stay for the supervisor to launch for.
-    if (reply.status === "event" && !control.signal.aborted) taken = returned;
+    if (reply.status === "event" && !control.signal.aborted) taken = { events: returned, held: reply.held };
     return reply;
   } finally {
     // Once the answer is on its way (the controller does not wait for the write), and the mark
     // only after the handover: a supervisor that sees no mark sees the handover.
-    setImmediate(() => handOverThenUnmark(ctx, taken, control.sessionId ?? null, mark));
+    setImmediate(() => handOverThenUnmark(ctx, taken, holder, mark));
   }
 }
 
@@ -335,7 +340,7 @@ async function waitAndAnswer(
   // The answer is built from the last check alone: an event committed after it is left for the next wait.
   const seen = last!;
   // More new events than one answer holds: the cursor stops at the last one shown, so none is skipped.
-  const shown = eventPage(seen.fresh.slice(0, READ_PAGE), WAIT_LIST_BUDGET_BYTES);
+  const { shown, held } = heldPage(seen.fresh.slice(0, READ_PAGE), WAIT_LIST_BUDGET_BYTES);
   const cursorAt = shown[shown.length - 1] ?? seen.newest;
   const status =
     outcome.status === "ready" ? "event" : outcome.status === "aborted" ? "cancelled" : "timeout";
@@ -349,6 +354,8 @@ async function waitAndAnswer(
     requested_timeout_seconds: budget.requested,
     effective_timeout_seconds: budget.effective,
     waited_ms: Date.now() - started,
+    // The keys of the trigger events shown, which this wait's holder resolves once handled.
+    held: status === "event" ? held : [],
   };
   return { reply, returned: seen.fresh.slice(0, shown.length) };
 }

@@ -52,9 +52,9 @@ const waitForEventTool = (limits: WaitLimits): ToolDef =>
       `Blocks until a package (work_package_id) or any package of a task (task_id) has a handoff event after your cursor, ` +
       `for at most ${Math.max(0.1, limits.toolCallLimitSeconds - limits.transportGraceSeconds)} s (under the client's tool timeout). ` +
       `Returns status event or timeout; call again with next_after_event_id. ` +
-      `Worker events it returns are yours to act on: the host supervisor starts no other controller for them.`,
+      `Worker events it returns (held) are held for you while your session lives: continuation.resolve each once handled; if your session ends first, the host supervisor resumes it for them.`,
     roles: CODEX_ONLY,
-    // It records only that the events it returned were handed over (the supervisor's bookkeeping).
+    // It records only that the events it returned are held by this server (the supervisor's bookkeeping).
     readOnly: true,
     answerBytes: LOOP_ANSWER_MAX_BYTES,
     input: args({

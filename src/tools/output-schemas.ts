@@ -51,6 +51,11 @@ export const waitOutput = z.looseObject({
   has_more: z.boolean(),
   event_count: z.number().int(),
   next_after_event_id: maybeText.describe("after_event_id of your next call"),
+  held: z
+    .array(z.looseObject({ continuation_id: text, source_event_id: text, attempt_id: text }))
+    .describe(
+      "worker events shown that are held for you: continuation.resolve each with these keys once handled",
+    ),
 });
 
 export const packageOutput = z.looseObject({

@@ -3,6 +3,7 @@
  * supervisor then launches no second controller for it. Real server processes over MCP, a real
  * supervisor process, the fake controller recording every launch.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -10,12 +11,13 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { continuationId } from "../../src/continuation/ids.js";
 import {
+  fakeControllerTemplate,
   readLaunchRecords,
   startSupervisor,
   type LaunchRecord,
   type RunningSupervisor,
 } from "../helpers/fake-controller-harness.js";
-import { call, connect, resultValue, tempDir, type Connected } from "../helpers/mcp-client.js";
+import { call, connect, REPO_ROOT, resultValue, tempDir, type Connected } from "../helpers/mcp-client.js";
 import { NO_RETRY } from "../helpers/no-retry.js";
 import { seedClaimedPackage } from "../helpers/seed-ledger.js";
 
@@ -32,6 +34,38 @@ interface Delivery {
 interface WaitAnswer {
   status: string;
   events: { event_id: string; type: string }[];
+  held: { continuation_id: string; source_event_id: string; attempt_id: string }[];
+}
+
+const SUPERVISOR = path.join(REPO_ROOT, "dist", "src", "cli", "host-continuation.js");
+
+/** One `grace-host-continuation --once` scan with the fake controller; its summary. */
+function supervisorOnce(dataDir: string, recordDir: string) {
+  const scan = spawnSync(process.execPath, [SUPERVISOR, "--data-dir", dataDir, "--once"], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GRACE_LOG_LEVEL: "warn",
+      GRACE_CODEX_START_COMMAND: fakeControllerTemplate("exec {prompt_file}"),
+      FAKE_CONTROLLER_RECORD_DIR: recordDir,
+    },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect(scan.status, scan.stderr).toBe(0);
+  return JSON.parse(scan.stdout) as { recovered: { continuation_id: string; status: string }[] };
+}
+
+/** Resolves once no process has this pid. */
+async function gone(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(20);
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,7 +80,7 @@ describe("host continuation and a live handoff wait", NO_RETRY, () => {
   let supervisor: RunningSupervisor;
 
   beforeAll(async () => {
-    seeded = seedClaimedPackage(dataDir, repo, "junior-1", 4);
+    seeded = seedClaimedPackage(dataDir, repo, "junior-1", 5);
     [codex, worker] = await Promise.all([
       connect(dataDir, { name: "codex-main", role: "codex" }),
       connect(dataDir, { name: "junior-1", role: "worker_junior" }),
@@ -113,6 +147,16 @@ describe("host continuation and a live handoff wait", NO_RETRY, () => {
   const delivery = (packageId: number, eventId: string) =>
     call<Delivery>(codex, "continuation.get", { continuation_id: continuationId(runOf(packageId), eventId) });
 
+  /** The delivery's state once it is `want`, or its last state after 5 s. */
+  async function stateOf(packageId: number, eventId: string, want: string): Promise<string> {
+    const until = Date.now() + 5_000;
+    for (;;) {
+      const { state } = await delivery(packageId, eventId);
+      if (state === want || Date.now() > until) return state;
+      await sleep(20);
+    }
+  }
+
   test("a worker's report wakes the controller waiting on the package, and the supervisor launches none", async () => {
     const pkg = seeded.packageIds[0]!;
     const wait = startWait(codex, { work_package_id: pkg, after_event_count: 0 });
@@ -121,10 +165,14 @@ describe("host continuation and a live handoff wait", NO_RETRY, () => {
     const answer = resultValue<WaitAnswer>(await wait);
     expect(answer.status).toBe("event");
     expect(answer.events.map((e) => e.event_id)).toEqual([eventId]);
-    // Handed over before the answer left the server: settled, with the client's session, nothing owed.
+    // Held for the waiting server while it lives, under the keys the answer names; no attempt counted.
+    const id = continuationId(runOf(pkg), eventId);
+    expect(answer.held.map((h) => [h.continuation_id, h.source_event_id])).toEqual([[id, eventId]]);
+    expect(answer.held[0]!.attempt_id).toMatch(/^att_[0-9a-f]{16}$/);
     const handed = await delivery(pkg, eventId);
     expect(handed).toMatchObject({
-      state: "RESOLVED",
+      state: "ACKNOWLEDGED",
+      attempt_id: answer.held[0]!.attempt_id,
       attempt_count: 0,
       controller_session_id: "sess-waiter",
       resolution: { handed_to_waiting_controller: { controller_session_id: "sess-waiter" } },
@@ -134,6 +182,12 @@ describe("host continuation and a live handoff wait", NO_RETRY, () => {
     // Past the whole grace: still no controller for that event.
     expect(await launchOf(eventId, 11_000)).toBeUndefined();
     expect(readLaunchRecords(recordDir)).toEqual([]);
+    // The holder resolves it with the keys the answer gave.
+    const resolved = await call<Delivery>(codex, "continuation.resolve", {
+      ...answer.held[0]!,
+      resolution_notes: "answered the worker",
+    });
+    expect(resolved.state).toBe("RESOLVED");
   });
 
   test("with no wait in progress the same report launches a controller at once", async () => {
@@ -156,6 +210,38 @@ describe("host continuation and a live handoff wait", NO_RETRY, () => {
     expect(performance.now() - started).toBeLessThan(3_000);
     cancel.abort("done");
     await expect(wait).rejects.toThrow();
+  });
+
+  test("an event whose waiting server exits without resolving it goes to a controller", async () => {
+    const pkg = seeded.packageIds[4]!;
+    const holder = await connect(dataDir, { name: "codex-main", role: "codex" });
+    const pid = holder.transport.pid!;
+    let eventId: string;
+    try {
+      const wait = startWait(holder, { work_package_id: pkg, after_event_count: 0 });
+      await markFor(pkg);
+      eventId = await report(pkg);
+      const answer = resultValue<WaitAnswer>(await wait);
+      expect(answer.held.map((h) => h.source_event_id)).toEqual([eventId]);
+      // The holder records the handover once its answer is out; this reads through another server.
+      expect(await stateOf(pkg, eventId, "ACKNOWLEDGED")).toBe("ACKNOWLEDGED");
+      // While its server lives, a scan leaves the held event alone.
+      expect(supervisorOnce(dataDir, recordDir).recovered).toEqual([]);
+      expect(await launchOf(eventId, 500)).toBeUndefined();
+    } finally {
+      await holder.close();
+    }
+    await gone(pid);
+    const id = continuationId(runOf(pkg), eventId);
+    expect(supervisorOnce(dataDir, recordDir).recovered).toEqual([
+      { continuation_id: id, status: "released_unresolved_hold" },
+    ]);
+    expect(await launchOf(eventId, 5_000)).toBeDefined();
+    const after = await delivery(pkg, eventId);
+    expect(after).toMatchObject({ state: "CONTROLLER_STARTED", attempt_count: 1 });
+    expect((after as unknown as { last_error: string }).last_error).toBe(
+      `the waiting controller's server (pid ${pid}) ended without resolving`,
+    );
   });
 
   test("the mark of a waiting server that was SIGKILLed does not hold the launch back", async () => {

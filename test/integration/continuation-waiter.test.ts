@@ -9,8 +9,8 @@ import { afterAll, describe, expect, test } from "vitest";
 import { identityFor } from "../../src/config/identity.js";
 import { continuationId } from "../../src/continuation/ids.js";
 import { hostPaths } from "../../src/continuation/paths.js";
-import { removeWaiterMark, writeWaiterMark } from "../../src/continuation/waiter-mark.js";
-import { handOverTriggers } from "../../src/service/handover.js";
+import { ownStartTime, removeWaiterMark, writeWaiterMark } from "../../src/continuation/waiter-mark.js";
+import { handOverTriggers, heldPage } from "../../src/service/handover.js";
 import { openLedger, type Db } from "../../src/ledger/database.js";
 import { findDelivery } from "../../src/ledger/tables/continuation-deliveries.js";
 import { createServiceContext, type ServiceContext } from "../../src/service/context.js";
@@ -94,9 +94,15 @@ describe("a live handoff wait and the host supervisor", NO_RETRY, () => {
     const answer = await wait;
     expect(answer.events.map((e) => e.event_id)).toEqual([reported.event_id]);
     await afterAnswer();
-    const row = findDelivery(w.codex.db, continuationId(w.run, reported.event_id))!;
+    const id = continuationId(w.run, reported.event_id);
+    expect(answer.held.map((h) => [h.continuation_id, h.source_event_id])).toEqual([[id, reported.event_id]]);
+    expect(answer.held[0]!.attempt_id).toMatch(/^att_[0-9a-f]{16}$/);
+    const row = findDelivery(w.codex.db, id)!;
+    // Held by this (live) process under the attempt the answer named.
     expect(row).toMatchObject({
-      state: "RESOLVED",
+      state: "ACKNOWLEDGED",
+      attempt_id: answer.held[0]!.attempt_id,
+      controller_pid: process.pid,
       controller_session_id: "sess-slow",
       attempt_count: 0,
     });
@@ -107,7 +113,7 @@ describe("a live handoff wait and the host supervisor", NO_RETRY, () => {
     const labels = timelines(w.codex.db, snapshot(w.codex.db))
       .get(w.seeded.packageId)!
       .map((e) => e.label);
-    expect(labels).toContain("continuation RESOLVED, attempts 0, handed to a waiting controller");
+    expect(labels).toContain("continuation ACKNOWLEDGED, attempts 0, handed to a waiting controller");
   });
 
   test("a wait cancelled between its wake and its answer hands nothing over", async () => {
@@ -207,15 +213,17 @@ describe("a live handoff wait and the host supervisor", NO_RETRY, () => {
       db.close();
     });
     let handed: string[] = [];
+    const holder = { pid: process.pid, os_start_time: await ownStartTime(), sessionId: "sess-late" };
     const sup = inProcessSupervisor({
       dataDir,
       beforeCommit: () => {
-        handed = handOverTriggers(codex, [event], "sess-late");
+        handed = handOverTriggers(codex, [event], heldPage([event], 4096).held, holder);
       },
     });
     cleanups.push(() => sup.supervisor.close());
     const summary = await sup.supervisor.scan();
-    expect(summary.delivery_results.map((r) => r.status)).toEqual(["already_acknowledged"]);
+    // The handover gave the delivery the holder's own attempt: the claim's launch is superseded.
+    expect(summary.delivery_results.map((r) => r.status)).toEqual(["superseded"]);
     expect(handed).toEqual([continuationId(run, eventId)]);
     await sleep(500);
     expect(sup.launches()).toEqual([]);

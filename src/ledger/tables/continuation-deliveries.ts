@@ -354,17 +354,21 @@ export interface HandOver {
   continuation_id: string;
   run_id: string;
   source_event_id: string;
-  /** The attempt id a delivery without one gets. */
+  /** The attempt id the holder resolves with (the wait's answer names it). */
   attempt_id: string;
   session_id: string | null;
-  /** The resolution recorded: a JSON object whose only key is HANDED_OVER_KEY. */
+  /** The holder: the waiting server's pid and OS start time. */
+  holder_pid: number;
+  holder_started_at_os: string;
+  /** The handover's note: a JSON object whose only key is HANDED_OVER_KEY. */
   resolution_json: string;
   now: string;
 }
 
 /**
- * Records that a handoff wait returned the delivery's event to its controller: RESOLVED with the
- * client's session and the handover as its resolution, created so if the supervisor has not
+ * Records that a handoff wait returned the delivery's event to its controller: ACKNOWLEDGED
+ * under the given attempt id, held by the waiting server (its pid and start time in the
+ * controller columns, the handover note in resolution_json), created so if the supervisor has not
  * queued it yet. Only a delivery no controller has been launched for changes (PENDING,
  * RETRY_WAIT, or CLAIMED before its launch is recorded: that launch is then refused). Answers
  * whether this call handed it over.
@@ -374,20 +378,49 @@ export function handOverDelivery(db: Db, h: HandOver): boolean {
     prepared(
       db,
       `INSERT OR IGNORE INTO continuation_deliveries (continuation_id, run_id, source_event_id, state, attempt_count, attempt_id,
-           next_attempt_at, created_at, acknowledged_at, resolved_at, controller_session_id, resolution_json)
-         VALUES (@continuation_id, @run_id, @source_event_id, 'RESOLVED', 0, @attempt_id, @now, @now, @now, @now, @session_id,
-           @resolution_json)`,
+           next_attempt_at, created_at, acknowledged_at, controller_pid, controller_process_started_at_os,
+           controller_session_id, resolution_json)
+         VALUES (@continuation_id, @run_id, @source_event_id, 'ACKNOWLEDGED', 0, @attempt_id, @now, @now, @now, @holder_pid,
+           @holder_started_at_os, @session_id, @resolution_json)`,
     ).run(h).changes === 1;
   if (inserted) return true;
   return (
     prepared(
       db,
       `UPDATE continuation_deliveries
-         SET state = 'RESOLVED', acknowledged_at = @now, resolved_at = @now, resolution_json = @resolution_json,
+         SET state = 'ACKNOWLEDGED', acknowledged_at = @now, resolution_json = @resolution_json,
              controller_session_id = COALESCE(@session_id, controller_session_id), lease_expires_at = NULL,
-             attempt_id = COALESCE(attempt_id, @attempt_id)
+             attempt_id = @attempt_id, controller_pid = @holder_pid, controller_process_started_at_os = @holder_started_at_os,
+             controller_executable_path = NULL, controller_argv_hash = NULL, controller_launch_nonce = NULL,
+             controller_confirmed_at = NULL
          WHERE continuation_id = @continuation_id AND source_event_id = @source_event_id
            AND state IN ('PENDING', 'RETRY_WAIT', 'CLAIMED')`,
     ).run(h).changes === 1
+  );
+}
+
+/** Deliveries a handoff wait holds (ACKNOWLEDGED by a handover, not by a launched controller's ACK). */
+export function heldDeliveries(db: Db): DeliveryRow[] {
+  return prepared(
+    db,
+    `SELECT * FROM continuation_deliveries
+       WHERE state = 'ACKNOWLEDGED' AND resolution_json LIKE '{"${HANDED_OVER_KEY}":%' ORDER BY id`,
+  ).all() as DeliveryRow[];
+}
+
+/**
+ * A held delivery back to PENDING, due now, with the reason, counting no attempt, if it is still
+ * held under the attempt read. The recorded session stays, so the supervisor resumes it.
+ */
+export function releaseHeld(db: Db, row: DeliveryKey, nowIso: string, error: string): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE continuation_deliveries
+         SET state = 'PENDING', next_attempt_at = @now, acknowledged_at = NULL, resolution_json = NULL,
+             controller_pid = NULL, controller_process_started_at_os = NULL, last_error = @error
+         WHERE id = @id AND state = 'ACKNOWLEDGED' AND attempt_id = @attempt_id
+           AND resolution_json LIKE '{"${HANDED_OVER_KEY}":%'`,
+    ).run({ id: row.id, attempt_id: row.attempt_id, now: nowIso, error }).changes === 1
   );
 }
