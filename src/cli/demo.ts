@@ -13,7 +13,7 @@ const USAGE = `Usage: grace-orchestrator-mcp demo [--keep] [--help]
 
 Plays one task end to end in a temporary folder: Codex registers a scaffolded repository and a
 task, GLM plans and cuts a work package, a (fake) Mimo worker claims, commits, blocks once (the
-waiting Codex wakes across processes and takes the event, so the host supervisor launches nothing),
+waiting Codex wakes across processes and holds the event, so the host supervisor launches nothing),
 asks again while no Codex waits (the supervisor revives a fake controller), submits; GLM and Codex
 accept; the task closes; then grace-status shows the result. --keep leaves the folder behind.`;
 

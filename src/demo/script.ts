@@ -124,8 +124,8 @@ export async function work(w: World, p: Planned, say: Say): Promise<Worked> {
 }
 
 /**
- * The worker blocks; Codex, waiting in another process, wakes at once and takes the event, so the
- * supervisor launches no second controller. Then the worker asks again while no Codex waits: the
+ * The worker blocks; Codex, waiting in another process, wakes at once and holds the event, so the
+ * supervisor launches no second controller, and resolves it once handled. Then the worker asks again while no Codex waits: the
  * supervisor relaunches a controller.
  */
 export async function blockAndContinue(w: World, p: Planned, say: Say): Promise<void> {
@@ -153,8 +153,14 @@ export async function blockAndContinue(w: World, p: Planned, say: Say): Promise<
     continuation_id: continuationId(runId({ ...p }), String(blocked.event_id)),
   });
   say(
-    `The host supervisor (grace-host-continuation --once) finds that event handed to the waiting Codex (${String(handed.continuation_id)} ${String(handed.state)}) and launches ${(first.delivery_results as Result[]).length === 0 ? "no second controller" : "a controller anyway"}.`,
+    `The host supervisor (grace-host-continuation --once) finds that event held by the waiting Codex (${String(handed.continuation_id)} ${String(handed.state)}) and launches ${(first.delivery_results as Result[]).length === 0 ? "no second controller" : "a controller anyway"}.`,
   );
+  const [held] = woke.held as Result[];
+  const done = await w.call("codex", "continuation.resolve", {
+    ...held,
+    resolution_notes: "answered the worker",
+  });
+  say(`Codex resolves the event it holds with the keys its wait named (${String(done.state)}).`);
   await continueWithoutWaiter(w, p, say);
 }
 
