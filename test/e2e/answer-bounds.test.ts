@@ -146,6 +146,10 @@ test("a 5 MB in-scope diff and 30,000 events: every answer stays within its boun
   );
   expect(waited.status).toBe("event");
   expect(waited.has_more).toBe(true);
+  // Every event shown is a worker's trigger event: each one's held keys fit the same bound.
+  expect(objects(waited, "held").map((h) => h.source_event_id)).toEqual(
+    objects(waited, "events").map((e) => e.event_id),
+  );
   // The cursor stops at the last event shown, so the next wait starts with the first one not seen.
   expect(waited.next_after_event_id).toBe(at(objects(waited, "events").at(-1), "event_id"));
   const next = await bounded(
