@@ -264,3 +264,48 @@ describe("host continuation and a live handoff wait", NO_RETRY, () => {
     }
   });
 });
+
+describe("a holder that leaves several events of one run unresolved", NO_RETRY, () => {
+  test("starts one controller for the run once its server is gone; the other events join that delivery", async () => {
+    // No supervisor runs until the holder is gone, so every delivery is the handover's.
+    const dataDir = tempDir("cont-held-many-data");
+    const recordDir = tempDir("cont-held-many-launches");
+    const seeded = seedClaimedPackage(dataDir, tempDir("cont-held-many-repo"), "junior-1", 1);
+    const pkg = seeded.packageIds[0]!;
+    const run = `project-${seeded.projectId}/task-${seeded.taskId}/package-${pkg}`;
+    const worker = await connect(dataDir, { name: "junior-1", role: "worker_junior" });
+    const holder = await connect(dataDir, { name: "codex-main", role: "codex" });
+    const pid = holder.transport.pid!;
+    const ids: string[] = [];
+    try {
+      for (const type of ["WORKER_BLOCKED", "WORKER_NEEDS_CONTROLLER", "WORKER_FAILED"]) {
+        const e = await call<{ event_id: string }>(worker, "handoff.report_worker_event", {
+          work_package_id: pkg,
+          event_type: type,
+          message: `event ${type}`,
+        });
+        ids.push(e.event_id);
+      }
+      const answer = await call<WaitAnswer>(holder, "handoff.wait_for_event", {
+        work_package_id: pkg,
+        after_event_count: 0,
+        timeout_seconds: 5,
+      });
+      expect(answer.held.map((h) => h.source_event_id)).toEqual(ids);
+    } finally {
+      await holder.close();
+      await worker.close();
+    }
+    await gone(pid);
+    const [first, ...rest] = ids.map((id) => continuationId(run, id));
+    expect(supervisorOnce(dataDir, recordDir).recovered).toEqual([
+      { continuation_id: first, status: "released_unresolved_hold" },
+      ...rest.map((id) => ({ continuation_id: id, status: "coalesced_unresolved_hold" })),
+    ]);
+    // The fake controller records its launch once it runs; wait for it, then for any other.
+    const launched = () => readLaunchRecords(recordDir).map((l) => l.env.GRACE_CONTINUATION_SOURCE_EVENT_ID);
+    for (let i = 0; i < 250 && launched().length === 0; i++) await sleep(20);
+    await sleep(500);
+    expect(launched()).toEqual([ids[0]]);
+  });
+});

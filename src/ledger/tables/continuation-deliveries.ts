@@ -399,6 +399,28 @@ export function handOverDelivery(db: Db, h: HandOver): boolean {
   );
 }
 
+/**
+ * A held delivery whose run already has an open delivery joins it instead (RESOLVED with
+ * `coalesced_into`, as a new event of that run would), if it is still held under the attempt read.
+ */
+export function coalesceHeld(db: Db, row: DeliveryKey, into: string, nowIso: string): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE continuation_deliveries
+         SET state = 'RESOLVED', resolved_at = @now, resolution_json = @resolution,
+             controller_pid = NULL, controller_process_started_at_os = NULL
+         WHERE id = @id AND state = 'ACKNOWLEDGED' AND attempt_id = @attempt_id
+           AND resolution_json LIKE '{"${HANDED_OVER_KEY}":%'`,
+    ).run({
+      id: row.id,
+      attempt_id: row.attempt_id,
+      now: nowIso,
+      resolution: JSON.stringify({ coalesced_into: into }),
+    }).changes === 1
+  );
+}
+
 /** Deliveries a handoff wait holds (ACKNOWLEDGED by a handover, not by a launched controller's ACK). */
 export function heldDeliveries(db: Db): DeliveryRow[] {
   return prepared(
