@@ -60,10 +60,14 @@ export type DeliveryKey = Pick<DeliveryRow, "id" | "state" | "attempt_id" | "lea
 
 /** The one key of the resolution of a delivery a handoff wait took (see handOverDelivery). */
 export const HANDED_OVER_KEY = "handed_to_waiting_controller";
+/** SQL: the row's resolution is a handover note. */
+const HANDED_OVER = `resolution_json LIKE '{"${HANDED_OVER_KEY}":%'`;
+/** SQL: the row read as `@id` / `@attempt_id` is still held by a handoff wait under that attempt. */
+const STILL_HELD = `id = @id AND state = 'ACKNOWLEDGED' AND attempt_id = @attempt_id AND ${HANDED_OVER}`;
 
 /** The timeline entries of one run's deliveries (`@run`: the run id), for the status page. */
 export const RUN_DELIVERY_TIMELINE_SQL = `SELECT created_at AS at, 'continuation ' || state || ', attempts ' || attempt_count
-                   || CASE WHEN resolution_json LIKE '{"${HANDED_OVER_KEY}":%' THEN ', handed to a waiting controller' ELSE '' END AS label
+                   || CASE WHEN ${HANDED_OVER} THEN ', handed to a waiting controller' ELSE '' END AS label
                    FROM continuation_deliveries WHERE run_id = @run`;
 
 export function findDelivery(db: Db, continuationId: string): DeliveryRow | undefined {
@@ -410,8 +414,7 @@ export function coalesceHeld(db: Db, row: DeliveryKey, into: string, nowIso: str
       `UPDATE continuation_deliveries
          SET state = 'RESOLVED', resolved_at = @now, resolution_json = @resolution,
              controller_pid = NULL, controller_process_started_at_os = NULL
-         WHERE id = @id AND state = 'ACKNOWLEDGED' AND attempt_id = @attempt_id
-           AND resolution_json LIKE '{"${HANDED_OVER_KEY}":%'`,
+         WHERE ${STILL_HELD}`,
     ).run({
       id: row.id,
       attempt_id: row.attempt_id,
@@ -426,7 +429,7 @@ export function heldDeliveries(db: Db): DeliveryRow[] {
   return prepared(
     db,
     `SELECT * FROM continuation_deliveries
-       WHERE state = 'ACKNOWLEDGED' AND resolution_json LIKE '{"${HANDED_OVER_KEY}":%' ORDER BY id`,
+       WHERE state = 'ACKNOWLEDGED' AND ${HANDED_OVER} ORDER BY id`,
   ).all() as DeliveryRow[];
 }
 
@@ -441,8 +444,7 @@ export function releaseHeld(db: Db, row: DeliveryKey, nowIso: string, error: str
       `UPDATE continuation_deliveries
          SET state = 'PENDING', next_attempt_at = @now, acknowledged_at = NULL, resolution_json = NULL,
              controller_pid = NULL, controller_process_started_at_os = NULL, last_error = @error
-         WHERE id = @id AND state = 'ACKNOWLEDGED' AND attempt_id = @attempt_id
-           AND resolution_json LIKE '{"${HANDED_OVER_KEY}":%'`,
+         WHERE ${STILL_HELD}`,
     ).run({ id: row.id, attempt_id: row.attempt_id, now: nowIso, error }).changes === 1
   );
 }
