@@ -24,12 +24,14 @@ export interface Holder {
   sessionId: string | null;
 }
 
+const runOfEvent = (e: HandoffEvent) =>
+  runId({ projectId: e.project_id, taskId: e.task_id, packageId: e.work_package_id });
+
 /** The keys a holder resolves one event by, with a fresh attempt id; null for a non-trigger event. */
 function heldOf(e: HandoffEvent): HeldEvent | null {
   if (!TRIGGER_EVENT_TYPES.has(e.type)) return null;
-  const run = runId({ projectId: e.project_id, taskId: e.task_id, packageId: e.work_package_id });
   return {
-    continuation_id: continuationId(run, e.event_id),
+    continuation_id: continuationId(runOfEvent(e), e.event_id),
     source_event_id: e.event_id,
     attempt_id: newAttemptId(),
   };
@@ -75,11 +77,9 @@ export function handOverTriggers(
     const now = nowIso(ctx);
     const handed: string[] = [];
     for (const h of held) {
-      const e = byId.get(h.source_event_id)!;
-      const run = runId({ projectId: e.project_id, taskId: e.task_id, packageId: e.work_package_id });
       const change = {
         ...h,
-        run_id: run,
+        run_id: runOfEvent(byId.get(h.source_event_id)!),
         session_id: holder.sessionId,
         holder_pid: holder.pid,
         holder_started_at_os: holder.os_start_time,
